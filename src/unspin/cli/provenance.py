@@ -1,0 +1,152 @@
+"""Commands over copies: ``unspin trace ID`` and ``unspin copies``."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+from rich.text import Text
+from rich.tree import Tree
+
+from unspin.api import Unspin
+from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, options, print_json
+from unspin.model import CopyTree, Relation
+from unspin.provenance import trace_to_dict, tree_to_dict
+
+_KIND_LABEL = {
+    "duplicate": "duplicate",
+    "edited_copy": "edited copy",
+    "spun_copy": "spun copy",
+    "same_story": "same story",
+    "unrelated": "unrelated",
+}
+_KIND_STYLE = {"duplicate": "cyan", "edited_copy": "yellow", "spun_copy": "magenta"}
+
+
+def _open(ctx: typer.Context) -> Unspin:
+    with errors_as_exit():
+        return Unspin(options(ctx).db)
+
+
+def _label(u: Unspin, article_id: str) -> str:
+    a = u.article(article_id)
+    bits = [f"[bold]{article_id[:12]}[/]"]
+    if a.title:
+        bits.append(escape(a.title[:70]))
+    meta = [m for m in (a.outlet, a.published.date().isoformat() if a.published else None) if m]
+    if meta:
+        bits.append(f"[dim]({escape(', '.join(meta))})[/]")
+    return " ".join(bits)
+
+
+def _relation_label(rel: Relation) -> str:
+    style = _KIND_STYLE.get(rel.kind, "white")
+    parts = [f"[{style}]{_KIND_LABEL[rel.kind]}[/]", f"conf {rel.confidence:.2f}", f"{rel.reused:.0%} reused"]
+    if rel.substitutions:
+        parts.append(f"{len(rel.substitutions)} swaps ({rel.substitution_rate:.0%} of content words)")
+    parts.append(f"source by {rel.direction}")
+    return ", ".join(parts)
+
+
+def _add_children(u: Unspin, branch: Tree, node: CopyTree) -> None:
+    for child in node.children:
+        rel = child.relation
+        head = _label(u, child.article_id)
+        sub = branch.add(f"{head}  [dim]←[/] {_relation_label(rel)}" if rel else head)
+        _add_children(u, sub, child)
+
+
+def word_diff(copy_text: str, rel: Relation) -> Text:
+    """The copy's text with each swapped word shown next to its original.
+
+    ``[original → swapped]``: the original struck through in red, the copy's word in
+    green; text outside the aligned passages (added by the copier) is dimmed.
+    """
+    out = Text()
+    inside = [(p.copy_start, p.copy_end) for p in rel.passages]
+
+    def plain(start: int, end: int) -> None:
+        pos = start
+        for s, e in inside:
+            s, e = max(s, start), min(e, end)
+            if s >= e:
+                continue
+            if pos < s:
+                out.append(copy_text[pos:s], style="dim italic")
+            out.append(copy_text[s:e])
+            pos = e
+        if pos < end:
+            out.append(copy_text[pos:end], style="dim italic")
+
+    pos = 0
+    for sub in sorted(rel.substitutions, key=lambda s: s.copy_start):
+        plain(pos, sub.copy_start)
+        out.append("[")
+        out.append(sub.source, style="strike red")
+        out.append(" → ")
+        out.append(sub.copy, style="bold green")
+        out.append("]")
+        pos = sub.copy_end
+    plain(pos, len(copy_text))
+    return out
+
+
+@app.command()
+def trace(
+    ctx: typer.Context,
+    article_id: str = typer.Argument(..., metavar="ID", help="Article id or unique id prefix."),
+    diff: bool = typer.Option(True, "--diff/--no-diff", help="Show the word diff against the direct source."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Show where an article comes from (its source chain) and every copy made from it.
+
+    For a copy, prints its text with each swapped word next to the original it replaced.
+    """
+    u = _open(ctx)
+    with errors_as_exit():
+        t = u.trace(article_id)
+        if json_out:
+            print_json(trace_to_dict(t))
+            return
+        console.print(f"Article {_label(u, t.article_id)}")
+        if not t.chain:
+            console.print("Source: [green]none found[/] (an original, as far as this store knows)")
+        else:
+            root = Tree(f"original {_label(u, t.chain[0].source_id)}")
+            branch = root
+            for rel in t.chain:
+                branch = branch.add(f"{_label(u, rel.copy_id)}  [dim]←[/] {_relation_label(rel)}")
+            console.print("Source chain:")
+            console.print(root)
+        if t.copies.children:
+            copies = Tree(f"copies of {t.article_id[:12]}")
+            _add_children(u, copies, t.copies)
+            console.print(copies)
+        else:
+            console.print("Copies: none found")
+        for rel in t.same_story:
+            other = rel.copy_id if rel.source_id == t.article_id else rel.source_id
+            console.print(f"Same story: {_label(u, other)} [dim](conf {rel.confidence:.2f})[/]")
+        if diff and t.chain and t.chain[-1].substitutions:
+            last = t.chain[-1]
+            console.print(f"\nWord diff against its source {last.source_id[:12]} ([red]original[/] → [green]swapped[/]):")
+            console.print(word_diff(u.article(t.article_id).text, last))
+
+
+@app.command()
+def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
+    """List every copy relation as provenance trees: original → copies → copies of copies."""
+    u = _open(ctx)
+    with errors_as_exit():
+        forest = u.copies()
+        if json_out:
+            print_json([tree_to_dict(t) for t in forest])
+            return
+        if not forest:
+            console.print("No copies found.")
+            return
+        for tree in forest:
+            root = Tree(f"[green]original[/] {_label(u, tree.article_id)}")
+            _add_children(u, root, tree)
+            console.print(root)
+        n = sum(t.size() - 1 for t in forest)
+        console.print(f"[dim]{n} copies in {len(forest)} provenance trees[/]")

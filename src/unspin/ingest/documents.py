@@ -1,0 +1,155 @@
+"""One document → one :class:`Article`: plain text (with header), HTML page, HTML fragment."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from lxml import html as lxml_html
+
+from unspin.errors import InputError
+from unspin.ingest.clean import clean_lines
+from unspin.ingest.dates import parse_datetime
+from unspin.ingest.extract import extract_html
+from unspin.language import guess_language
+from unspin.model import Article, Origin
+from unspin.text import normalize
+
+__all__ = ["article_from_html", "article_from_text", "fragment_paragraphs", "split_header"]
+
+_HEADER_KEYS = {"title", "url", "site", "author", "published", "date", "language", "source", "outlet"}
+_HEADER_LINE = re.compile(r"^([A-Za-z]+)\s*:\s*(.*)$")
+_META_FIELDS = ("title", "url", "site", "author", "published", "language")
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """Split an optional ``Key: value`` header block (Title, URL, Site, Author, Published,
+    Language) from the body; the header ends at the first blank line."""
+    lines = text.lstrip("\ufeff").splitlines()
+    meta: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        if not line.strip():
+            if meta:
+                return meta, "\n".join(lines[i + 1 :])
+            break
+        m = _HEADER_LINE.match(line.strip())
+        if not m or m.group(1).lower() not in _HEADER_KEYS:
+            break
+        key = m.group(1).lower()
+        key = {"date": "published", "source": "site", "outlet": "site"}.get(key, key)
+        meta[key] = m.group(2).strip()
+    return {}, text
+
+
+def _build(
+    paragraphs: list[str],
+    source: str,
+    origin: Origin,
+    meta: dict[str, Any],
+    link_texts: frozenset[str] = frozenset(),
+) -> Article:
+    title = meta.get("title")
+    if title and paragraphs and normalize(paragraphs[0]).casefold() == normalize(str(title)).casefold():
+        # Extraction often repeats the headline as the first line; it is metadata.
+        paragraphs = paragraphs[1:]
+    cleaned = clean_lines(paragraphs, link_texts)
+    if not cleaned.paragraphs:
+        if cleaned.removed:
+            raise InputError(source, "only boilerplate, no article text")
+        raise InputError(source, "no article text found")
+    published = meta.get("published")
+    if isinstance(published, str):
+        published = parse_datetime(published)
+    if published is None:
+        published = cleaned.published
+    if published is not None and not isinstance(published, datetime):
+        published = None
+    fields: dict[str, Any] = {k: (meta.get(k) or None) for k in ("title", "url", "site", "author", "language")}
+    fields["author"] = fields["author"] or cleaned.author
+    fields["language"] = fields["language"] or guess_language(cleaned.text)
+    return Article.create(
+        cleaned.text,
+        published=published,
+        origin=origin,
+        boilerplate=tuple(cleaned.removed),
+        **fields,
+    )
+
+
+def article_from_text(
+    text: str, source: str, origin: Origin | None = None, **metadata: Any
+) -> Article:
+    """Build an article from plain text (optional header block, then paragraphs).
+
+    Keyword metadata (title, url, site, author, published, language) wins over the
+    header. Raises :class:`InputError` when no article text remains.
+    """
+    if not text.strip():
+        raise InputError(source, "empty file")
+    header, body = split_header(text)
+    meta: dict[str, Any] = {**header, **{k: v for k, v in metadata.items() if v is not None}}
+    blocks = re.split(r"\n\s*\n", body.replace("\r\n", "\n").replace("\r", "\n"))
+    return _build([b for b in blocks if b.strip()], source, origin or Origin("text", source), meta)
+
+
+def article_from_html(
+    html: str, source: str, origin: Origin | None = None, url: str | None = None, **metadata: Any
+) -> Article:
+    """Extract and clean the article of one HTML page (trafilatura + line clean-up).
+
+    Metadata given here (e.g. from a feed entry) fills what the page lacks.
+    """
+    if not html.strip():
+        raise InputError(source, "empty file")
+    extracted = extract_html(html, url=url)
+    if extracted is None:
+        if not re.search(r"<\s*(html|body|p|div|article)\b", html, re.IGNORECASE):
+            raise InputError(source, "not HTML: no article markup found")
+        raise InputError(source, "no article text found in the HTML page")
+    meta: dict[str, Any] = {
+        "title": extracted.title,
+        "url": extracted.url,
+        "site": extracted.site,
+        "author": extracted.author,
+        "published": extracted.published,
+        "language": extracted.language,
+    }
+    for key, value in metadata.items():
+        if value is not None and not meta.get(key):
+            meta[key] = value
+    return _build(
+        extracted.text.split("\n"), source, origin or Origin("file", source), meta, extracted.link_texts
+    )
+
+
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "dd", "figcaption"}
+
+
+def fragment_paragraphs(fragment: str) -> list[str]:
+    """Paragraphs of an HTML fragment (a feed's ``content:encoded``), scripts dropped."""
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, lxml_html.etree.ParserError):
+        return [fragment]
+    for bad in root.xpath(".//script|.//style|.//noscript"):
+        bad.drop_tree()
+    paras: list[str] = []
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCKS:
+            if any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in el.iterdescendants()):
+                continue
+            text = el.text_content().strip()
+            if text:
+                paras.append(text)
+    if not paras:
+        text = root.text_content().strip()
+        paras = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return paras
+
+
+def article_from_fragment(fragment: str, source: str, origin: Origin, **metadata: Any) -> Article:
+    """Build an article from an HTML fragment plus metadata (feed entries)."""
+    paras = fragment_paragraphs(fragment)
+    meta = {k: v for k, v in metadata.items() if k in _META_FIELDS}
+    return _build(paras, source, origin, meta)

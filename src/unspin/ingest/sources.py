@@ -1,0 +1,335 @@
+"""Readers for each kind of source: files, directories, stdin, URLs, feeds, WARC, JSONL.
+
+Every reader yields :class:`Article` or :class:`IngestFailure` items and never raises for
+one bad document: a bad record becomes a failure and the rest is still read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+import feedparser
+import httpx
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from unspin.errors import InputError
+from unspin.ingest.decode import decode_bytes, looks_binary
+from unspin.ingest.documents import article_from_fragment, article_from_html, article_from_text, fragment_paragraphs
+from unspin.ingest.fetch import FetchOptions, Fetcher
+from unspin.model import Article, Origin
+
+__all__ = ["IngestFailure", "IngestOptions", "iter_source"]
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+WARC_SUFFIXES = {".warc", ".arc"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+# Directory walks skip these names: project files, not articles.
+SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt", "licence.txt", "copying"}
+
+# A feed entry whose full content has fewer words than this is a teaser: fetch its page.
+FEED_FULL_CONTENT_WORDS = 60
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """A source (or one record of it) that gave no article, and why."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How sources are read.
+
+    Attributes:
+        fetch: limits and the SSRF switch for URLs (``allow_private`` lifts the guard).
+        transport: an httpx transport replacing the network (tests).
+        stdin: where ``-`` reads from (default: the process's stdin).
+        fetch_feed_items: fetch an entry's page when a feed carries only a teaser.
+    """
+
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    transport: httpx.BaseTransport | None = None
+    stdin: IO[bytes] | None = None
+    fetch_feed_items: bool = True
+
+
+Item = Article | IngestFailure
+
+
+def _kind_of_suffix(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    last = suffixes[-1] if suffixes else ""
+    if last == ".gz" and len(suffixes) >= 2:
+        last = suffixes[-2]
+    if last in TEXT_SUFFIXES:
+        return "text"
+    if last in HTML_SUFFIXES:
+        return "html"
+    if last in FEED_SUFFIXES:
+        return "feed"
+    if last in WARC_SUFFIXES:
+        return "warc"
+    if last in JSONL_SUFFIXES:
+        return "jsonl"
+    return None
+
+
+def sniff(data: bytes) -> str:
+    """Guess the kind of a document from its first bytes: warc, feed, html, jsonl or text."""
+    head = data[:2048]
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:65536])[:2048]
+        except zlib.error:
+            return "binary"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith(b"warc/"):
+        return "warc"
+    if stripped.startswith(b"<?xml") or stripped.startswith(b"<rss") or stripped.startswith(b"<feed"):
+        if b"<rss" in stripped or b"<feed" in stripped or b"<rdf" in stripped:
+            return "feed"
+        return "html" if b"<html" in stripped else "feed"
+    if stripped.startswith(b"<!doctype html") or b"<html" in stripped[:512] or stripped.startswith(b"<"):
+        return "html"
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    return "text"
+
+
+class SourceReader:
+    """Reads sources under one set of options; owns the HTTP client."""
+
+    def __init__(self, options: IngestOptions):
+        self.options = options
+        self._fetcher: Fetcher | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            self._fetcher = Fetcher(self.options.fetch, transport=self.options.transport)
+        return self._fetcher
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+    # --- dispatch ---------------------------------------------------------------------
+
+    def read(self, source: str) -> Iterator[Item]:
+        """Every article (or failure) that ``source`` yields."""
+        try:
+            if source == "-":
+                stream = self.options.stdin or sys.stdin.buffer
+                yield from self._read_bytes(stream.read(), "-", Origin("stdin", "-"), None)
+            elif source.startswith(("http://", "https://")):
+                yield from self._read_url(source)
+            else:
+                yield from self._read_path(Path(source), explicit=True)
+        except InputError as exc:
+            yield IngestFailure(exc.source, exc.reason)
+
+    def _read_path(self, path: Path, *, explicit: bool) -> Iterator[Item]:
+        if not path.exists():
+            raise InputError(str(path), "no such file or directory")
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            found = False
+            for p in files:
+                if any(part.startswith(".") for part in p.relative_to(path).parts):
+                    continue
+                if p.name.lower() in SKIPPED_NAMES or _kind_of_suffix(p) is None:
+                    continue
+                found = True
+                try:
+                    yield from self._read_path(p, explicit=False)
+                except InputError as exc:
+                    yield IngestFailure(exc.source, exc.reason)
+            if not found:
+                raise InputError(str(path), "directory holds no .txt, .html, feed, WARC or JSONL files")
+            return
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(str(path), f"cannot read ({exc.strerror})") from None
+        if not data.strip():
+            raise InputError(str(path), "empty file")
+        kind = _kind_of_suffix(path)
+        if kind != "warc" and data.startswith(b"\x1f\x8b"):
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error):
+                raise InputError(str(path), "corrupt gzip file") from None
+        origin_kind = "file"
+        yield from self._read_bytes(data, str(path), Origin(origin_kind, str(path)), kind)
+
+    def _read_bytes(self, data: bytes, source: str, origin: Origin, kind: str | None, url: str | None = None, charset: str | None = None) -> Iterator[Item]:
+        if not data.strip():
+            raise InputError(source, "empty input")
+        kind = kind or sniff(data)
+        if kind == "warc":
+            yield from self._read_warc(data, source)
+            return
+        if kind == "binary" or (kind != "warc" and looks_binary(data)):
+            raise InputError(source, "binary file: not text, HTML, a feed, WARC or JSONL")
+        text = decode_bytes(data, source, charset)
+        if kind == "html":
+            yield article_from_html(text, source, origin, url=url)
+        elif kind == "feed":
+            yield from self._read_feed(data, source)
+        elif kind == "jsonl":
+            yield from self._read_jsonl(text, source)
+        else:
+            yield article_from_text(text, source, origin, url=url)
+
+    # --- URLs and feeds ---------------------------------------------------------------
+
+    def _read_url(self, url: str) -> Iterator[Item]:
+        resp = self.fetcher.get(url)
+        ctype = resp.content_type.split(";")[0].strip().lower()
+        if ctype in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
+            kind: str | None = "feed"
+        elif ctype in ("text/html", "application/xhtml+xml"):
+            kind = "html"
+        elif ctype == "text/plain":
+            kind = "text"
+        else:
+            kind = None
+        origin = Origin("url", url)
+        yield from self._read_bytes(resp.content, url, origin, kind, url=resp.url, charset=resp.charset)
+
+    def _read_feed(self, data: bytes, source: str) -> Iterator[Item]:
+        parsed = feedparser.parse(data)
+        if not parsed.get("version") or not parsed.entries:
+            if parsed.get("version"):
+                raise InputError(source, "feed has no entries")
+            raise InputError(source, "not an RSS or Atom feed")
+        site = parsed.feed.get("title") or None
+        for i, entry in enumerate(parsed.entries):
+            record = entry.get("id") or entry.get("link") or str(i)
+            label = f"{source}#{record}"
+            origin = Origin("feed", source, record)
+            meta: dict[str, Any] = {
+                "title": entry.get("title"),
+                "url": entry.get("link"),
+                "site": site,
+                "author": entry.get("author"),
+                "published": _struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+            }
+            content = ""
+            if entry.get("content"):
+                content = max((c.get("value", "") for c in entry.content), key=len)
+            words = sum(len(p.split()) for p in fragment_paragraphs(content)) if content else 0
+            try:
+                if content and (words >= FEED_FULL_CONTENT_WORDS or not entry.get("link") or not self.options.fetch_feed_items):
+                    yield article_from_fragment(content, label, origin, **meta)
+                elif entry.get("link") and self.options.fetch_feed_items:
+                    resp = self.fetcher.get(entry.link)
+                    text = decode_bytes(resp.content, label, resp.charset)
+                    yield article_from_html(text, label, origin, url=resp.url, **meta)
+                else:
+                    summary = entry.get("summary") or ""
+                    if not summary:
+                        raise InputError(label, "feed entry has no content, summary or link")
+                    yield article_from_fragment(summary, label, origin, **meta)
+            except InputError as exc:
+                yield IngestFailure(exc.source, exc.reason)
+
+    # --- WARC and JSONL ---------------------------------------------------------------
+
+    def _read_warc(self, data: bytes, source: str) -> Iterator[Item]:
+        n_records = 0
+        try:
+            for record in ArchiveIterator(io.BytesIO(data), arc2warc=True):
+                if record.rec_type != "response":
+                    continue
+                n_records += 1
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                rid = record.rec_headers.get_header("WARC-Record-ID") or str(n_records)
+                label = f"{source}#{rid}"
+                ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+                if "html" not in ctype.lower():
+                    continue
+                status = record.http_headers.get_statuscode() if record.http_headers else "200"
+                if status and not str(status).startswith("2"):
+                    continue
+                payload = record.content_stream().read()
+                charset = None
+                for part in ctype.split(";")[1:]:
+                    key, _, value = part.strip().partition("=")
+                    if key.lower() == "charset":
+                        charset = value.strip("\"' ")
+                try:
+                    html = decode_bytes(payload, label, charset)
+                    yield article_from_html(html, label, Origin("warc", source, rid), url=uri)
+                except InputError as exc:
+                    yield IngestFailure(exc.source, exc.reason)
+        except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(source, f"truncated or corrupt WARC after {n_records} records ({detail})") from None
+        if n_records == 0:
+            raise InputError(source, "WARC holds no HTTP response records")
+
+    def _read_jsonl(self, text: str, source: str) -> Iterator[Item]:
+        any_line = False
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            any_line = True
+            label = f"{source}:{lineno}"
+            origin = Origin("jsonl", source, str(lineno))
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict):
+                    raise InputError(label, "line is not a JSON object")
+                meta = {k: obj.get(k) for k in ("title", "url", "site", "author", "published", "language")}
+                meta = {k: (str(v) if v is not None else None) for k, v in meta.items()}
+                if isinstance(obj.get("text"), str) and obj["text"].strip():
+                    yield article_from_text(obj["text"], label, origin, **meta)
+                elif isinstance(obj.get("html"), str) and obj["html"].strip():
+                    url = meta.pop("url")
+                    yield article_from_html(obj["html"], label, origin, url=url, **meta)
+                else:
+                    raise InputError(label, "JSON object has no 'text' or 'html' string")
+            except json.JSONDecodeError as exc:
+                yield IngestFailure(label, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            except InputError as exc:
+                yield IngestFailure(exc.source, exc.reason)
+        if not any_line:
+            raise InputError(source, "empty JSONL file")
+
+
+def _struct_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
+def iter_source(source: str, options: IngestOptions, reader: SourceReader | None = None) -> Iterator[Item]:
+    """Articles and failures of one source (path, directory, URL, feed, ``-``)."""
+    own = reader is None
+    reader = reader or SourceReader(options)
+    try:
+        yield from reader.read(source)
+    finally:
+        if own:
+            reader.close()

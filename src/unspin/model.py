@@ -1,0 +1,318 @@
+"""The data that flows between stages: frozen dataclasses, no behaviour beyond views.
+
+Each stage takes and returns these, so it can be run, tested and benchmarked alone and
+the Spark job can call the same functions per partition. The store persists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from unspin.text import article_id, normalize_paragraphs
+
+__all__ = [
+    "Article",
+    "BoilerplateLine",
+    "Origin",
+    "utcnow",
+    # provenance (issue 3)
+    "COPY_KINDS",
+    "CopyTree",
+    "Passage",
+    "Relation",
+    "Substitution",
+    "Trace",
+    # spin (issue 8)
+    "SentenceSpin",
+    "SpinReport",
+    "SpinSpan",
+]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware (UTC), to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an article came from.
+
+    Attributes:
+        kind: one of ``file``, ``url``, ``feed``, ``warc``, ``jsonl``, ``stdin``, ``text``.
+        location: the path, URL, feed URL or path, or ``-`` for stdin.
+        record: the feed entry id, WARC-Record-ID or JSONL line number, where there is one.
+    """
+
+    kind: str
+    location: str
+    record: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.location}#{self.record}" if self.record else self.location
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateLine:
+    """A line removed from an article's text, and why (e.g. ``share``, ``credit``)."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, cleaned, with its metadata.
+
+    ``id`` is :func:`unspin.text.article_id` of ``text``: the same words give the same id
+    wherever they were found. Build one with :meth:`Article.create`, which fills the id
+    and paragraphs.
+    """
+
+    id: str
+    text: str
+    paragraphs: tuple[str, ...]
+    title: str | None = None
+    url: str | None = None
+    site: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    ingested_at: datetime = field(default_factory=utcnow)
+    origin: Origin | None = None
+    boilerplate: tuple[BoilerplateLine, ...] = ()
+
+    @classmethod
+    def create(cls, text: str, **metadata: Any) -> Article:
+        """Build an article from cleaned text; paragraphs are split on blank lines.
+
+        Raises:
+            ValueError: ``published`` is a naive datetime (it must carry a time zone).
+        """
+        paragraphs = tuple(normalize_paragraphs(text))
+        clean = "\n\n".join(paragraphs)
+        published = metadata.get("published")
+        if published is not None and published.tzinfo is None:
+            raise ValueError("Article.published must be timezone-aware")
+        return cls(id=article_id(clean), text=clean, paragraphs=paragraphs, **metadata)
+
+    @property
+    def n_words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def outlet(self) -> str | None:
+        """The outlet name: the site, else the URL's host."""
+        if self.site:
+            return self.site
+        if self.url:
+            from urllib.parse import urlsplit
+
+            host = urlsplit(self.url).hostname or ""
+            return host.removeprefix("www.") or None
+        return None
+
+    def merged(self, other: Article) -> Article:
+        """This article with metadata missing here filled in from ``other`` (same id)."""
+        if other.id != self.id:
+            raise ValueError("can only merge metadata of the same article")
+        updates: dict[str, Any] = {}
+        for name in ("title", "url", "site", "author", "published", "language", "origin"):
+            if getattr(self, name) is None and getattr(other, name) is not None:
+                updates[name] = getattr(other, name)
+        if not self.boilerplate and other.boilerplate:
+            updates["boilerplate"] = other.boilerplate
+        return replace(self, **updates) if updates else self
+
+
+# --- provenance (issue 3) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """One place where a copy swapped words of its source for others.
+
+    Offsets are character spans ``[start, end)`` in each article's ``text``.
+
+    Attributes:
+        source: the source's words (e.g. ``storm``).
+        copy: the copy's words that replace them (e.g. ``tempest``).
+    """
+
+    source: str
+    copy: str
+    source_start: int
+    source_end: int
+    copy_start: int
+    copy_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of the copy aligned to a stretch of its source, word by word.
+
+    Attributes:
+        source_start, source_end, copy_start, copy_end: character spans in each text.
+        matched: words the two stretches share verbatim.
+        substituted: source words swapped for other words inside the stretch.
+    """
+
+    source_start: int
+    source_end: int
+    copy_start: int
+    copy_end: int
+    matched: int
+    substituted: int
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How two articles relate, with the evidence, oriented source → copy.
+
+    Attributes:
+        source_id: the article judged to be the source (or the first of the pair for
+            ``same_story`` and ``unrelated``).
+        copy_id: the article that copies it.
+        kind: ``duplicate``, ``edited_copy``, ``spun_copy``, ``same_story`` or
+            ``unrelated``.
+        confidence: 0..1, how far the evidence lies past the thresholds that decided it.
+        reused: share of the copy's words that come from the source (verbatim or swapped).
+        coverage: share of the source's words that the copy carries.
+        substitution_rate: share of the aligned source content words swapped.
+        direction: why ``source_id`` is the source: ``published`` (earlier date),
+            ``containment`` (it holds the other's text), ``wording`` (more natural
+            wording of the differing words) or ``undecided`` (kept in ingest order).
+        substitutions: each swap, source words → copy words, with offsets.
+        passages: the aligned stretches.
+    """
+
+    source_id: str
+    copy_id: str
+    kind: str
+    confidence: float
+    reused: float
+    coverage: float
+    substitution_rate: float
+    direction: str
+    substitutions: tuple[Substitution, ...] = ()
+    passages: tuple[Passage, ...] = ()
+
+    @property
+    def is_copy(self) -> bool:
+        return self.kind in COPY_KINDS
+
+
+# The relation kinds that mean one article copies another.
+COPY_KINDS: frozenset[str] = frozenset({"duplicate", "edited_copy", "spun_copy"})
+
+
+@dataclass(frozen=True, slots=True)
+class CopyTree:
+    """An article and the articles copied from it, recursively (a provenance tree).
+
+    Attributes:
+        article_id: this node's article.
+        relation: how this article copies its parent (None at the root: the original).
+        children: the copies made from this article, each a subtree.
+    """
+
+    article_id: str
+    relation: Relation | None = None
+    children: tuple[CopyTree, ...] = ()
+
+    def size(self) -> int:
+        """Articles in this tree, the root included."""
+        return 1 + sum(c.size() for c in self.children)
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Where an article comes from and where it went.
+
+    Attributes:
+        article_id: the traced article.
+        chain: the relations from the original down to this article (empty when the
+            article is itself an original).
+        copies: this article with every copy (and copy of a copy) made from it.
+        same_story: independent reports of the same story found while checking copies.
+    """
+
+    article_id: str
+    chain: tuple[Relation, ...]
+    copies: CopyTree
+    same_story: tuple[Relation, ...] = ()
+
+
+# --- spin (issue 8) ---
+
+
+@dataclass(frozen=True, slots=True)
+class SpinSpan:
+    """A stretch of text that looks like spinner output, with its likely original wording.
+
+    Attributes:
+        start: character offset where the span starts in the judged text.
+        end: character offset just past the span.
+        text: the span as written (``text == judged[start:end]``).
+        suggestion: the most likely original wording (case follows the span).
+        alternatives: the next most likely originals, best first.
+        confidence: probability-like score in [0, 1] that the span was swapped.
+    """
+
+    start: int
+    end: int
+    text: str
+    suggestion: str
+    alternatives: tuple[str, ...] = ()
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceSpin:
+    """One sentence's spin probability and how many spans were flagged in it."""
+
+    start: int
+    end: int
+    probability: float
+    n_spans: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpinReport:
+    """The verdict on one text: is it spinner output, where, and what it said before.
+
+    Attributes:
+        probability: calibrated probability that the text is spinner output, or None
+            when the text cannot be judged (see ``reason``).
+        verdict: ``spun``, ``genuine`` or ``cannot judge``.
+        reason: one line saying why (the evidence, or why it cannot be judged).
+        spans: flagged spans, in text order.
+        sentences: per-sentence probabilities.
+        text: the judged text (offsets refer to it).
+        article_id: the stored article judged, where there was one.
+    """
+
+    probability: float | None
+    verdict: str
+    reason: str
+    spans: tuple[SpinSpan, ...] = ()
+    sentences: tuple[SentenceSpin, ...] = ()
+    text: str = ""
+    article_id: str | None = None
+
+    @property
+    def judged(self) -> bool:
+        return self.probability is not None
+
+    def restored(self) -> str:
+        """The text with every flagged span replaced by its suggestion."""
+        out: list[str] = []
+        pos = 0
+        for span in self.spans:
+            out.append(self.text[pos : span.start])
+            out.append(span.suggestion)
+            pos = span.end
+        out.append(self.text[pos:])
+        return "".join(out)

@@ -1,0 +1,159 @@
+"""The offline tables spin detection reads: vocabulary, neighbours, n-gram counts.
+
+Built by ``scripts/build_spin_assets.py`` and shipped in ``unspin/assets/spin/``:
+
+* ``vocab.txt``: 65,000 frequent English words (one per line; the line number is the id);
+* ``lexicon.npz``: per word its Zipf frequency x 10 (``zipf``) and its 32 nearest words in
+  an all-MiniLM-L6-v2 embedding (``nbr_idx`` ids, ``nbr_sim`` cosine x 255); and the
+  counts of 2- and 3-word n-grams of offline prose (``ngram_keys`` sorted, ``ngram_counts``);
+* ``learned.tsv``: word substitutions (original, spun, count) seen in real spinner output;
+* ``calibration.json``: logistic weights turning features into probabilities.
+
+An n-gram key packs the word ids (plus one) of its words, 21 bits each, into a uint64, so
+counts of thousands of candidate phrases are looked up with one ``np.searchsorted``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from unspin.errors import UnspinError
+
+__all__ = ["ASSET_DIR", "ID_BITS", "Lexicon", "load_lexicon", "pack"]
+
+ASSET_DIR = Path(__file__).resolve().parents[1] / "assets" / "spin"
+ID_BITS = 21
+
+U64 = npt.NDArray[np.uint64]
+
+
+def pack(*ids: npt.NDArray[np.int64]) -> U64:
+    """N-gram keys of word-id arrays (broadcast together); any id < 0 gives key 0 (unseen)."""
+    key = np.zeros(np.broadcast(*ids).shape, np.uint64)
+    bad = np.zeros(key.shape, bool)
+    for a in ids:
+        bad |= a < 0
+        key = (key << np.uint64(ID_BITS)) | (np.maximum(a, 0).astype(np.uint64) + np.uint64(1))
+    key[bad] = 0
+    return key
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Read-only tables for spin scoring; load once with :func:`load_lexicon`.
+
+    Attributes:
+        words: the vocabulary, by id.
+        index: word -> id.
+        zipf: Zipf frequency of each word (log10 per billion words + 3).
+        nbr_idx: ``[V, K]`` ids of each word's nearest words.
+        nbr_sim: ``[V, K]`` their cosine similarities in [0, 1].
+        keys: sorted n-gram keys (see :func:`pack`).
+        counts: the count of each key in the offline prose.
+        learned: original -> spun -> count, from real spinner output.
+        calibration: logistic weights for documents and sentences.
+    """
+
+    words: tuple[str, ...]
+    index: dict[str, int]
+    zipf: npt.NDArray[np.float32]
+    nbr_idx: npt.NDArray[np.int64]
+    nbr_sim: npt.NDArray[np.float32]
+    keys: U64
+    counts: npt.NDArray[np.float32]
+    learned: tuple[tuple[str, str, int], ...]
+    calibration: dict[str, Any]
+
+    def ids(self, words: list[str]) -> npt.NDArray[np.int64]:
+        """Word ids (-1 for words outside the vocabulary)."""
+        get = self.index.get
+        return np.fromiter((get(w, -1) for w in words), np.int64, len(words))
+
+    def count(self, keys: U64) -> npt.NDArray[np.float32]:
+        """Counts of n-gram ``keys`` (0 for unseen)."""
+        flat = keys.ravel()
+        pos = np.searchsorted(self.keys, flat)
+        pos = np.minimum(pos, len(self.keys) - 1)
+        hit = self.keys[pos] == flat
+        out = np.where(hit & (flat != 0), self.counts[pos], 0.0).astype(np.float32)
+        return out.reshape(keys.shape)
+
+    def phrase_count(self, words: list[str]) -> float:
+        """Count of one 2- or 3-word phrase (0 when unseen or outside the vocabulary)."""
+        ids = self.ids(words)
+        if len(ids) not in (2, 3) or (ids < 0).any():
+            return 0.0
+        return float(self.count(pack(*[ids[i : i + 1] for i in range(len(ids))]))[0])
+
+    def with_learned(self, learned: tuple[tuple[str, str, int], ...]) -> Lexicon:
+        """The same tables with another set of learned substitutions."""
+        return Lexicon(
+            self.words,
+            self.index,
+            self.zipf,
+            self.nbr_idx,
+            self.nbr_sim,
+            self.keys,
+            self.counts,
+            learned,
+            self.calibration,
+        )
+
+
+def read_learned(path: Path) -> tuple[tuple[str, str, int], ...]:
+    """``(original, spun, count)`` rows of a learned-substitution TSV."""
+    rows: list[tuple[str, str, int]] = []
+    if not path.exists():
+        return ()
+    for line in path.read_text("utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3:
+            rows.append((parts[0], parts[1], int(parts[2])))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexicon:
+    """Load the spin tables from ``directory`` (cached: the tables are read-only).
+
+    Args:
+        learned: include the shipped learned substitutions (``learned.tsv``); benchmarks
+            that evaluate on the data those came from pass False.
+
+    Raises:
+        UnspinError: the asset files are missing or unreadable (rebuild them with
+            ``scripts/build_spin_assets.py``).
+    """
+    try:
+        words = tuple((directory / "vocab.txt").read_text("utf-8").split("\n")[:-1])
+        with np.load(directory / "lexicon.npz") as z:
+            zipf = z["zipf"].astype(np.float32) / 10.0
+            nbr_idx = z["nbr_idx"].astype(np.int64)
+            nbr_sim = z["nbr_sim"].astype(np.float32) / 255.0
+            keys = z["ngram_keys"]
+            counts = z["ngram_counts"].astype(np.float32)
+    except (OSError, KeyError, ValueError) as exc:
+        raise UnspinError(
+            f"{directory}: spin assets missing or unreadable ({exc}); "
+            "rebuild them with scripts/build_spin_assets.py"
+        ) from exc
+    calib_path = directory / "calibration.json"
+    calibration = json.loads(calib_path.read_text("utf-8")) if calib_path.exists() else {}
+    return Lexicon(
+        words=words,
+        index={w: i for i, w in enumerate(words)},
+        zipf=zipf,
+        nbr_idx=nbr_idx,
+        nbr_sim=nbr_sim,
+        keys=keys,
+        counts=counts,
+        learned=read_learned(directory / "learned.tsv") if learned else (),
+        calibration=calibration,
+    )

@@ -1,0 +1,25 @@
+"""SQLite persistence: the one place with SQL.
+
+:class:`Store` mixes in one class per stage (articles, relations, stories, claims, spin);
+each stage module registers its own schema migrations. Open it with a path (or none for
+``$UNSPIN_DB`` / ``./unspin.db``)::
+
+    with Store("news.db") as store:
+        store.put_articles([article])
+"""
+
+from __future__ import annotations
+
+from unspin.store.articles import ArticleStore, PutResult
+from unspin.store.core import DB_ENV, DEFAULT_DB, StoreBase, default_db_path
+from unspin.store.relations import RelationStore
+
+# Stage stores: each adds its tables (migrations) and queries. Keep in pipeline order.
+_MIXINS: tuple[type, ...] = (ArticleStore, RelationStore)
+
+
+class Store(*_MIXINS):  # type: ignore[misc]
+    """The unspin database: articles and every stage's results."""
+
+
+__all__ = ["DB_ENV", "DEFAULT_DB", "PutResult", "Store", "StoreBase", "default_db_path"]

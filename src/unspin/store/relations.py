@@ -1,0 +1,208 @@
+"""Relations between articles and the provenance index (LSH band buckets) in SQLite.
+
+Tables (migration ``0002_relations``):
+
+* ``relations``: one row per related pair, oriented source → copy, with the evidence
+  (substitutions and passages) as JSON;
+* ``provenance_bands``: the LSH band keys of every indexed article (``key``, article
+  ``seq``), a WITHOUT ROWID b-tree on ``(key, seq)``: looking up an article's ~56 keys
+  finds every stored article sharing a band without scanning;
+* ``provenance_indexed``: which articles are in the index (so provenance can catch up
+  on articles stored while it was switched off).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from unspin.model import COPY_KINDS, Passage, Relation, Substitution, utcnow
+from unspin.store.core import StoreBase, run_script
+from unspin.store.migrations import migration
+
+__all__ = ["RelationStore"]
+
+
+@migration("0002_relations")
+def _create_relations(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE relations (
+            source_id          TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            copy_id            TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            kind               TEXT NOT NULL,
+            confidence         REAL NOT NULL,
+            reused             REAL NOT NULL,
+            coverage           REAL NOT NULL,
+            substitution_rate  REAL NOT NULL,
+            direction          TEXT NOT NULL,
+            evidence           TEXT NOT NULL DEFAULT '{}',  -- JSON substitutions, passages
+            found_at           TEXT NOT NULL,
+            PRIMARY KEY (source_id, copy_id)
+        );
+        CREATE INDEX relations_copy ON relations (copy_id);
+        CREATE INDEX relations_kind ON relations (kind);
+        CREATE TABLE provenance_bands (
+            key  INTEGER NOT NULL,
+            seq  INTEGER NOT NULL,
+            PRIMARY KEY (key, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE provenance_indexed (seq INTEGER PRIMARY KEY);
+        """,
+    )
+
+
+def _evidence(rel: Relation) -> str:
+    return json.dumps(
+        {
+            "substitutions": [
+                [s.source, s.copy, s.source_start, s.source_end, s.copy_start, s.copy_end]
+                for s in rel.substitutions
+            ],
+            "passages": [
+                [p.source_start, p.source_end, p.copy_start, p.copy_end, p.matched, p.substituted]
+                for p in rel.passages
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _relation_from_row(row: sqlite3.Row) -> Relation:
+    ev = json.loads(row["evidence"])
+    return Relation(
+        source_id=row["source_id"],
+        copy_id=row["copy_id"],
+        kind=row["kind"],
+        confidence=row["confidence"],
+        reused=row["reused"],
+        coverage=row["coverage"],
+        substitution_rate=row["substitution_rate"],
+        direction=row["direction"],
+        substitutions=tuple(Substitution(*s) for s in ev.get("substitutions", [])),
+        passages=tuple(Passage(*p) for p in ev.get("passages", [])),
+    )
+
+
+class RelationStore(StoreBase):
+    """Relations and the provenance index (mixed into :class:`unspin.store.Store`)."""
+
+    def put_relations(self, relations: Iterable[Relation]) -> int:
+        """Store ``relations`` (one row per pair, replacing an earlier judgement of it)."""
+        n = 0
+        now = utcnow().isoformat()
+        with self.transaction() as conn:
+            for rel in relations:
+                conn.execute(
+                    "DELETE FROM relations WHERE (source_id = ? AND copy_id = ?) "
+                    "OR (source_id = ? AND copy_id = ?)",
+                    (rel.source_id, rel.copy_id, rel.copy_id, rel.source_id),
+                )
+                conn.execute(
+                    "INSERT INTO relations (source_id, copy_id, kind, confidence, reused, "
+                    "coverage, substitution_rate, direction, evidence, found_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        rel.source_id,
+                        rel.copy_id,
+                        rel.kind,
+                        rel.confidence,
+                        rel.reused,
+                        rel.coverage,
+                        rel.substitution_rate,
+                        rel.direction,
+                        _evidence(rel),
+                        now,
+                    ),
+                )
+                n += 1
+        return n
+
+    def relations_of(self, article_id: str, *, kinds: Sequence[str] | None = None) -> list[Relation]:
+        """Every stored relation in which ``article_id`` is the source or the copy."""
+        q = "SELECT * FROM relations WHERE (source_id = ? OR copy_id = ?)"
+        args: list[object] = [article_id, article_id]
+        if kinds:
+            q += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            args.extend(kinds)
+        rows = self.conn.execute(q + " ORDER BY confidence DESC, source_id, copy_id", args)
+        return [_relation_from_row(r) for r in rows]
+
+    def copy_relations(self) -> list[Relation]:
+        """Every stored copy relation (duplicate, edited copy, spun copy)."""
+        kinds = sorted(COPY_KINDS)
+        rows = self.conn.execute(
+            f"SELECT * FROM relations WHERE kind IN ({', '.join('?' * len(kinds))}) "
+            "ORDER BY source_id, copy_id",
+            kinds,
+        )
+        return [_relation_from_row(r) for r in rows]
+
+    def count_relations(self) -> dict[str, int]:
+        """Stored relations by kind."""
+        rows = self.conn.execute("SELECT kind, COUNT(*) FROM relations GROUP BY kind")
+        return {str(k): int(n) for k, n in rows}
+
+    def article_seqs(self, ids: Sequence[str]) -> dict[str, int]:
+        """The internal row numbers (``seq``) of these article ids."""
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            q = f"SELECT id, seq FROM articles WHERE id IN ({', '.join('?' * len(chunk))})"
+            out.update({str(r[0]): int(r[1]) for r in self.conn.execute(q, chunk)})
+        return out
+
+    def unindexed_ids(self, ids: Sequence[str] | None = None) -> list[str]:
+        """Ids (of ``ids``, or of the whole store) not yet in the provenance index."""
+        q = (
+            "SELECT a.id FROM articles a LEFT JOIN provenance_indexed p ON p.seq = a.seq "
+            "WHERE p.seq IS NULL"
+        )
+        found = [str(r[0]) for r in self.conn.execute(q + " ORDER BY a.seq")]
+        if ids is None:
+            return found
+        wanted = set(ids)
+        return [i for i in found if i in wanted]
+
+    def put_bands(self, seq: int, keys: Iterable[int]) -> None:
+        """Add one article's band keys to the index and mark it indexed."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO provenance_bands (key, seq) VALUES (?, ?)",
+                ((int(k), seq) for k in keys),
+            )
+            conn.execute("INSERT OR IGNORE INTO provenance_indexed (seq) VALUES (?)", (seq,))
+
+    def put_bands_bulk(self, rows: Iterable[tuple[int, int]], seqs: Iterable[int]) -> None:
+        """Add many ``(key, seq)`` rows at once (index rebuilds; sort them for speed)."""
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR IGNORE INTO provenance_bands (key, seq) VALUES (?, ?)", rows)
+            conn.executemany(
+                "INSERT OR IGNORE INTO provenance_indexed (seq) VALUES (?)", ((s,) for s in seqs)
+            )
+
+    def band_candidates(self, keys: Sequence[int], *, exclude: int, limit: int) -> list[tuple[str, int]]:
+        """Indexed articles sharing a band key with ``keys``: ``(id, shared bands)``.
+
+        Ordered by shared bands (most first), at most ``limit``; ``exclude`` is the
+        querying article's own ``seq``.
+        """
+        if not len(keys):
+            return []
+        marks = ", ".join("?" * len(keys))
+        rows = self.conn.execute(
+            f"SELECT a.id, c.n FROM (SELECT seq, COUNT(*) AS n FROM provenance_bands "
+            f"WHERE key IN ({marks}) AND seq != ? GROUP BY seq ORDER BY n DESC, seq LIMIT ?) c "
+            "JOIN articles a ON a.seq = c.seq ORDER BY c.n DESC, a.seq",
+            (*(int(k) for k in keys), exclude, limit),
+        )
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def clear_provenance(self) -> None:
+        """Empty the provenance index and every relation (before a rebuild)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM provenance_bands")
+            conn.execute("DELETE FROM provenance_indexed")
+            conn.execute("DELETE FROM relations")

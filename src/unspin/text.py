@@ -1,0 +1,218 @@
+"""Text primitives shared by every stage: normalisation, ids, tokens, sentences.
+
+Everything here is pure and deterministic, so ids and fingerprints agree across runs,
+machines and the Spark job.
+
+Example:
+    >>> normalize("  “Hello”  —\\u00a0world ")
+    '"Hello" - world'
+    >>> [t.text for t in tokenize("It's 3.5% of U.S. GDP.")]
+    ["It's", '3.5', '%', 'of', 'U.S', '.', 'GDP', '.']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "FUNCTION_WORDS",
+    "Token",
+    "article_id",
+    "content_words",
+    "is_function_word",
+    "normalize",
+    "normalize_paragraphs",
+    "sentence_spans",
+    "sentences",
+    "tokenize",
+    "words",
+]
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u202f": " ",
+        "\u200b": "",
+        "\ufeff": "",
+        "\u00ad": "",
+    }
+)
+_SPACES = re.compile(r"[ \t\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def normalize(text: str) -> str:
+    """Normalise one line or paragraph: NFKC, plain quotes and dashes, single spaces.
+
+    Idempotent: ``normalize(normalize(x)) == normalize(x)``.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
+
+
+def normalize_paragraphs(text: str) -> list[str]:
+    """Split ``text`` into normalised, non-empty paragraphs.
+
+    Paragraphs are separated by blank lines; where a text has no blank line at all,
+    every line break separates paragraphs (common in extracted HTML and plain text).
+    """
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _BLANK_LINES.split(text) if _BLANK_LINES.search(text) else text.split("\n")
+    return [p for p in (normalize(b) for b in blocks) if p]
+
+
+def article_id(text: str) -> str:
+    """Stable id of an article: the first 20 hex digits of SHA-256 of its normalised text.
+
+    Case, whitespace, quote style and paragraph breaks do not change the id; any change
+    of words does.
+    """
+    canonical = " ".join(normalize_paragraphs(text)).casefold()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token and its character span ``[start, end)`` in the text it came from."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+# Words: letters/digits with inner apostrophes, hyphens, dots or commas between digits
+# ("3.5", "1,000"), dotted abbreviations ("U.S"). Anything else that is not space is one
+# punctuation token.
+_TOKEN = re.compile(
+    r"\d+(?:[.,:]\d+)*"  # numbers: 3.5  1,000  10:30
+    r"|[^\W\d_]+(?:\.[^\W\d_])+(?=\.)?"  # abbreviations: U.S  e.g
+    r"|\w+(?:['\-]\w+)*"  # words: it's  well-known
+    r"|[^\w\s]",  # punctuation
+    re.UNICODE,
+)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into word and punctuation tokens with character offsets."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased word tokens of ``text`` (punctuation dropped)."""
+    return [t.text.lower() for t in tokenize(text) if t.is_word]
+
+
+# Closed-class words that article spinners leave alone (DSpin, NDSS 2014): articles,
+# pronouns, prepositions, conjunctions, auxiliaries, determiners, common adverbs.
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    """
+    a about above across after against all along also although am among an and another any
+    anybody anyone anything are around as at be because been before behind being below
+    beneath beside besides between beyond both but by can cannot could did do does doing done
+    down during each either else enough even ever every everybody everyone everything few for
+    from had has have having he her here hers herself him himself his how however i if in
+    inside into is it its itself just least less like many may me might mine more most much
+    must my myself neither no nobody none nor not nothing now of off on once one only onto or
+    other others otherwise our ours ourselves out outside over own per rather same shall she
+    should since so some somebody someone something such than that the their theirs them
+    themselves then there therefore these they this those though through throughout thus till
+    to too toward towards under underneath unless until up upon us very via was we were what
+    whatever when whenever where whereas wherever whether which while who whoever whom whose
+    why will with within without would yet you your yours yourself yourselves 's n't
+    """.split()
+)
+
+
+def is_function_word(word: str) -> bool:
+    """True for closed-class words (see :data:`FUNCTION_WORDS`), case-insensitive."""
+    return word.lower() in FUNCTION_WORDS
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased word tokens that are not function words or numbers."""
+    return [w for w in words(text) if w not in FUNCTION_WORDS and not w[:1].isdigit()]
+
+
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sen rep gov gen col lt sgt capt st jr sr inc ltd co corp vs etc no
+    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m
+    """.split()
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``[start, end)`` of the sentences of ``text``.
+
+    A rule-based splitter: a sentence ends at ``.``, ``!`` or ``?`` (with closing quotes
+    or brackets) followed by space and an upper-case letter, digit or quote, except
+    after common abbreviations and single initials. Paragraph breaks always end one.
+    """
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        start = para.start()
+        chunk = para.group()
+        base = para.start()
+        for m in _SENTENCE_END.finditer(chunk):
+            end = base + m.end()
+            before = chunk[: m.start()].rsplit(None, 1)
+            last_word = before[-1].lower().strip("\"'(") if before else ""
+            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+                continue
+            rest = text[end:].lstrip(" ")
+            if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'(\n"):
+                continue
+            if text[start:end].strip():
+                spans.append(_trim(text, start, end))
+            start = end
+        end = para.end()
+        if text[start:end].strip():
+            spans.append(_trim(text, start, end))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` as strings (see :func:`sentence_spans`)."""
+    return [text[s:e] for s, e in sentence_spans(text)]

@@ -1,0 +1,203 @@
+"""The web pages and their JSON twins: lists, search, article, pair, add; escaping."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from _web_helpers import (
+    PAYLOADS,
+    RAW_MARKERS,
+    article,
+    build_store,
+    client,
+    csrf,
+    payload_articles,
+    spun_pair,
+)
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Path:
+    source, copy, rel = spun_pair()
+    others = [
+        article(f"Article number {i} reports on the harbour bridge repairs in detail.", days=-i,
+                title=f"Bridge report {i}", site=f"Outlet {i % 3}")
+        for i in range(25)
+    ]
+    return build_store(tmp_path / "web.db", [source, copy, *others, *payload_articles()], [rel])
+
+
+def test_articles_list_newest_first_with_counts(db: Path) -> None:
+    c = client(db)
+    r = c.get("/articles")
+    assert r.status_code == 200
+    assert "32 articles, newest first" in r.text
+    titles = re.findall(r'<a href="/articles/[0-9a-f]+">([^<]+)</a>', r.text)
+    assert titles[0] == "Wexcombe flooded"  # published a day after everything else
+    assert len(titles) == 20
+
+
+def test_articles_list_pages(db: Path) -> None:
+    r = client(db).get("/articles?offset=20")
+    assert "21–32 of 32" in r.text
+    assert 'rel="prev"' in r.text and 'rel="next"' not in r.text
+
+
+def test_search_finds_words_in_text(db: Path) -> None:
+    r = client(db).get("/articles", params={"q": "refuge families"})
+    assert "1 article match" in r.text
+    assert "Wexcombe flooded" in r.text and "Floods in Wexcombe" not in r.text
+
+
+def test_search_with_fts_syntax_is_plain_words(db: Path) -> None:
+    r = client(db).get("/articles", params={"q": 'bridge" OR NEAR(x'})
+    assert r.status_code == 200
+
+
+def test_api_articles_matches_page(db: Path) -> None:
+    data = client(db).get("/api/articles", params={"q": "refuge", "limit": 5}).json()
+    assert data["total"] == 1 and data["items"][0]["title"] == "Wexcombe flooded"
+    assert data["items"][0]["outlet"] == "Daily Trend Hub"
+
+
+def test_article_page_text_and_boilerplate_on_demand(db: Path) -> None:
+    c = client(db)
+    aid = c.get("/api/articles", params={"q": "Story number 1"}).json()["items"][0]["id"]
+    r = c.get(f"/articles/{aid[:12]}")
+    assert r.status_code == 200
+    assert "<details class=\"boilerplate\">" in r.text and "Removed boilerplate (1 line)" in r.text
+
+
+def test_article_page_lists_relations_with_pair_link(db: Path) -> None:
+    source, copy, _ = spun_pair()
+    r = client(db).get(f"/articles/{source.id}")
+    assert f'href="/pairs/{copy.id}/{source.id}"' in r.text
+    assert "spun copy" in r.text
+
+
+def test_unknown_article_is_404_page(db: Path) -> None:
+    r = client(db).get("/articles/ffffffffffff")
+    assert r.status_code == 404 and "no article with this id" in r.text
+    assert client(db).get("/api/articles/ffffffffffff").status_code == 404
+
+
+def test_pair_page_highlights_every_substitution(db: Path) -> None:
+    source, copy, rel = spun_pair()
+    r = client(db).get(f"/pairs/{copy.id}/{source.id}")
+    assert r.status_code == 200
+    for sub in rel.substitutions:
+        assert f"<del>{sub.source}</del><ins>{sub.copy}</ins>" in r.text
+        assert f'<del class="swapped" title="the copy says: “{sub.copy}”">{sub.source}</del>' in r.text
+    assert "93 %" in r.text and "17 %" in r.text
+
+
+def test_pair_api_rows_cover_both_texts(db: Path) -> None:
+    source, copy, rel = spun_pair()
+    data = client(db).get(f"/api/pairs/{copy.id}/{source.id}").json()
+    assert [s["original"] for s in data["substitutions"]] == ["rain", "river", "shelter"]
+    copy_text = "\n\n".join("".join(seg["text"] for seg in row["copy"]) for row in data["rows"])
+    source_text = "\n\n".join("".join(seg["text"] for seg in row["source"]) for row in data["rows"])
+    assert copy_text == copy.text and source_text == source.text
+
+
+def test_pair_of_unrelated_articles_is_404(db: Path) -> None:
+    source, copy, _ = spun_pair()
+    assert client(db).get(f"/pairs/{source.id}/{copy.id}").status_code == 404
+
+
+def test_summary_api(db: Path) -> None:
+    data = client(db).get("/api/summary").json()
+    assert data["articles"] == 32 and data["features"]["provenance"] is True
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/articles", "/articles?q=harbour", "/add", "/api/articles?q=harbour"],
+)
+def test_payloads_are_escaped_in_lists(db: Path, path: str) -> None:
+    r = client(db).get(path)
+    assert r.status_code == 200
+    for marker in RAW_MARKERS:
+        assert marker not in r.text, (path, marker)
+
+
+def test_payloads_are_escaped_on_article_pages(db: Path) -> None:
+    c = client(db)
+    items = c.get("/api/articles", params={"q": "Story number", "limit": 10}).json()["items"]
+    assert len(items) == len(PAYLOADS)
+    for item in items:
+        r = c.get(f"/articles/{item['id']}")
+        for marker in RAW_MARKERS:
+            assert marker not in r.text, marker
+        assert "&lt;" in r.text
+        assert 'href="javascript:' not in r.text
+
+
+def test_csp_header_blocks_inline_script(db: Path) -> None:
+    r = client(db).get("/articles")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_add_text_form_adds_and_redirects(db: Path) -> None:
+    c = client(db)
+    token = csrf(c)
+    r = c.post(
+        "/add/text",
+        data={"csrf_token": token, "text": "A brand new article about the tram line opening.",
+              "title": "<b>Tram</b> opens", "site": "Metro"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = c.get(r.headers["location"])
+    assert "&lt;b&gt;Tram&lt;/b&gt; opens" in page.text
+
+
+def test_add_urls_refuses_paths(db: Path) -> None:
+    c = client(db)
+    token = csrf(c)
+    r = c.post("/add/urls", data={"csrf_token": token, "urls": "/etc/passwd"})
+    assert r.status_code == 422 and "not an http(s) URL" in r.text
+
+
+def test_add_urls_job_reports_ssrf_refusal(db: Path) -> None:
+    c = client(db)
+    token = csrf(c)
+    r = c.post("/add/urls", data={"csrf_token": token, "urls": "http://127.0.0.1:9/x"},
+               follow_redirects=False)
+    assert r.status_code == 303
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    c.app.state.jobs.wait(timeout=30)  # type: ignore[attr-defined]
+    job = c.get(f"/api/jobs/{job_id}").json()
+    assert job["state"] == "done"
+    assert job["failed"] and "non-public address" in job["failed"][0]["reason"]
+    assert "non-public address" in c.get(f"/jobs/{job_id}").text
+
+
+def test_upload_files_batch(db: Path, tmp_path: Path) -> None:
+    c = client(db)
+    token = csrf(c)
+    files = [
+        ("files", ("../../evil name.txt", b"An uploaded article about the ferry timetable change.", "text/plain")),
+        ("files", ("second.txt", b"Another uploaded article, about the library reopening.", "text/plain")),
+    ]
+    r = c.post("/add/files", data={"csrf_token": token}, files=files, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    c.app.state.jobs.wait(timeout=30)  # type: ignore[attr-defined]
+    job = c.get("/api" + r.headers["location"]).json()
+    assert job["state"] == "done" and len(job["added"]) == 2, job
+    assert c.get("/api/articles", params={"q": "ferry timetable"}).json()["total"] == 1
+
+
+def test_api_add_article(db: Path) -> None:
+    c = client(db)
+    r = c.post("/api/articles", json={"text": "The port authority announced new fees today.", "title": "Fees"})
+    assert r.status_code == 201 and len(r.json()["added"]) == 1
+
+
+def test_unknown_job_is_404(db: Path) -> None:
+    assert client(db).get("/api/jobs/nope").status_code == 404
+    assert client(db).get("/jobs/nope").status_code == 404
