@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from _web_helpers import (
     PAYLOADS,
     RAW_MARKERS,
@@ -131,7 +132,9 @@ def test_payloads_are_escaped_on_article_pages(db: Path) -> None:
         r = c.get(f"/articles/{item['id']}")
         for marker in RAW_MARKERS:
             assert marker not in r.text, marker
-        assert "&lt;" in r.text
+        payload = next(p for p in PAYLOADS if item["title"].endswith(p))
+        assert f"<h1>{escape(item['title'])}</h1>" in r.text
+        assert str(escape(payload)) in r.text
         assert 'href="javascript:' not in r.text
 
 
@@ -201,3 +204,46 @@ def test_api_add_article(db: Path) -> None:
 def test_unknown_job_is_404(db: Path) -> None:
     assert client(db).get("/api/jobs/nope").status_code == 404
     assert client(db).get("/jobs/nope").status_code == 404
+
+
+def _fake_spin(payload: str):  # type: ignore[no-untyped-def]
+    """A spin API answer flagging the word 'downpour' with a payload as its restoration."""
+    from unspin.model import SpinReport, SpinSpan
+
+    def spin(self, id_or_text: str, *, restore: bool = True) -> SpinReport:  # type: ignore[no-untyped-def]
+        text = self.article(id_or_text).text
+        start = text.find("downpour")
+        spans = (SpinSpan(start, start + 8, "downpour", f"rain {payload}", (), 0.8),) if start >= 0 else ()
+        return SpinReport(0.91, "spun", "tortured wording", spans, (), text, None)
+
+    return spin
+
+
+def test_article_page_marks_spin_with_restoration(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspin.api import Unspin
+
+    monkeypatch.setattr(Unspin, "spin", _fake_spin("<script>alert(9)</script>"), raising=False)
+    _, copy, _ = spun_pair()
+    c = client(db)
+    r = c.get(f"/articles/{copy.id}")
+    assert "Spin score <strong>91 %</strong>" in r.text
+    assert '<mark>downpour</mark> <ins class="restored">rain &lt;script&gt;alert(9)&lt;/script&gt;</ins>' in r.text
+    assert "<script>alert(9)" not in r.text
+    data = c.get(f"/api/articles/{copy.id}").json()["spin"]
+    assert data["spans"][0]["restoration"].startswith("rain ")
+    assert "".join(seg["text"] for seg in data["paragraphs"][0]) == copy.paragraphs[0]
+    assert data["restored_text"].startswith("Heavy rain <script>")
+
+
+def test_article_page_survives_a_spin_stage_that_cannot_run(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspin.api import Unspin
+    from unspin.errors import UnspinError
+
+    def broken(self, id_or_text: str, *, restore: bool = True):  # type: ignore[no-untyped-def]
+        raise UnspinError("spin assets missing")
+
+    monkeypatch.setattr(Unspin, "spin", broken, raising=False)
+    _, copy, _ = spun_pair()
+    r = client(db).get(f"/articles/{copy.id}")
+    assert r.status_code == 200 and "not judged: spin assets missing" in r.text
+    assert copy.paragraphs[1] in r.text

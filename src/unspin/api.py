@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from unspin.errors import InputError, UnspinError
 from unspin.ingest import IngestOptions, IngestFailure, iter_articles
-from unspin.model import Article, CopyTree, Relation, Trace
+from unspin.model import Article, Claim, Comparison, CopyTree, Relation, SpinReport, Trace
 from unspin.pipeline import PipelineConfig, run_after_ingest
 from unspin.store import Store
 
@@ -39,6 +39,7 @@ class AddReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     known: list[str] = field(default_factory=list)
+    republished: list[str] = field(default_factory=list)
     failed: list[IngestFailure] = field(default_factory=list)
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -51,6 +52,7 @@ class AddReport:
             "added": self.added,
             "updated": self.updated,
             "known": self.known,
+            "republished": self.republished,
             "failed": [{"source": f.source, "reason": f.reason} for f in self.failed],
             "stages": self.stages,
         }
@@ -165,6 +167,10 @@ class Unspin:
         """One article by id or unique id prefix. Raises :class:`NotFoundError`."""
         return self.store.get_article(id_or_prefix)
 
+    def appearances(self, id_or_prefix: str) -> list[Appearance]:
+        """Every URL/outlet where this exact text was seen, earliest first."""
+        return self.store.appearances(self.store.resolve_article_id(id_or_prefix))
+
     def search(self, query: str, *, limit: int = 50) -> list[Article]:
         """Articles matching all words of ``query`` (full-text), best first."""
         return self.store.search_articles(query, limit=limit)
@@ -222,6 +228,101 @@ class Unspin:
 
         return provenance.rebuild(self.store)
 
+    # --- spin (issue 8) ------------------------------------------------------------------
+
+    def spin(self, id_or_text: str, *, restore: bool = True) -> SpinReport:
+        """Judge whether a stored article (id or prefix) or a text is spinner output.
+
+        A single token without spaces is read as an article id or prefix; anything else
+        as the text itself. Texts that cannot be judged (not English, under ~50 words,
+        no prose) get verdict ``cannot judge`` and the reason, not a score.
+
+        Raises:
+            NotFoundError: an id that names no article (or several).
+        """
+        from unspin import spin
+
+        article_id = None
+        text = id_or_text
+        if spin.looks_like_id(id_or_text):
+            article = self.store.get_article(id_or_text.strip())
+            article_id, text = article.id, article.text
+        det = spin.detector(self.store.spin_substitutions())
+        return det.judge(text, restore=restore, article_id=article_id)
+
+    def despin(self, id_or_text: str) -> str:
+        """The text (or stored article) with every flagged span restored.
+
+        Raises:
+            CannotJudgeError: the text cannot be judged; the message says why.
+        """
+        from unspin.errors import CannotJudgeError
+
+        report = self.spin(id_or_text)
+        if not report.judged:
+            raise CannotJudgeError(report.reason)
+        return report.restored()
+
+    def learn_spin(self) -> dict[str, int]:
+        """Learn spinner substitutions from the copy relations provenance has aligned."""
+        from unspin.spin.learn import learn_from_store
+
+        return learn_from_store(self.store)
+
+    # --- claims (issue 5) ---------------------------------------------------------------
+
+    def claims(self, id_or_prefix: str) -> list[Claim]:
+        """The claims of one stored article (extracted once, then read from the cache).
+
+        Raises:
+            NotFoundError: no article (or several) has this id or prefix.
+        """
+        from unspin.claims import claims_for
+
+        return claims_for(self.store, self.store.resolve_article_id(id_or_prefix))
+
+    def compare(
+        self,
+        story_id: str | None = None,
+        *,
+        article_ids: Sequence[str] | None = None,
+        copy_of: dict[str, str] | None = None,
+    ) -> Comparison:
+        """Compare the claims of a story's sources (or of an explicit set of articles).
+
+        Copies found by provenance fold into their sources (one voice each); pass
+        ``copy_of`` (copy id -> source id) to override what the store knows.
+
+        Raises:
+            UnspinError: neither or both of ``story_id`` and ``article_ids`` given, or
+                stories are not available in this store (use ``article_ids``).
+            NotFoundError: an id names no article or story.
+        """
+        from unspin.claims import claims_for, compare_claims, copy_map
+
+        if (story_id is None) == (article_ids is None):
+            raise UnspinError("compare: give either a story id or a list of article ids")
+        if story_id is not None:
+            ids = self._story_article_ids(story_id)
+        else:
+            ids = list(dict.fromkeys(self.store.resolve_article_id(a) for a in article_ids or ()))
+        if len(ids) < 1:
+            raise UnspinError(f"{story_id or 'compare'}: no articles to compare")
+        articles = {aid: self.store.get_article(aid) for aid in ids}
+        claims = {aid: claims_for(self.store, aid) for aid in ids}
+        links = copy_map(self.store, ids) if copy_of is None else copy_of
+        return compare_claims(claims, articles=articles, copy_of=links, story_id=story_id)
+
+    def _story_article_ids(self, story_id: str) -> list[str]:
+        for name in ("story_article_ids", "story_members", "articles_of_story"):
+            fn = getattr(self.store, name, None)
+            if fn is not None:
+                return list(fn(story_id))
+        raise UnspinError(
+            f"{story_id}: stories are not available in this store; compare explicit articles "
+            "with --articles ID,ID,..."
+        )
+
     def summary(self) -> dict[str, Any]:
         """Counts across the store: articles, outlets, and each later stage's results."""
         outlets = {a.outlet for a in self.store.iter_articles() if a.outlet}
@@ -229,7 +330,9 @@ class Unspin:
             "database": str(self.store.path),
             "articles": self.store.count_articles(),
             "outlets": len(outlets),
+            "republished verbatim": self.store.count_republished(),
             "relations": self.store.count_relations(),
+            "claims": self.store.count_claims(),
         }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from unspin.text import article_id, normalize_paragraphs
 
 __all__ = [
+    "Appearance",
     "Article",
     "BoilerplateLine",
     "Origin",
@@ -28,6 +29,11 @@ __all__ = [
     "SentenceSpin",
     "SpinReport",
     "SpinSpan",
+    # claims (issue 5)
+    "Claim",
+    "ClaimGroup",
+    "Comparison",
+    "ComparedSource",
 ]
 
 
@@ -60,6 +66,20 @@ class BoilerplateLine:
 
     text: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """One place an article's text was seen: a URL/outlet and its publication time.
+
+    The same words published at several URLs are one :class:`Article` (one id) with
+    several appearances: the earliest is the source, the others verbatim copies.
+    """
+
+    url: str | None
+    site: str | None
+    published: datetime | None
+    origin: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,3 +336,114 @@ class SpinReport:
             pos = span.end
         out.append(self.text[pos:])
         return "".join(out)
+
+
+# --- claims (issue 5) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One checkable statement read from an article: a number, a duration, a date, a
+    quote or an actor's act, with where it was read.
+
+    Attributes:
+        article_id: the article it was read from.
+        kind: ``quantity``, ``duration``, ``date``, ``quote`` or ``actor``.
+        start, end: character offsets of the source words in the article text.
+        words: the source words (``text[start:end]``).
+        sentence_start, sentence_end: offsets of the sentence holding it.
+        sentence: that sentence.
+        value: the normalised number: the count or amount (quantity), minutes (duration).
+        text_value: the normalised text: ISO date or symbol (date), the quoted words
+            (quote), the object of the act (actor).
+        unit: ``USD``, ``percent``, ``km``, ``year`` … (quantity); the unit as written
+            (duration); ``day``/``month``/``year``/``week`` granularity (date).
+        counts: what a quantity counts (``detainee``, ``money``, ``age``), what a
+            duration measures (``pause``), the part of day of a date (``morning``).
+        qualifier: ``exact``, ``about``, ``more``, ``at_least``, ``less``, ``at_most``,
+            ``nearly``.
+        who: the speaker of a quote or the actor of an act, resolved to a full name
+            where the article gives one; the person an age belongs to.
+        verb: the reporting verb or the verb of the act as written.
+        verb_class: ``say`` (quotes), ``agree``, ``refuse``, ``propose``, ``accuse``.
+        direct: ``True`` for words in quotation marks.
+        negated: the act is denied ("did not agree").
+        context: content words of the sentence, lower-cased: what the claim is about,
+            used to match claims across sources.
+    """
+
+    article_id: str
+    kind: str
+    start: int
+    end: int
+    words: str
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    value: float | None = None
+    text_value: str | None = None
+    unit: str | None = None
+    counts: str | None = None
+    qualifier: str = "exact"
+    who: str | None = None
+    verb: str | None = None
+    verb_class: str | None = None
+    direct: bool = False
+    negated: bool = False
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """Claims from different sources about the same thing, and how they relate.
+
+    Attributes:
+        label: ``agree`` (same value), ``conflict`` (values that cannot both be true),
+            ``differ`` (compatible, different precision or wording) or ``unique`` (one
+            voice only).
+        kind: the claims' kind.
+        topic: a few words saying what the group is about (``talks lasted``).
+        claims: one claim per voice (the earliest source of each voice).
+        voices: the article id of each independent voice, in ``claims`` order.
+        reason: one line explaining a conflict or difference; ``None`` for agree/unique.
+        echoes: ids of copies that repeat a claim of their source (not counted as voices).
+    """
+
+    label: str
+    kind: str
+    topic: str
+    claims: tuple[Claim, ...]
+    voices: tuple[str, ...]
+    reason: str | None = None
+    echoes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ComparedSource:
+    """One independent voice in a comparison: an article and the copies folded into it."""
+
+    article_id: str
+    outlet: str | None
+    title: str | None
+    published: datetime | None
+    copies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What the sources of one story claim: shared, conflicting, differing and unique.
+
+    Attributes:
+        story_id: the story compared, or ``None`` for an explicit set of articles.
+        sources: the independent voices (copies folded into their sources).
+        groups: every claim group: conflicts first, then differences, agreements, and
+            unique claims.
+    """
+
+    story_id: str | None
+    sources: tuple[ComparedSource, ...]
+    groups: tuple[ClaimGroup, ...]
+
+    def by_label(self, label: str) -> list[ClaimGroup]:
+        """The groups with ``label`` (``agree``, ``conflict``, ``differ``, ``unique``)."""
+        return [g for g in self.groups if g.label == label]

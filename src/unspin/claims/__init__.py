@@ -1,0 +1,80 @@
+"""Claims: what each article asserts, and how a story's sources agree or disagree.
+
+* :mod:`.numbers`, :mod:`.durations`, :mod:`.dates`, :mod:`.quotes`, :mod:`.actors` find
+  one kind of claim each; :mod:`.extract` runs them all over an article;
+* :mod:`.compare` aligns the claims of a story's sources (agree / conflict / differ /
+  unique), folding copies into their sources;
+* :mod:`.render` writes a comparison as Markdown, HTML or JSON-ready data.
+
+Everything is rule-based, offline and CPU-only; no language model is involved.
+This module also holds the store-facing glue used by the API and the pipeline:
+:func:`claims_for` (cached extraction), :func:`copy_map` and :func:`step`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from unspin.claims.compare import compare_claims, relate_pair
+from unspin.claims.extract import EXTRACTOR_VERSION, claims_of, extract_claims
+from unspin.model import Claim
+
+if TYPE_CHECKING:
+    from unspin.pipeline import PipelineConfig
+    from unspin.store import Store
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "claims_for",
+    "claims_of",
+    "compare_claims",
+    "copy_map",
+    "extract_claims",
+    "relate_pair",
+    "step",
+]
+
+
+def claims_for(store: Store, article_id: str) -> list[Claim]:
+    """The claims of a stored article: from the cache, else extracted and cached.
+
+    Raises:
+        NotFoundError: no such article.
+    """
+    cached = store.get_claims(article_id, EXTRACTOR_VERSION)
+    if cached is not None:
+        return cached
+    claims = claims_of(store.get_article(article_id))
+    if not store.read_only:
+        store.put_claims(article_id, claims, EXTRACTOR_VERSION)
+    return claims
+
+
+def copy_map(store: Store, article_ids: Sequence[str]) -> dict[str, str]:
+    """copy id -> source id for the copy relations among ``article_ids`` (provenance).
+
+    Relations whose source lies outside the set still fold the copy into that source's
+    voice only when the source is compared too; otherwise the copy speaks for it.
+    """
+    wanted = set(article_ids)
+    relations = getattr(store, "copy_relations", None)
+    if relations is None:
+        return {}
+    out: dict[str, str] = {}
+    for rel in relations():
+        if rel.copy_id in wanted and rel.source_id in wanted:
+            out[rel.copy_id] = rel.source_id
+    return out
+
+
+def step(store: Store, new_ids: Sequence[str], config: PipelineConfig) -> dict[str, Any]:
+    """The pipeline step after ``unspin add``: extract and cache claims of new articles."""
+    if not getattr(config, "claims", True):
+        return {"skipped": True}
+    todo = store.unextracted_ids(list(new_ids), EXTRACTOR_VERSION)
+    n = 0
+    for aid in todo:
+        claims = claims_of(store.get_article(aid))
+        n += store.put_claims(aid, claims, EXTRACTOR_VERSION)
+    return {"articles": len(todo), "claims": n}

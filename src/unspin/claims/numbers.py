@@ -120,6 +120,7 @@ _STOP = frozenset(
     there here not no only also just ago old earlier later more less""".split()
 )
 _AGE_AFTER = re.compile(r"\s?-\s?years?\s?-\s?old\b|\s+years?\s+old\b")
+_AGE_VERB = re.compile(r"\b(?:[Hh]e was|[Ss]he was|[Hh]e is|[Ss]he is|dies at|died at|aged|age of)\s$")
 _NAME_COMMA = re.compile(r"(?:[A-Z][\w'.-]+|\baged?)\s?,?\s$")
 _SKIP_BEFORE = re.compile(r"(?:\b(?:No|no|Number|number|Week|week|Route|Article|page|Page|Section|Chapter|Level|Flight|Room|Highway|Interstate|Channel|Gate|Platform|version|Vol|Apollo)\.?|[A-Za-z]-)\s*$")
 
@@ -309,6 +310,8 @@ def _counted(text: str, pos: int, limit: int) -> tuple[str | None, str | None, i
             last = (w, ws, we)
             continue
         last = (w, ws, we)
+        if w[0].islower() and len(lw) > 3 and lw.endswith("s") and not lw.endswith(("ss", "us", "is")):
+            break  # a plural noun ends the phrase: "40 delegates attended"
         if w[0].isupper() and ws > pos + 1:
             # capitalised words are adjectives of nationality or names; keep going
             continue
@@ -374,6 +377,9 @@ def find_quantities(text: str) -> list[Quantity]:
             found.append(Quantity(start, num_end + of_m.end(), value, unit, lemma(of_m.group(1)), qualifier, num_end))
             continue
         age = _AGE_AFTER.match(text, num_end)
+        if age is None and value < 120 and not m.group("qual") and _AGE_VERB.search(text, max(0, start - 12), start) and re.match(r"\s?[.,;\n]|$", text[num_end:num_end + 2]):
+            found.append(Quantity(start, num_end, value, "year", "age", "exact", num_end))
+            continue
         if age is not None or (
             value < 120 and _NAME_COMMA.search(text, max(0, start - 40), start)
             and re.match(r"\s?[,)]", text[num_end:num_end + 2])

@@ -69,6 +69,7 @@ def add(
         table.add_row("added", str(len(report.added)), style="green")
         table.add_row("updated (new metadata)", str(len(report.updated)))
         table.add_row("already known", str(len(report.known)))
+        table.add_row("republished verbatim (new URL)", str(len(report.republished)))
         table.add_row("failed", str(len(report.failed)), style="red" if report.failed else None)
         for stage, counts in report.stages.items():
             detail = ", ".join(f"{k} {v}" for k, v in counts.items())
@@ -131,8 +132,13 @@ def show(
     u = _open(ctx)
     with errors_as_exit():
         a = u.article(article_id)
+        places = u.appearances(a.id)
     if json_out:
-        print_json(article_to_dict(a, boilerplate=True))
+        data = article_to_dict(a, boilerplate=True)
+        data["appearances"] = [
+            {"url": p.url, "site": p.site, "published": p.published, "origin": p.origin} for p in places
+        ]
+        print_json(data)
         return
     console.print(a.title or "(untitled)", style="bold", markup=False)
     meta = [
@@ -149,6 +155,12 @@ def show(
         if value:
             console.print(f"[dim]{key:>9}[/dim]  ", end="")
             console.print(value, markup=False)
+    if len(places) > 1:
+        console.print(f"[dim]{'also at':>9}[/dim]  ", end="")
+        console.print(
+            "; ".join(f"{p.site or '-'} {p.url or ''} ({p.published.date() if p.published else 'no date'})" for p in places[1:]),
+            markup=False,
+        )
     console.print()
     for para in a.paragraphs:
         console.print(para, markup=False)

@@ -61,7 +61,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "newsletter",
         re.compile(
-            r"(?:sign(?:ing)? up|subscribe|get (?:our|the) \w+ newsletter|delivered (?:straight )?to your inbox"
+            r"(?:sign(?:ing)? up (?:for|to our|now|here|today)|subscribe|get (?:our|the) \w+ newsletter|delivered (?:straight )?to your inbox"
             r"|in your inbox|newsletter)",
             _I,
         ),
@@ -87,7 +87,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "byline",
         re.compile(
-            r"^(?:by|written by|reporting by|words by|von|par)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}"
+            r"^(?i:by|written by|reporting by|words by|von|par)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}"
             r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*(?:\s*[,|·•-]\s*.{0,60})?$"
         ),
     ),
@@ -127,7 +127,8 @@ def classify_line(line: str) -> str | None:
         return None
     for reason, pattern in _PATTERNS:
         if reason == "newsletter":
-            if pattern.search(text) and _CALL_TO_ACTION.search(text) and n_words <= 25:
+            quoted = '"' in text
+            if not quoted and pattern.search(text) and _CALL_TO_ACTION.search(text) and n_words <= 25:
                 return reason
             continue
         if reason == "dateline" and n_words > 14:

@@ -38,7 +38,8 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 # Directory walks skip these names: project files, not articles.
 SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt", "licence.txt", "copying"}
 
-# A feed entry whose full content has fewer words than this is a teaser: fetch its page.
+# A feed entry's content is the full article when it has at least this many words or
+# three times the words of its summary; otherwise it is a teaser and its page is fetched.
 FEED_FULL_CONTENT_WORDS = 60
 
 
@@ -236,13 +237,16 @@ class SourceReader:
             if entry.get("content"):
                 content = max((c.get("value", "") for c in entry.content), key=len)
             words = sum(len(p.split()) for p in fragment_paragraphs(content)) if content else 0
+            summary_words = len((entry.get("summary") or "").split())
+            full = words >= FEED_FULL_CONTENT_WORDS or (words > 0 and words >= 3 * max(summary_words, 1))
             try:
-                if content and (words >= FEED_FULL_CONTENT_WORDS or not entry.get("link") or not self.options.fetch_feed_items):
+                if content and (full or not entry.get("link") or not self.options.fetch_feed_items):
                     yield article_from_fragment(content, label, origin, **meta)
                 elif entry.get("link") and self.options.fetch_feed_items:
                     resp = self.fetcher.get(entry.link)
                     text = decode_bytes(resp.content, label, resp.charset)
-                    yield article_from_html(text, label, origin, url=resp.url, **meta)
+                    page_meta = {k: v for k, v in meta.items() if k != "url"}
+                    yield article_from_html(text, label, origin, url=resp.url, **page_meta)
                 else:
                     summary = entry.get("summary") or ""
                     if not summary:
@@ -270,6 +274,9 @@ class SourceReader:
                 if status and not str(status).startswith("2"):
                     continue
                 payload = record.content_stream().read()
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    # The record ends before its declared Content-Length: the file was cut.
+                    raise EOFError(f"record {rid} is cut short")
                 charset = None
                 for part in ctype.split(";")[1:]:
                     key, _, value = part.strip().partition("=")

@@ -11,11 +11,13 @@ each stage module registers its own schema migrations. Open it with a path (or n
 from __future__ import annotations
 
 from unspin.store.articles import ArticleStore, PutResult
+from unspin.store.claims import ClaimStore
 from unspin.store.core import DB_ENV, DEFAULT_DB, StoreBase, default_db_path
 from unspin.store.relations import RelationStore
+from unspin.store.spin import SpinStore
 
 # Stage stores: each adds its tables (migrations) and queries. Keep in pipeline order.
-_MIXINS: tuple[type, ...] = (ArticleStore, RelationStore)
+_MIXINS: tuple[type, ...] = (ArticleStore, RelationStore, ClaimStore, SpinStore)
 
 
 class Store(*_MIXINS):  # type: ignore[misc]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from unspin.errors import NotFoundError
-from unspin.model import Article, BoilerplateLine, Origin
+from unspin.model import Appearance, Article, BoilerplateLine, Origin
 from unspin.store.core import StoreBase, run_script
 from unspin.store.migrations import migration
 
@@ -38,6 +38,18 @@ def _create_articles(conn: sqlite3.Connection) -> None:
             n_words       INTEGER NOT NULL
         );
         CREATE INDEX articles_published ON articles (published_ts);
+        -- Every place a text was seen: its first source and any verbatim republication.
+        CREATE TABLE appearances (
+            article_id    TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            key           TEXT NOT NULL,   -- the URL, else the origin
+            url           TEXT,
+            site          TEXT,
+            published     TEXT,
+            published_ts  REAL,
+            origin        TEXT,
+            first_seen    TEXT NOT NULL,
+            PRIMARY KEY (article_id, key)
+        );
         CREATE INDEX articles_url ON articles (url);
         CREATE VIRTUAL TABLE articles_fts USING fts5 (
             title, text, content='articles', content_rowid='seq', tokenize='unicode61'
@@ -63,7 +75,8 @@ class PutResult:
     """What :meth:`ArticleStore.put_articles` did with one article.
 
     ``status`` is ``added`` (new row), ``updated`` (known; new metadata merged in) or
-    ``known`` (nothing new).
+    ``known`` (nothing new) or ``republished`` (the same text seen at a new URL or
+    outlet: a verbatim copy, recorded as an appearance of the stored article).
     """
 
     id: str
@@ -136,12 +149,14 @@ class ArticleStore(StoreBase):
                         (next_seq, *_row_values(article)),
                     )
                     next_seq += 1
+                    self._record_appearance(conn, article)
                     results.append(PutResult(article.id, "added"))
                     continue
+                new_place = self._record_appearance(conn, article)
                 stored = article_from_row(row)
                 merged = stored.merged(article)
                 if merged == stored:
-                    results.append(PutResult(article.id, "known"))
+                    results.append(PutResult(article.id, "republished" if new_place else "known"))
                     continue
                 values = _row_values(merged)
                 conn.execute(
@@ -150,6 +165,55 @@ class ArticleStore(StoreBase):
                 )
                 results.append(PutResult(article.id, "updated"))
         return results
+
+    @staticmethod
+    def _record_appearance(conn: sqlite3.Connection, a: Article) -> bool:
+        """Record where ``a`` was seen; True if this place is new for an already stored text."""
+        key = a.url or (str(a.origin) if a.origin else None)
+        if key is None:
+            return False
+        known_before = conn.execute(
+            "SELECT COUNT(*) FROM appearances WHERE article_id = ?", (a.id,)
+        ).fetchone()[0]
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO appearances (article_id, key, url, site, published, published_ts, origin, first_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))",
+            (
+                a.id,
+                key,
+                a.url,
+                a.outlet,
+                a.published.isoformat() if a.published else None,
+                a.published.timestamp() if a.published else None,
+                str(a.origin) if a.origin else None,
+            ),
+        )
+        return bool(cur.rowcount) and known_before > 0 and a.url is not None
+
+    def appearances(self, article_id: str) -> list[Appearance]:
+        """Every place this text was seen (first source first): verbatim republications."""
+        rows = self.conn.execute(
+            "SELECT * FROM appearances WHERE article_id = ? ORDER BY published_ts IS NULL, published_ts, first_seen",
+            (article_id,),
+        )
+        return [
+            Appearance(
+                url=r["url"],
+                site=r["site"],
+                published=datetime.fromisoformat(r["published"]) if r["published"] else None,
+                origin=r["origin"],
+            )
+            for r in rows
+        ]
+
+    def count_republished(self) -> int:
+        """Articles seen at more than one URL (verbatim republications)."""
+        return int(
+            self.conn.execute(
+                "SELECT COUNT(*) FROM (SELECT article_id FROM appearances WHERE url IS NOT NULL "
+                "GROUP BY article_id HAVING COUNT(DISTINCT url) > 1)"
+            ).fetchone()[0]
+        )
 
     def resolve_article_id(self, id_or_prefix: str) -> str:
         """The full id of the one article whose id starts with ``id_or_prefix``.

@@ -65,9 +65,16 @@ class _Pool:
             return u
 
     def release(self, u: Unspin) -> None:
-        self._idle.put(u)
+        if any(held is u for held in self._all):  # not closed by a shutdown meanwhile
+            self._idle.put(u)
 
     def close(self) -> None:
+        """Close every handle; a later request opens fresh ones (the app may restart)."""
+        while True:
+            try:
+                self._idle.get_nowait()
+            except queue.Empty:
+                break
         for u in self._all:
             u.close()
         self._all.clear()
@@ -119,6 +126,8 @@ def create_app(
     db_path: str | os.PathLike[str],
     read_only: bool = False,
     token: str | None = None,
+    *,
+    max_request_bytes: int = security.MAX_REQUEST_BYTES,
 ) -> FastAPI:
     """Build the web app over the database at ``db_path``.
 
@@ -127,13 +136,16 @@ def create_app(
         read_only: open the store read-only and refuse every write (forms and API).
         token: require this bearer token (or the login cookie) on every request; ``None``
             reads ``$UNSPIN_TOKEN``; an empty string disables it.
+        max_request_bytes: the largest request body accepted (uploads included).
 
     Raises:
         StoreError: the database cannot be opened (checked once here, not per request).
     """
     if token is None:
         token = os.environ.get(TOKEN_ENV) or None
-    settings = WebSettings(db_path=Path(db_path), read_only=read_only, token=token or None)
+    settings = WebSettings(
+        Path(db_path), read_only, token or None, max_request_bytes=max_request_bytes
+    )
     Unspin(settings.db_path, read_only=read_only).close()  # fail fast on a bad path
 
     def run_batch(sources: Sequence[str], on_progress: Callable[[str, int | None], None]) -> Any:
@@ -199,7 +211,10 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail), exc.headers)
+        headers = exc.headers
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+        return _error(request, exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -215,6 +230,16 @@ def create_app(
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette lists only one route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def _plain(errors: Sequence[Any]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from unspin.api import Unspin
+from unspin.errors import UnspinError
 from unspin.model import COPY_KINDS, Article, Relation
 from unspin.web.schemas import (
     ArticleDetail,
@@ -23,6 +24,8 @@ from unspin.web.schemas import (
     PairPage,
     RelationLink,
     Segment,
+    SpinSpan,
+    SpinView,
     StoryListPage,
     StoryPage,
     Summary,
@@ -120,9 +123,40 @@ def article_page(u: Unspin, article_id: str) -> ArticlePage:
     article = u.article(article_id)
     return ArticlePage(
         article=article_detail(article),
-        spin=None,
+        spin=spin_view(u, article) if features(u)["spin"] else None,
         relations=relation_links(u, article.id) if features(u)["provenance"] else None,
         story_id=None,
+    )
+
+
+def spin_view(u: Unspin, article: Article) -> SpinView:
+    """The spin verdict on a stored article, its flagged spans marked in the text.
+
+    A spin stage that cannot run (e.g. its assets are missing) yields a view carrying
+    the reason instead of failing the whole article page.
+    """
+    try:
+        report = u.spin(article.id)  # type: ignore[attr-defined]
+    except UnspinError as exc:
+        return SpinView(
+            score=None,
+            verdict=f"not judged: {exc}",
+            spans=[],
+            paragraphs=[[Segment(text=p)] for p in article.paragraphs],
+            restored_text=None,
+        )
+    text = report.text or article.text
+    spans = [(s.start, s.end, "spin", s.suggestion) for s in report.spans]
+    verdict = report.verdict + (f": {report.reason}" if report.reason else "")
+    return SpinView(
+        score=report.probability,
+        verdict=verdict,
+        spans=[
+            SpinSpan(start=s.start, end=s.end, text=s.text, restoration=s.suggestion, score=s.confidence)
+            for s in report.spans
+        ],
+        paragraphs=_paragraph_segments(text, spans),
+        restored_text=report.restored() if report.spans else None,
     )
 
 

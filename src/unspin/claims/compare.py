@@ -1,0 +1,352 @@
+"""Align the claims of a story's sources: what they agree on, where they conflict,
+where they differ in precision, and what only one of them says.
+
+1. **Voices.** Copies (from provenance: ``copy_of`` maps a copy's id to its source's id)
+   fold into their source: a claim a copy repeats is an *echo*, not a second voice. A
+   copy's own additions still count for the voice.
+2. **Matching.** Two claims of the same kind from different voices are about the same
+   thing when their sentences share enough content words (Dice overlap of lemmas, with a
+   few news synonyms folded: talks/meeting, killed/dead …) and their kinds agree on what
+   they count: the same counted noun for quantities, the same person for ages, the same
+   speaker for quotes, the same object for acts. Pairs are grouped greedily, best score
+   first, at most one claim per voice in a group.
+3. **Labels.** Within a group every pair is judged: values whose ranges (see
+   :func:`unspin.claims.numbers.interval`) do not overlap *conflict*; equal values
+   *agree*; anything else *differs*. The group takes the worst label and the one-line
+   reason of that pair.
+
+Example (two reports of one meeting)::
+
+    comparison = compare_claims({"a": claims_a, "b": claims_b})
+    [g.reason for g in comparison.by_label("conflict")]
+    # ['"more than three hours" (a) vs "about 45 minutes" (b): more than 3 hours and
+    #   about 45 minutes cannot both be true']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from unspin.claims.durations import format_minutes
+from unspin.claims.numbers import TO_METRES, interval
+from unspin.model import Article, Claim, ClaimGroup, Comparison, ComparedSource
+
+__all__ = ["MATCH_MIN", "compare_claims", "relate_pair"]
+
+# Minimum matching score for two claims to be about the same thing. Set on the dev
+# clusters of bench/claims_annotations.json (agreements found vs. false matches) and the
+# trade-talks example; below 0.3, dates of unrelated events in background sentences
+# started to pair up.
+MATCH_MIN = 0.3
+# Content-word synonyms folded before matching (news event vocabulary).
+_SYNONYMS = {
+    "meeting": "talk", "talks": "talk", "negotiation": "talk", "session": "talk", "met": "talk",
+    "meet": "talk", "discussion": "talk", "summit": "talk",
+    "dead": "kill", "killed": "kill", "died": "kill", "death": "kill", "kill": "kill",
+    "wounded": "injure", "injured": "injure", "hurt": "injure",
+    "detainee": "prisoner", "prisoner": "prisoner", "captive": "prisoner",
+    "freed": "release", "released": "release", "release": "release", "swap": "release",
+    "arrested": "arrest", "arrest": "arrest", "detained": "arrest",
+    "lasted": "last", "lasting": "last", "brigand": "pirate",
+    "co-worker": "worker", "employee": "worker", "colleague": "worker",
+    "guard": "officer", "officer": "officer",
+}  # fmt: skip
+_LABEL_ORDER = {"conflict": 0, "differ": 1, "agree": 2, "unique": 3}
+_QUAL_WORDS = {"exact": "", "about": "about ", "more": "more than ", "at_least": "at least ",
+               "less": "less than ", "at_most": "at most ", "nearly": "nearly "}  # fmt: skip
+
+
+def _canon(word: str) -> str:
+    return _SYNONYMS.get(word, word)
+
+
+def _dice(a: Sequence[str], b: Sequence[str]) -> float:
+    sa, sb = {_canon(w) for w in a}, {_canon(w) for w in b}
+    if not sa or not sb:
+        return 0.0
+    return 2 * len(sa & sb) / (len(sa) + len(sb))
+
+
+def _surname(name: str | None) -> str | None:
+    return name.split()[-1].lower() if name else None
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if len(w) > 2}
+
+
+def _score(a: Claim, b: Claim) -> float:
+    """How likely two claims are about the same thing (0 = not at all)."""
+    if a.kind != b.kind:
+        return 0.0
+    ctx = _dice(a.context, b.context)
+    if a.kind == "quantity":
+        if (a.counts == "age") != (b.counts == "age"):
+            return 0.0
+        if a.counts == "age":
+            if a.who and b.who:
+                return 1.0 if _surname(a.who) == _surname(b.who) else 0.0
+            return ctx
+        if _unit_class(a.unit) != _unit_class(b.unit):
+            return 0.0
+        if a.counts and b.counts and _canon(a.counts) != _canon(b.counts):
+            return 0.0
+        return ctx + (0.3 if a.counts and a.counts == b.counts else 0.0)
+    if a.kind == "duration":
+        return ctx + (0.3 if a.counts and a.counts == b.counts else 0.0)
+    if a.kind == "date":
+        return ctx
+    if a.kind == "quote":
+        if _surname(a.who) != _surname(b.who) and a.who and b.who:
+            same = _dice(sorted(_words(a.text_value)), sorted(_words(b.text_value)))
+            return same if same >= QUOTE_SAME_WORDS else 0.0
+        return _dice(sorted(_words(a.text_value)), sorted(_words(b.text_value))) + 0.2 * ctx
+    if a.kind == "actor":
+        if a.who and b.who and _surname(a.who) != _surname(b.who):
+            return ACTOR_OTHER_WHO * _dice(sorted(_words(a.text_value)), sorted(_words(b.text_value)))
+        return _dice(sorted(_words(a.text_value)), sorted(_words(b.text_value))) * 0.7 + 0.3 * ctx
+    return 0.0
+
+
+# Acts named with different actors ("both ministers" / "Varga and Reinholt") still match
+# when their objects share words; this discounts the object overlap. Trade-talks example.
+ACTOR_OTHER_WHO = 0.6
+# Two quotes by different speakers are the same quote (attributed differently) when this
+# share of their words is shared. Trade-talks example and dev clusters.
+QUOTE_SAME_WORDS = 0.8
+
+
+def _unit_class(unit: str | None) -> str | None:
+    if unit in TO_METRES:
+        return "distance"
+    return unit
+
+
+def _norm_value(c: Claim) -> float:
+    v = c.value or 0.0
+    if c.kind == "quantity" and c.unit in TO_METRES:
+        return v * TO_METRES[c.unit]
+    return v
+
+
+def _describe(c: Claim) -> str:
+    if c.kind == "duration" and c.value is not None:
+        return f"{_QUAL_WORDS.get(c.qualifier, '')}{format_minutes(c.value)}"
+    if c.kind == "quantity" and c.value is not None:
+        unit = f" {c.unit}" if c.unit else ""
+        what = f" {c.counts}" if c.counts and c.counts not in ("money", "distance") else ""
+        return f"{_QUAL_WORDS.get(c.qualifier, '')}{c.value:,.10g}{unit}{what}"
+    if c.kind == "date":
+        return f"{c.text_value}{' ' + c.counts if c.counts else ''}"
+    return c.words
+
+
+def relate_pair(a: Claim, b: Claim) -> tuple[str, str | None]:
+    """Judge two claims about the same thing: ``(label, why)``.
+
+    ``label`` is ``agree``, ``conflict`` or ``differ``; ``why`` is a short phrase for the
+    last two (the caller adds the claims' words and outlets).
+    """
+    if a.kind in ("quantity", "duration"):
+        if a.kind == "quantity" and a.unit != b.unit and _unit_class(a.unit) != "distance":
+            return "differ", "amounts in different currencies or units"
+        va, vb = _norm_value(a), _norm_value(b)
+        if abs(va - vb) <= 1e-9 * max(1.0, abs(va)) and a.qualifier == b.qualifier:
+            return "agree", None
+        la, ha = interval(va, a.qualifier)
+        lb, hb = interval(vb, b.qualifier)
+        if ha < lb or hb < la:
+            return "conflict", f"{_describe(a)} and {_describe(b)} cannot both be true"
+        if abs(va - vb) <= 1e-9 * max(1.0, abs(va)):
+            return "differ", f"same figure, different qualifiers ({_describe(a)} / {_describe(b)})"
+        return "differ", f"compatible, but different precision ({_describe(a)} / {_describe(b)})"
+    if a.kind == "date":
+        return _relate_dates(a, b)
+    if a.kind == "quote":
+        if a.who and b.who and _surname(a.who) != _surname(b.who):
+            return "conflict", f"the same words attributed to {a.who} and to {b.who}"
+        if _words(a.text_value) == _words(b.text_value):
+            return "agree", None
+        return "differ", "the same statement in different words"
+    if a.kind == "actor":
+        if a.verb_class != b.verb_class or a.negated != b.negated:
+            return "conflict", f"'{_act(a)}' vs '{_act(b)}'"
+        return "agree", None
+    return "differ", "not comparable"
+
+
+def _act(c: Claim) -> str:
+    return f"{c.who or 'someone'} {'did not ' if c.negated else ''}{c.verb}"
+
+
+def _relate_dates(a: Claim, b: Claim) -> tuple[str, str | None]:
+    va, vb = a.text_value or "", b.text_value or ""
+    if va == vb:
+        if (a.counts or None) != (b.counts or None):
+            return "differ", f"same day, different precision ({_describe(a)} / {_describe(b)})"
+        return "agree", None
+    wa, wb = _weekday_of(va), _weekday_of(vb)
+    if va.startswith("weekday:") or vb.startswith("weekday:"):
+        if wa and wb:
+            return ("agree", None) if wa == wb else ("conflict", f"{wa.title()} and {wb.title()} are different days")
+        return "differ", "one date cannot be placed on the calendar"
+    if re.fullmatch(r"\d{4}(-\d\d){0,2}", va) and re.fullmatch(r"\d{4}(-\d\d){0,2}", vb):
+        if va.startswith(vb) or vb.startswith(va):
+            return "differ", f"compatible, different precision ({va} / {vb})"
+        if len(va) == len(vb) == 10:
+            return "conflict", f"{va} and {vb} are different days"
+        return "conflict", f"{va} and {vb} do not overlap"
+    return "differ", f"cannot compare {va} with {vb}"
+
+
+def _weekday_of(value: str) -> str | None:
+    if value.startswith("weekday:"):
+        return value.split(":", 1)[1]
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return date.fromisoformat(value).strftime("%A").lower()
+    return None
+
+
+def _root(aid: str, copy_of: Mapping[str, str]) -> str:
+    seen = {aid}
+    while aid in copy_of and copy_of[aid] not in seen:
+        aid = copy_of[aid]
+        seen.add(aid)
+    return aid
+
+
+def _same_claim(a: Claim, b: Claim) -> bool:
+    if a.kind != b.kind:
+        return False
+    if a.kind in ("quantity", "duration"):
+        return a.value == b.value and a.qualifier == b.qualifier and a.unit == b.unit
+    if a.kind == "date":
+        return a.text_value == b.text_value
+    return _words(a.text_value) == _words(b.text_value) and _surname(a.who) == _surname(b.who)
+
+
+def compare_claims(
+    claims: Mapping[str, Sequence[Claim]],
+    *,
+    articles: Mapping[str, Article] | None = None,
+    copy_of: Mapping[str, str] | None = None,
+    story_id: str | None = None,
+) -> Comparison:
+    """Compare the claims of several articles of one story.
+
+    Args:
+        claims: each article's claims by article id.
+        articles: the articles, for outlet names, titles and dates (optional).
+        copy_of: copy id -> source id (from provenance); a copy is one voice with its
+            source. Chains (copy of a copy) fold to the first source.
+        story_id: recorded on the result.
+
+    Returns:
+        A :class:`Comparison`: groups sorted conflicts, differences, agreements, unique.
+    """
+    copy_of = dict(copy_of or {})
+    articles = articles or {}
+    ids = list(claims)
+    order = {aid: i for i, aid in enumerate(ids)}
+
+    def when(aid: str) -> tuple[int, str, int]:
+        a = articles.get(aid)
+        pub = a.published.isoformat() if a is not None and a.published else "9999"
+        return (0 if aid not in copy_of else 1, pub, order[aid])
+
+    members: dict[str, list[str]] = {}
+    for aid in ids:
+        members.setdefault(_root(aid, copy_of), []).append(aid)
+    voice_claims: dict[str, list[Claim]] = {}
+    echoes: dict[int, list[str]] = {}
+    sources: list[ComparedSource] = []
+    for root, group in members.items():
+        group.sort(key=when)
+        lead = group[0]
+        own: list[Claim] = list(claims[lead])
+        for other in group[1:]:
+            for c in claims[other]:
+                twin = next((o for o in own if _same_claim(o, c)), None)
+                if twin is None:
+                    own.append(c)
+                else:
+                    echoes.setdefault(id(twin), []).append(other)
+        voice_claims[lead] = own
+        art = articles.get(lead)
+        sources.append(ComparedSource(lead, art.outlet if art else None, art.title if art else None,
+                                      art.published if art else None, tuple(group[1:])))
+    outlet = {s.article_id: s.outlet or s.article_id[:8] for s in sources}
+    voice_of: dict[int, str] = {id(c): v for v, cs in voice_claims.items() for c in cs}
+    pairs: list[tuple[float, int, int, Claim, Claim]] = []
+    voices = list(voice_claims)
+    for i, va in enumerate(voices):
+        for vb in voices[i + 1:]:
+            for ca in voice_claims[va]:
+                for cb in voice_claims[vb]:
+                    if ca.kind != cb.kind:
+                        continue
+                    s = _score(ca, cb)
+                    if s >= MATCH_MIN:
+                        pairs.append((s, ca.start, cb.start, ca, cb))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    group_of: dict[int, list[Claim]] = {}
+    for _, _, _, ca, cb in pairs:
+        ga, gb = group_of.get(id(ca)), group_of.get(id(cb))
+        if ga is not None and ga is gb:
+            continue
+        ga = ga or [ca]
+        gb = gb or [cb]
+        if {voice_of[id(c)] for c in ga} & {voice_of[id(c)] for c in gb}:
+            continue
+        merged = ga + gb
+        for c in merged:
+            group_of[id(c)] = merged
+    groups: list[ClaimGroup] = []
+    seen: set[int] = set()
+    for v in voices:
+        for c in voice_claims[v]:
+            if id(c) in seen:
+                continue
+            members_ = group_of.get(id(c), [c])
+            for m in members_:
+                seen.add(id(m))
+            members_ = sorted(members_, key=lambda m: order.get(voice_of[id(m)], 0))
+            groups.append(_label(members_, voice_of, outlet, echoes))
+    groups.sort(key=lambda g: (_LABEL_ORDER[g.label], order.get(g.voices[0], 0), g.claims[0].start))
+    return Comparison(story_id, tuple(sources), tuple(groups))
+
+
+def _label(members: list[Claim], voice_of: dict[int, str], outlet: dict[str, str],
+           echoes: dict[int, list[str]]) -> ClaimGroup:
+    voices = tuple(voice_of[id(c)] for c in members)
+    echo_ids = tuple(e for c in members for e in echoes.get(id(c), []))
+    topic = _topic(members)
+    if len(members) == 1:
+        return ClaimGroup("unique", members[0].kind, topic, tuple(members), voices, None, echo_ids)
+    worst, reason = "agree", None
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            label, why = relate_pair(a, b)
+            if _LABEL_ORDER[label] < _LABEL_ORDER[worst]:
+                worst = label
+                oa, ob = outlet[voice_of[id(a)]], outlet[voice_of[id(b)]]
+                reason = f'"{a.words}" ({oa}) vs "{b.words}" ({ob}): {why}'
+    return ClaimGroup(worst, members[0].kind, topic, tuple(members), voices, reason, echo_ids)
+
+
+def _topic(members: list[Claim]) -> str:
+    counts: Counter[str] = Counter()
+    for c in members:
+        counts.update(set(c.context))
+    shared = [w for w, n in counts.most_common() if n == len(members)][:3] if len(members) > 1 else []
+    words = shared or [w for w, _ in counts.most_common(3)]
+    head = members[0]
+    lead = head.counts if head.kind == "quantity" and head.counts else None
+    if head.kind == "quote" and head.who:
+        lead = f"{head.who} said"
+    if head.kind == "actor":
+        lead = f"{head.who or 'someone'} {head.verb}"
+    return " ".join(([lead] if lead else []) + [w for w in words if w != lead])

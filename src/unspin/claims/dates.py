@@ -1,0 +1,282 @@
+"""Dates in news prose, resolved against the article's publication date and time zone.
+
+Finds weekdays (``on Thursday``, ``Friday morning``, ``last Tuesday``), relative days
+(``yesterday``, ``last night``, ``today``), relative periods (``last month``, ``this
+year``, ``eight days ago``), explicit dates (``May 3, 2013``, ``3 May``, ``Sept. 11,
+2001``, ``11/30/09``, ``2012-04-04``), months (``in December``, ``September 2010``) and
+years used as a time (``in 2008``).
+
+Each mention is resolved against an *anchor*: the publication time in the outlet's own
+time zone (an article published 01:00+09:00 on Friday calls that day "today", even though
+it is still Thursday in UTC). News reports the past, so a bare weekday is the most
+recent such day on or before the anchor, unless the sentence speaks of the future
+("will", "next"). Without an anchor the value stays symbolic: ``weekday:thursday``,
+``rel:-1d``, ``rel:-1m``, ``md:10-23``.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> anchor = datetime(2026, 3, 13, 9, 30, tzinfo=timezone.utc)  # a Friday
+    >>> [(d.value, d.part) for d in find_dates("Talks ended on Thursday; yesterday's", anchor)]
+    [('2026-03-12', None), ('2026-03-12', None)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+__all__ = ["DateMention", "find_dateline", "find_dates"]
+
+_MONTH_NUM = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
+    "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMWORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "a": 1, "a few": 3, "several": 3}  # fmt: skip
+
+_MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?:\s+(?P<part>morning|afternoon|evening|night))?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b(?P<y>{_YEAR})\s?-\s?(?P<m>[01]?\d)\s?-\s?(?P<d>[0-3]?\d)\b")),
+    ("slash", re.compile(r"\b(?P<a>[0-3]?\d)\s?/\s?(?P<b>[0-3]?\d)\s?/\s?(?P<y>\d{4}|\d{2})\b")),
+    ("wd_mdy", re.compile(rf"\b(?P<wd>{_WD}),?\s+(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
+    ("wd_dmy", re.compile(rf"\b(?P<wd>{_WD}),?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
+    ("mdy", re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b")),
+    ("dmy", re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b")),
+    ("my", re.compile(rf"\b(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b")),
+    ("md", re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s?[:.]\d|,?\s*\d{{3}})")),
+    ("dm", re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\b")),
+    ("wd", re.compile(rf"\b(?P<mod>(?:last|this|next|on|late|early|until|by|since)\s+)?(?P<wd>{_WD})(?P<poss>'s)?{_PART}\b")),
+    ("rel_day", re.compile(r"\b(?P<rel>yesterday|today|tomorrow|tonight|last night|this morning|this afternoon|this evening|earlier today|overnight)\b", re.IGNORECASE)),
+    ("ago", re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a)\s+(?P<u>day|week|month|year|decade)s?\s+ago\b", re.IGNORECASE)),
+    ("rel_period", re.compile(r"\b(?P<mod>last|this|next|earlier this|later this|past)\s+(?P<u>week|month|year|season|summer|winter|spring|autumn|weekend)\b", re.IGNORECASE)),
+    ("month", re.compile(rf"\b(?P<prep>in|since|until|by|during|early|late|last|next|this)\s+(?P<mon>{_MON})\b(?!\s+\d)")),
+    ("year", re.compile(rf"\b(?P<prep>[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom|[Tt]o|[Dd]uring|[Bb]efore|[Aa]fter|[Oo]f|a|[Tt]he|early|late|mid-?)\s+(?P<y>{_YEAR})\b(?!\s?-\s?\d)")),
+]
+_FUTURE = re.compile(r"\b(?:will|would|shall|next|upcoming|scheduled|plans? to|is to|are to|due to)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date found in text.
+
+    Attributes:
+        start, end: character span of the date words (without ``on``/``in``).
+        value: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` when resolved; else a symbol
+            (``weekday:friday``, ``rel:-1d``, ``rel:-1m``, ``rel:0y``, ``md:10-23``,
+            ``month:12``).
+        granularity: ``day``, ``month``, ``year`` or ``week``.
+        part: ``morning``, ``afternoon``, ``evening`` or ``night`` where given.
+        resolved: whether ``value`` is a calendar date.
+        weekday: the weekday named in the text, if any (checked against the value).
+    """
+
+    start: int
+    end: int
+    value: str
+    granularity: str
+    part: str | None = None
+    resolved: bool = False
+    weekday: str | None = None
+
+
+def _month(name: str) -> int:
+    return _MONTH_NUM[name.lower().rstrip(".")[:4].rstrip("t") if name.lower().startswith("sept") else name.lower().rstrip(".")]
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _shift_month(d: date, months: int) -> tuple[int, int]:
+    idx = d.year * 12 + (d.month - 1) + months
+    return idx // 12, idx % 12 + 1
+
+
+def _two_digit_year(y: str) -> int:
+    n = int(y)
+    return n if len(y) == 4 else (2000 + n if n < 70 else 1900 + n)
+
+
+def find_dates(text: str, anchor: datetime | date | None = None) -> list[DateMention]:
+    """Every date mention in ``text``, resolved against ``anchor`` where one is given.
+
+    Args:
+        anchor: the publication time (tz-aware: its own time zone's calendar day is
+            used) or a date; ``None`` leaves relative mentions symbolic.
+    """
+    day: date | None
+    if isinstance(anchor, datetime):
+        day = anchor.date()
+    else:
+        day = anchor
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(text):
+            s, e = m.span()
+            if kind in ("wd", "month", "year"):
+                s = m.start("wd") if kind == "wd" else (m.start("mon") if kind == "month" else m.start("y"))
+                if kind == "wd" and m.group("mod") and m.group("mod").strip().lower() in ("last", "this", "next", "late", "early"):
+                    s = m.start()
+            if any(a < e and s < b for a, b in taken):
+                continue
+            mention = _resolve(kind, m, s, e, text, day)
+            if mention is not None:
+                found.append(mention)
+                taken.append((s, e))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _sentence_around(text: str, pos: int) -> str:
+    a = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos)) + 1
+    b_candidates = [i for i in (text.find(".", pos), text.find("\n", pos)) if i != -1]
+    b = min(b_candidates) if b_candidates else len(text)
+    return text[a:b]
+
+
+def _resolve(kind: str, m: re.Match[str], s: int, e: int, text: str, day: date | None) -> DateMention | None:
+    g = m.groupdict()
+    part = g.get("part")
+    if kind == "iso":
+        d = _safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
+        return DateMention(s, e, d.isoformat(), "day", resolved=True) if d else None
+    if kind == "slash":
+        a, b, y = int(g["a"]), int(g["b"]), _two_digit_year(g["y"])
+        mth, dd = (a, b) if a <= 12 else (b, a)  # US order unless the first cannot be a month
+        d = _safe_date(y, mth, dd)
+        return DateMention(s, e, d.isoformat(), "day", resolved=True) if d else None
+    if kind in ("mdy", "dmy", "wd_mdy", "wd_dmy"):
+        d = _safe_date(int(g["y"]), _month(g["mon"]), int(g["d"]))
+        wd = g.get("wd")
+        return DateMention(s, e, d.isoformat(), "day", resolved=True, weekday=wd.lower() if wd else None) if d else None
+    if kind == "my":
+        return DateMention(s, e, f"{int(g['y']):04d}-{_month(g['mon']):02d}", "month", resolved=True)
+    if kind in ("md", "dm"):
+        mth, dd = _month(g["mon"]), int(g["d"])
+        if not 1 <= dd <= 31:
+            return None
+        if g["mon"].lower() == "may" and kind == "md" and not re.match(r"\s+\d", text[m.start("mon") + 3:m.start("mon") + 5]):
+            return None
+        if day is None:
+            return DateMention(s, e, f"md:{mth:02d}-{dd:02d}", "day")
+        future = bool(_FUTURE.search(_sentence_around(text, s)))
+        d = _safe_date(day.year, mth, dd)
+        if d is None:
+            return None
+        if not future and d > day + timedelta(days=FUTURE_GRACE_DAYS):
+            d = _safe_date(day.year - 1, mth, dd) or d
+        elif future and d < day - timedelta(days=FUTURE_GRACE_DAYS):
+            d = _safe_date(day.year + 1, mth, dd) or d
+        return DateMention(s, e, d.isoformat(), "day", resolved=True)
+    if kind == "wd":
+        wd = g["wd"].lower()
+        mod = (g.get("mod") or "").strip().lower()
+        if g["wd"][0].islower():
+            return None
+        if day is None:
+            return DateMention(s, e, f"weekday:{wd}", "day", part=part, weekday=wd)
+        target = _WEEKDAYS.index(wd)
+        back = (day.weekday() - target) % 7
+        sentence = _sentence_around(text, s)
+        if mod == "next" or (mod != "last" and _FUTURE.search(sentence) and not re.search(r"\b(?:said|says)\b", sentence)):
+            fwd = (target - day.weekday()) % 7
+            d = day + timedelta(days=fwd or 7 if mod == "next" else fwd)
+        else:
+            if mod == "last" and back == 0:
+                back = 7
+            d = day - timedelta(days=back)
+        return DateMention(s, e, d.isoformat(), "day", part=part, resolved=True, weekday=wd)
+    if kind == "rel_day":
+        rel = g["rel"].lower()
+        offset = -1 if rel in ("yesterday", "last night", "overnight") else 1 if rel == "tomorrow" else 0
+        part = {"last night": "night", "tonight": "night", "this morning": "morning",
+                "this afternoon": "afternoon", "this evening": "evening"}.get(rel)  # fmt: skip
+        if day is None:
+            return DateMention(s, e, f"rel:{offset}d" if offset else "rel:0d", "day", part=part)
+        return DateMention(s, e, (day + timedelta(days=offset)).isoformat(), "day", part=part, resolved=True)
+    if kind == "ago":
+        n = _NUMWORDS.get(g["n"].lower()) if not g["n"].isdigit() else int(g["n"])
+        unit = g["u"].lower()
+        if n is None:
+            return None
+        if unit == "decade":
+            unit, n = "year", n * 10
+        return _relative(s, e, unit, -n, day)
+    if kind == "rel_period":
+        mod, unit = g["mod"].lower(), g["u"].lower()
+        if unit in ("season", "summer", "winter", "spring", "autumn"):
+            unit = "year"
+        if unit == "weekend":
+            return None
+        n = -1 if mod in ("last", "past") else 1 if mod == "next" else 0
+        if mod == "past":
+            return None  # "the past eight days" is a duration; "the past week" too vague
+        return _relative(s, e, unit, n, day)
+    if kind == "month":
+        mth = _month(g["mon"])
+        if g["mon"] in ("May", "March") and g["prep"] in ("by",) or g["mon"].lower().startswith("may") and g["prep"].lower() not in ("in", "since", "until", "during", "early", "late", "last", "next"):
+            return None
+        if day is None:
+            return DateMention(s, e, f"month:{mth:02d}", "month")
+        y = day.year
+        future = g["prep"].lower() == "next" or bool(_FUTURE.search(_sentence_around(text, s)))
+        if not future and mth > day.month:
+            y -= 1
+        if g["prep"].lower() == "last" and mth >= day.month:
+            y = day.year - 1
+        return DateMention(s, e, f"{y:04d}-{mth:02d}", "month", resolved=True)
+    if kind == "year":
+        if g["prep"].lower() in ("a", "the") and not re.match(r"\s+[a-z]", text[e:e + 3]):
+            return None
+        if re.match(r"\s?[-/]\s?\d", text[e:e + 3]) or re.match(r"\s*(?:people|troops|votes|residents|workers)\b", text[e:e + 12]):
+            return None
+        return DateMention(s, e, g["y"], "year", resolved=True)
+    return None
+
+
+def _relative(s: int, e: int, unit: str, n: int, day: date | None) -> DateMention:
+    code = {"day": "d", "week": "w", "month": "m", "year": "y"}[unit]
+    gran = {"day": "day", "week": "week", "month": "month", "year": "year"}[unit]
+    if day is None:
+        return DateMention(s, e, f"rel:{n}{code}", gran)
+    if unit == "day":
+        return DateMention(s, e, (day + timedelta(days=n)).isoformat(), "day", resolved=True)
+    if unit == "week":
+        monday = day - timedelta(days=day.weekday()) + timedelta(weeks=n)
+        iso = monday.isocalendar()
+        return DateMention(s, e, f"{iso[0]:04d}-W{iso[1]:02d}", "week", resolved=True)
+    if unit == "month":
+        y, mth = _shift_month(day, n)
+        return DateMention(s, e, f"{y:04d}-{mth:02d}", "month", resolved=True)
+    return DateMention(s, e, f"{day.year + n:04d}", "year", resolved=True)
+
+
+# A month-day without a year more than this many days after the anchor is taken to be in
+# the previous year ("June 8" in an article of May 2013 is June 2012). Set from the ECB+
+# dev clusters (datelines vs. body dates); a week absorbs dates of scheduled events.
+FUTURE_GRACE_DAYS = 7
+# How far into the text a dateline may sit (title, byline and date lines come first).
+DATELINE_WINDOW = 400
+
+
+def find_dateline(text: str) -> date | None:
+    """The first full calendar date in the opening lines (a dateline), if any.
+
+    Used as the anchor when an article carries no publication date in its metadata.
+    """
+    head = text[:DATELINE_WINDOW]
+    for mention in find_dates(head):
+        if mention.resolved and mention.granularity == "day":
+            return date.fromisoformat(mention.value)
+    return None

@@ -1,0 +1,155 @@
+"""``unspin spin``: is a text spinner output, where, and what did it say before."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from unspin.api import Unspin
+from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, fail, options, print_json
+from unspin.errors import InputError
+from unspin.model import SpinReport
+
+
+def report_to_dict(report: SpinReport) -> dict[str, Any]:
+    """A JSON-ready dict of a spin report (field names documented in docs/spin.md)."""
+    return {
+        "article_id": report.article_id,
+        "verdict": report.verdict,
+        "probability": report.probability,
+        "reason": report.reason,
+        "spans": [
+            {
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "suggestion": s.suggestion,
+                "alternatives": list(s.alternatives),
+                "confidence": round(s.confidence, 4),
+            }
+            for s in report.spans
+        ],
+        "sentences": [
+            {"start": s.start, "end": s.end, "probability": round(s.probability, 4), "spans": s.n_spans}
+            for s in report.sentences
+        ],
+        "restored": report.restored() if report.judged else None,
+    }
+
+
+def _texts(target: str) -> list[str]:
+    """The texts named by ``target``: ``-`` (stdin) or a file; otherwise the target itself."""
+    if target == "-":
+        return [sys.stdin.read()]
+    path = Path(target)
+    if path.exists():
+        from unspin.ingest import IngestFailure, IngestOptions, iter_articles
+
+        texts: list[str] = []
+        for item in iter_articles([str(path)], IngestOptions()):
+            if isinstance(item, IngestFailure):
+                raise InputError(item.source, item.reason)
+            texts.append(item.text)
+        if not texts:
+            raise InputError(target, "holds no article")
+        return texts
+    if not any(ch.isspace() for ch in target.strip()):
+        raise InputError(target, "no such file or article id")
+    return [target]
+
+
+def _render(report: SpinReport) -> None:
+    if not report.judged:
+        console.print(report.reason, markup=False)
+        return
+    prob = report.probability or 0.0
+    style = "bold red" if report.verdict == "spun" else "bold green"
+    head = Text.assemble((report.verdict.upper(), style), f"  p(spun) = {prob:.2f}  ", (report.reason, "dim"))
+    console.print(head)
+    console.print()
+    body = Text()
+    pos = 0
+    for span in report.spans:
+        body.append(report.text[pos : span.start])
+        body.append(span.text, style="red strike")
+        body.append(f" [{span.suggestion}]", style="green")
+        pos = span.end
+    body.append(report.text[pos:])
+    console.print(body)
+    if report.spans:
+        table = Table(title="flagged spans", show_edge=False)
+        table.add_column("offset", justify="right")
+        table.add_column("written")
+        table.add_column("likely original")
+        table.add_column("alternatives")
+        table.add_column("confidence", justify="right")
+        for s in report.spans:
+            table.add_row(str(s.start), s.text, s.suggestion, ", ".join(s.alternatives), f"{s.confidence:.2f}")
+        console.print()
+        console.print(table)
+
+
+@app.command("spin")
+def spin_command(
+    ctx: typer.Context,
+    target: str = typer.Argument(
+        None, help="An article id (or prefix), a file, or - for stdin. Not needed with --learn."
+    ),
+    restore: bool = typer.Option(False, "--restore", help="Print only the restored (de-spun) text."),
+    learn: bool = typer.Option(
+        False, "--learn", help="First learn spinner substitutions from the copies provenance aligned."
+    ),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Detect machine spinning without the source; mark swapped words and restore them.
+
+    Prints the verdict (a calibrated probability), the text with flagged spans struck
+    through and their likely originals in brackets, and a table of the spans with
+    alternatives. Texts under ~50 words, not in English or without prose are reported
+    as "cannot judge: <reason>".
+    """
+    with errors_as_exit():
+        u = Unspin(options(ctx).db)
+        try:
+            learned: dict[str, int] | None = u.learn_spin() if learn else None
+            if target is None:
+                if learned is None:
+                    raise fail("give an article id, a file or - (or --learn)")
+                if json_out:
+                    print_json({"learned": learned})
+                else:
+                    console.print(
+                        f"learned {learned['substitutions']} substitutions "
+                        f"({learned['pairs']} observed in {learned['relations']} copy relations)"
+                    )
+                return
+            sources = [target] if _is_id(target) else _texts(target)
+            reports = [u.spin(t) for t in sources]
+        finally:
+            u.close()
+    if restore:
+        for r in reports:
+            if not r.judged:
+                raise fail(r.reason)
+            sys.stdout.write(r.restored() + "\n")
+        return
+    if json_out:
+        data = [report_to_dict(r) for r in reports]
+        payload: Any = data[0] if len(data) == 1 else data
+        if learned is not None:
+            payload = {"learned": learned, "reports": data}
+        print_json(payload)
+        return
+    for r in reports:
+        _render(r)
+
+
+def _is_id(target: str) -> bool:
+    from unspin.spin import looks_like_id
+
+    return target != "-" and not Path(target).exists() and looks_like_id(target)

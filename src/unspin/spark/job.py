@@ -1,0 +1,388 @@
+"""The Spark job: the unspin pipeline over WARC / JSONL at crawl scale.
+
+Stages, each calling the same functions as the local pipeline:
+
+1. **ingest** (:mod:`unspin.spark.io`): per partition, the :mod:`unspin.ingest`
+   readers turn WARC records and JSONL lines into cleaned articles; one article per
+   text id, metadata merged in ingest order (as :meth:`Store.put_articles` does);
+2. **fingerprint**: per partition, :func:`unspin.fingerprint.fingerprint` gives each
+   article its LSH band keys (none for articles under :data:`provenance.MIN_WORDS`);
+3. **candidates**: a Spark join of the exploded band keys with themselves: every
+   earlier article sharing a band with a later one, the :data:`MAX_CANDIDATES` sharing
+   most bands per later article (the local pipeline's rule); buckets larger than
+   :data:`MAX_BUCKET` (boilerplate shared by thousands of pages) are skipped;
+4. **verify**: per partition, :func:`unspin.relate.relate` aligns each candidate pair
+   (earlier article first) and classifies it; every relation but ``unrelated`` is kept;
+5. **stories**: connected components over those relations (copies and same-story
+   pairs), computed with Spark by minimum-label propagation;
+6. **claims**: where the claims stage offers an extraction function.
+
+Outputs are Parquet tables under ``--out``: ``articles``, ``relations``, ``stories``,
+``failures`` (and ``claims`` when the claims stage is available), plus
+``_unspin.json`` with the counts. Load them into SQLite with ``unspin import DIR``.
+
+Run it as ``unspin spark run INPUT... --out DIR`` or, on a cluster,
+``spark-submit --py-files unspin.zip -m``-style: ``python -m unspin.spark.job INPUT...
+--out DIR`` (the master then comes from ``spark-submit`` or ``--master``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from unspin import provenance
+from unspin.errors import InputError
+from unspin.fingerprint import fingerprint
+from unspin.ingest import IngestFailure
+from unspin.model import Article
+from unspin.relate import relate
+from unspin.spark.io import Order, article_from_record, article_record, read_inputs
+from unspin.spark.tables import (
+    ARTICLES_SCHEMA,
+    FAILURES_SCHEMA,
+    RELATIONS_SCHEMA,
+    claims_table,
+    relation_record,
+)
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["SparkOptions", "SparkReport", "main", "run_job", "spark_session"]
+
+log = logging.getLogger(__name__)
+
+# Per later article, at most this many earlier candidates are verified: the local
+# pipeline's limit (provenance.MAX_CANDIDATES), so both find the same pairs.
+MAX_CANDIDATES = provenance.MAX_CANDIDATES
+# Band buckets holding more articles than this are boilerplate collisions, not copy
+# families (provenance.MAX_BUCKET, set on bench/provenance_speed.py). At crawl scale
+# they are also the skew that would put millions of pairs on one task.
+MAX_BUCKET = provenance.MAX_BUCKET
+# Minimum-label propagation stops after this many rounds even if labels still move:
+# a chain of copies of copies longer than this is not a news story.
+MAX_COMPONENT_ROUNDS = 30
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """How the job runs (built at the CLI/API boundary).
+
+    Attributes:
+        out: the output folder (local path or Hadoop URI); its tables are replaced.
+        master: the Spark master (``local[2]``, ``spark://…``, ``yarn``); None keeps the
+            one ``spark-submit`` set (else ``local[*]``).
+        partitions: partitions for ingest and verification (0: twice the default
+            parallelism).
+        shuffle_partitions: ``spark.sql.shuffle.partitions`` for the joins.
+        stories, claims: run those stages.
+        conf: extra Spark settings, ``(key, value)`` pairs.
+    """
+
+    out: str
+    master: str | None = None
+    partitions: int = 0
+    shuffle_partitions: int = 8
+    stories: bool = True
+    claims: bool = True
+    conf: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SparkReport:
+    """What one run wrote: counts per table, failures, the stages skipped and why."""
+
+    out: str
+    inputs: tuple[str, ...]
+    articles: int
+    failures: int
+    relations: dict[str, int]
+    stories: int
+    claims: int | None
+    seconds: float
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def spark_session(master: str | None = None, *, shuffle_partitions: int = 8, conf: Sequence[tuple[str, str]] = ()) -> SparkSession:
+    """A Spark session set up for the job (UTC, Arrow, no UI unless asked).
+
+    Args:
+        master: the master URL; None keeps what ``spark-submit`` configured.
+        shuffle_partitions: ``spark.sql.shuffle.partitions``.
+        conf: further ``(key, value)`` settings, applied last.
+    """
+    import os
+
+    from pyspark.sql import SparkSession
+
+    # Workers must run this interpreter (it has unspin and its dependencies).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("unspin")
+    if master:
+        builder = builder.master(master)
+    settings = {
+        "spark.sql.shuffle.partitions": str(shuffle_partitions),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+        "spark.ui.showConsoleProgress": "false",
+        **dict(conf),
+    }
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+# --- per-partition functions (run on the workers) ---------------------------------------
+
+
+def _earliest_merged(x: tuple[Order, Article], y: tuple[Order, Article]) -> tuple[Order, Article]:
+    """The earlier-read copy of one text, with metadata it lacks merged from the other."""
+    (first_order, first), (_, later) = (x, y) if x[0] <= y[0] else (y, x)
+    return first_order, first.merged(later)
+
+
+def _fingerprinted(items: Iterator[tuple[str, tuple[Order, Article]]]) -> Iterator[tuple[Any, ...]]:
+    memo: dict[str, int] = {}  # token hashes shared across the partition (speed only)
+    for _id, (order, article) in items:
+        keys: list[int] = []
+        if article.n_words >= provenance.MIN_WORDS:
+            keys = sorted(set(fingerprint(article.text, memo).index_keys.tolist()))
+        yield article_record(article, order, keys)
+
+
+def _verified(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
+    for row in rows:
+        earlier = article_from_record(row["a"].asDict(recursive=True))
+        later = article_from_record(row["b"].asDict(recursive=True))
+        rel = relate(earlier, later)
+        if rel.kind != "unrelated":
+            yield relation_record(rel)
+
+
+# --- stages -----------------------------------------------------------------------------
+
+
+def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES, max_bucket: int = MAX_BUCKET) -> DataFrame:
+    """Candidate copy pairs by LSH banding, as a join: ``(a_id, b_id, shared)``.
+
+    ``a`` is read before ``b``; each ``b`` keeps its ``max_candidates`` earlier
+    articles sharing the most bands (ties: the earliest), as the local index does.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    order = F.struct("ord_input", "ord_path", "ord_record")
+    bands = articles.select("id", order.alias("ord"), F.explode("band_keys").alias("key"))
+    sizes = bands.groupBy("key").count().where((F.col("count") >= 2) & (F.col("count") <= max_bucket))
+    kept = bands.join(sizes.select("key"), "key")
+    a, b = kept.alias("a"), kept.alias("b")
+    pairs = (
+        a.join(b, F.col("a.key") == F.col("b.key"))
+        .where(F.col("a.ord") < F.col("b.ord"))
+        .groupBy(F.col("a.id").alias("a_id"), F.col("a.ord").alias("a_ord"), F.col("b.id").alias("b_id"))
+        .agg(F.count(F.lit(1)).alias("shared"))
+    )
+    rank = Window.partitionBy("b_id").orderBy(F.col("shared").desc(), F.col("a_ord").asc())
+    return (
+        pairs.withColumn("rank", F.row_number().over(rank))
+        .where(F.col("rank") <= max_candidates)
+        .select("a_id", "b_id", "shared")
+    )
+
+
+def verify_pairs(spark: SparkSession, articles: DataFrame, pairs: DataFrame, partitions: int) -> DataFrame:
+    """Align and classify every candidate pair with :func:`unspin.relate.relate`."""
+    from pyspark.sql import functions as F
+
+    cols = [c for c in articles.columns if c != "band_keys"]
+    body = articles.select(F.col("id").alias("_id"), F.struct(*cols).alias("art"))
+    joined = (
+        pairs.join(body.withColumnRenamed("art", "a"), pairs.a_id == F.col("_id"))
+        .drop("_id")
+        .join(body.withColumnRenamed("art", "b"), pairs.b_id == F.col("_id"))
+        .select("a", "b")
+        .repartition(partitions)
+    )
+    return spark.createDataFrame(joined.rdd.mapPartitions(_verified), RELATIONS_SCHEMA)
+
+
+def connected_components(spark: SparkSession, ids: DataFrame, edges: DataFrame, *, max_rounds: int = MAX_COMPONENT_ROUNDS) -> DataFrame:
+    """Connected components by minimum-label propagation: ``(article_id, story_id)``.
+
+    Every id starts labelled with itself; each round an id takes the smallest label of
+    itself and its neighbours, until no label moves. The label is the component's
+    smallest article id, so story ids do not depend on partitioning or input order.
+
+    Args:
+        ids: a DataFrame with column ``id`` (every article, isolated ones included).
+        edges: a DataFrame with columns ``src``, ``dst`` (undirected).
+    """
+    from pyspark.sql import functions as F
+
+    both = edges.select("src", "dst").union(edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
+    both = both.distinct().localCheckpoint()
+    labels = ids.select("id", F.col("id").alias("label")).localCheckpoint()
+    for _round in range(max_rounds):
+        moved = (
+            both.join(labels, both.src == labels.id)
+            .select(F.col("dst").alias("id"), F.col("label").alias("offer"))
+            .groupBy("id")
+            .agg(F.min("offer").alias("offer"))
+        )
+        new = (
+            labels.join(moved, "id", "left")
+            .select("id", F.least("label", F.coalesce("offer", "label")).alias("label"))
+            .localCheckpoint()
+        )
+        changed = new.join(labels.withColumnRenamed("label", "old"), "id").where(F.col("label") != F.col("old")).count()
+        labels = new
+        if changed == 0:
+            break
+    else:
+        log.warning("story components still moving after %d rounds; stopped there", max_rounds)
+    return labels.select(F.col("id").alias("article_id"), F.col("label").alias("story_id"))
+
+
+def _stories(spark: SparkSession, articles: DataFrame, relations: DataFrame) -> DataFrame:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    edges = relations.select(F.col("source_id").alias("src"), F.col("copy_id").alias("dst"))
+    members = connected_components(spark, articles.select("id"), edges)
+    size = F.count(F.lit(1)).over(Window.partitionBy("story_id"))
+    return members.withColumn("size", size).select("story_id", "article_id", "size")
+
+
+def _claims_available() -> str | None:
+    """None if the claims stage offers its per-article extraction, else why not."""
+    try:
+        from unspin.claims.extract import claims_of  # noqa: F401
+    except ImportError as exc:
+        return f"the claims stage cannot be imported ({exc})"
+    return None
+
+
+def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -> SparkReport:
+    """Run the whole job on ``inputs`` and write its tables under ``options.out``.
+
+    Raises:
+        InputError: no input given, or a local input path does not exist.
+    """
+    from pyspark import StorageLevel
+
+    if not inputs:
+        raise InputError("spark run", "no input given (WARC, WARC.gz or JSONL paths or URIs)")
+    started = time.perf_counter()
+    sc = spark.sparkContext
+    parts = options.partitions or max(2, 2 * sc.defaultParallelism)
+    out = options.out.rstrip("/")
+    skipped: dict[str, str] = {}
+
+    items = read_inputs(sc, inputs, min_partitions=parts).persist(StorageLevel.MEMORY_AND_DISK)
+    failures = items.filter(lambda it: isinstance(it[1], IngestFailure)).map(
+        lambda it: (it[1].source, it[1].reason)
+    )
+    failures_df = spark.createDataFrame(failures, FAILURES_SCHEMA)
+    failures_df.write.mode("overwrite").parquet(f"{out}/failures")
+
+    by_id = (
+        items.filter(lambda it: isinstance(it[1], Article))
+        .map(lambda it: (it[1].id, (it[0], it[1])))
+        .reduceByKey(_earliest_merged, numPartitions=parts)
+    )
+    articles = spark.createDataFrame(by_id.mapPartitions(_fingerprinted), ARTICLES_SCHEMA)
+    articles.write.mode("overwrite").parquet(f"{out}/articles")
+    items.unpersist()
+    articles = spark.read.parquet(f"{out}/articles")
+
+    pairs = candidate_pairs(articles)
+    relations = verify_pairs(spark, articles, pairs, parts)
+    relations.write.mode("overwrite").parquet(f"{out}/relations")
+    relations = spark.read.parquet(f"{out}/relations")
+    rel_counts = {r["kind"]: int(r["count"]) for r in relations.groupBy("kind").count().collect()}
+
+    n_stories = 0
+    if options.stories:
+        stories = _stories(spark, articles, relations)
+        stories.write.mode("overwrite").parquet(f"{out}/stories")
+        n_stories = spark.read.parquet(f"{out}/stories").select("story_id").distinct().count()
+    else:
+        skipped["stories"] = "switched off"
+
+    n_claims: int | None = None
+    if options.claims:
+        reason = _claims_available()
+        if reason is None:
+            claims_df = claims_table(spark, articles)
+            claims_df.write.mode("overwrite").parquet(f"{out}/claims")
+            n_claims = spark.read.parquet(f"{out}/claims").count()
+        else:
+            skipped["claims"] = reason
+    else:
+        skipped["claims"] = "switched off"
+
+    report = SparkReport(
+        out=out,
+        inputs=tuple(inputs),
+        articles=articles.count(),
+        failures=spark.read.parquet(f"{out}/failures").count(),
+        relations=dict(sorted(rel_counts.items())),
+        stories=n_stories,
+        claims=n_claims,
+        seconds=round(time.perf_counter() - started, 3),
+        skipped=skipped,
+    )
+    summary = json.dumps(report.to_dict(), indent=2)
+    spark.createDataFrame([(summary,)], "json string").coalesce(1).write.mode("overwrite").text(
+        f"{out}/_unspin_report"
+    )
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m unspin.spark.job INPUT... --out DIR [--master URL]`` (spark-submit)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m unspin.spark.job",
+        description="Run the unspin pipeline on Spark over WARC/WARC.gz/JSONL inputs; "
+        "write Parquet tables articles, relations, stories, failures (and claims).",
+    )
+    parser.add_argument("inputs", nargs="+", help="paths, globs or Hadoop URIs of WARC, WARC.gz or JSONL files")
+    parser.add_argument("--out", required=True, help="output folder for the Parquet tables")
+    parser.add_argument("--master", default=None, help="Spark master (default: spark-submit's, else local[*])")
+    parser.add_argument("--partitions", type=int, default=0, help="partitions for ingest and verification")
+    parser.add_argument("--shuffle-partitions", type=int, default=8, help="spark.sql.shuffle.partitions")
+    parser.add_argument("--no-stories", action="store_true", help="skip the story components")
+    parser.add_argument("--no-claims", action="store_true", help="skip claim extraction")
+    args = parser.parse_args(argv)
+    options = SparkOptions(
+        out=args.out,
+        master=args.master,
+        partitions=args.partitions,
+        shuffle_partitions=args.shuffle_partitions,
+        stories=not args.no_stories,
+        claims=not args.no_claims,
+    )
+    spark = spark_session(options.master, shuffle_partitions=options.shuffle_partitions)
+    try:
+        report = run_job(spark, args.inputs, options)
+    except InputError as exc:
+        print(f"unspin spark: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        spark.stop()
+    print(json.dumps(report.to_dict(), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

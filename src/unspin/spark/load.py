@@ -1,0 +1,140 @@
+"""Load the Spark job's Parquet tables into the SQLite store (``unspin import DIR``).
+
+Reads with pyarrow only, so importing needs neither Spark nor Java. Articles go in
+through :meth:`Store.put_articles` in the order the job read them (so the store's order
+is the one ``unspin add`` would have given), their LSH band keys into the provenance
+index (so a later ``unspin add`` finds copies of imported articles), then relations
+through :meth:`Store.put_relations`; stories and claims through their stages' store
+methods where the store has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from unspin.errors import InputError
+from unspin.spark.io import article_from_record
+from unspin.spark.tables import relation_from_record
+
+if TYPE_CHECKING:
+    from unspin.store import Store
+
+__all__ = ["ImportReport", "import_parquet", "read_table"]
+
+# Rows written per transaction: a failed import leaves whole batches behind, never half
+# an article; 500 keeps each transaction short enough not to block readers for long.
+IMPORT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What :func:`import_parquet` stored, by table, and the tables it had to leave out."""
+
+    folder: str
+    articles: dict[str, int]
+    relations: int
+    indexed: int
+    stories: int | None = None
+    claims: int | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def read_table(folder: Path, name: str) -> list[dict[str, Any]] | None:
+    """The rows of table ``name`` under ``folder`` as dicts, or None if it is absent.
+
+    Raises:
+        InputError: the table exists but is not readable Parquet.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = folder / name
+    if not path.exists():
+        return None
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(str(path), f"not a readable Parquet table ({exc})") from None
+    return table.to_pylist()
+
+
+def _batches(rows: list[Any], size: int = IMPORT_BATCH) -> Iterator[list[Any]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def import_parquet(store: Store, folder: str | Path) -> ImportReport:
+    """Load the tables the Spark job wrote under ``folder`` into ``store``.
+
+    Args:
+        store: the open store.
+        folder: a local folder holding ``articles`` (required), ``relations``,
+            ``stories``, ``claims``.
+
+    Returns:
+        An :class:`ImportReport` (articles by outcome: added, updated, known,
+        republished).
+
+    Raises:
+        InputError: ``folder`` has no ``articles`` table, or a table is unreadable.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(str(folder), "no such folder (give the --out folder of `unspin spark run`)")
+    rows = read_table(folder, "articles")
+    if rows is None:
+        raise InputError(str(folder), "holds no 'articles' table: not an `unspin spark run` output")
+    rows.sort(key=lambda r: (r["ord_input"], r["ord_path"], r["ord_record"]))
+    outcomes: dict[str, int] = {}
+    for batch in _batches(rows):
+        for result in store.put_articles(article_from_record(r) for r in batch):
+            outcomes[result.status] = outcomes.get(result.status, 0) + 1
+
+    indexed = 0
+    todo = set(store.unindexed_ids([r["id"] for r in rows]))
+    for batch in _batches([r for r in rows if r["id"] in todo]):
+        seqs = store.article_seqs([r["id"] for r in batch])
+        bands = sorted((int(k), seqs[r["id"]]) for r in batch for k in (r["band_keys"] or []))
+        store.put_bands_bulk(bands, (seqs[r["id"]] for r in batch))
+        indexed += len(batch)
+
+    n_relations = 0
+    for batch in _batches(read_table(folder, "relations") or []):
+        n_relations += store.put_relations(relation_from_record(r) for r in batch)
+
+    skipped: dict[str, str] = {}
+    n_stories = _import_stories(store, folder, skipped)
+    n_claims = _import_claims(store, folder, skipped)
+    return ImportReport(
+        folder=str(folder),
+        articles=outcomes,
+        relations=n_relations,
+        indexed=indexed,
+        stories=n_stories,
+        claims=n_claims,
+        skipped=skipped,
+    )
+
+
+def _import_stories(store: Store, folder: Path, skipped: dict[str, str]) -> int | None:
+    rows = read_table(folder, "stories")
+    if rows is None:
+        skipped["stories"] = "no 'stories' table in the folder"
+        return None
+    skipped["stories"] = "the store has no story table yet (stories stage): left in Parquet"
+    return None
+
+
+def _import_claims(store: Store, folder: Path, skipped: dict[str, str]) -> int | None:
+    rows = read_table(folder, "claims")
+    if rows is None:
+        skipped["claims"] = "no 'claims' table in the folder"
+        return None
+    skipped["claims"] = "the store has no claims table yet (claims stage): left in Parquet"
+    return None

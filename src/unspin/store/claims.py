@@ -1,0 +1,111 @@
+"""Extracted claims in SQLite: a cache of each article's claims, per extractor version.
+
+Tables (migration ``0004_claims``):
+
+* ``claims``: one row per claim (article, position, kind, offsets) with the rest of the
+  :class:`unspin.model.Claim` as JSON;
+* ``claims_done``: which articles were extracted, and by which extractor version, so an
+  article with no claims is not re-read and a newer extractor re-reads everything.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+
+from unspin.model import Claim
+from unspin.store.core import StoreBase, run_script
+from unspin.store.migrations import migration
+
+__all__ = ["ClaimStore"]
+
+_JSON_FIELDS = (
+    "words", "sentence_start", "sentence_end", "sentence", "value", "text_value", "unit",
+    "counts", "qualifier", "who", "verb", "verb_class", "direct", "negated", "context",
+)  # fmt: skip
+
+
+@migration("0004_claims")
+def _create_claims(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE claims (
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            pos        INTEGER NOT NULL,
+            kind       TEXT NOT NULL,
+            start      INTEGER NOT NULL,
+            end        INTEGER NOT NULL,
+            data       TEXT NOT NULL,            -- JSON: the other Claim fields
+            PRIMARY KEY (article_id, pos)
+        );
+        CREATE INDEX claims_kind ON claims (kind);
+        CREATE TABLE claims_done (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            version    INTEGER NOT NULL,
+            n_claims   INTEGER NOT NULL
+        );
+        """,
+    )
+
+
+def _claim_from_row(article_id: str, row: sqlite3.Row) -> Claim:
+    data = json.loads(row["data"])
+    data["context"] = tuple(data.get("context") or ())
+    return Claim(article_id=article_id, kind=row["kind"], start=row["start"], end=row["end"], **data)
+
+
+class ClaimStore(StoreBase):
+    """Store mixin: each article's extracted claims, cached per extractor version."""
+
+    def put_claims(self, article_id: str, claims: Iterable[Claim], version: int) -> int:
+        """Replace the stored claims of ``article_id``; return how many were stored."""
+        rows = []
+        for pos, c in enumerate(claims):
+            d = asdict(c)
+            data = {k: d[k] for k in _JSON_FIELDS}
+            rows.append((article_id, pos, c.kind, c.start, c.end, json.dumps(data, ensure_ascii=False)))
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
+            conn.executemany(
+                "INSERT INTO claims (article_id, pos, kind, start, end, data) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO claims_done (article_id, version, n_claims) VALUES (?, ?, ?)",
+                (article_id, version, len(rows)),
+            )
+        return len(rows)
+
+    def get_claims(self, article_id: str, version: int) -> list[Claim] | None:
+        """The stored claims of ``article_id``, or ``None`` if not extracted by ``version``."""
+        done = self.conn.execute(
+            "SELECT version FROM claims_done WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if done is None or done["version"] != version:
+            return None
+        rows = self.conn.execute(
+            "SELECT kind, start, end, data FROM claims WHERE article_id = ? ORDER BY pos", (article_id,)
+        )
+        return [_claim_from_row(article_id, r) for r in rows]
+
+    def unextracted_ids(self, ids: Sequence[str], version: int) -> list[str]:
+        """Those of ``ids`` whose claims are missing or from another extractor version."""
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        done = {
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT article_id FROM claims_done WHERE version = ? AND article_id IN ({marks})",
+                [version, *ids],
+            )
+        }
+        return [i for i in ids if i not in done]
+
+    def count_claims(self) -> dict[str, int]:
+        """Stored claims by kind."""
+        rows = self.conn.execute("SELECT kind, COUNT(*) FROM claims GROUP BY kind ORDER BY kind")
+        return {r[0]: r[1] for r in rows}

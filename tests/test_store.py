@@ -1,0 +1,171 @@
+"""The SQLite store: migrations, WAL, idempotent upsert, metadata merge, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from unspin.errors import NotFoundError, StoreError
+from unspin.model import Article, Origin
+from unspin.store import Store
+from unspin.store.migrations import registered
+
+
+def make(text: str, **meta) -> Article:
+    return Article.create(text, **meta)
+
+
+def test_new_database_is_wal_and_fully_migrated(db_path: Path) -> None:
+    with Store(db_path) as s:
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.schema_version() == registered()
+    assert db_path.exists()
+
+
+def test_reopening_applies_nothing_twice(db_path: Path) -> None:
+    Store(db_path).close()
+    with Store(db_path) as s:
+        rows = s.conn.execute("SELECT COUNT(*) FROM _migrations").fetchone()[0]
+    assert rows == len(registered())
+
+
+def test_same_article_twice_is_one_row(store: Store) -> None:
+    a = make("The bridge reopened on Monday after repairs.")
+    first = store.put_articles([a])
+    second = store.put_articles([a])
+    assert [r.status for r in first] == ["added"]
+    assert [r.status for r in second] == ["known"]
+    assert store.count_articles() == 1
+
+
+def test_new_metadata_merges_without_overwriting(store: Store) -> None:
+    text = "The council approved the budget by seven votes to two."
+    store.put_articles([make(text, title="Budget passes")])
+    when = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
+    result = store.put_articles([make(text, title="Other title", author="A. Writer", published=when)])
+    assert result[0].status == "updated"
+    stored = store.get_article(result[0].id)
+    assert stored.title == "Budget passes"
+    assert stored.author == "A. Writer"
+    assert stored.published == when
+
+
+def test_same_text_at_a_new_url_is_a_republication(store: Store) -> None:
+    text = "Flood waters receded overnight across the valley, officials said."
+    a = make(text, url="https://one.example/a", site="One")
+    b = make(text, url="https://two.example/b", site="Two")
+    store.put_articles([a])
+    assert store.put_articles([b])[0].status == "republished"
+    assert [p.site for p in store.appearances(a.id)] == ["One", "Two"]
+    assert store.count_republished() == 1
+
+
+def test_round_trip_keeps_every_field(store: Store) -> None:
+    from unspin.model import BoilerplateLine
+
+    a = make(
+        "Para one.\n\nPara two.",
+        title="T",
+        url="https://x.example/1",
+        site="X",
+        author="Au",
+        published=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc),
+        language="en",
+        origin=Origin("feed", "feed.xml", "entry-1"),
+        boilerplate=(BoilerplateLine("Share", "share"),),
+    )
+    store.put_articles([a])
+    got = store.get_article(a.id)
+    assert got.paragraphs == ("Para one.", "Para two.")
+    assert (got.title, got.url, got.site, got.author, got.language) == ("T", "https://x.example/1", "X", "Au", "en")
+    assert got.origin == Origin("feed", "feed.xml", "entry-1")
+    assert got.boilerplate == a.boilerplate
+    assert got.published == a.published
+
+
+def test_prefix_lookup_and_errors(store: Store) -> None:
+    a = make("Alpha story text here.")
+    store.put_articles([a])
+    assert store.get_article(a.id[:6]).id == a.id
+    with pytest.raises(NotFoundError, match="no article"):
+        store.get_article("ffffffffffff")
+
+
+def test_full_text_search(store: Store) -> None:
+    store.put_articles([make("Earthquake shakes the coast.", title="Quake"), make("Council meets.", title="Council")])
+    assert [a.title for a in store.search_articles("earthquake coast")] == ["Quake"]
+    assert store.search_articles('"; DROP TABLE articles; --') == []
+
+
+def test_read_only_refuses_writes(db_path: Path) -> None:
+    Store(db_path).close()
+    with Store(db_path, read_only=True) as s, pytest.raises(StoreError, match="read-only"):
+        s.put_articles([make("Some text.")])
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="bad.db"):
+        Store(bad)
+
+
+def test_failed_batch_leaves_nothing_half_written(store: Store) -> None:
+    store.put_articles([make("Kept article.")])
+
+    class Boom(Exception):
+        pass
+
+    def articles():
+        yield make("First of a failing batch.")
+        raise Boom
+
+    with pytest.raises(Boom):
+        store.put_articles(articles())
+    assert store.count_articles() == 1
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from unspin.model import Article
+    from unspin.store import Store
+    s = Store(sys.argv[1])
+    i = 0
+    while True:
+        batch = [Article.create(f"Article number {i}-{j} about the harbour bridge.") for j in range(50)]
+        s.put_articles(batch)
+        i += 1
+        print(i, flush=True)
+    """
+)
+
+
+def test_killed_ingest_leaves_a_consistent_database(db_path: Path) -> None:
+    """Kill a writer mid-stream: the database opens and holds every committed batch whole."""
+    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(db_path)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    committed = 0
+    deadline = time.time() + 60
+    while committed < 5 and time.time() < deadline:
+        committed = int(proc.stdout.readline().strip() or committed)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert committed >= 5
+    with Store(db_path) as s:
+        assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        n = s.count_articles()
+    assert n >= committed * 50
+    assert n % 50 == 0, "a batch was half written"
+    # FTS index agrees with the table
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0] == n

@@ -1,0 +1,74 @@
+"""Normalisation, ids, tokens and sentences (unit + property tests)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unspin.text import article_id, normalize, normalize_paragraphs, sentence_spans, tokenize, words
+
+
+@given(st.text())
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_normalize_leaves_no_double_spaces_or_edges(text: str) -> None:
+    out = normalize(text)
+    assert "  " not in out
+    assert out == out.strip()
+
+
+def test_normalize_unifies_quotes_dashes_and_spaces() -> None:
+    assert normalize("“Hi” — it’s\u00a0here") == "\"Hi\" - it's here"
+
+
+@given(st.lists(st.text(alphabet="abcdef XYZ", min_size=1, max_size=30), min_size=1, max_size=6))
+def test_article_id_ignores_case_whitespace_and_paragraphing(paras: list[str]) -> None:
+    joined = "\n\n".join(paras)
+    reflowed = "\n".join("  " + p.upper() + "  " for p in paras)
+    if not normalize_paragraphs(joined):
+        return
+    assert article_id(joined) == article_id(reflowed)
+
+
+def test_article_id_changes_with_words() -> None:
+    assert article_id("The council voted on Tuesday.") != article_id("The council voted on Monday.")
+    assert len(article_id("x")) == 20
+
+
+@given(st.text(max_size=400))
+def test_token_offsets_point_into_the_text(text: str) -> None:
+    for tok in tokenize(text):
+        assert text[tok.start : tok.end] == tok.text
+
+
+def test_tokenize_keeps_numbers_and_contractions() -> None:
+    assert words("It's 3.5% of the U.S. budget, 1,000 people.") == [
+        "it's", "3.5", "of", "the", "u.s", "budget", "1,000", "people",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One. Two! Three?", ["One.", "Two!", "Three?"]),
+        ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
+        ('He said "stop." Then he left.', ['He said "stop."', "Then he left."]),
+        ("First para\nSecond para.", ["First para", "Second para."]),
+        ("It cost 3.5 million. Done.", ["It cost 3.5 million.", "Done."]),
+    ],
+)
+def test_sentence_split(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == expected
+
+
+@given(st.text(max_size=500))
+def test_sentence_spans_are_ordered_and_inside(text: str) -> None:
+    last = 0
+    for start, end in sentence_spans(text):
+        assert last <= start < end <= len(text)
+        last = end
