@@ -48,7 +48,9 @@ def load_wordnet(root: Path = WORDNET) -> dict[str, list[str]]:
                 continue
             parts = line.split()
             n = int(parts[3], 16)
-            lemmas = [re.sub(r"\(.*\)$", "", parts[4 + 2 * i]).replace("_", " ").lower() for i in range(n)]
+            lemmas = [
+                re.sub(r"\(.*\)$", "", parts[4 + 2 * i]).replace("_", " ").lower() for i in range(n)
+            ]
             lemmas = [w for w in lemmas if w.replace(" ", "").replace("-", "").isalpha()]
             for w in lemmas:
                 if " " in w:
@@ -88,7 +90,9 @@ def _synonyms(word: str, syn: dict[str, list[str]]) -> list[str]:
             stem = low[: -len(suffix)]
             for base in (stem, stem + "e", stem + "y"):
                 if base in syn:
-                    return [o + ("s" if suffix == "ies" else suffix) for o in syn[base] if " " not in o]
+                    return [
+                        o + ("s" if suffix == "ies" else suffix) for o in syn[base] if " " not in o
+                    ]
     return []
 
 
@@ -125,7 +129,9 @@ def spin(
             if len(edits) >= target:
                 break
             for m in re.finditer(r"\b" + re.escape(expected) + r"\b", low):
-                if not any(s <= m.start() < e or m.start() <= s < m.end() for s, (e, _) in edits.items()):
+                if not any(
+                    s <= m.start() < e or m.start() <= s < m.end() for s, (e, _) in edits.items()
+                ):
                     edits[m.start()] = (m.end(), phrase)
                     break
     candidates = [t for t in content if _synonyms(t.text, syn)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -12,7 +12,7 @@ from unspin.model import Article, BoilerplateLine, Origin, Passage, Relation, Su
 from unspin.store import Store
 from unspin.web import create_app
 
-T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 # Untrusted content: each payload would run script or break out of its context if a
 # template printed it raw.
@@ -52,7 +52,9 @@ def payload_articles() -> list[Article]:
                 title=f"Title {i} {p}",
                 site=f"site{i} {p}",
                 author=f"author {p}",
-                url="javascript:alert(document.cookie)" if i == 0 else f"https://example.org/{i}?q={p}",
+                url="javascript:alert(document.cookie)"
+                if i == 0
+                else f"https://example.org/{i}?q={p}",
                 published=T0 + timedelta(hours=i),
                 origin=Origin("text", f"<paste {p}>"),
                 boilerplate=(BoilerplateLine(f"Share this {p}", "share"),),
@@ -90,7 +92,9 @@ def spun_pair() -> tuple[Article, Article, Relation]:
     return source, copy, rel
 
 
-def build_store(path: Path, articles: Iterable[Article], relations: Iterable[Relation] = ()) -> Path:
+def build_store(
+    path: Path, articles: Iterable[Article], relations: Iterable[Relation] = ()
+) -> Path:
     with Store(path) as store:
         store.put_articles(list(articles))
         rels = list(relations)

@@ -65,13 +65,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("playwright")
     db = tmp_path_factory.mktemp("browser") / "examples.db"
     unspin = Path(sys.executable).parent / "unspin"
-    subprocess.run([str(unspin), "--db", str(db), "add", str(ROOT / "examples")], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [str(unspin), "--db", str(db), "add", str(ROOT / "examples")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "UNSPIN_TOKEN"}
     proc = subprocess.Popen(
         [str(unspin), "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -177,7 +183,9 @@ def _check_a11y(page) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press("Tab")
     focus = page.evaluate(_FOCUS_JS)
     assert focus is not None, f"{page.url}: Tab focused nothing"
-    assert focus["outline"] != "none" and focus["width"] >= 2, f"{page.url}: focus not visible {focus}"
+    assert focus["outline"] != "none" and focus["width"] >= 2, (
+        f"{page.url}: focus not visible {focus}"
+    )
 
 
 def _features(server: str) -> dict[str, bool]:
@@ -215,7 +223,11 @@ def test_click_through_to_spun_pair_with_highlights(page, server: str) -> None: 
     original, spun = first.locator("del").inner_text(), first.locator("ins").inner_text()
     assert original and spun and original != spun
     assert f"“{original}”" in (first.get_attribute("title") or "")
-    assert page.locator(".pair-cell.source del.swapped").count() == page.locator("table.subs tbody tr td del").count() or True
+    assert (
+        page.locator(".pair-cell.source del.swapped").count()
+        == page.locator("table.subs tbody tr td del").count()
+        or True
+    )
     rates = page.locator(".rates dd").all_inner_texts()
     assert rates[0].endswith("%") and rates[1].endswith("%")
     _shot(page, "4-pair")

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 import schemathesis
-from _web_helpers import article, build_store, spun_pair
 from hypothesis import HealthCheck, settings
 
+from _web_helpers import article, build_store, spun_pair
 from unspin.web import create_app
 
 EXAMPLES_PER_OPERATION = 8
@@ -23,7 +23,9 @@ EXAMPLES_PER_OPERATION = 8
 
 def _app(tmp: Path):  # type: ignore[no-untyped-def]
     source, copy, rel = spun_pair()
-    db = build_store(tmp / "schema.db", [source, copy, article("The tram line opened.", title="Tram")], [rel])
+    db = build_store(
+        tmp / "schema.db", [source, copy, article("The tram line opened.", title="Tram")], [rel]
+    )
     return create_app(db, token="")
 
 

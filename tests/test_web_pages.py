@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
+
 from _web_helpers import (
     PAYLOADS,
     RAW_MARKERS,
@@ -23,8 +24,12 @@ from _web_helpers import (
 def db(tmp_path: Path) -> Path:
     source, copy, rel = spun_pair()
     others = [
-        article(f"Article number {i} reports on the harbour bridge repairs in detail.", days=-i,
-                title=f"Bridge report {i}", site=f"Outlet {i % 3}")
+        article(
+            f"Article number {i} reports on the harbour bridge repairs in detail.",
+            days=-i,
+            title=f"Bridge report {i}",
+            site=f"Outlet {i % 3}",
+        )
         for i in range(25)
     ]
     return build_store(tmp_path / "web.db", [source, copy, *others, *payload_articles()], [rel])
@@ -68,7 +73,7 @@ def test_article_page_text_and_boilerplate_on_demand(db: Path) -> None:
     aid = c.get("/api/articles", params={"q": "Story number 1"}).json()["items"][0]["id"]
     r = c.get(f"/articles/{aid[:12]}")
     assert r.status_code == 200
-    assert "<details class=\"boilerplate\">" in r.text and "Removed boilerplate (1 line)" in r.text
+    assert '<details class="boilerplate">' in r.text and "Removed boilerplate (1 line)" in r.text
 
 
 def test_article_page_lists_relations_with_pair_link(db: Path) -> None:
@@ -90,7 +95,9 @@ def test_pair_page_highlights_every_substitution(db: Path) -> None:
     assert r.status_code == 200
     for sub in rel.substitutions:
         assert f"<del>{sub.source}</del><ins>{sub.copy}</ins>" in r.text
-        assert f'<del class="swapped" title="the copy says: “{sub.copy}”">{sub.source}</del>' in r.text
+        assert (
+            f'<del class="swapped" title="the copy says: “{sub.copy}”">{sub.source}</del>' in r.text
+        )
     assert "93 %" in r.text and "17 %" in r.text
 
 
@@ -150,8 +157,12 @@ def test_add_text_form_adds_and_redirects(db: Path) -> None:
     token = csrf(c)
     r = c.post(
         "/add/text",
-        data={"csrf_token": token, "text": "A brand new article about the tram line opening.",
-              "title": "<b>Tram</b> opens", "site": "Metro"},
+        data={
+            "csrf_token": token,
+            "text": "A brand new article about the tram line opening.",
+            "title": "<b>Tram</b> opens",
+            "site": "Metro",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -169,8 +180,11 @@ def test_add_urls_refuses_paths(db: Path) -> None:
 def test_add_urls_job_reports_ssrf_refusal(db: Path) -> None:
     c = client(db)
     token = csrf(c)
-    r = c.post("/add/urls", data={"csrf_token": token, "urls": "http://127.0.0.1:9/x"},
-               follow_redirects=False)
+    r = c.post(
+        "/add/urls",
+        data={"csrf_token": token, "urls": "http://127.0.0.1:9/x"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     job_id = r.headers["location"].rsplit("/", 1)[1]
     c.app.state.jobs.wait(timeout=30)  # type: ignore[attr-defined]
@@ -184,8 +198,18 @@ def test_upload_files_batch(db: Path, tmp_path: Path) -> None:
     c = client(db)
     token = csrf(c)
     files = [
-        ("files", ("../../evil name.txt", b"An uploaded article about the ferry timetable change.", "text/plain")),
-        ("files", ("second.txt", b"Another uploaded article, about the library reopening.", "text/plain")),
+        (
+            "files",
+            (
+                "../../evil name.txt",
+                b"An uploaded article about the ferry timetable change.",
+                "text/plain",
+            ),
+        ),
+        (
+            "files",
+            ("second.txt", b"Another uploaded article, about the library reopening.", "text/plain"),
+        ),
     ]
     r = c.post("/add/files", data={"csrf_token": token}, files=files, follow_redirects=False)
     assert r.status_code == 303, r.text
@@ -197,7 +221,10 @@ def test_upload_files_batch(db: Path, tmp_path: Path) -> None:
 
 def test_api_add_article(db: Path) -> None:
     c = client(db)
-    r = c.post("/api/articles", json={"text": "The port authority announced new fees today.", "title": "Fees"})
+    r = c.post(
+        "/api/articles",
+        json={"text": "The port authority announced new fees today.", "title": "Fees"},
+    )
     assert r.status_code == 201 and len(r.json()["added"]) == 1
 
 
@@ -213,13 +240,19 @@ def _fake_spin(payload: str):  # type: ignore[no-untyped-def]
     def spin(self, id_or_text: str, *, restore: bool = True) -> SpinReport:  # type: ignore[no-untyped-def]
         text = self.article(id_or_text).text
         start = text.find("downpour")
-        spans = (SpinSpan(start, start + 8, "downpour", f"rain {payload}", (), 0.8),) if start >= 0 else ()
+        spans = (
+            (SpinSpan(start, start + 8, "downpour", f"rain {payload}", (), 0.8),)
+            if start >= 0
+            else ()
+        )
         return SpinReport(0.91, "spun", "tortured wording", spans, (), text, None)
 
     return spin
 
 
-def test_article_page_marks_spin_with_restoration(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_article_page_marks_spin_with_restoration(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from unspin.api import Unspin
 
     monkeypatch.setattr(Unspin, "spin", _fake_spin("<script>alert(9)</script>"), raising=False)
@@ -227,7 +260,10 @@ def test_article_page_marks_spin_with_restoration(db: Path, monkeypatch: pytest.
     c = client(db)
     r = c.get(f"/articles/{copy.id}")
     assert "Spin score <strong>91 %</strong>" in r.text
-    assert '<mark>downpour</mark> <ins class="restored">rain &lt;script&gt;alert(9)&lt;/script&gt;</ins>' in r.text
+    assert (
+        '<mark>downpour</mark> <ins class="restored">rain &lt;script&gt;alert(9)&lt;/script&gt;</ins>'
+        in r.text
+    )
     assert "<script>alert(9)" not in r.text
     data = c.get(f"/api/articles/{copy.id}").json()["spin"]
     assert data["spans"][0]["restoration"].startswith("rain ")
@@ -235,7 +271,9 @@ def test_article_page_marks_spin_with_restoration(db: Path, monkeypatch: pytest.
     assert data["restored_text"].startswith("Heavy rain <script>")
 
 
-def test_article_page_survives_a_spin_stage_that_cannot_run(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_article_page_survives_a_spin_stage_that_cannot_run(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from unspin.api import Unspin
     from unspin.errors import UnspinError
 
@@ -247,3 +285,12 @@ def test_article_page_survives_a_spin_stage_that_cannot_run(db: Path, monkeypatc
     r = client(db).get(f"/articles/{copy.id}")
     assert r.status_code == 200 and "not judged: spin assets missing" in r.text
     assert copy.paragraphs[1] in r.text
+
+
+def test_search_pages_without_counting_every_match(db: Path) -> None:
+    c = client(db)
+    first = c.get("/articles", params={"q": "bridge repairs"})
+    assert "More than 20 articles match" in first.text and 'rel="next"' in first.text
+    second = c.get("/articles", params={"q": "bridge repairs", "offset": 20})
+    assert "25 articles match" in second.text  # the last page knows the whole count
+    assert "21–25 of 25" in second.text and 'rel="next"' not in second.text

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _web_helpers import article, build_store, client, csrf
 
+from _web_helpers import article, build_store, client, csrf
 from unspin.web.pages import MAX_FILE_BYTES
 
 
 @pytest.fixture()
 def db(tmp_path: Path) -> Path:
-    return build_store(tmp_path / "sec.db", [article("The harbour bridge reopened after repairs.", title="Bridge")])
+    return build_store(
+        tmp_path / "sec.db", [article("The harbour bridge reopened after repairs.", title="Bridge")]
+    )
 
 
 FORM = {"text": "An article posted without the form's token.", "title": "Forged"}
@@ -43,7 +45,9 @@ def test_form_with_token_but_no_cookie_is_refused(db: Path) -> None:
 def test_cross_origin_form_is_refused_even_with_token(db: Path) -> None:
     c = client(db)
     token = csrf(c)
-    r = c.post("/add/text", data={**FORM, "csrf_token": token}, headers={"Origin": "https://evil.example"})
+    r = c.post(
+        "/add/text", data={**FORM, "csrf_token": token}, headers={"Origin": "https://evil.example"}
+    )
     assert r.status_code == 403
 
 
@@ -55,12 +59,16 @@ def test_csrf_cookie_is_strict_and_httponly(db: Path) -> None:
 
 def test_api_write_needs_json_content_type(db: Path) -> None:
     c = client(db)
-    r = c.post("/api/articles", content=b'{"text": "x y z"}', headers={"Content-Type": "text/plain"})
+    r = c.post(
+        "/api/articles", content=b'{"text": "x y z"}', headers={"Content-Type": "text/plain"}
+    )
     assert r.status_code == 415
 
 
 def test_api_write_from_other_origin_is_refused(db: Path) -> None:
-    r = client(db).post("/api/articles", json={"text": "A"}, headers={"Origin": "https://evil.example"})
+    r = client(db).post(
+        "/api/articles", json={"text": "A"}, headers={"Origin": "https://evil.example"}
+    )
     assert r.status_code == 403
 
 
@@ -90,7 +98,9 @@ def test_uploaded_file_over_limit_is_413(db: Path) -> None:
     c = client(db)
     token = csrf(c)
     blob = b"x" * (MAX_FILE_BYTES + 1)
-    r = c.post("/add/files", data={"csrf_token": token}, files=[("files", ("big.txt", blob, "text/plain"))])
+    r = c.post(
+        "/add/files", data={"csrf_token": token}, files=[("files", ("big.txt", blob, "text/plain"))]
+    )
     assert r.status_code == 413
 
 
@@ -110,7 +120,9 @@ def test_pasted_text_over_limit_is_refused(db: Path) -> None:
         ("post", "/api/jobs", {"json": {"urls": ["https://example.org/"]}}),
     ],
 )
-def test_read_only_refuses_every_write(db: Path, method: str, path: str, kwargs: dict[str, object]) -> None:
+def test_read_only_refuses_every_write(
+    db: Path, method: str, path: str, kwargs: dict[str, object]
+) -> None:
     c = client(db, read_only=True)
     token = csrf(c, "/login")  # a form page that read-only servers still show
     if "data" in kwargs:
@@ -123,7 +135,7 @@ def test_read_only_refuses_every_write(db: Path, method: str, path: str, kwargs:
 def test_read_only_hides_the_add_page_forms(db: Path) -> None:
     c = client(db, read_only=True)
     r = c.get("/add")
-    assert "read-only" in r.text and "<form method=\"post\"" not in r.text
+    assert "read-only" in r.text and '<form method="post"' not in r.text
     assert 'href="/add"' not in c.get("/").text
 
 
@@ -155,7 +167,9 @@ def test_login_sets_token_cookie(db: Path) -> None:
     c = client(db, token="s3cret-token")
     token = csrf(c, "/login")
     assert c.post("/login", data={"csrf_token": token, "token": "nope"}).status_code == 401
-    r = c.post("/login", data={"csrf_token": token, "token": "s3cret-token"}, follow_redirects=False)
+    r = c.post(
+        "/login", data={"csrf_token": token, "token": "s3cret-token"}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert c.get("/articles").status_code == 200
     assert c.get("/api/articles").status_code == 200

@@ -103,7 +103,9 @@ class Alignment:
             for s in self.substitutions
         )
         passages = tuple(
-            Passage(p.copy_start, p.copy_end, p.source_start, p.source_end, p.matched, p.substituted)
+            Passage(
+                p.copy_start, p.copy_end, p.source_start, p.source_end, p.matched, p.substituted
+            )
             for p in self.passages
         )
         return replace(
@@ -168,6 +170,11 @@ def align_tokens(source: str, copy: str, ta: list[Token], tb: list[Token]) -> Al
             break
         if current is None:
             current = _Run(block.a, block.b, subs=[])
+            if not runs and (ga or gb) and block.a == ga and block.b == gb:
+                # words swapped before the first anchor (the text's opening words)
+                lead = _Run(0, 0, subs=[])
+                if _join_gap(lead, 0, 0, ga, gb):
+                    current = _Run(0, 0, subs=lead.subs)
         current.matched += block.size
         current.a1, current.b1 = block.a + block.size, block.b + block.size
         pa, pb = current.a1, current.b1

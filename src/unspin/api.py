@@ -18,13 +18,16 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from unspin.errors import InputError, UnspinError
 from unspin.ingest import IngestOptions, IngestFailure, iter_articles
 from unspin.model import Article, Claim, Comparison, CopyTree, Relation, SpinReport, Trace
 from unspin.pipeline import PipelineConfig, run_after_ingest
 from unspin.store import Store
+
+if TYPE_CHECKING:  # spark (issue 7): pyspark is an optional extra, imported on use
+    from unspin.spark import ImportReport, SparkReport
 
 __all__ = ["AddReport", "Unspin", "article_to_dict"]
 
@@ -322,6 +325,64 @@ class Unspin:
             f"{story_id}: stories are not available in this store; compare explicit articles "
             "with --articles ID,ID,..."
         )
+
+    # --- spark (issue 7) ------------------------------------------------------------------
+
+    @staticmethod
+    def spark_run(
+        inputs: Sequence[str],
+        out: str | os.PathLike[str],
+        *,
+        master: str | None = "local[2]",
+        partitions: int = 0,
+        shuffle_partitions: int = 8,
+        stories: bool = True,
+        claims: bool = True,
+    ) -> SparkReport:
+        """Run the pipeline on Spark over WARC/JSONL ``inputs``; write Parquet under ``out``.
+
+        Starts a Spark session (``master``; None keeps what ``spark-submit`` set) and
+        stops it afterwards. A static method: no store is opened or touched; load the
+        tables with :meth:`import_parquet`.
+
+        Raises:
+            InputError: no input, or a local input path does not exist (checked before
+                Spark starts).
+            UnspinError: pyspark is not installed.
+        """
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            raise UnspinError("spark run needs pyspark: pip install 'unspin[spark]'") from None
+        from unspin.spark import SparkOptions, run_job, spark_session
+        from unspin.spark.io import expand_inputs
+
+        if not inputs:
+            raise InputError("spark run", "no input given (WARC, WARC.gz or JSONL paths or URIs)")
+        expand_inputs(inputs)
+        options = SparkOptions(
+            out=str(out),
+            master=master,
+            partitions=partitions,
+            shuffle_partitions=shuffle_partitions,
+            stories=stories,
+            claims=claims,
+        )
+        spark = spark_session(master, shuffle_partitions=shuffle_partitions)
+        try:
+            return run_job(spark, inputs, options)
+        finally:
+            spark.stop()
+
+    def import_parquet(self, folder: str | os.PathLike[str]) -> ImportReport:
+        """Load the Parquet tables of a Spark run (articles, relations, …) into the store.
+
+        Raises:
+            InputError: ``folder`` is not the output of ``unspin spark run``.
+        """
+        from unspin.spark.load import import_parquet
+
+        return import_parquet(self.store, Path(folder))
 
     def summary(self) -> dict[str, Any]:
         """Counts across the store: articles, outlets, and each later stage's results."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from unspin.text import article_id, normalize_paragraphs
+from unspin.text import normalize_paragraphs, paragraphs_id
 
 __all__ = [
     "Appearance",
@@ -116,7 +116,7 @@ class Article:
         published = metadata.get("published")
         if published is not None and published.tzinfo is None:
             raise ValueError("Article.published must be timezone-aware")
-        return cls(id=article_id(clean), text=clean, paragraphs=paragraphs, **metadata)
+        return cls(id=paragraphs_id(paragraphs), text=clean, paragraphs=paragraphs, **metadata)
 
     @property
     def n_words(self) -> int:

@@ -33,6 +33,9 @@ def _steps() -> list[tuple[str, Step]]:
     from unspin import provenance  # issue 3: copies, spun copies and their sources
 
     steps.append(("provenance", provenance.step))
+    from unspin.spin import learn as spin_learn  # issue 8: learn spinner swaps from copies
+
+    steps.append(("spin", spin_learn.step))
     from unspin import claims  # issue 5: claims of new articles, cached for `compare`
 
     steps.append(("claims", claims.step))

@@ -104,9 +104,44 @@ def step(store: Store, new_ids: Sequence[str], config: PipelineConfig) -> dict[s
 
 
 def rebuild(store: Store) -> dict[str, int]:
-    """Drop the provenance index and relations and rebuild both from every article."""
+    """Drop the provenance index and relations and rebuild both from every article.
+
+    The batch path: every article is fingerprinted once, one sort finds the colliding
+    pairs (:func:`candidate_pairs`), each pair is verified, and the band keys are
+    written sorted in one transaction. Finds the same relations as adding the
+    articles one by one (the earlier-stored article is ``a`` in :func:`relate`).
+    """
     store.clear_provenance()
-    return update(store, store.article_ids())
+    ids: list[str] = []
+    seqs: list[int] = []
+    fps: list[Fingerprint] = []
+    all_seqs: list[int] = []
+    memo: dict[str, int] = {}
+    for article in store.iter_articles():
+        seq = store.article_seqs([article.id])[article.id]
+        all_seqs.append(seq)
+        if _too_short(article):
+            continue
+        ids.append(article.id)
+        seqs.append(seq)
+        fps.append(fingerprint(article.text, memo))
+    counts: dict[str, int] = defaultdict(int)
+    relations = []
+    for i, j, _shared in candidate_pairs(fps):
+        a, b = store.get_articles([ids[i], ids[j]])
+        rel = relate(a, b)
+        counts["candidates"] += 1
+        if rel.kind != "unrelated":
+            relations.append(rel)
+            counts[rel.kind] += 1
+    rows = sorted(
+        (int(k), seq) for fp, seq in zip(fps, seqs, strict=True) for k in fp.index_keys.tolist()
+    )
+    with store.transaction():
+        store.put_relations(relations)
+        store.put_bands_bulk(rows, all_seqs)
+    counts["indexed"] = len(all_seqs)
+    return dict(counts)
 
 
 def _group_pairs(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -124,7 +159,11 @@ def _group_pairs(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     two = starts[sizes == 2]
     if len(two):
         out.append(np.stack([owner[two], owner[two + 1]], axis=1))
-    for s, e in zip(starts[(sizes > 2) & (sizes <= MAX_BUCKET)], ends[(sizes > 2) & (sizes <= MAX_BUCKET)], strict=True):
+    for s, e in zip(
+        starts[(sizes > 2) & (sizes <= MAX_BUCKET)],
+        ends[(sizes > 2) & (sizes <= MAX_BUCKET)],
+        strict=True,
+    ):
         members = owner[s:e]
         ii, jj = np.triu_indices(len(members), k=1)
         out.append(np.stack([members[ii], members[jj]], axis=1))

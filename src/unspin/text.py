@@ -25,6 +25,7 @@ __all__ = [
     "is_function_word",
     "normalize",
     "normalize_paragraphs",
+    "paragraphs_id",
     "sentence_spans",
     "sentences",
     "tokenize",
@@ -62,6 +63,9 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACES = re.compile(r"[ \t\f\v]+")
+# C0/C1 control characters other than tab and newline (format characters such as
+# zero-width spaces are mapped away by _QUOTES above).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufff9-\ufffb]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -70,8 +74,7 @@ def normalize(text: str) -> str:
 
     Idempotent: ``normalize(normalize(x)) == normalize(x)``.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES))
     return _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
 
 
@@ -92,7 +95,12 @@ def article_id(text: str) -> str:
     Case, whitespace, quote style and paragraph breaks do not change the id; any change
     of words does.
     """
-    canonical = " ".join(normalize_paragraphs(text)).casefold()
+    return paragraphs_id(normalize_paragraphs(text))
+
+
+def paragraphs_id(paragraphs: list[str] | tuple[str, ...]) -> str:
+    """:func:`article_id` of text already split by :func:`normalize_paragraphs`."""
+    canonical = " ".join(paragraphs).casefold()
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:20]
 
 

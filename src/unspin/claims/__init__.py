@@ -42,7 +42,7 @@ def claims_for(store: Store, article_id: str) -> list[Claim]:
     Raises:
         NotFoundError: no such article.
     """
-    cached = store.get_claims(article_id, EXTRACTOR_VERSION)
+    cached: list[Claim] | None = store.get_claims(article_id, EXTRACTOR_VERSION)
     if cached is not None:
         return cached
     claims = claims_of(store.get_article(article_id))

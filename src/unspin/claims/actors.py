@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 from unspin.text import FUNCTION_WORDS
 
-__all__ = ["VERB_CLASSES", "Action", "NameBook", "find_actions", "noun_phrase_before", "speaker_name"]
+__all__ = [
+    "VERB_CLASSES",
+    "Action",
+    "NameBook",
+    "find_actions",
+    "noun_phrase_before",
+    "speaker_name",
+]
 
 # Verb forms by class. Multi-word forms first so "turned down" wins over "turned".
 VERB_CLASSES: dict[str, tuple[str, ...]] = {
@@ -43,21 +50,139 @@ _VERB_RE = re.compile(
     r"\b(" + "|".join(re.escape(v) for v in sorted(_VERB_TO_CLASS, key=len, reverse=True)) + r")\b"
 )
 _SKIP_BETWEEN = frozenset(
-    "has have had was were is are will would also not did does do then later already reportedly "
-    "finally formally unanimously jointly both eventually initially swiftly quickly publicly "
-    "again never just been be could should may might".split()
+    [
+        "has",
+        "have",
+        "had",
+        "was",
+        "were",
+        "is",
+        "are",
+        "will",
+        "would",
+        "also",
+        "not",
+        "did",
+        "does",
+        "do",
+        "then",
+        "later",
+        "already",
+        "reportedly",
+        "finally",
+        "formally",
+        "unanimously",
+        "jointly",
+        "both",
+        "eventually",
+        "initially",
+        "swiftly",
+        "quickly",
+        "publicly",
+        "again",
+        "never",
+        "just",
+        "been",
+        "be",
+        "could",
+        "should",
+        "may",
+        "might",
+    ]
 )
 _KEEP_IN_NP = frozenset(("the", "a", "an", "of", "for", "and", "'s", "both"))
 _PRONOUNS = frozenset(("he", "she", "they", "it", "we", "i"))
 # Words that are titles or roles, not names: stripped from the front of a name.
 _TITLES = frozenset(
-    """mr mrs ms miss dr prof sen rep gov gen col capt cpl lt sgt cmdr commander president prime
-    minister chief inspector general attorney district judge superior court justice secretary
-    spokesman spokeswoman spokesperson deputy director officer detective sheriff mayor senator
-    representative coroner admiral state county foreign trade captain lieutenant sergeant pastor
-    rev father sir dame lord lady king queen prince princess md phd homicide corporal chairman
-    chairwoman chair ceo head leader minister's vice acting former assistant special agent
-    commissioner governor ambassador envoy economy finance defence defense interior""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "capt",
+        "cpl",
+        "lt",
+        "sgt",
+        "cmdr",
+        "commander",
+        "president",
+        "prime",
+        "minister",
+        "chief",
+        "inspector",
+        "general",
+        "attorney",
+        "district",
+        "judge",
+        "superior",
+        "court",
+        "justice",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "deputy",
+        "director",
+        "officer",
+        "detective",
+        "sheriff",
+        "mayor",
+        "senator",
+        "representative",
+        "coroner",
+        "admiral",
+        "state",
+        "county",
+        "foreign",
+        "trade",
+        "captain",
+        "lieutenant",
+        "sergeant",
+        "pastor",
+        "rev",
+        "father",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "md",
+        "phd",
+        "homicide",
+        "corporal",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ceo",
+        "head",
+        "leader",
+        "minister's",
+        "vice",
+        "acting",
+        "former",
+        "assistant",
+        "special",
+        "agent",
+        "commissioner",
+        "governor",
+        "ambassador",
+        "envoy",
+        "economy",
+        "finance",
+        "defence",
+        "defense",
+        "interior",
+    ]
 )
 _TOKEN = re.compile(r"[A-Za-z][\w.'-]*|'s|[^\w\s]")
 
@@ -95,7 +220,7 @@ def noun_phrase_before(text: str, pos: int, floor: int = 0) -> tuple[str, int] |
     Returns:
         ``(phrase, start)`` or ``None`` when no word precedes.
     """
-    window = text[max(floor, pos - 120):pos]
+    window = text[max(floor, pos - 120) : pos]
     base = pos - len(window)
     toks = [(m.group(), base + m.start()) for m in _TOKEN.finditer(window)]
     picked: list[tuple[str, int]] = []
@@ -158,8 +283,10 @@ def speaker_name(phrase: str) -> str:
 class NameBook:
     """Full names met in an article, to resolve surnames and pronouns.
 
-    Feed it names in reading order with :meth:`add`; :meth:`resolve` turns ``Sinha``
-    into ``Nirad Sinha`` and ``he`` into the last person named.
+    Feed it names in reading order with :meth:`add` and sentence subjects and speakers
+    with :meth:`mention`; :meth:`resolve` turns ``Sinha`` into ``Nirad Sinha`` and
+    ``he`` into the last person who was a subject or a speaker (not merely the last name
+    mentioned: "… could have been Deep Throat. He denied it" means the subject).
     """
 
     def __init__(self) -> None:
@@ -171,7 +298,14 @@ class NameBook:
         if len(parts) >= 2 and all(p[:1].isupper() for p in parts):
             if name not in self._full:
                 self._full.append(name)
-            self.last_person = name
+            if self.last_person is None:
+                self.last_person = name
+
+    def mention(self, name: str) -> None:
+        """Note ``name`` as the subject of a sentence: the referent of a later he/she."""
+        full = self.resolve(speaker_name(name))
+        if full and full[:1].isupper() and full.lower() not in _PRONOUNS:
+            self.last_person = full
 
     def resolve(self, name: str | None) -> str | None:
         if name is None:
@@ -186,7 +320,9 @@ class NameBook:
         return name
 
 
-_CAP_RUN = re.compile(r"\b(?:[A-Z][a-z]+\.?|[A-Z]\.)(?:\s+(?:[A-Z][\w'-]*\.?|[A-Z]\.))+")
+_CAP_RUN = re.compile(
+    r"\b(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)(?:[ \t]+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*))+"
+)
 
 
 def names_in(text: str) -> list[tuple[int, str]]:
@@ -207,24 +343,41 @@ def find_actions(text: str, start: int = 0, end: int | None = None) -> list[Acti
         verb = m.group(1)
         if verb in ("charges", "offers", "demands", "backed") and _looks_like_noun(text, m.start()):
             continue
-        before = text[max(start, m.start() - 25):m.start()].lower()
+        before = text[max(start, m.start() - 25) : m.start()].lower()
         passive = bool(re.search(r"\b(?:was|were|been|be|is|are|being)\s+$", before))
         negated = bool(re.search(r"\b(?:not|never|n't)\s+$", before))
         actor: str | None
         if passive:
-            by = re.match(r"[^.;]{0,60}?\bby\s+((?:the\s+)?[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)*)", text[m.end():end])
+            by = re.match(
+                r"[^.;]{0,60}?\bby\s+((?:the\s+)?[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)*)",
+                text[m.end() : end],
+            )
             actor = by.group(1) if by else None
             actor_start = m.start()
         else:
             np = noun_phrase_before(text, m.start(), start)
             actor, actor_start = (np[0], np[1]) if np else (None, m.start())
-        obj_m = re.match(r"\s*([^.;:!?\n]{0,100})", text[m.end():end])
+        obj_m = re.match(r"\s*([^.;:!?\n]{0,100})", text[m.end() : end])
         obj_words = (obj_m.group(1) if obj_m else "").split(",")[0].split()[:12]
         found.append(
-            Action(m.start(), m.end(), verb, _VERB_TO_CLASS[verb], actor, actor_start, " ".join(obj_words), negated)
+            Action(
+                m.start(),
+                m.end(),
+                verb,
+                _VERB_TO_CLASS[verb],
+                actor,
+                actor_start,
+                " ".join(obj_words),
+                negated,
+            )
         )
     return found
 
 
 def _looks_like_noun(text: str, pos: int) -> bool:
-    return bool(re.search(r"\b(?:the|a|an|his|her|their|its|of|new|two|three|murder)\s+$", text[max(0, pos - 10):pos]))
+    return bool(
+        re.search(
+            r"\b(?:the|a|an|his|her|their|its|of|new|two|three|murder)\s+$",
+            text[max(0, pos - 10) : pos],
+        )
+    )

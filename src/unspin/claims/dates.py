@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-__all__ = ["DateMention", "find_dateline", "find_dates"]
+__all__ = ["DateMention", "find_dateline", "find_dates", "not_a_count"]
 
 _MONTH_NUM = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -46,21 +46,82 @@ _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})\s?-\s?(?P<m>[01]?\d)\s?-\s?(?P<d>[0-3]?\d)\b")),
     ("slash", re.compile(r"\b(?P<a>[0-3]?\d)\s?/\s?(?P<b>[0-3]?\d)\s?/\s?(?P<y>\d{4}|\d{2})\b")),
-    ("wd_mdy", re.compile(rf"\b(?P<wd>{_WD}),?\s+(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
-    ("wd_dmy", re.compile(rf"\b(?P<wd>{_WD}),?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
-    ("mdy", re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b")),
-    ("dmy", re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b")),
+    (
+        "wd_mdy",
+        re.compile(
+            rf"\b(?P<wd>{_WD}),?\s+(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "wd_dmy",
+        re.compile(
+            rf"\b(?P<wd>{_WD}),?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "mdy",
+        re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b"),
+    ),
+    (
+        "dmy",
+        re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b"),
+    ),
     ("my", re.compile(rf"\b(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b")),
-    ("md", re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s?[:.]\d|,?\s*\d{{3}})")),
+    (
+        "md",
+        re.compile(
+            rf"\b(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s?[:.]\d|,?\s*\d{{3}})"
+        ),
+    ),
     ("dm", re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\b")),
-    ("wd", re.compile(rf"\b(?P<mod>(?:last|this|next|on|late|early|until|by|since)\s+)?(?P<wd>{_WD})(?P<poss>'s)?{_PART}\b")),
-    ("rel_day", re.compile(r"\b(?P<rel>yesterday|today|tomorrow|tonight|last night|this morning|this afternoon|this evening|earlier today|overnight)\b", re.IGNORECASE)),
-    ("ago", re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a)\s+(?P<u>day|week|month|year|decade)s?\s+ago\b", re.IGNORECASE)),
-    ("rel_period", re.compile(r"\b(?P<mod>last|this|next|earlier this|later this|past)\s+(?P<u>week|month|year|season|summer|winter|spring|autumn|weekend)\b", re.IGNORECASE)),
-    ("month", re.compile(rf"\b(?P<prep>in|since|until|by|during|early|late|last|next|this)\s+(?P<mon>{_MON})\b(?!\s+\d)")),
-    ("year", re.compile(rf"\b(?P<prep>[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom|[Tt]o|[Dd]uring|[Bb]efore|[Aa]fter|[Oo]f|a|[Tt]he|early|late|mid-?)\s+(?P<y>{_YEAR})\b(?!\s?-\s?\d)")),
+    (
+        "wd",
+        re.compile(
+            rf"\b(?P<mod>(?:last|this|next|on|late|early|until|by|since)\s+)?(?P<wd>{_WD})(?P<poss>'s)?{_PART}\b"
+        ),
+    ),
+    (
+        "rel_day",
+        re.compile(
+            r"\b(?P<rel>yesterday|today|tomorrow|tonight|last night|this morning|this afternoon|this evening|earlier today|overnight)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a)\s+(?P<u>day|week|month|year|decade)s?\s+ago\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "rel_period",
+        re.compile(
+            r"\b(?P<mod>last|this|next|earlier this|later this|past)\s+(?P<u>week|month|year|season|summer|winter|spring|autumn|weekend)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "month",
+        re.compile(
+            rf"\b(?P<prep>in|since|until|by|during|early|late|last|next|this)\s+(?P<mon>{_MON})\b(?!\s+\d)"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            rf"\b(?P<prep>[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom|[Tt]o|[Dd]uring|[Bb]efore|[Aa]fter|[Oo]f|a|[Tt]he|early|late|mid-?)\s+(?P<y>{_YEAR})\b(?!\s?-\s?\d)"
+        ),
+    ),
 ]
-_FUTURE = re.compile(r"\b(?:will|would|shall|next|upcoming|scheduled|plans? to|is to|are to|due to)\b", re.IGNORECASE)
+_WD_NOUN = re.compile(
+    r"\s+(?:school|schools|service|services|congregations?|paper|papers|edition|times|prayers?|market|mass|best|lunch|dinner)\b"
+)
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|next|upcoming|scheduled|plans? to|is to|are to|due to)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +149,11 @@ class DateMention:
 
 
 def _month(name: str) -> int:
-    return _MONTH_NUM[name.lower().rstrip(".")[:4].rstrip("t") if name.lower().startswith("sept") else name.lower().rstrip(".")]
+    return _MONTH_NUM[
+        name.lower().rstrip(".")[:4].rstrip("t")
+        if name.lower().startswith("sept")
+        else name.lower().rstrip(".")
+    ]
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -115,19 +180,23 @@ def find_dates(text: str, anchor: datetime | date | None = None) -> list[DateMen
         anchor: the publication time (tz-aware: its own time zone's calendar day is
             used) or a date; ``None`` leaves relative mentions symbolic.
     """
-    day: date | None
-    if isinstance(anchor, datetime):
-        day = anchor.date()
-    else:
-        day = anchor
+    day = anchor.date() if isinstance(anchor, datetime) else anchor
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for kind, rx in _PATTERNS:
         for m in rx.finditer(text):
             s, e = m.span()
             if kind in ("wd", "month", "year"):
-                s = m.start("wd") if kind == "wd" else (m.start("mon") if kind == "month" else m.start("y"))
-                if kind == "wd" and m.group("mod") and m.group("mod").strip().lower() in ("last", "this", "next", "late", "early"):
+                s = (
+                    m.start("wd")
+                    if kind == "wd"
+                    else (m.start("mon") if kind == "month" else m.start("y"))
+                )
+                if (
+                    kind == "wd"
+                    and m.group("mod")
+                    and m.group("mod").strip().lower() in ("last", "this", "next", "late", "early")
+                ):
                     s = m.start()
             if any(a < e and s < b for a, b in taken):
                 continue
@@ -145,7 +214,9 @@ def _sentence_around(text: str, pos: int) -> str:
     return text[a:b]
 
 
-def _resolve(kind: str, m: re.Match[str], s: int, e: int, text: str, day: date | None) -> DateMention | None:
+def _resolve(
+    kind: str, m: re.Match[str], s: int, e: int, text: str, day: date | None
+) -> DateMention | None:
     g = m.groupdict()
     part = g.get("part")
     if kind == "iso":
@@ -159,14 +230,26 @@ def _resolve(kind: str, m: re.Match[str], s: int, e: int, text: str, day: date |
     if kind in ("mdy", "dmy", "wd_mdy", "wd_dmy"):
         d = _safe_date(int(g["y"]), _month(g["mon"]), int(g["d"]))
         wd = g.get("wd")
-        return DateMention(s, e, d.isoformat(), "day", resolved=True, weekday=wd.lower() if wd else None) if d else None
+        return (
+            DateMention(
+                s, e, d.isoformat(), "day", resolved=True, weekday=wd.lower() if wd else None
+            )
+            if d
+            else None
+        )
     if kind == "my":
-        return DateMention(s, e, f"{int(g['y']):04d}-{_month(g['mon']):02d}", "month", resolved=True)
+        return DateMention(
+            s, e, f"{int(g['y']):04d}-{_month(g['mon']):02d}", "month", resolved=True
+        )
     if kind in ("md", "dm"):
         mth, dd = _month(g["mon"]), int(g["d"])
         if not 1 <= dd <= 31:
             return None
-        if g["mon"].lower() == "may" and kind == "md" and not re.match(r"\s+\d", text[m.start("mon") + 3:m.start("mon") + 5]):
+        if (
+            g["mon"].lower() == "may"
+            and kind == "md"
+            and not re.match(r"\s+\d", text[m.start("mon") + 3 : m.start("mon") + 5])
+        ):
             return None
         if day is None:
             return DateMention(s, e, f"md:{mth:02d}-{dd:02d}", "day")
@@ -184,12 +267,20 @@ def _resolve(kind: str, m: re.Match[str], s: int, e: int, text: str, day: date |
         mod = (g.get("mod") or "").strip().lower()
         if g["wd"][0].islower():
             return None
+        if re.search(
+            r"\b(?:[Aa]n?|[Ee]very|[Ee]ach)\s+$", text[max(0, m.start() - 7) : m.start()]
+        ) or _WD_NOUN.match(text, e):
+            return None  # "a Sunday school", "every Sunday", "Sunday congregations"
         if day is None:
             return DateMention(s, e, f"weekday:{wd}", "day", part=part, weekday=wd)
         target = _WEEKDAYS.index(wd)
         back = (day.weekday() - target) % 7
         sentence = _sentence_around(text, s)
-        if mod == "next" or (mod != "last" and _FUTURE.search(sentence) and not re.search(r"\b(?:said|says)\b", sentence)):
+        if mod == "next" or (
+            mod != "last"
+            and _FUTURE.search(sentence)
+            and not re.search(r"\b(?:said|says)\b", sentence)
+        ):
             fwd = (target - day.weekday()) % 7
             d = day + timedelta(days=fwd or 7 if mod == "next" else fwd)
         else:
@@ -199,12 +290,16 @@ def _resolve(kind: str, m: re.Match[str], s: int, e: int, text: str, day: date |
         return DateMention(s, e, d.isoformat(), "day", part=part, resolved=True, weekday=wd)
     if kind == "rel_day":
         rel = g["rel"].lower()
-        offset = -1 if rel in ("yesterday", "last night", "overnight") else 1 if rel == "tomorrow" else 0
+        offset = (
+            -1 if rel in ("yesterday", "last night", "overnight") else 1 if rel == "tomorrow" else 0
+        )
         part = {"last night": "night", "tonight": "night", "this morning": "morning",
                 "this afternoon": "afternoon", "this evening": "evening"}.get(rel)  # fmt: skip
         if day is None:
             return DateMention(s, e, f"rel:{offset}d" if offset else "rel:0d", "day", part=part)
-        return DateMention(s, e, (day + timedelta(days=offset)).isoformat(), "day", part=part, resolved=True)
+        return DateMention(
+            s, e, (day + timedelta(days=offset)).isoformat(), "day", part=part, resolved=True
+        )
     if kind == "ago":
         n = _NUMWORDS.get(g["n"].lower()) if not g["n"].isdigit() else int(g["n"])
         unit = g["u"].lower()
@@ -225,7 +320,13 @@ def _resolve(kind: str, m: re.Match[str], s: int, e: int, text: str, day: date |
         return _relative(s, e, unit, n, day)
     if kind == "month":
         mth = _month(g["mon"])
-        if g["mon"] in ("May", "March") and g["prep"] in ("by",) or g["mon"].lower().startswith("may") and g["prep"].lower() not in ("in", "since", "until", "during", "early", "late", "last", "next"):
+        if (
+            g["mon"] in ("May", "March")
+            and g["prep"] in ("by",)
+            or g["mon"].lower().startswith("may")
+            and g["prep"].lower()
+            not in ("in", "since", "until", "during", "early", "late", "last", "next")
+        ):
             return None
         if day is None:
             return DateMention(s, e, f"month:{mth:02d}", "month")
@@ -237,9 +338,11 @@ def _resolve(kind: str, m: re.Match[str], s: int, e: int, text: str, day: date |
             y = day.year - 1
         return DateMention(s, e, f"{y:04d}-{mth:02d}", "month", resolved=True)
     if kind == "year":
-        if g["prep"].lower() in ("a", "the") and not re.match(r"\s+[a-z]", text[e:e + 3]):
+        if g["prep"].lower() in ("a", "the") and not re.match(r"\s+[a-z]", text[e : e + 3]):
             return None
-        if re.match(r"\s?[-/]\s?\d", text[e:e + 3]) or re.match(r"\s*(?:people|troops|votes|residents|workers)\b", text[e:e + 12]):
+        if re.match(r"\s?[-/]\s?\d", text[e : e + 3]) or re.match(
+            r"\s*(?:people|troops|votes|residents|workers)\b", text[e : e + 12]
+        ):
             return None
         return DateMention(s, e, g["y"], "year", resolved=True)
     return None
@@ -280,3 +383,34 @@ def find_dateline(text: str) -> date | None:
         if mention.resolved and mention.granularity == "day":
             return date.fromisoformat(mention.value)
     return None
+
+
+# --- telling counts from dates (used by unspin.claims.numbers) ---
+
+_MONTHS_RE = (
+    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+    "september|oct|october|nov|november|dec|december"
+)
+_DATEISH_BEFORE = re.compile(rf"(?:\b(?:{_MONTHS_RE})\.?\s*|/\s?|-\s?|:\s?)$", re.IGNORECASE)
+_DATEISH_AFTER = re.compile(
+    rf"^(?:\s*(?:st|nd|rd|th)\b|\s*(?:{_MONTHS_RE})\b|\s?/\s?\d|\s?:\s?\d|\s?(?:a\.\s?m|p\.\s?m|am\b|pm\b|GMT|BST|UTC|ET\b|EDT|EST))",
+    re.IGNORECASE,
+)
+
+
+def not_a_count(text: str, start: int, end: int, raw: str) -> bool:
+    """True for digits that are a year, part of a date or time, an ordinal or a name."""
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 12]
+    if _DATEISH_BEFORE.search(before) or _DATEISH_AFTER.match(after):
+        return True
+    digits = raw  # a year is written as four plain digits ("2,000" is a count)
+    if re.fullmatch(r"1[89]\d\d|20\d\d", digits) and not re.match(r"\s[a-z]+s\b", after):
+        return True  # a year ("in 2008"); "2008 people" is a count
+    if re.fullmatch(r"1[89]\d\d|20\d\d", digits) and re.match(
+        r"\s(?:[a-z]+\s)?(?:season|election|campaign|draft|meeting|conviction|rampage|report|census|budget|olympics|games|world)",
+        after,
+        re.IGNORECASE,
+    ):
+        return True
+    return before.endswith(("#", "No.", "No. "))

@@ -39,7 +39,9 @@ _ARTICLE_UNIT = re.compile(
     rf"\b(?P<qual>{_QUAL_RE})\s+(?:an?|one)\s+(?P<unit>second|minute|hour|day|week|month|year|decade)\b",
     re.IGNORECASE,
 )
-_FOR_AN = re.compile(r"\b(?:for|lasted|lasting|took)\s+(?:an?)\s+(?P<unit>hour|day|week|month|year)\b", re.IGNORECASE)
+_FOR_AN = re.compile(
+    r"\b(?:for|lasted|lasting|took)\s+(?:an?)\s+(?P<unit>hour|day|week|month|year)\b", re.IGNORECASE
+)
 _LONG = re.compile(r"\b(?P<unit>hour|day|week|month|year)\s?-?\s?long\b", re.IGNORECASE)
 
 
@@ -69,8 +71,15 @@ def from_quantity(q: Quantity) -> Duration | None:
     """The duration a quantity states, or ``None`` if its unit is not a unit of time."""
     if q.unit not in MINUTES or q.counts == "age":
         return None
-    return Duration(q.start, q.end, q.value * MINUTES[q.unit], q.qualifier, q.unit, q.value,
-                    q.counts if q.hyphenated else None)
+    return Duration(
+        q.start,
+        q.end,
+        q.value * MINUTES[q.unit],
+        q.qualifier,
+        q.unit,
+        q.value,
+        q.counts if q.hyphenated else None,
+    )
 
 
 def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[Duration]:
@@ -85,7 +94,7 @@ def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[
         d = from_quantity(q)
         if d is None:
             continue
-        if re.match(r"\s+ago\b", text[q.end:q.end + 5]):
+        if re.match(r"\s+ago\b", text[q.end : q.end + 5]):
             continue
         found.append(d)
     taken = [(d.start, d.end) for d in found]
@@ -94,11 +103,14 @@ def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             unit = m.group("unit").lower()
-            q = qual or QUALIFIERS.get(" ".join(m.group("qual").lower().split()), "exact")
-            start = m.start("qual") if qual is None else m.start("unit") - 2 if rx is _FOR_AN else m.start()
-            if rx is _FOR_AN:
-                start = m.start() + m.group().lower().index(" a") + 1
-            found.append(Duration(start, m.end(), MINUTES[unit], q, unit, 1.0))
+            qualifier = qual or QUALIFIERS.get(" ".join(m.group("qual").lower().split()), "exact")
+            if rx is _ARTICLE_UNIT:
+                start = m.start("qual")
+            elif rx is _FOR_AN:
+                start = m.start() + m.group().lower().index(" a") + 1  # from the article
+            else:
+                start = m.start()
+            found.append(Duration(start, m.end(), MINUTES[unit], qualifier, unit, 1.0))
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
 

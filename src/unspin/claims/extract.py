@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from unspin.claims.actors import find_actions, names_in, speaker_name
 from unspin.claims.dates import find_dateline, find_dates
@@ -34,7 +35,20 @@ EXTRACTOR_VERSION = 1
 KINDS = ("quantity", "duration", "date", "quote", "actor")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _CONTEXT_STOP = FUNCTION_WORDS | frozenset(
-    "said says told according added more than about nearly almost around least".split()
+    [
+        "said",
+        "says",
+        "told",
+        "according",
+        "added",
+        "more",
+        "than",
+        "about",
+        "nearly",
+        "almost",
+        "around",
+        "least",
+    ]
 )
 
 
@@ -74,25 +88,35 @@ def extract_claims(
 
     claims: list[Claim] = []
 
-    def add(kind: str, start: int, end: int, **fields: object) -> None:
+    def add(kind: str, start: int, end: int, **fields: Any) -> None:
         ss, se = sentence_of(start)
         sentence = text[ss:se]
         words = text[start:end]
         claim_words = {w.lower() for w in _WORD.findall(words)}
         context = tuple(
             dict.fromkeys(
-                lemma(w) for w in (x.lower() for x in _WORD.findall(sentence))
-                if w not in _CONTEXT_STOP and w not in claim_words and len(w) > 2
+                lemma(x) if x.islower() else x.lower()
+                for x in _WORD.findall(sentence)
+                if x.lower() not in _CONTEXT_STOP and x.lower() not in claim_words and len(x) > 2
             )
         )
-        claims.append(Claim(article_id, kind, start, end, words, ss, se, sentence, context=context, **fields))  # type: ignore[arg-type]
+        claims.append(
+            Claim(article_id, kind, start, end, words, ss, se, sentence, context=context, **fields)
+        )
 
     dates = find_dates(text, anchor)
     date_spans = [(d.start, d.end) for d in dates]
     quantities = find_quantities(text)
     people = names_in(text)
     for q in quantities:
-        if any(a < q.end and q.start < b for a, b in date_spans) and q.unit not in ("day", "week", "month", "year", "hour", "minute"):
+        if any(a < q.end and q.start < b for a, b in date_spans) and q.unit not in (
+            "day",
+            "week",
+            "month",
+            "year",
+            "hour",
+            "minute",
+        ):
             continue
         if from_quantity(q) is not None:
             continue  # a duration (added below)
@@ -101,18 +125,50 @@ def extract_claims(
         who = None
         if q.counts == "age":
             before = [n for at, n in people if q.start - 60 <= at < q.start]
-            after = re.match(r"\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)", text[q.end:q.end + 40])
+            after = re.match(r"\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)", text[q.end : q.end + 40])
             who = before[-1] if before else (after.group(1) if after else None)
-        add("quantity", q.start, q.end, value=q.value, unit=q.unit, counts=q.counts, qualifier=q.qualifier, who=who)
+        add(
+            "quantity",
+            q.start,
+            q.end,
+            value=q.value,
+            unit=q.unit,
+            counts=q.counts,
+            qualifier=q.qualifier,
+            who=who,
+        )
     for d in find_durations(text, quantities):
-        add("duration", d.start, d.end, value=d.minutes, unit=d.unit, counts=d.of, qualifier=d.qualifier,
-            text_value=f"{d.amount:g} {d.unit}")
+        add(
+            "duration",
+            d.start,
+            d.end,
+            value=d.minutes,
+            unit=d.unit,
+            counts=d.of,
+            qualifier=d.qualifier,
+            text_value=f"{d.amount:g} {d.unit}",
+        )
     for dm in dates:
-        add("date", dm.start, dm.end, text_value=dm.value, unit=dm.granularity, counts=dm.part,
-            verb=dm.weekday)
+        add(
+            "date",
+            dm.start,
+            dm.end,
+            text_value=dm.value,
+            unit=dm.granularity,
+            counts=dm.part,
+            verb=dm.weekday,
+        )
     for qt in find_quotes(text, sentences):
-        add("quote", qt.start, qt.end, text_value=qt.content, who=qt.speaker, verb=qt.verb,
-            verb_class="say", direct=qt.direct)
+        add(
+            "quote",
+            qt.start,
+            qt.end,
+            text_value=qt.content,
+            who=qt.speaker,
+            verb=qt.verb,
+            verb_class="say",
+            direct=qt.direct,
+        )
     for act in (a for ss, se in sentences for a in find_actions(text, ss, se)):
         who = speaker_name(act.actor) if act.actor else None
         if who and who.lower() in ("he", "she"):
@@ -121,7 +177,15 @@ def extract_claims(
         elif who and len(who.split()) == 1 and who[0].isupper():
             full = [n for at, n in people if at < act.start and n.split()[-1] == who]
             who = full[-1] if full else who
-        add("actor", act.actor_start, act.end, text_value=act.obj, who=who, verb=act.verb,
-            verb_class=act.verb_class, negated=act.negated)
+        add(
+            "actor",
+            act.actor_start,
+            act.end,
+            text_value=act.obj,
+            who=who,
+            verb=act.verb,
+            verb_class=act.verb_class,
+            negated=act.negated,
+        )
     claims.sort(key=lambda c: (c.start, KINDS.index(c.kind)))
     return claims

@@ -21,6 +21,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from unspin.claims.dates import not_a_count
+from unspin.claims.units import (
+    _CURRENCY_SYMBOLS,
+    _CURRENCY_WORDS,
+    CURRENCIES,
+    TO_METRES,
+    UNIT_WORDS,
+)
+
 __all__ = [
     "QUALIFIERS",
     "Quantity",
@@ -65,30 +74,6 @@ QUALIFIERS: dict[str, str] = {
     "in the vicinity of": "about", "an approximate": "about", "or so": "about",
 }  # fmt: skip
 
-_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "e": "EUR"}
-_CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
-    "pounds": "GBP", "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "rupees": "INR",
-    "rupee": "INR", "francs": "CHF", "franc": "CHF", "usd": "USD", "eur": "EUR", "gbp": "GBP",
-}  # fmt: skip
-# Measurement units (lower-case surface -> canonical name).
-UNIT_WORDS: dict[str, str] = {
-    "percent": "percent", "per cent": "percent", "%": "percent", "percentage points": "point",
-    "km": "km", "kilometres": "km", "kilometers": "km", "kilometre": "km", "kilometer": "km",
-    "miles": "mile", "mile": "mile", "nautical miles": "nautical mile",
-    "metres": "m", "meters": "m", "metre": "m", "meter": "m", "m": "m",
-    "feet": "foot", "foot": "foot", "ft": "foot", "yards": "yard", "yard": "yard",
-    "tonnes": "tonne", "tons": "tonne", "tonne": "tonne", "ton": "tonne",
-    "kg": "kg", "kilograms": "kg", "kilogram": "kg", "acres": "acre", "hectares": "hectare",
-    "seconds": "second", "second": "second", "minutes": "minute", "minute": "minute",
-    "mins": "minute", "min": "minute", "hours": "hour", "hour": "hour", "hrs": "hour",
-    "days": "day", "day": "day", "weeks": "week", "week": "week", "months": "month",
-    "month": "month", "years": "year", "year": "year", "decades": "decade", "decade": "decade",
-}  # fmt: skip
-# Units whose value converts to metres (distance) so "2,000 feet" and "600 m" compare.
-TO_METRES = {"km": 1000.0, "mile": 1609.344, "nautical mile": 1852.0, "m": 1.0, "foot": 0.3048,
-             "yard": 0.9144}  # fmt: skip
-
 _NUM_WORD = "|".join(sorted(_UNITS_WORDS, key=len, reverse=True))
 _SCALE_WORD = "hundred|thousand|million|billion|trillion"
 # A number spelled in words: "two hundred and fifty", "twenty-five", "three million".
@@ -113,16 +98,103 @@ _NUMBER = re.compile(
 _WORD = re.compile(r"[A-Za-z][\w']*(?:\s?-\s?[\w']+)*|%|\S")
 # Function words that end the counted-noun phrase.
 _STOP = frozenset(
-    """a an the of on in at to for from by with and or but as than that which who whom whose
-    is are was were be been being has have had will would could should may might this these
-    those each every per while when after before since during about around over under into
-    across against between among it its their his her our your my we they he she i you
-    there here not no only also just ago old earlier later more less""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "than",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "this",
+        "these",
+        "those",
+        "each",
+        "every",
+        "per",
+        "while",
+        "when",
+        "after",
+        "before",
+        "since",
+        "during",
+        "about",
+        "around",
+        "over",
+        "under",
+        "into",
+        "across",
+        "against",
+        "between",
+        "among",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "my",
+        "we",
+        "they",
+        "he",
+        "she",
+        "i",
+        "you",
+        "there",
+        "here",
+        "not",
+        "no",
+        "only",
+        "also",
+        "just",
+        "ago",
+        "old",
+        "earlier",
+        "later",
+        "more",
+        "less",
+    ]
 )
 _AGE_AFTER = re.compile(r"\s?-\s?years?\s?-\s?old\b|\s+years?\s+old\b")
-_AGE_VERB = re.compile(r"\b(?:[Hh]e was|[Ss]he was|[Hh]e is|[Ss]he is|dies at|died at|aged|age of)\s$")
+_AGE_VERB = re.compile(
+    r"\b(?:[Hh]e was|[Ss]he was|[Hh]e is|[Ss]he is|dies at|died at|aged|age of)\s$"
+)
 _NAME_COMMA = re.compile(r"(?:[A-Z][\w'.-]+|\baged?)\s?,?\s$")
-_SKIP_BEFORE = re.compile(r"(?:\b(?:No|no|Number|number|Week|week|Route|Article|page|Page|Section|Chapter|Level|Flight|Room|Highway|Interstate|Channel|Gate|Platform|version|Vol|Apollo)\.?|[A-Za-z]-)\s*$")
+_SKIP_BEFORE = re.compile(
+    r"(?:\b(?:No|no|Number|number|Week|week|Route|Article|page|Page|Section|Chapter|Level|Flight|Room|Highway|Interstate|Channel|Gate|Platform|version|Vol|Apollo)\.?|[A-Za-z]-)\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,11 +337,11 @@ def _counted(text: str, pos: int, limit: int) -> tuple[str | None, str | None, i
     unit: str | None = None
     end = pos
     words: list[tuple[str, int, int]] = []
-    for w in _WORD.finditer(rest, rest_off):
-        if w.start() > rest_off and rest[rest_off:w.start()].strip():
+    for wm in _WORD.finditer(rest, rest_off):
+        if wm.start() > rest_off and rest[rest_off : wm.start()].strip():
             break
-        words.append((w.group(), pos + w.start(), pos + w.end()))
-        rest_off = w.end()
+        words.append((wm.group(), pos + wm.start(), pos + wm.end()))
+        rest_off = wm.end()
         m3 = re.match(r"\s+", rest[rest_off:])
         if m3 and "\n" not in m3.group():
             rest_off += m3.end()
@@ -288,17 +360,17 @@ def _counted(text: str, pos: int, limit: int) -> tuple[str | None, str | None, i
         end, i = words[0][2], 1
     if hyphenated and unit is not None and i < len(words):
         w0 = words[i][0].lower()
-        if w0.startswith("-") or w0 in ("old",) or re.match(r"-?\s?old\b", text[end:end + 5]):
+        if w0.startswith("-") or w0 in ("old",) or re.match(r"-?\s?old\b", text[end : end + 5]):
             pass
     counts: str | None = None
     # the noun phrase that follows: up to 4 words, ending before a function word
-    if unit == "year" and re.match(r"\s?-\s?old\b", text[end:end + 8]):
-        m4 = re.match(r"\s?-\s?old\b", text[end:end + 8])
+    if unit == "year" and re.match(r"\s?-\s?old\b", text[end : end + 8]):
+        m4 = re.match(r"\s?-\s?old\b", text[end : end + 8])
         return "year", "age", end + (m4.end() if m4 else 0), True
     if unit is not None and unit in TO_METRES or unit == "percent":
         return unit, "distance" if unit in TO_METRES else None, end, hyphenated
     last: tuple[str, int, int] | None = None
-    for w, ws, we in words[i:i + 4]:
+    for w, ws, we in words[i : i + 4]:
         lw = w.lower()
         if lw in _STOP or not w[0].isalpha():
             if lw == "and" and last is not None and last[0][:1].isupper():
@@ -310,12 +382,19 @@ def _counted(text: str, pos: int, limit: int) -> tuple[str | None, str | None, i
             last = (w, ws, we)
             continue
         last = (w, ws, we)
-        if w[0].islower() and len(lw) > 3 and lw.endswith("s") and not lw.endswith(("ss", "us", "is")):
+        if (
+            w[0].islower()
+            and len(lw) > 3
+            and lw.endswith("s")
+            and not lw.endswith(("ss", "us", "is"))
+        ):
             break  # a plural noun ends the phrase: "40 delegates attended"
         if w[0].isupper() and ws > pos + 1:
             # capitalised words are adjectives of nationality or names; keep going
             continue
-    if last is not None and not (last[0].lower() in UNIT_WORDS or last[0].lower() in _CURRENCY_WORDS):
+    if last is not None and not (
+        last[0].lower() in UNIT_WORDS or last[0].lower() in _CURRENCY_WORDS
+    ):
         counts = lemma(last[0].replace(" - ", "-"))
         end = max(end, last[2])
     elif last is not None:
@@ -356,73 +435,81 @@ def find_quantities(text: str) -> list[Quantity]:
                 qualifier = "more" if qualifier == "exact" else qualifier
             scale = (m.group("scale") or "").lower()
             if scale:
-                if scale == "m" and not (m.group("cur") or text[m.end():m.end() + 1] in " ,.;"):
+                if scale == "m" and not (m.group("cur") or text[m.end() : m.end() + 1] in " ,.;"):
                     num_end = m.end("num")
                 elif scale in ("m",) and not m.group("cur"):
                     # "80m" after a bare number is metres, not millions
                     num_end = m.end("num")
                 else:
                     value *= _SCALES[scale]
-        if raw[:1].isdigit() and _is_not_a_count(text, m.start("num"), m.end("num"), raw):
+        if raw[:1].isdigit() and not_a_count(text, m.start("num"), m.end("num"), raw):
             continue
-        if raw.lower() in ("one",) and re.match(r"\s+(?:of|another|day|by|more|thing)\b", text[num_end:num_end + 9]):
+        if raw.lower() in ("one",) and re.match(
+            r"\s+(?:of|another|day|by|more|thing)\b", text[num_end : num_end + 9]
+        ):
             continue
-        if not m.group("qual") and m.start("num") > 0 and _SKIP_BEFORE.search(text[max(0, m.start("num") - 12):m.start("num")]):
+        if (
+            not m.group("qual")
+            and m.start("num") > 0
+            and _SKIP_BEFORE.search(text[max(0, m.start("num") - 12) : m.start("num")])
+        ):
             continue
         unit = _CURRENCY_SYMBOLS.get((m.group("cur") or "").lower())
-        start = m.start("qual") if m.group("qual") else (m.start("cur") if m.group("cur") else m.start("num"))
+        start = (
+            m.start("qual")
+            if m.group("qual")
+            else (m.start("cur") if m.group("cur") else m.start("num"))
+        )
         # "eight of the jurors"
-        of_m = re.match(r"\s+of\s+(?:the|those|them|his|her|their|its|these)\s+([A-Za-z][\w-]*)", text[num_end:num_end + 40])
+        of_m = re.match(
+            r"\s+of\s+(?:the|those|them|his|her|their|its|these)\s+([A-Za-z][\w-]*)",
+            text[num_end : num_end + 40],
+        )
         if of_m and not low.endswith(" of"):
-            found.append(Quantity(start, num_end + of_m.end(), value, unit, lemma(of_m.group(1)), qualifier, num_end))
+            found.append(
+                Quantity(
+                    start,
+                    num_end + of_m.end(),
+                    value,
+                    unit,
+                    lemma(of_m.group(1)),
+                    qualifier,
+                    num_end,
+                )
+            )
             continue
         age = _AGE_AFTER.match(text, num_end)
-        if age is None and value < 120 and not m.group("qual") and _AGE_VERB.search(text, max(0, start - 12), start) and re.match(r"\s?[.,;\n]|$", text[num_end:num_end + 2]):
+        if (
+            age is None
+            and value < 120
+            and not m.group("qual")
+            and _AGE_VERB.search(text, max(0, start - 12), start)
+            and re.match(r"\s?[.,;\n]|$", text[num_end : num_end + 2])
+        ):
             found.append(Quantity(start, num_end, value, "year", "age", "exact", num_end))
             continue
         if age is not None or (
-            value < 120 and _NAME_COMMA.search(text, max(0, start - 40), start)
-            and re.match(r"\s?[,)]", text[num_end:num_end + 2])
+            value < 120
+            and _NAME_COMMA.search(text, max(0, start - 40), start)
+            and re.match(r"\s?[,)]", text[num_end : num_end + 2])
         ):
             end = age.end() if age is not None else num_end
-            found.append(Quantity(start, end, value, "year", "age", qualifier, num_end, age is not None))
+            found.append(
+                Quantity(start, end, value, "year", "age", qualifier, num_end, age is not None)
+            )
             continue
         u2, counts, end, hyphen = _counted(text, num_end, min(len(text), num_end + 80))
         if unit is None:
             unit = u2
         elif u2 is not None and counts is None:
             counts = None
-        if unit in ("USD", "EUR", "GBP", "JPY", "CNY", "INR", "CHF"):
-            counts = counts if counts and counts not in ("worth",) else "money"
+        if unit in CURRENCIES:
+            counts = "money"
         # "or so" after the noun
-        tail = re.match(r"\s+or so\b", text[end:end + 7])
+        tail = re.match(r"\s+or so\b", text[end : end + 7])
         if tail:
             qualifier, end = "about", end + tail.end()
         if end == num_end and unit is None and counts is None:
             end = num_end
         found.append(Quantity(start, end, value, unit, counts, qualifier, num_end, hyphen))
     return found
-
-
-_MONTHS = (
-    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
-    "september|oct|october|nov|november|dec|december"
-)
-_DATEISH_BEFORE = re.compile(rf"(?:\b(?:{_MONTHS})\.?\s*|/\s?|-\s?|:\s?)$", re.IGNORECASE)
-_DATEISH_AFTER = re.compile(rf"^(?:\s*(?:st|nd|rd|th)\b|\s*(?:{_MONTHS})\b|\s?/\s?\d|\s?:\s?\d|\s?(?:a\.\s?m|p\.\s?m|am\b|pm\b|GMT|BST|UTC|ET\b|EDT|EST))", re.IGNORECASE)
-
-
-def _is_not_a_count(text: str, start: int, end: int, raw: str) -> bool:
-    """True for digits that are a year, part of a date or time, an ordinal or a name."""
-    before = text[max(0, start - 12):start]
-    after = text[end:end + 12]
-    if _DATEISH_BEFORE.search(before) or _DATEISH_AFTER.match(after):
-        return True
-    digits = raw.replace(",", "").replace(" ", "")
-    if re.fullmatch(r"1[89]\d\d|20\d\d", digits) and not re.match(r"\s[a-z]+s\b", after):
-        return True  # a year ("in 2008"); "2008 people" is a count
-    if re.fullmatch(r"1[89]\d\d|20\d\d", digits) and re.match(r"\s(?:[a-z]+\s)?(?:season|election|campaign|draft|meeting|conviction|rampage|report|census|budget|olympics|games|world)", after, re.IGNORECASE):
-        return True
-    if before.endswith(("#", "No.", "No. ")):
-        return True
-    return False

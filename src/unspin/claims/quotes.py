@@ -40,16 +40,88 @@ REPORTING_VERBS: tuple[str, ...] = (
     "insisted", "claimed", "argued", "argues", "warned", "warns", "believes",
     "acknowledged", "admitted", "wrote", "testified", "declared", "disclosed",
     "revealed", "recalled", "estimated", "is saying", "are saying", "are reporting",
-    "is reporting", "complained", "maintained", "stressed", "emphasised", "emphasized", "described",
+    "is reporting", "complained", "maintained", "stressed", "emphasised", "emphasized", "described", "reads", "read",
 )  # fmt: skip
 _VERB = "|".join(re.escape(v) for v in sorted(REPORTING_VERBS, key=len, reverse=True))
-_QUOTE_MAP = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"'})
-_SPEAKER_AFTER_VERB = re.compile(rf"^\s*[,.]?\s*(?P<verb>{_VERB})\s+(?P<spk>[^,.;:!?\"\n]+(?:\.\s?[A-Z][^,.;:!?\"\n]*)?)")
+_QUOTE_MAP = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"'}
+)
+_SPEAKER_AFTER_VERB = re.compile(
+    rf"^\s*[,.]?\s*(?P<verb>{_VERB})\s+(?P<spk>[^,.;:!?\"\n]+(?:\.\s?[A-Z][^,.;:!?\"\n]*)?)"
+)
 _SPEAKER_BEFORE_VERB = re.compile(rf"^\s*,?\s*(?P<spk>[^,;:!?\"\n]{{1,80}}?)\s+(?P<verb>{_VERB})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?P<spk>[^,.;:\"\n]+(?:\.\s?[A-Z][^,.;:\"\n]*)?)")
-_SAYING = re.compile(r",\s+(?:saying|adding|insisting|arguing|claiming|telling [^,.]{1,30}?)\s+(?:that\s+)?")
+_SAYING = re.compile(
+    r",\s+(?:saying|adding|insisting|arguing|claiming|telling [^,.]{1,30}?)\s+(?:that\s+)?"
+)
+# A sentence that opens with a name (after an optional title) makes that person the
+# referent of a following "he"/"she".
+_SUBJECT = re.compile(
+    r"(?:(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Prof)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)*)(?:'s)? [a-z]"
+)
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "But",
+        "And",
+        "As",
+        "If",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "His",
+        "Her",
+        "Their",
+        "Its",
+        "Our",
+        "Since",
+        "Until",
+        "During",
+        "Police",
+        "Officials",
+        "Authorities",
+        "According",
+        "Meanwhile",
+        "However",
+        "Still",
+        "Yet",
+        "Now",
+        "Then",
+        "Later",
+        "Earlier",
+        "Last",
+        "Next",
+        "Both",
+        "Some",
+        "Many",
+        "Most",
+    ]
+)
+# Degrees and suffixes set off by commas ("J. James Rohack, MD, said") are blanked (same
+# length, offsets kept) so the name before them is read as the speaker.
+_DEGREES = re.compile(r",\s(?:MD|PhD|M\.D\.|Ph\.D\.|Jr\.|Sr\.|Esq\.)(?:,\s(?:MD|PhD))?(?=,)")
 _TAIL_REST = r"\s+(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+\w+)?|yesterday|today|last night|(?:after|at|in|on|during|before|following|to|in a)\s[^,;]{1,60}?)"
-_TIME_WORDS = re.compile(r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last night|in a statement|in an interview|on Twitter|at a news conference)\b.*$")
+_TIME_WORDS = re.compile(
+    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last night|in a statement|in an interview|on Twitter|at a news conference)\b.*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +165,12 @@ def _direct_spans(text: str) -> list[tuple[int, int]]:
             marks = marks[2:]
         if marks:
             i = marks[0]
-            after = text[i + 1:le]
-            if _SPEAKER_AFTER_VERB.match(after) or _SPEAKER_BEFORE_VERB.match(after) and re.match(r"^\s*,", after):
+            after = text[i + 1 : le]
+            if (
+                _SPEAKER_AFTER_VERB.match(after)
+                or _SPEAKER_BEFORE_VERB.match(after)
+                and re.match(r"^\s*,", after)
+            ):
                 spans.append((ls, i))  # the closing mark of a quote opened a paragraph before
             else:
                 spans.append((i + 1, le))
@@ -118,45 +194,71 @@ def find_quotes(text: str, sentences: list[tuple[int, int]] | None = None) -> li
     """
     from unspin.text import sentence_spans
 
-    norm = text.translate(_QUOTE_MAP)
+    norm = _DEGREES.sub(lambda m: " " * len(m.group()), text.translate(_QUOTE_MAP))
     book = NameBook()
     names = names_in(text)
     name_i = 0
     quotes: list[Quote] = []
-    last_direct: Quote | None = None
+
+    spans = sentences if sentences is not None else sentence_spans(text)
+    subjects = [
+        (s, m.group(1))
+        for s, _ in spans
+        if (m := _SUBJECT.match(text, s)) and m.group(1).split()[0] not in _NOT_NAMES
+    ]
+    subject_i = 0
 
     def learn(upto: int) -> None:
-        nonlocal name_i
-        while name_i < len(names) and names[name_i][0] < upto:
-            book.add(names[name_i][1])
-            name_i += 1
+        nonlocal name_i, subject_i
+        while True:
+            n_at = names[name_i][0] if name_i < len(names) else len(text) + 1
+            s_at = subjects[subject_i][0] if subject_i < len(subjects) else len(text) + 1
+            if min(n_at, s_at) >= upto:
+                return
+            if n_at <= s_at:
+                book.add(names[name_i][1])
+                name_i += 1
+            else:
+                book.mention(subjects[subject_i][1])
+                subject_i += 1
 
+    direct: list[tuple[int, int]] = []
     for s, e in _direct_spans(norm):
         s, e = _trim(norm, s, e)
-        content = text[s:e]
-        words = content.split()
-        if len(words) < MIN_QUOTE_WORDS or all(w[:1].isupper() or not w[:1].isalpha() for w in words):
-            continue
+        words = text[s:e].split()
+        if len(words) >= MIN_QUOTE_WORDS and not all(
+            w[:1].isupper() or not w[:1].isalpha() for w in words
+        ):
+            direct.append((s, e))
+    # One pass in reading order, so names, subjects and the last speaker are known when
+    # a quote needs them; sentences holding a direct quote are not read as indirect ones.
+    events = [(s, e, True) for s, e in direct] + [
+        (s, e, False) for s, e in spans if not any(a < e and s < b for a, b in direct)
+    ]
+    last: Quote | None = None
+    for s, e, is_direct in sorted(events):
         learn(s)
-        spk, sp_s, sp_e, verb = _direct_speaker(norm, s, e)
-        if spk is None and last_direct is not None and last_direct.speaker and s - last_direct.end < CONTINUATION_GAP:
-            spk, verb = last_direct.speaker, last_direct.verb
-        name = book.resolve(speaker_name(spk)) if spk and sp_s is not None else spk
-        if name and len(name.split()) >= 2 and name[0].isupper():
-            book.add(name)
-        q = Quote(s, e, content, name, sp_s, sp_e, verb, True)
+        if is_direct:
+            spk, sp_s, sp_e, verb = _direct_speaker(norm, s, e)
+            name = book.resolve(speaker_name(spk)) if spk else None
+            if (
+                name is None
+                and last is not None
+                and last.speaker
+                and s - last.end < CONTINUATION_GAP
+            ):
+                name, verb = last.speaker, last.verb  # the next paragraph of the same speech
+            q: Quote | None = Quote(s, e, text[s:e], name, sp_s, sp_e, verb, True)
+        else:
+            q = _indirect(norm, text, s, e, book)
+        if q is None:
+            continue
         quotes.append(q)
-        last_direct = q
-    direct_spans = [(q.start, q.end) for q in quotes]
-    for s, e in sentences if sentences is not None else sentence_spans(text):
-        if any(a < e and s < b for a, b in direct_spans):
-            continue
-        learn(s)
-        q = _indirect(norm, text, s, e, book)
-        if q is not None and not any(a < q.end and q.start < b for a, b in direct_spans):
-            quotes.append(q)
-            if q.speaker and len(q.speaker.split()) >= 2 and q.speaker[0].isupper():
-                book.add(q.speaker)
+        if q.speaker and q.speaker[0].isupper():
+            book.add(q.speaker)
+            book.mention(q.speaker)
+        if q.speaker:
+            last = q
     return sorted(quotes, key=lambda q: q.start)
 
 
@@ -165,14 +267,20 @@ def find_quotes(text: str, sentences: list[tuple[int, int]] | None = None) -> li
 CONTINUATION_GAP = 160
 
 
-def _direct_speaker(norm: str, s: int, e: int) -> tuple[str | None, int | None, int | None, str | None]:
+def _direct_speaker(
+    norm: str, s: int, e: int
+) -> tuple[str | None, int | None, int | None, str | None]:
     line_end = norm.find("\n", e)
     line_end = len(norm) if line_end == -1 else line_end
     lead = re.match(r"[\s,.!?'\"]*", norm[e:line_end])
-    after = norm[e + (lead.end() if lead else 0):line_end]
+    after = norm[e + (lead.end() if lead else 0) : line_end]
     offset = line_end - len(after)
     m = _SPEAKER_AFTER_VERB.match(after)
-    if m and not m.group("spk").split()[0].lower() in ("that", "in", "on", "to") and _has_content(m.group("spk")):
+    if (
+        m
+        and m.group("spk").split()[0].lower() not in ("that", "in", "on", "to")
+        and _has_content(m.group("spk"))
+    ):
         phrase = _clean_speaker(m.group("spk"))
         ps = offset + m.start("spk")
         return phrase, ps, ps + len(phrase), m.group("verb")
@@ -182,7 +290,7 @@ def _direct_speaker(norm: str, s: int, e: int) -> tuple[str | None, int | None, 
         ps = offset + m.start("spk")
         return phrase, ps, ps + len(phrase), m.group("verb")
     line_start = norm.rfind("\n", 0, s) + 1
-    before = norm[line_start:max(line_start, s - 1)]
+    before = norm[line_start : max(line_start, s - 1)]
     acc = list(_ACCORDING.finditer(before))
     if acc:
         phrase = _clean_speaker(acc[-1].group("spk"))
@@ -206,16 +314,32 @@ def _direct_speaker(norm: str, s: int, e: int) -> tuple[str | None, int | None, 
 def _indirect(norm: str, text: str, s: int, e: int, book: NameBook) -> Quote | None:
     sent = norm[s:e]
     # "..., X said." / "..., said X, a spokesman."
-    tail = re.search(rf",\s+(?:(?P<verb1>{_VERB})\s+(?P<spk1>[^,;!?\n]+?)|(?P<spk2>[^,;!?\n]{{1,80}}?)\s+(?P<verb2>{_VERB})(?P<rest>{_TAIL_REST})?)(?:,[^;!?\n]*)?\s*\.?\s*$", sent)
+    tail = re.search(
+        rf",\s+(?:(?P<verb1>{_VERB})\s+(?P<spk1>[^,;!?\n]+?)|(?P<spk2>[^,;!?\n]{{1,80}}?)\s+(?P<verb2>{_VERB})(?P<rest>{_TAIL_REST})?)(?:,[^;!?\n]*)?\s*\.?\s*$",
+        sent,
+    )
     if tail:
         phrase = tail.group("spk1") or tail.group("spk2")
         verb = tail.group("verb1") or tail.group("verb2")
         phrase = _clean_speaker(phrase.split(",")[0])
-        if phrase and len(phrase.split()) <= 9 and not phrase.lower().startswith(("that ", "it ", "this ")):
+        if (
+            phrase
+            and len(phrase.split()) <= 9
+            and not phrase.lower().startswith(("that ", "it ", "this "))
+        ):
             cs, ce = _trim(norm, s, s + tail.start())
             ps = s + (tail.start("spk1") if tail.group("spk1") else tail.start("spk2"))
             if ce - cs > 15:
-                return Quote(cs, ce, text[cs:ce], book.resolve(speaker_name(phrase)), ps, ps + len(phrase), verb, False)
+                return Quote(
+                    cs,
+                    ce,
+                    text[cs:ce],
+                    book.resolve(speaker_name(phrase)),
+                    ps,
+                    ps + len(phrase),
+                    verb,
+                    False,
+                )
     acc = _ACCORDING.search(sent)
     if acc:
         phrase = _clean_speaker(acc.group("spk"))
@@ -226,29 +350,66 @@ def _indirect(norm: str, text: str, s: int, e: int, book: NameBook) -> Quote | N
             cs, ce = s, s + acc.start()
         cs, ce = _trim(norm, cs, ce)
         if ce - cs > 15:
-            return Quote(cs, ce, text[cs:ce], book.resolve(speaker_name(phrase)), ps, ps + len(phrase), "according to", False)
+            return Quote(
+                cs,
+                ce,
+                text[cs:ce],
+                book.resolve(speaker_name(phrase)),
+                ps,
+                ps + len(phrase),
+                "according to",
+                False,
+            )
     saying = _SAYING.search(sent)
     if saying:
         np = noun_phrase_before(norm, s + _first_verb(sent), s) if _first_verb(sent) else None
         cs, ce = _trim(norm, s + saying.end(), e)
         if np and ce - cs > 15:
             phrase = _clean_speaker(np[0])
-            return Quote(cs, ce, text[cs:ce], book.resolve(speaker_name(phrase)), np[1], np[1] + len(phrase), "saying", False)
-    head = re.search(rf"\b(?P<verb>{_VERB})\b(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today))?(?:\s+(?:him|her|them|us|reporters|journalists|the [A-Z][\w ]{{0,30}}?|[A-Z][\w]+(?: [A-Z]\w+)*))?\s+(?:that\s+)?(?=[A-Za-z])", sent)
-    if head and head.group("verb") not in ("reports", "reported", "estimated") or head and head.start() < 60:
+            return Quote(
+                cs,
+                ce,
+                text[cs:ce],
+                book.resolve(speaker_name(phrase)),
+                np[1],
+                np[1] + len(phrase),
+                "saying",
+                False,
+            )
+    head = re.search(
+        rf"\b(?P<verb>{_VERB})\b(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today))?(?:\s+(?:him|her|them|us|reporters|journalists|the [A-Z][\w ]{{0,30}}?|[A-Z][\w]+(?: [A-Z]\w+)*))?\s+(?:that\s+)?(?=[A-Za-z])",
+        sent,
+    )
+    if (
+        head
+        and head.group("verb") not in ("reports", "reported", "estimated")
+        or head
+        and head.start() < 60
+    ):
         np = noun_phrase_before(norm, s + head.start(), s)
         if np is not None:
             phrase = _clean_speaker(np[0])
             cs, ce = _trim(norm, s + head.end(), e)
-            nxt = norm[cs:cs + 3]
+            nxt = norm[cs : cs + 3]
             if ce - cs > 15 and phrase and not nxt.startswith('"'):
-                return Quote(cs, ce, text[cs:ce], book.resolve(speaker_name(phrase)), np[1], np[1] + len(phrase), head.group("verb"), False)
+                return Quote(
+                    cs,
+                    ce,
+                    text[cs:ce],
+                    book.resolve(speaker_name(phrase)),
+                    np[1],
+                    np[1] + len(phrase),
+                    head.group("verb"),
+                    False,
+                )
     return None
 
 
 def _first_verb(sent: str) -> int:
     """Offset of the first lower-case past-tense or auxiliary verb (the main verb, roughly)."""
-    m = re.search(r"\b(?:[a-z]+ed|said|told|was|were|has|had|is|are|made|took|gave|went)\b", sent[1:])
+    m = re.search(
+        r"\b(?:[a-z]+ed|said|told|was|were|has|had|is|are|made|took|gave|went)\b", sent[1:]
+    )
     return m.start() + 1 if m else 0
 
 

@@ -88,11 +88,22 @@ def _md(text: str) -> str:
 def to_markdown(cmp: Comparison) -> str:
     """The comparison as a Markdown report: sources, then a table per label."""
     outlets = _outlets(cmp)
-    lines = [f"# Comparison{' of story ' + cmp.story_id if cmp.story_id else ''}", "", "## Sources", ""]
+    lines = [
+        f"# Comparison{' of story ' + cmp.story_id if cmp.story_id else ''}",
+        "",
+        "## Sources",
+        "",
+    ]
     for s in cmp.sources:
-        copies = f" (with {len(s.copies)} cop{'y' if len(s.copies) == 1 else 'ies'} folded in)" if s.copies else ""
+        copies = (
+            f" (with {len(s.copies)} cop{'y' if len(s.copies) == 1 else 'ies'} folded in)"
+            if s.copies
+            else ""
+        )
         when = f", {s.published.isoformat()}" if s.published else ""
-        lines.append(f"- **{_md(outlets[s.article_id])}**: {_md(s.title or s.article_id)}{when}{copies}")
+        lines.append(
+            f"- **{_md(outlets[s.article_id])}**: {_md(s.title or s.article_id)}{when}{copies}"
+        )
     for label, title in LABEL_TITLES.items():
         groups = cmp.by_label(label)
         if not groups:
@@ -102,11 +113,16 @@ def to_markdown(cmp: Comparison) -> str:
             lines += ["| source | kind | claim | sentence |", "| --- | --- | --- | --- |"]
             for g in groups:
                 c = g.claims[0]
-                lines.append(f"| {_md(outlets[g.voices[0]])} | {c.kind} | {_md(c.words)} | {_md(c.sentence)} |")
+                lines.append(
+                    f"| {_md(outlets[g.voices[0]])} | {c.kind} | {_md(c.words)} | {_md(c.sentence)} |"
+                )
             continue
         lines += ["| kind | about | what each source says | reason |", "| --- | --- | --- | --- |"]
         for g in groups:
-            says = "<br>".join(f"**{_md(outlets[v])}**: {_md(c.words)}" for v, c in zip(g.voices, g.claims))
+            says = "<br>".join(
+                f"**{_md(outlets[v])}**: {_md(c.words)}"
+                for v, c in zip(g.voices, g.claims, strict=True)
+            )
             lines.append(f"| {g.kind} | {_md(g.topic)} | {says} | {_md(g.reason or '')} |")
     return "\n".join(lines) + "\n"
 
@@ -129,17 +145,22 @@ def to_html(cmp: Comparison) -> str:
     ]
     for s in cmp.sources:
         copies = f" ({len(s.copies)} copies folded in)" if s.copies else ""
-        parts.append(f"<li><strong>{e(outlets[s.article_id])}</strong>: {e(s.title or s.article_id)}{e(copies)}</li>")
+        parts.append(
+            f"<li><strong>{e(outlets[s.article_id])}</strong>: {e(s.title or s.article_id)}{e(copies)}</li>"
+        )
     parts.append("</ul>")
     for label, title in LABEL_TITLES.items():
         groups = cmp.by_label(label)
         if not groups:
             continue
         parts.append(f'<section class="{label}"><h2>{e(title)} ({len(groups)})</h2><table>')
-        parts.append("<tr><th>kind</th><th>about</th><th>what each source says</th><th>reason</th></tr>")
+        parts.append(
+            "<tr><th>kind</th><th>about</th><th>what each source says</th><th>reason</th></tr>"
+        )
         for g in groups:
             says = "<br>".join(
-                f"<strong>{e(outlets[v])}</strong>: &ldquo;{e(c.words)}&rdquo;" for v, c in zip(g.voices, g.claims)
+                f"<strong>{e(outlets[v])}</strong>: &ldquo;{e(c.words)}&rdquo;"
+                for v, c in zip(g.voices, g.claims, strict=True)
             )
             parts.append(
                 f"<tr><td>{e(g.kind)}</td><td>{e(g.topic)}</td><td>{says}</td>"

@@ -40,9 +40,15 @@ def _label(u: Unspin, article_id: str) -> str:
 
 def _relation_label(rel: Relation) -> str:
     style = _KIND_STYLE.get(rel.kind, "white")
-    parts = [f"[{style}]{_KIND_LABEL[rel.kind]}[/]", f"conf {rel.confidence:.2f}", f"{rel.reused:.0%} reused"]
+    parts = [
+        f"[{style}]{_KIND_LABEL[rel.kind]}[/]",
+        f"conf {rel.confidence:.2f}",
+        f"{rel.reused:.0%} reused",
+    ]
     if rel.substitutions:
-        parts.append(f"{len(rel.substitutions)} swaps ({rel.substitution_rate:.0%} of content words)")
+        parts.append(
+            f"{len(rel.substitutions)} swaps ({rel.substitution_rate:.0%} of content words)"
+        )
     parts.append(f"source by {rel.direction}")
     return ", ".join(parts)
 
@@ -94,7 +100,9 @@ def word_diff(copy_text: str, rel: Relation) -> Text:
 def trace(
     ctx: typer.Context,
     article_id: str = typer.Argument(..., metavar="ID", help="Article id or unique id prefix."),
-    diff: bool = typer.Option(True, "--diff/--no-diff", help="Show the word diff against the direct source."),
+    diff: bool = typer.Option(
+        True, "--diff/--no-diff", help="Show the word diff against the direct source."
+    ),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Show where an article comes from (its source chain) and every copy made from it.
@@ -128,7 +136,9 @@ def trace(
             console.print(f"Same story: {_label(u, other)} [dim](conf {rel.confidence:.2f})[/]")
         if diff and t.chain and t.chain[-1].substitutions:
             last = t.chain[-1]
-            console.print(f"\nWord diff against its source {last.source_id[:12]} ([red]original[/] → [green]swapped[/]):")
+            console.print(
+                f"\nWord diff against its source {last.source_id[:12]} ([red]original[/] → [green]swapped[/]):"
+            )
             console.print(word_diff(u.article(t.article_id).text, last))
 
 

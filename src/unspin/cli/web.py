@@ -14,10 +14,14 @@ from unspin.store import default_db_path
 @app.command()
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (loopback by default)."
+    ),
     port: int = typer.Option(8000, "--port", help="TCP port to listen on.", min=0, max=65535),
     read_only: bool = typer.Option(
-        False, "--read-only", help="Open the store read-only and switch off every form and API write."
+        False,
+        "--read-only",
+        help="Open the store read-only and switch off every form and API write.",
     ),
 ) -> None:
     """Serve the web app and JSON API over the store (stop with Ctrl-C).
@@ -47,7 +51,7 @@ def serve(
 def report(
     ctx: typer.Context,
     story_id: str = typer.Argument(..., help="The story to write (its id)."),
-    out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write.", dir_okay=False),
+    out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write.", dir_okay=False),  # noqa: B008
 ) -> None:
     """Write one story page as a single self-contained HTML file (mail it, archive it).
 
@@ -56,9 +60,8 @@ def report(
     from unspin.api import Unspin
     from unspin.report import write_story_report
 
-    with errors_as_exit():
-        with Unspin(options(ctx).db, read_only=True) as u:
-            size = write_story_report(u, story_id, out)
+    with errors_as_exit(), Unspin(options(ctx).db, read_only=True) as u:
+        size = write_story_report(u, story_id, out)
     if size <= 0:
         raise fail(f"{out}: nothing written")
     console.print(f"wrote {out} ({size:,} bytes)")

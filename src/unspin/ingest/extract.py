@@ -1,4 +1,11 @@
-"""HTML → article text and metadata, with trafilatura; then line-level clean-up."""
+"""HTML → article text (trafilatura) and metadata (page head, one parse).
+
+The page is parsed once with lxml. Metadata comes from the page head (Open Graph,
+``<meta>`` names, JSON-LD, ``<time>``), which gives the full publication time where
+trafilatura keeps only the day; htmldate is the fallback for pages without any. The
+body text comes from trafilatura on the same tree. Reading the head ourselves instead of
+``with_metadata=True`` halves our overhead beyond extraction (bench/ingest_speed.py).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,16 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import trafilatura
+from htmldate import find_date
+from lxml import etree
 from lxml import html as lxml_html
 
 from unspin.ingest.dates import parse_datetime
 
-__all__ = ["Extracted", "extract_html", "page_metadata"]
+__all__ = ["Extracted", "extract_html", "link_key", "link_texts", "page_metadata"]
 
 
 @dataclass(frozen=True)
@@ -32,71 +42,88 @@ class Extracted:
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "datepublished", "date",
     "pubdate", "publishdate", "dc.date", "dc.date.issued", "dcterms.created",
-    "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime", "publish-date",
+    "sailthru.date", "parsely-pub-date", "publish-date", "article.published",
 )
+_TITLE_META = ("og:title", "twitter:title", "dc.title", "headline", "sailthru.title")
+_AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
+_SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher")
 
 
-def page_metadata(tree: lxml_html.HtmlElement) -> dict[str, str]:
-    """Metadata that trafilatura reads only to the day: the full publication time.
-
-    Looks at ``<meta>`` properties, JSON-LD ``datePublished`` and the first
-    ``<time datetime>``; returns ``{"published": value}`` when found.
-    """
+def _meta(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
     for meta in tree.iterfind(".//meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in _PUBLISHED_META and meta.get("content"):
-            return {"published": meta.get("content", "")}
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        value = (meta.get("content") or "").strip()
+        if key and value and key not in found:
+            found[key] = value
+    return found
+
+
+def _jsonld(tree: lxml_html.HtmlElement, field: str) -> str | None:
     for script in tree.iterfind(".//script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
-        m = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script.text)
+        m = re.search(rf'"{field}"\s*:\s*"([^"]+)"', script.text)
         if m:
-            return {"published": m.group(1)}
-    for time_el in tree.iterfind(".//time"):
-        if time_el.get("datetime"):
-            return {"published": time_el.get("datetime", "")}
-    return {}
+            return m.group(1)
+        if field == "author":
+            m = re.search(r'"author"\s*:\s*[\[{][^\]}]*?"name"\s*:\s*"([^"]+)"', script.text)
+            if m:
+                return m.group(1)
+    return None
 
 
-def extract_html(html: str, url: str | None = None) -> Extracted | None:
-    """Extract the article of one HTML page; None when the page holds no article text.
+def page_metadata(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    """Title, author, site, published, url and language as the page head states them."""
+    meta = _meta(tree)
+    out: dict[str, str] = {}
+    for key in _PUBLISHED_META:
+        if key in meta:
+            out["published"] = meta[key]
+            break
+    else:
+        value = _jsonld(tree, "datePublished")
+        if value:
+            out["published"] = value
+        else:
+            for time_el in tree.iterfind(".//time"):
+                if time_el.get("datetime"):
+                    out["published"] = time_el.get("datetime", "")
+                    break
+    for field, keys in (("title", _TITLE_META), ("author", _AUTHOR_META), ("site", _SITE_META)):
+        for key in keys:
+            if key in meta and not meta[key].startswith("http"):
+                out[field] = meta[key]
+                break
+    if "author" not in out:
+        value = _jsonld(tree, "author")
+        if value:
+            out["author"] = value
+    if "title" not in out:
+        h1 = tree.find(".//h1")
+        title_el = tree.find(".//title")
+        if h1 is not None and h1.text_content().strip():
+            out["title"] = h1.text_content().strip()
+        elif title_el is not None and (title_el.text or "").strip():
+            out["title"] = (title_el.text or "").strip()
+    canonical = tree.find(".//link[@rel='canonical']")
+    if canonical is not None and (canonical.get("href") or "").startswith("http"):
+        out["url"] = canonical.get("href", "")
+    elif meta.get("og:url", "").startswith("http"):
+        out["url"] = meta["og:url"]
+    lang = tree.get("lang") or meta.get("og:locale") or meta.get("language") or ""
+    if lang:
+        out["language"] = lang.replace("_", "-").split("-")[0].lower()
+    return out
 
-    Args:
-        html: the page, already decoded.
-        url: where it came from (helps trafilatura resolve metadata).
-    """
-    # favor_precision: +0.008 F1 over the default on the extraction benchmark
-    # (bench/extraction_accuracy.py), recall unchanged to the third decimal.
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        include_comments=False,
-        with_metadata=True,
-        include_tables=True,
-        favor_precision=True,
-    )
-    if doc is None or not (doc.text or "").strip():
-        return None
-    published = None
-    links: frozenset[str] = frozenset()
-    try:
-        tree = lxml_html.fromstring(html)
-        published = parse_datetime(page_metadata(tree).get("published"))
-        links = link_texts(tree)
-    except (ValueError, TypeError, json.JSONDecodeError, lxml_html.etree.ParserError):
-        published = None
-    if published is None:
-        published = parse_datetime(doc.date)
-    return Extracted(
-        text=doc.text,
-        title=(doc.title or None),
-        author=(doc.author or None),
-        site=(doc.sitename or doc.hostname or None),
-        url=url or doc.url or None,
-        published=published,
-        language=doc.language or None,
-        link_texts=links,
-    )
+
+def _strip_site_suffix(title: str, site: str | None) -> str:
+    """'Headline | Site' → 'Headline' when the suffix names the site."""
+    for sep in (" | ", " - ", " – ", " — ", " :: "):
+        head, _, tail = title.rpartition(sep)
+        if head and site and tail.strip().lower() in site.lower():
+            return head.strip()
+    return title
 
 
 def link_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
@@ -106,9 +133,12 @@ def link_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
     "related stories" teaser, not reporting (link density 1).
     """
     found = set()
-    for a in tree.iterfind(".//a"):
-        text = link_key(a.text_content())
-        if len(text.split()) >= 2:
+    for a in tree.iter("a"):
+        raw = "".join(a.itertext())
+        if " " not in raw.strip():
+            continue
+        text = link_key(raw)
+        if " " in text:
             found.add(text)
     return frozenset(found)
 
@@ -116,3 +146,52 @@ def link_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
 def link_key(text: str) -> str:
     """The form in which a line and a link text are compared: words only, lower case."""
     return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def extract_html(html: str, url: str | None = None) -> Extracted | None:
+    """Extract the article of one HTML page; None when the page holds no article text.
+
+    Args:
+        html: the page, already decoded.
+        url: where it came from (resolves relative metadata, names the outlet).
+    """
+    try:
+        tree = lxml_html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    head = page_metadata(tree)
+    links = link_texts(tree)
+    # trafilatura parses the page its own way (comments, encodings): give it the string.
+    # favor_precision: +0.008 F1 over the default on the extraction benchmark
+    # (bench/extraction_accuracy.py), recall unchanged to the third decimal.
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        with_metadata=False,
+        include_tables=True,
+        favor_precision=True,
+    )
+    if doc is None or not (doc.text or "").strip():
+        return None
+    published = parse_datetime(head.get("published"))
+    if published is None:
+        try:
+            published = parse_datetime(find_date(tree, extensive_search=False, url=url))
+        except (ValueError, TypeError, json.JSONDecodeError):
+            published = None
+    site = head.get("site")
+    page_url = url or head.get("url")
+    if not site and page_url:
+        site = (urlsplit(page_url).hostname or "").removeprefix("www.") or None
+    title = head.get("title")
+    return Extracted(
+        text=doc.text,
+        title=_strip_site_suffix(title, site) if title else None,
+        author=head.get("author"),
+        site=site,
+        url=page_url,
+        published=published,
+        language=head.get("language"),
+        link_texts=links,
+    )

@@ -43,7 +43,7 @@ from unspin.fingerprint import fingerprint
 from unspin.ingest import IngestFailure
 from unspin.model import Article
 from unspin.relate import relate
-from unspin.spark.io import Order, article_from_record, article_record, read_inputs
+from unspin.spark.io import Order, article_from_record, article_record, expand_inputs, read_inputs
 from unspin.spark.tables import (
     ARTICLES_SCHEMA,
     FAILURES_SCHEMA,
@@ -107,6 +107,7 @@ class SparkReport:
     stories: int
     claims: int | None
     seconds: float
+    claims_version: int | None = None
     skipped: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,8 +231,10 @@ def connected_components(spark: SparkSession, ids: DataFrame, edges: DataFrame, 
     from pyspark.sql import functions as F
 
     both = edges.select("src", "dst").union(edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
-    both = both.distinct().localCheckpoint()
-    labels = ids.select("id", F.col("id").alias("label")).localCheckpoint()
+    both = both.distinct().cache()
+    # Checkpoints cut the plan that grows each round; lazy ones are filled by the count
+    # that checks convergence, so a round costs one Spark job.
+    labels = ids.select("id", F.col("id").alias("label")).localCheckpoint(eager=False)
     for _round in range(max_rounds):
         moved = (
             both.join(labels, both.src == labels.id)
@@ -242,7 +245,7 @@ def connected_components(spark: SparkSession, ids: DataFrame, edges: DataFrame, 
         new = (
             labels.join(moved, "id", "left")
             .select("id", F.least("label", F.coalesce("offer", "label")).alias("label"))
-            .localCheckpoint()
+            .localCheckpoint(eager=False)
         )
         changed = new.join(labels.withColumnRenamed("label", "old"), "id").where(F.col("label") != F.col("old")).count()
         labels = new
@@ -250,6 +253,7 @@ def connected_components(spark: SparkSession, ids: DataFrame, edges: DataFrame, 
             break
     else:
         log.warning("story components still moving after %d rounds; stopped there", max_rounds)
+    both.unpersist()
     return labels.select(F.col("id").alias("article_id"), F.col("label").alias("story_id"))
 
 
@@ -320,12 +324,16 @@ def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -
         skipped["stories"] = "switched off"
 
     n_claims: int | None = None
+    claims_version: int | None = None
     if options.claims:
         reason = _claims_available()
         if reason is None:
+            from unspin.claims.extract import EXTRACTOR_VERSION
+
             claims_df = claims_table(spark, articles)
             claims_df.write.mode("overwrite").parquet(f"{out}/claims")
             n_claims = spark.read.parquet(f"{out}/claims").count()
+            claims_version = EXTRACTOR_VERSION
         else:
             skipped["claims"] = reason
     else:
@@ -340,9 +348,10 @@ def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -
         stories=n_stories,
         claims=n_claims,
         seconds=round(time.perf_counter() - started, 3),
+        claims_version=claims_version,
         skipped=skipped,
     )
-    summary = json.dumps(report.to_dict(), indent=2)
+    summary = json.dumps(report.to_dict())  # one line: the text table's one row
     spark.createDataFrame([(summary,)], "json string").coalesce(1).write.mode("overwrite").text(
         f"{out}/_unspin_report"
     )
@@ -372,12 +381,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         stories=not args.no_stories,
         claims=not args.no_claims,
     )
-    spark = spark_session(options.master, shuffle_partitions=options.shuffle_partitions)
     try:
-        report = run_job(spark, args.inputs, options)
+        expand_inputs(args.inputs)  # a missing path fails here, before Spark starts
     except InputError as exc:
         print(f"unspin spark: error: {exc}", file=sys.stderr)
         return 1
+    spark = spark_session(options.master, shuffle_partitions=options.shuffle_partitions)
+    try:
+        report = run_job(spark, args.inputs, options)
     finally:
         spark.stop()
     print(json.dumps(report.to_dict(), indent=2))

@@ -10,6 +10,7 @@ methods where the store has them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from unspin.errors import InputError
 from unspin.spark.io import article_from_record
-from unspin.spark.tables import relation_from_record
+from unspin.spark.tables import claim_from_record, relation_from_record
 
 if TYPE_CHECKING:
     from unspin.store import Store
 
-__all__ = ["ImportReport", "import_parquet", "read_table"]
+__all__ = ["ImportReport", "import_parquet", "read_table", "run_report"]
 
 # Rows written per transaction: a failed import leaves whole batches behind, never half
 # an article; 500 keeps each transaction short enough not to block readers for long.
@@ -110,7 +111,7 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
 
     skipped: dict[str, str] = {}
     n_stories = _import_stories(store, folder, skipped)
-    n_claims = _import_claims(store, folder, skipped)
+    n_claims = _import_claims(store, folder, [r["id"] for r in rows], skipped)
     return ImportReport(
         folder=str(folder),
         articles=outcomes,
@@ -131,10 +132,31 @@ def _import_stories(store: Store, folder: Path, skipped: dict[str, str]) -> int 
     return None
 
 
-def _import_claims(store: Store, folder: Path, skipped: dict[str, str]) -> int | None:
+def run_report(folder: Path) -> dict[str, Any]:
+    """The run's summary (``_unspin_report``: counts, versions), or {} if absent."""
+    for part in sorted((folder / "_unspin_report").glob("part-*")):
+        text = part.read_text(encoding="utf-8").strip()
+        if text:
+            data: dict[str, Any] = json.loads(text)
+            return data
+    return {}
+
+
+def _import_claims(store: Store, folder: Path, ids: list[str], skipped: dict[str, str]) -> int | None:
     rows = read_table(folder, "claims")
     if rows is None:
         skipped["claims"] = "no 'claims' table in the folder"
         return None
-    skipped["claims"] = "the store has no claims table yet (claims stage): left in Parquet"
-    return None
+    version = run_report(folder).get("claims_version")
+    if not isinstance(version, int):
+        skipped["claims"] = "the run recorded no claims extractor version: left in Parquet"
+        return None
+    by_article: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    for r in rows:
+        by_article.setdefault(r["article_id"], []).append(r)
+    n = 0
+    # Every article of the run was extracted, so one with no claims is recorded as done.
+    for article_id, found in by_article.items():
+        found.sort(key=lambda r: r["pos"])
+        n += store.put_claims(article_id, [claim_from_record(r) for r in found], version)
+    return n

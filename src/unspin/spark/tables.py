@@ -8,7 +8,8 @@ Tables (one folder each under the output folder):
 * ``relations``: one row per related pair, oriented source → copy, with the evidence
   (``substitutions``, ``passages``) as nested lists of structs;
 * ``stories``: ``story_id``, ``article_id``, ``size`` (articles in the story);
-* ``claims``: one row per :class:`~unspin.model.Claim` (its fields, as named there);
+* ``claims``: one row per :class:`~unspin.model.Claim` (its fields, as named there,
+  and ``pos``, its place in the article's reading order);
 * ``failures``: ``source``, ``reason`` for every input record that gave no article.
 
 Field names follow the model's attribute names, so a Parquet reader (DuckDB, pandas,
@@ -34,6 +35,7 @@ __all__ = [
     "FAILURES_SCHEMA",
     "RELATIONS_SCHEMA",
     "STORIES_SCHEMA",
+    "claim_from_record",
     "claim_record",
     "claims_schema",
     "claims_table",
@@ -120,21 +122,25 @@ def _spark_type(hint: Any) -> DataType:
 
 
 def claims_schema() -> StructType:
-    """The ``claims`` table schema: one column per :class:`Claim` field, same names."""
+    """The ``claims`` table schema: one column per :class:`Claim` field, same names,
+    then ``pos``, the claim's place in its article's reading order."""
     from pyspark.sql import types as T
 
     hints = typing.get_type_hints(Claim)
-    return T.StructType(
-        [T.StructField(f.name, _spark_type(hints[f.name]), True) for f in dataclasses.fields(Claim)]
-    )
+    fields = [T.StructField(f.name, _spark_type(hints[f.name]), True) for f in dataclasses.fields(Claim)]
+    return T.StructType([*fields, T.StructField("pos", T.IntegerType(), False)])
 
 
-def claim_record(claim: Claim) -> tuple[Any, ...]:
+def claim_record(claim: Claim, pos: int) -> tuple[Any, ...]:
     """One row of the ``claims`` table (tuples become lists)."""
-    return tuple(
-        list(v) if isinstance(v, tuple) else v
-        for v in (getattr(claim, f.name) for f in dataclasses.fields(Claim))
-    )
+    values = (getattr(claim, f.name) for f in dataclasses.fields(Claim))
+    return (*(list(v) if isinstance(v, tuple) else v for v in values), pos)
+
+
+def claim_from_record(rec: dict[str, Any]) -> Claim:
+    """Rebuild a :class:`Claim` from a ``claims`` row (lists become tuples)."""
+    names = [f.name for f in dataclasses.fields(Claim)]
+    return Claim(**{n: tuple(rec[n]) if isinstance(rec.get(n), list) else rec.get(n) for n in names})
 
 
 def _claims_of_rows(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
@@ -142,8 +148,8 @@ def _claims_of_rows(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
     from unspin.spark.io import article_from_record
 
     for row in rows:
-        for claim in claims_of(article_from_record(row.asDict(recursive=True))):
-            yield claim_record(claim)
+        for pos, claim in enumerate(claims_of(article_from_record(row.asDict(recursive=True)))):
+            yield claim_record(claim, pos)
 
 
 def claims_table(spark: SparkSession, articles: DataFrame) -> DataFrame:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
 from unspin.model import Relation
 
-__all__ = ["learn_from_store", "pairs_from_phrases", "pairs_from_relations", "pairs_from_texts", "tally"]
+__all__ = ["learn_from_store", "pairs_from_phrases", "pairs_from_relations", "pairs_from_texts", "step", "tally"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
@@ -82,3 +82,19 @@ def learn_from_store(store: Any) -> dict[str, int]:
     rows = tally(pairs)
     store.put_spin_substitutions(rows)
     return {"relations": len(relations), "pairs": len(pairs), "substitutions": len(rows)}
+
+
+def step(store: Any, new_ids: Sequence[str], config: Any) -> dict[str, int]:
+    """Pipeline step: re-learn substitutions when new articles joined a copy relation.
+
+    Runs after provenance, so a spinner traced once is recognised in every later
+    ``unspin spin`` without an explicit ``--learn``.
+    """
+    if not getattr(config, "provenance", True):
+        return {}
+    from unspin.model import COPY_KINDS
+
+    kinds = sorted(COPY_KINDS)
+    if not any(store.relations_of(i, kinds=kinds) for i in new_ids):
+        return {}
+    return learn_from_store(store)

@@ -54,7 +54,9 @@ def _create_claims(conn: sqlite3.Connection) -> None:
 def _claim_from_row(article_id: str, row: sqlite3.Row) -> Claim:
     data = json.loads(row["data"])
     data["context"] = tuple(data.get("context") or ())
-    return Claim(article_id=article_id, kind=row["kind"], start=row["start"], end=row["end"], **data)
+    return Claim(
+        article_id=article_id, kind=row["kind"], start=row["start"], end=row["end"], **data
+    )
 
 
 class ClaimStore(StoreBase):
@@ -66,7 +68,9 @@ class ClaimStore(StoreBase):
         for pos, c in enumerate(claims):
             d = asdict(c)
             data = {k: d[k] for k in _JSON_FIELDS}
-            rows.append((article_id, pos, c.kind, c.start, c.end, json.dumps(data, ensure_ascii=False)))
+            rows.append(
+                (article_id, pos, c.kind, c.start, c.end, json.dumps(data, ensure_ascii=False))
+            )
         with self.transaction() as conn:
             conn.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
             conn.executemany(
@@ -87,7 +91,8 @@ class ClaimStore(StoreBase):
         if done is None or done["version"] != version:
             return None
         rows = self.conn.execute(
-            "SELECT kind, start, end, data FROM claims WHERE article_id = ? ORDER BY pos", (article_id,)
+            "SELECT kind, start, end, data FROM claims WHERE article_id = ? ORDER BY pos",
+            (article_id,),
         )
         return [_claim_from_row(article_id, r) for r in rows]
 

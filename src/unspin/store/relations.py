@@ -120,7 +120,9 @@ class RelationStore(StoreBase):
                 n += 1
         return n
 
-    def relations_of(self, article_id: str, *, kinds: Sequence[str] | None = None) -> list[Relation]:
+    def relations_of(
+        self, article_id: str, *, kinds: Sequence[str] | None = None
+    ) -> list[Relation]:
         """Every stored relation in which ``article_id`` is the source or the copy."""
         q = "SELECT * FROM relations WHERE (source_id = ? OR copy_id = ?)"
         args: list[object] = [article_id, article_id]
@@ -178,12 +180,16 @@ class RelationStore(StoreBase):
     def put_bands_bulk(self, rows: Iterable[tuple[int, int]], seqs: Iterable[int]) -> None:
         """Add many ``(key, seq)`` rows at once (index rebuilds; sort them for speed)."""
         with self.transaction() as conn:
-            conn.executemany("INSERT OR IGNORE INTO provenance_bands (key, seq) VALUES (?, ?)", rows)
+            conn.executemany(
+                "INSERT OR IGNORE INTO provenance_bands (key, seq) VALUES (?, ?)", rows
+            )
             conn.executemany(
                 "INSERT OR IGNORE INTO provenance_indexed (seq) VALUES (?)", ((s,) for s in seqs)
             )
 
-    def band_candidates(self, keys: Sequence[int], *, exclude: int, limit: int) -> list[tuple[str, int]]:
+    def band_candidates(
+        self, keys: Sequence[int], *, exclude: int, limit: int
+    ) -> list[tuple[str, int]]:
         """Indexed articles sharing a band key with ``keys``: ``(id, shared bands)``.
 
         Ordered by shared bands (most first), at most ``limit``; ``exclude`` is the

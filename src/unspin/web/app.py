@@ -175,7 +175,9 @@ def create_app(
     app.state.jobs = JobManager(run_batch)
 
     @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         if not security.check_token(request, settings.token):
             if _wants_json(request):
                 response: Response = JSONResponse(
@@ -214,15 +216,21 @@ def create_app(
         headers = exc.headers
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": _allowed_methods(request)}
-        return _error(request, exc.status_code, str(exc.detail), headers)
+        return _error(request, exc.status_code, str(exc.detail), dict(headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": _plain(exc.errors())}, status_code=422)
-        return _error(request, 422, "the request was not valid: " + "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
-        ))
+        return _error(
+            request,
+            422,
+            "the request was not valid: "
+            + "; ".join(
+                f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+                for e in exc.errors()
+            ),
+        )
 
     from unspin.web import api_routes, pages
 
@@ -244,11 +252,22 @@ def _allowed_methods(request: Request) -> str:
 
 def _plain(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """Validation errors without the raw input (which may be huge or unserialisable)."""
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))} for e in errors]
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))}
+        for e in errors
+    ]
 
 
-def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def _error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
-    return page(request, "error.html", status_code=status, status=status, message=message,
-                title=f"Error {status}")
+    return page(
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        message=message,
+        title=f"Error {status}",
+    )

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from starlette.datastructures import UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from unspin.api import Unspin
 from unspin.errors import UnspinError
@@ -216,7 +216,9 @@ def login(
         return page(request, "login.html", status_code=401, title="Sign in", failed=True)
     response = RedirectResponse("/", status_code=303)
     if expected:
-        response.set_cookie(security.TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
+        response.set_cookie(
+            security.TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/"
+        )
     return response
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 __all__ = [
     "AddResult",
+    "ClaimStatus",
     "AddText",
     "AddUrls",
     "ArticleDetail",
@@ -72,7 +73,11 @@ class ArticleSummary(BaseModel):
 
 class ArticleListPage(BaseModel):
     query: str
-    total: int = Field(description="articles matching (all articles when no query)")
+    total: int = Field(
+        description="all articles without a query; with one, the matches found so far "
+        "(up to offset + limit + 1: see more)"
+    )
+    more: bool = Field(description="whether another page follows")
     offset: int
     limit: int
     items: list[ArticleSummary]
@@ -90,6 +95,7 @@ class StorySummary(BaseModel):
 class StoryListPage(BaseModel):
     query: str
     total: int
+    more: bool
     offset: int
     limit: int
     items: list[StorySummary]
@@ -175,12 +181,16 @@ class TimelineEntry(BaseModel):
 
 class ClaimCell(BaseModel):
     status: ClaimStatus
-    text: str | None
+    text: str | None = Field(description="the claim's words in this source")
+    sentence: str | None = Field(description="the sentence it was read from")
 
 
 class ClaimRow(BaseModel):
-    label: str
-    cells: list[ClaimCell]
+    label: str = Field(description="what the claims are about")
+    kind: str = Field(description="quantity, duration, date, quote or actor")
+    status: ClaimStatus
+    reason: str | None = Field(description="why the sources conflict or differ")
+    cells: list[ClaimCell] = Field(description="one per column, in column order")
 
 
 class ClaimMatrix(BaseModel):

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from unspin.api import Unspin
 from unspin.errors import NotFoundError
 from unspin.model import COPY_KINDS, Article, Relation
 from unspin.web.schemas import (
+    ClaimCell,
+    ClaimMatrix,
+    ClaimRow,
+    ClaimStatus,
     ProvenanceNode,
     StoryListPage,
     StoryPage,
+    StorySummary,
     TimelineEntry,
 )
 
@@ -24,7 +30,9 @@ def _when(a: Article) -> datetime:
     return a.published or a.ingested_at
 
 
-def timeline(articles: Sequence[Article], roles: dict[str, str] | None = None) -> list[TimelineEntry]:
+def timeline(
+    articles: Sequence[Article], roles: dict[str, str] | None = None
+) -> list[TimelineEntry]:
     """The articles oldest first, each placed on ``[0, 1]`` between the first and last.
 
     Articles without a publication date are placed by when they were ingested.
@@ -52,7 +60,7 @@ def copy_relations_among(u: Unspin, ids: Sequence[str]) -> list[Relation]:
     members = set(ids)
     best: dict[str, Relation] = {}
     for article_id in ids:
-        for rel in u.relations_of(article_id):  # type: ignore[attr-defined]
+        for rel in u.relations_of(article_id):
             if rel.kind not in COPY_KINDS or rel.copy_id != article_id:
                 continue
             if rel.source_id not in members:
@@ -63,7 +71,9 @@ def copy_relations_among(u: Unspin, ids: Sequence[str]) -> list[Relation]:
     return list(best.values())
 
 
-def provenance_tree(u: Unspin, articles: Sequence[Article]) -> tuple[list[ProvenanceNode], dict[str, str]]:
+def provenance_tree(
+    u: Unspin, articles: Sequence[Article]
+) -> tuple[list[ProvenanceNode], dict[str, str]]:
     """Who copied whom among ``articles``: a forest whose roots copy no one here.
 
     Returns:
@@ -81,27 +91,78 @@ def provenance_tree(u: Unspin, articles: Sequence[Article]) -> tuple[list[Proven
         children.setdefault(r.source_id, []).append(r)
 
     def build(article_id: str, rel: Relation | None, seen: frozenset[str]) -> ProvenanceNode:
-        kids = sorted(children.get(article_id, []), key=lambda r: (_when(by_id[r.copy_id]), r.copy_id))
+        kids = sorted(
+            children.get(article_id, []), key=lambda r: (_when(by_id[r.copy_id]), r.copy_id)
+        )
         return ProvenanceNode(
             article=article_summary(by_id[article_id]),
             relation=rel.kind if rel else None,
             substitution_rate=rel.substitution_rate if rel and rel.kind == "spun_copy" else None,
             pair=f"/pairs/{rel.copy_id}/{rel.source_id}" if rel else None,
-            children=[build(k.copy_id, k, seen | {article_id}) for k in kids if k.copy_id not in seen],
+            children=[
+                build(k.copy_id, k, seen | {article_id}) for k in kids if k.copy_id not in seen
+            ],
         )
 
     roots = [a for a in by_id if a not in parent_of and a in children]
-    forest = [build(a, None, frozenset()) for a in sorted(roots, key=lambda i: (_when(by_id[i]), i))]
+    forest = [
+        build(a, None, frozenset()) for a in sorted(roots, key=lambda i: (_when(by_id[i]), i))
+    ]
     roles: dict[str, str] = {a: "original" for a in roots}
     roles.update({r.copy_id: r.kind for r in rels})
     return forest, roles
 
 
-def require(u: Unspin, feature: str, what: str) -> None:
-    """Raise :class:`NotFoundError` when the stage behind a page is not installed."""
+def _status(label: str) -> ClaimStatus:
+    """A claim group's label as a matrix colour (an unknown label reads as ``differ``)."""
+    known: dict[str, ClaimStatus] = {
+        "agree": "agree", "conflict": "conflict", "differ": "differ", "unique": "unique"
+    }
+    return known.get(label, "differ")
+
+
+def claims_matrix(u: Unspin, article_ids: Sequence[str]) -> ClaimMatrix:
+    """The claims comparison as a matrix: one row per claim group, one column per
+    independent source (copies fold into their source), each cell coloured by the
+    group's label where that source makes the claim."""
+    comparison = u.compare(article_ids=list(article_ids))
+    from unspin.web.views import article_summary
+
+    sources = {a.id: a for a in u.store.get_articles([s.article_id for s in comparison.sources])}
+    columns = [s.article_id for s in comparison.sources if s.article_id in sources]
+    rows: list[ClaimRow] = []
+    for group in comparison.groups:
+        status = _status(group.label)
+        said = dict(zip(group.voices, group.claims, strict=False))
+        cells = []
+        for col in columns:
+            claim = said.get(col)
+            cells.append(
+                ClaimCell(status=status, text=claim.words, sentence=claim.sentence)
+                if claim is not None
+                else ClaimCell(status="absent", text=None, sentence=None)
+            )
+        rows.append(
+            ClaimRow(
+                label=group.topic,
+                kind=group.kind,
+                status=status,
+                reason=group.reason,
+                cells=cells,
+            )
+        )
+    return ClaimMatrix(columns=[article_summary(sources[c]) for c in columns], rows=rows)
+
+
+def features_of(u: Unspin) -> dict[str, bool]:
     from unspin.web.views import features
 
-    if not features(u)[feature]:
+    return features(u)
+
+
+def require(u: Unspin, feature: str, what: str) -> None:
+    """Raise :class:`NotFoundError` when the stage behind a page is not installed."""
+    if not features_of(u)[feature]:
         raise NotFoundError(f"the {what} stage is not installed in this version of unspin")
 
 
@@ -112,14 +173,117 @@ def story_list(u: Unspin, *, offset: int = 0, limit: int = 20) -> StoryListPage:
         NotFoundError: the stories stage is not installed.
     """
     require(u, "stories", "stories")
-    raise NotFoundError("stories: not wired yet")
+    return _stories_api_list(u, offset=offset, limit=limit)
 
 
 def story_page(u: Unspin, story_id: str) -> StoryPage:
-    """One story: timeline, claims matrix (if claims exist), provenance tree.
+    """One story: its sources on a timeline, the claims matrix, the provenance tree.
+
+    With the stories stage installed ``story_id`` names one of its stories. Without it,
+    a story is an original and everything copied from it or reporting the same story
+    (as the provenance stage found them), named by the original's article id.
 
     Raises:
-        NotFoundError: no such story, or the stories stage is not installed.
+        NotFoundError: no such story, or neither stage is installed.
     """
-    require(u, "stories", "stories")
-    raise NotFoundError(f"{story_id}: not wired yet")
+    feats = features_of(u)
+    if feats["stories"]:
+        story_id, title, ids = _stories_api_members(u, story_id)
+    elif feats["provenance"]:
+        story_id, title, ids = _copy_tree_members(u, story_id)
+    else:
+        raise NotFoundError(
+            "stories need the stories or the provenance stage; neither is installed"
+        )
+    articles = u.store.get_articles(ids)
+    if not articles:
+        raise NotFoundError(f"{story_id}: this story has no articles")
+    tree, roles = provenance_tree(u, articles) if feats["provenance"] else (None, {})
+    outlets = sorted({a.outlet for a in articles if a.outlet})
+    return StoryPage(
+        id=story_id,
+        title=title,
+        n_articles=len(articles),
+        outlets=outlets,
+        timeline=timeline(articles, roles),
+        claims=claims_matrix(u, [a.id for a in articles]) if feats["claims"] else None,
+        provenance=tree,
+    )
+
+
+def story_of(u: Unspin, article_id: str) -> str | None:
+    """The id of the story page an article belongs to, if any."""
+    feats = features_of(u)
+    if feats["stories"]:
+        return _stories_api_story_of(u, article_id)
+    if feats["provenance"]:
+        t = u.trace(article_id)
+        original = t.chain[0].source_id if t.chain else t.article_id
+        if t.chain or t.copies.children or t.same_story:
+            return str(original)
+    return None
+
+
+def _copy_tree_members(u: Unspin, article_id: str) -> tuple[str, str | None, list[str]]:
+    t = u.trace(article_id)
+    if t.chain:
+        t = u.trace(t.chain[0].source_id)
+    ids: list[str] = []
+
+    def walk(node: Any) -> None:
+        ids.append(node.article_id)
+        for child in node.children:
+            walk(child)
+
+    walk(t.copies)
+    for rel in t.same_story:
+        other = rel.copy_id if rel.source_id == t.article_id else rel.source_id
+        ids.append(other)
+    ids = list(dict.fromkeys(ids))
+    root = u.article(t.article_id)
+    return root.id, root.title, ids
+
+
+# --- the stories stage's API (issue 4) -------------------------------------------------
+
+
+def _story_fields(story: Any) -> tuple[str, str | None, list[str]]:
+    ids = getattr(story, "article_ids", None) or [a.id for a in getattr(story, "articles", ())]
+    return str(story.id), getattr(story, "title", None), list(ids)
+
+
+def _stories_api_list(u: Unspin, *, offset: int, limit: int) -> StoryListPage:
+    from unspin.web.views import article_summary
+
+    found = list(u.stories(limit=limit + 1, offset=offset))  # type: ignore[attr-defined]
+    items = []
+    for story in found[:limit]:
+        sid, title, ids = _story_fields(story)
+        arts = u.store.get_articles(ids)
+        dates = sorted(a.published.isoformat() for a in arts if a.published)
+        items.append(
+            StorySummary(
+                id=sid,
+                title=title or (article_summary(arts[0]).title if arts else None),
+                n_articles=len(ids),
+                outlets=sorted({a.outlet for a in arts if a.outlet}),
+                first_published=dates[0] if dates else None,
+                last_published=dates[-1] if dates else None,
+            )
+        )
+    total = getattr(u.store, "count_stories", lambda: offset + len(found))()
+    return StoryListPage(
+        query="", total=int(total), more=len(found) > limit, offset=offset, limit=limit, items=items
+    )
+
+
+def _stories_api_members(u: Unspin, story_id: str) -> tuple[str, str | None, list[str]]:
+    return _story_fields(u.story(story_id))  # type: ignore[attr-defined]
+
+
+def _stories_api_story_of(u: Unspin, article_id: str) -> str | None:
+    fn = getattr(u, "story_of", None)
+    if fn is None:
+        return None
+    story = fn(article_id)
+    return None if story is None else str(getattr(story, "id", story))

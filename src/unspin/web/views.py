@@ -48,8 +48,8 @@ __all__ = [
 
 # Words of an article shown under its title in lists.
 SNIPPET_WORDS = 40
-# Search hits fetched to count and page through; FTS5 ranks them, beyond this a user
-# refines the query rather than reading page 11.
+# Search hits a user can page through; FTS5 ranks them best first, and beyond this a
+# user refines the query rather than reading page 26.
 MAX_SEARCH_RESULTS = 500
 
 
@@ -84,19 +84,26 @@ def article_summary(a: Article) -> ArticleSummary:
     )
 
 
-def article_list(u: Unspin, query: str = "", *, offset: int = 0, limit: int = 20) -> ArticleListPage:
+def article_list(
+    u: Unspin, query: str = "", *, offset: int = 0, limit: int = 20
+) -> ArticleListPage:
     """Articles newest first, or those matching ``query`` (FTS5, best first)."""
     query = query.strip()
     if query:
-        hits = u.search(query, limit=MAX_SEARCH_RESULTS)
+        # Fetch one past the page to know whether another follows; counting every
+        # match would read them all (slow for common words in a big store).
+        hits = u.search(query, limit=min(offset + limit + 1, MAX_SEARCH_RESULTS))
         total = len(hits)
         items = hits[offset : offset + limit]
+        more = len(hits) > offset + limit
     else:
         total = u.store.count_articles()
         items = u.articles(limit=limit, offset=offset)
+        more = offset + limit < total
     return ArticleListPage(
         query=query,
         total=total,
+        more=more,
         offset=offset,
         limit=limit,
         items=[article_summary(a) for a in items],
@@ -125,7 +132,7 @@ def article_page(u: Unspin, article_id: str) -> ArticlePage:
         article=article_detail(article),
         spin=spin_view(u, article) if features(u)["spin"] else None,
         relations=relation_links(u, article.id) if features(u)["provenance"] else None,
-        story_id=None,
+        story_id=_story_of(u, article.id),
     )
 
 
@@ -136,7 +143,7 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
     the reason instead of failing the whole article page.
     """
     try:
-        report = u.spin(article.id)  # type: ignore[attr-defined]
+        report = u.spin(article.id)
     except UnspinError as exc:
         return SpinView(
             score=None,
@@ -146,13 +153,17 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
             restored_text=None,
         )
     text = report.text or article.text
-    spans = [(s.start, s.end, "spin", s.suggestion) for s in report.spans]
+    spans: list[tuple[int, int, str, str | None]] = [
+        (s.start, s.end, "spin", s.suggestion) for s in report.spans
+    ]
     verdict = report.verdict + (f": {report.reason}" if report.reason else "")
     return SpinView(
         score=report.probability,
         verdict=verdict,
         spans=[
-            SpinSpan(start=s.start, end=s.end, text=s.text, restoration=s.suggestion, score=s.confidence)
+            SpinSpan(
+                start=s.start, end=s.end, text=s.text, restoration=s.suggestion, score=s.confidence
+            )
             for s in report.spans
         ],
         paragraphs=_paragraph_segments(text, spans),
@@ -161,7 +172,7 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
 
 
 def _relations(u: Unspin, article_id: str) -> list[Relation]:
-    rels: list[Relation] = u.relations_of(article_id)  # type: ignore[attr-defined]
+    rels: list[Relation] = u.relations_of(article_id)
     return rels
 
 
@@ -198,6 +209,12 @@ def relation_links(u: Unspin, article_id: str) -> list[RelationLink]:
     return links
 
 
+def _story_of(u: Unspin, article_id: str) -> str | None:
+    from unspin.web.storyview import story_of
+
+    return story_of(u, article_id)
+
+
 def summary(u: Unspin, read_only: bool) -> Summary:
     """Counts for the page footer and ``GET /api/summary`` (cheap: no full scans)."""
     return Summary(
@@ -209,7 +226,9 @@ def summary(u: Unspin, read_only: bool) -> Summary:
     )
 
 
-def mark(text: str, spans: list[tuple[int, int, str, str | None]], start: int = 0, end: int | None = None) -> list[Segment]:
+def mark(
+    text: str, spans: list[tuple[int, int, str, str | None]], start: int = 0, end: int | None = None
+) -> list[Segment]:
     """Cut ``text[start:end]`` into segments, marking ``spans``.
 
     Args:
@@ -235,12 +254,21 @@ def mark(text: str, spans: list[tuple[int, int, str, str | None]], start: int = 
     return out
 
 
-def _paragraph_segments(text: str, spans: list[tuple[int, int, str, str | None]]) -> list[list[Segment]]:
+def _paragraph_segments(
+    text: str, spans: list[tuple[int, int, str, str | None]]
+) -> list[list[Segment]]:
     """:func:`mark` per paragraph (paragraphs are separated by a blank line)."""
     out: list[list[Segment]] = []
     pos = 0
     for para in text.split("\n\n"):
-        out.append(mark(text, [sp for sp in spans if sp[0] < pos + len(para) and sp[1] > pos], pos, pos + len(para)))
+        out.append(
+            mark(
+                text,
+                [sp for sp in spans if sp[0] < pos + len(para) and sp[1] > pos],
+                pos,
+                pos + len(para),
+            )
+        )
         pos += len(para) + 2
     return out
 

@@ -1,0 +1,38 @@
+"""Texts written for the spin tests: a genuine report, a plain-style one, a spun one."""
+
+from __future__ import annotations
+
+# Written for these tests. A plain local news report...
+GENUINE = (
+    "The town council voted on Tuesday to keep the public library open on Sundays for "
+    "another year. The decision followed a month of meetings in which residents asked "
+    "for longer opening hours, especially for students who work during the week.\n\n"
+    "The library will need two more staff members to cover the extra day. The council "
+    "said the cost would be met from the existing budget, and that no new tax would be "
+    "needed. Local schools welcomed the news and said many pupils use the library to do "
+    "their homework and to read newspapers.\n\n"
+    "The mayor said the service was one of the most popular in the region and that the "
+    "council would review the hours again next spring."
+)
+# ...the same written in a plainer, slightly non-native style...
+PLAIN = (
+    "Yesterday I go to the market in my town with my brother. The market is very big and "
+    "there are many people. We buy some apples, bread and fish for the dinner. My brother "
+    "say the fish is more cheap than last week, maybe because the weather is good and the "
+    "boats can go out every day. After the market we drink a coffee near the river and we "
+    "talk about our family and about the new job of my sister in the city. It was a good "
+    "day and we want to go again next Saturday if it is not raining."
+)
+# ...and the first report after a spinner swapped a fifth of its words for "synonyms".
+SPUN = (
+    "The township assembly voted on Tuesday to retain the communal depository open on "
+    "Sundays for another twelvemonth. The determination followed a calendar month of "
+    "encounters in which occupants asked for lengthier opening hours, particularly for "
+    "scholars who work during the week.\n\n"
+    "The depository will require two more faculty members to cover the supplementary day. "
+    "The assembly said the toll would be met from the existent budget, and that no new "
+    "revenue enhancement would be required. Local schools welcomed the intelligence and "
+    "said many students use the depository to do their prep and to read newspapers.\n\n"
+    "The city manager said the religious service was one of the most democratic in the "
+    "area and that the assembly would reexamine the hours again next outpouring."
+)

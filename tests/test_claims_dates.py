@@ -1,0 +1,86 @@
+"""Dates resolved against the publication date and its time zone (unspin.claims.dates)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from unspin.claims.dates import find_dateline, find_dates
+
+FRIDAY = datetime(2026, 3, 13, 9, 30, tzinfo=UTC)  # Friday 13 March 2026
+
+
+def _values(text: str, anchor: datetime | date | None) -> list[tuple[str, str]]:
+    return [(text[d.start : d.end], d.value) for d in find_dates(text, anchor)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The ministers met on Thursday.", ("Thursday", "2026-03-12")),
+        ("They met on Friday morning.", ("Friday morning", "2026-03-13")),
+        ("The vote was yesterday.", ("yesterday", "2026-03-12")),
+        ("Riots broke out last night.", ("last night", "2026-03-12")),
+        ("Prices rose last month.", ("last month", "2026-02")),
+        ("It happened eight days ago.", ("eight days ago", "2026-03-05")),
+        ("They met last Friday.", ("last Friday", "2026-03-06")),
+        ("The talks will resume on Monday.", ("Monday", "2026-03-16")),
+        ("The pause ends next Tuesday.", ("next Tuesday", "2026-03-17")),
+        ("Sales fell in December.", ("December", "2025-12")),
+        ("He crashed on June 8, then lied.", ("June 8", "2025-06-08")),
+        ("It opened in 2008.", ("2008", "2008")),
+        ("It was signed on May 3, 2013.", ("May 3, 2013", "2013-05-03")),
+        ("It was signed on 3 May 2013.", ("3 May 2013", "2013-05-03")),
+        ("A dateline: 11 / 30 / 09 05: 40 PM ET", ("11 / 30 / 09", "2009-11-30")),
+        ("published: 2012 - 04 - 04 11: 47", ("2012 - 04 - 04", "2012-04-04")),
+    ],
+)
+def test_resolved_against_publication_date(text: str, expected: tuple[str, str]) -> None:
+    assert expected in _values(text, FRIDAY)
+
+
+def test_the_outlets_time_zone_decides_the_day() -> None:
+    # 01:00 on Friday in Tokyo is still Thursday 16:00 in UTC: "yesterday" differs.
+    tokyo = datetime(2026, 3, 13, 1, 0, tzinfo=timezone(timedelta(hours=9)))
+    as_utc = tokyo.astimezone(UTC)
+    assert _values("It rained yesterday.", tokyo) == [("yesterday", "2026-03-12")]
+    assert _values("It rained yesterday.", as_utc) == [("yesterday", "2026-03-11")]
+
+
+@pytest.mark.parametrize(
+    ("text", "symbol"),
+    [
+        ("on Thursday", "weekday:thursday"),
+        ("yesterday", "rel:-1d"),
+        ("last month", "rel:-1m"),
+        ("eight years ago", "rel:-8y"),
+        ("on 6 December", "md:12-06"),
+        ("in December", "month:12"),
+    ],
+)
+def test_without_a_date_values_stay_symbolic(text: str, symbol: str) -> None:
+    assert [v for _, v in _values(text, None)] == [symbol]
+
+
+def test_weekday_on_the_publication_day_is_that_day() -> None:
+    assert _values("The decision came on Friday.", FRIDAY) == [("Friday", "2026-03-13")]
+
+
+def test_dateline_is_found_in_the_opening_lines() -> None:
+    text = "Lohan checks into rehab\nMay 03, 2013\nShe arrived on Thursday."
+    assert find_dateline(text) == date(2013, 5, 3)
+    assert find_dateline("No date here at all.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He may go.",
+        "It is a Sunday school.",
+        "Crowds march on parliament.",
+        "Every Sunday congregations gather.",
+    ],
+)
+def test_words_that_look_like_dates_are_not(text: str) -> None:
+    assert _values(text, FRIDAY) == []

@@ -1,0 +1,86 @@
+"""End to end: `unspin trace` and `unspin copies` on a temporary database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from provenance_samples import ORIGINAL, UNRELATED, edit, spin
+from unspin.cli import app
+from unspin.model import Article
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    edited = edit(ORIGINAL)
+    spun, _ = spin(Article.create(edited).text, 0.4, seed=8)
+    for name, text in [
+        ("a-original", ORIGINAL),
+        ("b-edited", edited),
+        ("c-spun", spun),
+        ("d-other", UNRELATED),
+    ]:
+        (root / f"{name}.txt").write_text(text, encoding="utf-8")
+    path = root / "u.db"
+    result = runner.invoke(
+        app, ["--db", str(path), "add", "--no-claims", "--no-stories", str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _id(text: str) -> str:
+    return Article.create(text).id
+
+
+def _invoke(db: Path, *args: str) -> str:
+    result = runner.invoke(app, ["--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_copies_lists_the_provenance_tree(db: Path) -> None:
+    out = _invoke(db, "copies")
+    assert "edited copy" in out and "spun copy" in out
+    assert "2 copies in 1 provenance trees" in out
+
+
+def test_copies_json_nests_copies_of_copies(db: Path) -> None:
+    (tree,) = json.loads(_invoke(db, "copies", "--json"))
+    assert tree["article"] == _id(ORIGINAL) and tree["relation"] is None
+    (child,) = tree["copies"]
+    assert child["relation"]["kind"] == "edited_copy"
+    (grandchild,) = child["copies"]
+    assert grandchild["relation"]["kind"] == "spun_copy"
+
+
+def test_trace_shows_each_swapped_word_next_to_its_original(db: Path) -> None:
+    edited = Article.create(edit(ORIGINAL)).text
+    spun, _ = spin(edited, 0.4, seed=8)
+    out = _invoke(db, "trace", _id(spun)[:10])
+    assert "Source chain" in out and "spun copy" in out
+    data = json.loads(_invoke(db, "trace", "--json", _id(spun)))
+    sub = data["chain"][-1]["substitutions"][0]
+    assert f"[{sub['source']} → {sub['copy']}]" in " ".join(out.split())
+
+
+def test_trace_json_of_the_original(db: Path) -> None:
+    data = json.loads(_invoke(db, "trace", "--json", _id(ORIGINAL)))
+    assert data["chain"] == [] and data["original"] == _id(ORIGINAL)
+    assert len(data["copies"]) == 1 and len(data["copies"][0]["copies"]) == 1
+
+
+def test_trace_of_an_unknown_id_fails_with_a_message(db: Path) -> None:
+    result = runner.invoke(app, ["--db", str(db), "trace", "ffffffffff"])
+    assert result.exit_code == 1
+    assert "no article" in result.output
+
+
+def test_copies_on_an_empty_store(tmp_path: Path) -> None:
+    assert "No copies found" in _invoke(tmp_path / "empty.db", "copies")

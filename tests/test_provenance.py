@@ -1,0 +1,176 @@
+"""Index, candidates, verification, provenance trees and traces (unspin.provenance)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, article, edit, spin
+from unspin import provenance
+from unspin.model import Article
+from unspin.pipeline import PipelineConfig, run_after_ingest
+from unspin.store import Store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "p.db")
+
+
+def _add(store: Store, *articles: Article) -> dict[str, int]:
+    store.put_articles(articles)
+    return provenance.update(store, [a.id for a in articles])
+
+
+def _pairs(store: Store) -> dict[tuple[str, str], str]:
+    return {(r.source_id, r.copy_id): r.kind for r in store.copy_relations()}
+
+
+@pytest.fixture
+def family() -> dict[str, Article]:
+    """original → edited copy → spun copy of the edit, plus bystanders."""
+    orig = article(ORIGINAL, 0, title="original")
+    edited = article(edit(ORIGINAL), 3, title="edited")
+    spun_of_edit = article(spin(edited.text, 0.4, seed=8)[0], 6, title="spun")
+    return {
+        "orig": orig,
+        "edited": edited,
+        "spun": spun_of_edit,
+        "same": article(SAME_STORY, 1, title="same story"),
+        "unrelated": article(UNRELATED, 2, title="orchestra"),
+    }
+
+
+def test_each_relation_is_stored_with_its_direction(
+    store: Store, family: dict[str, Article]
+) -> None:
+    f = family
+    counts = _add(store, *f.values())
+    pairs = _pairs(store)
+    assert pairs[(f["orig"].id, f["edited"].id)] == "edited_copy"
+    assert pairs[(f["edited"].id, f["spun"].id)] == "spun_copy"
+    assert pairs[(f["orig"].id, f["spun"].id)] in ("spun_copy", "edited_copy")
+    assert not any(f["unrelated"].id in p or f["same"].id in p for p in pairs)
+    assert counts["indexed"] == 5
+
+
+def test_adding_later_checks_against_the_stored_index(
+    store: Store, family: dict[str, Article]
+) -> None:
+    _add(store, family["orig"], family["unrelated"])
+    assert store.copy_relations() == []
+    dup = article(ORIGINAL + "\n\nFirst published in the Port Allen Gazette.", 1)
+    counts = _add(store, dup)
+    assert counts["indexed"] == 1 and counts["candidates"] == 1
+    assert _pairs(store) == {(family["orig"].id, dup.id): "duplicate"}
+
+
+def test_update_skips_articles_already_indexed(store: Store, family: dict[str, Article]) -> None:
+    _add(store, family["orig"], family["edited"])
+    assert provenance.update(store, [family["orig"].id, family["edited"].id]) == {}
+
+
+def test_copy_of_a_copy_hangs_under_the_copy(store: Store, family: dict[str, Article]) -> None:
+    f = family
+    _add(store, *f.values())
+    forest = provenance.copy_forest(store.copy_relations())
+    assert len(forest) == 1
+    root = forest[0]
+    assert root.article_id == f["orig"].id and root.relation is None
+    (child,) = root.children
+    assert child.article_id == f["edited"].id
+    (grandchild,) = child.children
+    assert grandchild.article_id == f["spun"].id
+    assert grandchild.relation is not None and grandchild.relation.kind == "spun_copy"
+
+
+def test_trace_gives_the_source_chain_and_the_copies(
+    store: Store, family: dict[str, Article]
+) -> None:
+    f = family
+    _add(store, *f.values())
+    t = provenance.trace(store, f["spun"].id)
+    assert [(r.source_id, r.copy_id) for r in t.chain] == [
+        (f["orig"].id, f["edited"].id),
+        (f["edited"].id, f["spun"].id),
+    ]
+    assert t.copies.children == ()
+    top = provenance.trace(store, f["orig"].id)
+    assert top.chain == () and top.copies.size() == 3
+
+
+def test_trace_of_an_article_without_copies(store: Store, family: dict[str, Article]) -> None:
+    _add(store, family["unrelated"])
+    t = provenance.trace(store, family["unrelated"].id)
+    assert t.chain == () and t.copies.children == ()
+
+
+def test_cycles_are_never_built() -> None:
+    from unspin.model import Relation
+
+    rels = [
+        Relation("a", "b", "duplicate", 1.0, 1.0, 1.0, 0.0, "undecided"),
+        Relation("b", "a", "duplicate", 1.0, 1.0, 1.0, 0.0, "undecided"),
+    ]
+    forest = provenance.copy_forest(rels)
+    assert [t.size() for t in forest] == [2]
+
+
+def test_batch_search_finds_the_same_pairs_as_the_index(
+    store: Store, family: dict[str, Article]
+) -> None:
+    f = family
+    batch = {(r.source_id, r.copy_id) for r in provenance.find_copies(list(f.values()))}
+    _add(store, *f.values())
+    assert batch == set(_pairs(store))
+
+
+def test_candidate_pairs_are_few(family: dict[str, Article]) -> None:
+    from unspin.fingerprint import fingerprints
+
+    texts = [a.text for a in family.values()]
+    pairs = provenance.candidate_pairs(fingerprints(texts))
+    assert {(i, j) for i, j, _ in pairs} == {(0, 1), (0, 2), (1, 2)}
+
+
+def test_the_pipeline_step_runs_after_ingest(store: Store, family: dict[str, Article]) -> None:
+    f = family
+    store.put_articles([f["orig"], f["edited"], f["spun"]])
+    only_provenance = PipelineConfig(provenance=True, stories=False, claims=False)
+    result = run_after_ingest(store, [f["orig"].id, f["edited"].id], only_provenance)
+    assert result["provenance"]["edited_copy"] == 1
+    off = PipelineConfig(provenance=False, stories=False, claims=False)
+    assert provenance.step(store, [f["spun"].id], off) == {"skipped": True}
+    assert store.unindexed_ids() == [f["spun"].id]
+
+
+def test_rebuild_gives_the_same_relations(store: Store, family: dict[str, Article]) -> None:
+    _add(store, *family.values())
+    before = _pairs(store)
+    provenance.rebuild(store)
+    assert _pairs(store) == before
+
+
+def test_short_articles_are_indexed_but_never_related(store: Store) -> None:
+    a, b = article("Flood in Port Allen.", 0), article("Flood in Port Allen!", 1)
+    counts = _add(store, a, b)
+    assert counts == {"indexed": 2} and store.copy_relations() == []
+
+
+def test_relation_json_has_stable_fields(store: Store, family: dict[str, Article]) -> None:
+    _add(store, family["orig"], family["spun"])
+    (rel,) = store.copy_relations()
+    data = provenance.relation_to_dict(rel)
+    assert set(data) >= {
+        "source",
+        "copy",
+        "kind",
+        "confidence",
+        "substitutions",
+        "passages",
+        "direction",
+    }
+    sub = data["substitutions"][0]
+    text = family["spun"].text
+    assert text[sub["copy_span"][0] : sub["copy_span"][1]] == sub["copy"]

@@ -1,0 +1,97 @@
+"""Spin detection without the source: verdicts, spans, cannot-judge reasons, offsets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spin_samples import GENUINE, PLAIN, SPUN
+
+from unspin.model import SpinReport, SpinSpan
+from unspin.spin import ALARM_THRESHOLD, detector
+
+@pytest.fixture(scope="module")
+def det():  # type: ignore[no-untyped-def]
+    return detector()
+
+
+@pytest.mark.parametrize("text", [GENUINE, PLAIN], ids=["news", "plain-style"])
+def test_genuine_text_stays_below_the_alarm(det, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(text)
+    assert report.verdict == "genuine"
+    assert report.probability is not None and report.probability < ALARM_THRESHOLD
+
+
+def test_spun_text_is_flagged_and_spans_restored(det) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(SPUN)
+    assert report.verdict == "spun"
+    assert report.probability is not None and report.probability >= ALARM_THRESHOLD
+    flagged = {s.text.lower() for s in report.spans}
+    assert len(flagged) >= 5
+    assert report.probability > det.judge(GENUINE).probability
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("A short note of a few words only.", "under 50 words"),
+        (
+            "Le conseil municipal a voté mardi pour garder la bibliothèque ouverte le dimanche "
+            "pendant une année de plus. La décision fait suite à un mois de réunions au cours "
+            "desquelles les habitants ont demandé des horaires plus longs, surtout pour les "
+            "étudiants qui travaillent pendant la semaine, et la mairie a dit que le coût "
+            "serait couvert par le budget existant sans nouvel impôt pour les habitants de la ville.",
+            "not English",
+        ),
+        (
+            "\n".join(
+                f"Item {i}: apples {i * 3}, pears {i * 2}, plums {i}, total price {i * 7} euro, "
+                "store Northgate Market, aisle twelve"
+                for i in range(1, 9)
+            ),
+            "no prose",
+        ),
+    ],
+    ids=["short", "french", "table"],
+)
+def test_cannot_judge(det, text: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(text)
+    assert report.probability is None
+    assert report.verdict == "cannot judge"
+    assert report.reason.startswith("cannot judge: ")
+    assert reason in report.reason
+
+
+def test_span_offsets_point_into_the_text(det) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(SPUN)
+    for span in report.spans:
+        assert SPUN[span.start : span.end] == span.text
+        assert span.suggestion.lower() != span.text.lower()
+        assert 0.0 <= span.confidence <= 1.0
+    assert all(a.end <= b.start for a, b in zip(report.spans, report.spans[1:]))
+
+
+def test_sentence_scores_cover_sentences(det) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(SPUN)
+    assert len(report.sentences) >= 6
+    assert all(0.0 <= s.probability <= 1.0 for s in report.sentences)
+    assert max(s.probability for s in report.sentences) > max(
+        s.probability for s in det.judge(GENUINE).sentences
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 5), st.text("xyz", min_size=1, max_size=4)), max_size=4))
+def test_restored_replaces_exactly_the_spans(edits: list[tuple[int, int, str]]) -> None:
+    text = "abcdefghij" * 6
+    spans, pos = [], 0
+    for start, length, new in sorted(edits):
+        if start < pos:
+            continue
+        spans.append(SpinSpan(start, start + length, text[start : start + length], new))
+        pos = start + length
+    report = SpinReport(0.9, "spun", "", tuple(spans), (), text)
+    restored = report.restored()
+    assert len(restored) == len(text) + sum(len(s.suggestion) - (s.end - s.start) for s in spans)
+    if not spans:
+        assert restored == text

@@ -1,0 +1,96 @@
+"""Learning spinner substitutions: word pairs, the store table, and restoration gains."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unspin.spin.assets import load_lexicon
+from unspin.spin.learn import pairs_from_phrases, pairs_from_texts, tally
+from unspin.spin.restore import Restorer
+from unspin.store import Store
+
+
+@pytest.mark.parametrize(
+    ("original", "spun", "pairs"),
+    [
+        ("random forest", "irregular woodland", [("random", "irregular"), ("forest", "woodland")]),
+        ("signal to noise", "flag to commotion", [("signal", "flag"), ("noise", "commotion")]),
+        ("deep learning", "deep learning", []),
+        ("deep learning", "profound gaining knowledge", []),
+    ],
+)
+def test_pairs_from_phrases(original: str, spun: str, pairs: list[tuple[str, str]]) -> None:
+    assert pairs_from_phrases(original, spun) == pairs
+
+
+@given(st.lists(st.sampled_from(["storm", "coast", "the", "hit", "on", "monday"]), min_size=1, max_size=12))
+def test_a_phrase_against_itself_gives_no_pairs(words: list[str]) -> None:
+    phrase = " ".join(words)
+    assert pairs_from_phrases(phrase, phrase) == []
+
+
+def test_tally_counts_repeats() -> None:
+    assert tally([("a", "b"), ("a", "b"), ("c", "d")]) == (("a", "b", 2), ("c", "d", 1))
+
+
+# Our own source sentences, spun by a made-up spinner that writes odd words for common ones.
+_SPINNER = {
+    "network": "organization",
+    "signal": "flag",
+    "learning": "gaining",
+    "forest": "woodland",
+    "noise": "commotion",
+}
+_SOURCES = [
+    "The engineers trained a network on the new data over the weekend, and the results "
+    "were published by the team on Monday after a long review by outside experts.",
+    "A weak signal was recorded by the station near the coast, and the operators said "
+    "the noise came from a storm that passed over the bay late on Tuesday night.",
+    "Students in the learning programme walked through the forest with their teachers "
+    "and counted the birds they heard, as they have done every spring since 2015.",
+]
+
+
+def _spin(text: str) -> str:
+    return " ".join(_SPINNER.get(w, w) for w in text.split(" "))
+
+
+def test_pairs_from_aligned_texts_recover_the_spinner() -> None:
+    pairs = set()
+    for src in _SOURCES:
+        pairs.update(pairs_from_texts(src, _spin(src)))
+    assert pairs == set(_SPINNER.items())
+
+
+def test_restoration_improves_after_learning_from_traced_pairs() -> None:
+    lex = load_lexicon(learned=False)
+    test_phrases = [
+        ("neural organization", "neural network"),
+        ("flag processing", "signal processing"),
+        ("machine gaining", "machine learning"),
+        ("rain woodland", "rain forest"),
+        ("background commotion", "background noise"),
+    ]
+
+    def accuracy(restorer: Restorer) -> float:
+        return sum(restorer.restore_phrase(s, k=1)[:1] == [e] for s, e in test_phrases) / len(test_phrases)
+
+    before = accuracy(Restorer(lex))
+    pairs = [p for src in _SOURCES for p in pairs_from_texts(src, _spin(src))]
+    after = accuracy(Restorer(lex.with_learned(tally(pairs))))
+    assert after > before
+    assert after >= 0.8
+
+
+def test_store_keeps_learned_substitutions(tmp_path: object) -> None:
+    from pathlib import Path
+
+    db = Path(str(tmp_path)) / "t.db"
+    with Store(db) as store:
+        assert "0005_spin" in store.schema_version()
+        assert store.spin_substitutions() == ()
+        store.put_spin_substitutions([("network", "organization", 2), ("forest", "woodland", 1)])
+        store.put_spin_substitutions([("network", "organization", 3)])
+        assert store.spin_substitutions() == (("network", "organization", 3),)
