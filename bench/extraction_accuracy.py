@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import trafilatura  # noqa: E402
-from harness import append_results, shared_data  # noqa: E402
 
+from harness import append_results, shared_data  # noqa: E402
 from unspin.errors import InputError  # noqa: E402
 from unspin.ingest import article_from_html  # noqa: E402
 
@@ -32,7 +32,9 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text or "")
-    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
+    return Counter(
+        tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n]
+    )
 
 
 def tp_fp_fn(true: str, pred: str) -> tuple[float, float, float]:
@@ -66,7 +68,9 @@ def ours(html: str, url: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show-worst", type=int, default=0, help="print the N pages we lose most on")
+    parser.add_argument(
+        "--show-worst", type=int, default=0, help="print the N pages we lose most on"
+    )
     parser.add_argument("--no-append", action="store_true", help="do not write bench/RESULTS.md")
     args = parser.parse_args()
     base = shared_data("extraction")
@@ -86,9 +90,12 @@ def main() -> None:
     print(f"unspin ingest      P {o['precision']:.3f}  R {o['recall']:.3f}  F1 {o['f1']:.3f}")
     print(f"trafilatura 2.0.0  P {p['precision']:.3f}  R {p['recall']:.3f}  F1 {p['f1']:.3f}")
     if args.show_worst:
-        per_page.sort(key=lambda x: (x[1][0] - x[2][0]))
+        per_page.sort(key=lambda x: x[1][0] - x[2][0])
         for key, a, b in per_page[: args.show_worst]:
-            print(key[:12], f"ours tp {a[0]:.3f} fp {a[1]:.3f} fn {a[2]:.3f} | peer tp {b[0]:.3f} fp {b[1]:.3f} fn {b[2]:.3f}")
+            print(
+                key[:12],
+                f"ours tp {a[0]:.3f} fp {a[1]:.3f} fn {a[2]:.3f} | peer tp {b[0]:.3f} fp {b[1]:.3f} fn {b[2]:.3f}",
+            )
     if not args.no_append:
         body = (
             f"Article-extraction benchmark, visible part ({len(truth)} pages), 4-word shingles as the "

@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,9 @@ def shared_data(*parts: str) -> Path:
     base = Path(os.environ.get("UNSPIN_SHARED_DATA") or ROOT.parent / "shared" / "data")
     path = base.joinpath(*parts)
     if not path.exists():
-        print(f"SKIP: {path} is absent (public data lives in ../shared/data; see shared/data/README.md)")
+        print(
+            f"SKIP: {path} is absent (public data lives in ../shared/data; see shared/data/README.md)"
+        )
         sys.exit(0)
     return path
 
@@ -94,8 +96,15 @@ def machine() -> str:
 
 def append_results(title: str, body: str, *, command: str | None = None) -> None:
     """Append a dated ``## title`` section with ``body`` (Markdown) to bench/RESULTS.md."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    cmd = command or "python " + " ".join([str(Path(sys.argv[0]).relative_to(ROOT)) if Path(sys.argv[0]).is_absolute() and ROOT in Path(sys.argv[0]).parents else sys.argv[0], *sys.argv[1:]])
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    cmd = command or "python " + " ".join(
+        [
+            str(Path(sys.argv[0]).relative_to(ROOT))
+            if Path(sys.argv[0]).is_absolute() and ROOT in Path(sys.argv[0]).parents
+            else sys.argv[0],
+            *sys.argv[1:],
+        ]
+    )
     if not RESULTS.exists():
         RESULTS.write_text(
             "# Benchmark results\n\nEach section is appended by a script under bench/ "

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import trafilatura  # noqa: E402
-from harness import append_results, median_time, shared_data  # noqa: E402
 
+from harness import append_results, median_time, shared_data  # noqa: E402
 from unspin.ingest import article_from_html  # noqa: E402
 from unspin.store import Store  # noqa: E402
 
@@ -29,7 +29,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-append", action="store_true")
     args = parser.parse_args()
-    pages = [gzip.open(p, "rt", encoding="utf-8").read() for p in sorted(shared_data("extraction", "html").glob("*.html.gz"))]
+    pages = [
+        gzip.open(p, "rt", encoding="utf-8").read()
+        for p in sorted(shared_data("extraction", "html").glob("*.html.gz"))
+    ]
 
     def peer() -> None:
         for html in pages:
@@ -61,9 +64,13 @@ def main() -> None:
     n = len(pages)
     overhead = t_ours.median / t_peer.median - 1
     overhead_same = t_ours.median / t_prec.median - 1
-    print(f"pages {n}: trafilatura.extract {n / t_peer.median:.1f} pages/s; "
-          f"extract(favor_precision) {n / t_prec.median:.1f} pages/s; unspin ingest {n / t_ours.median:.1f} pages/s")
-    print(f"overhead vs plain extract: {overhead:+.1%}; vs the same extraction settings: {overhead_same:+.1%}")
+    print(
+        f"pages {n}: trafilatura.extract {n / t_peer.median:.1f} pages/s; "
+        f"extract(favor_precision) {n / t_prec.median:.1f} pages/s; unspin ingest {n / t_ours.median:.1f} pages/s"
+    )
+    print(
+        f"overhead vs plain extract: {overhead:+.1%}; vs the same extraction settings: {overhead_same:+.1%}"
+    )
     if not args.no_append:
         append_results(
             "Ingest speed (issue 2)",

@@ -28,12 +28,12 @@ def _values(text: str, anchor: datetime | date | None) -> list[tuple[str, str]]:
         ("The talks will resume on Monday.", ("Monday", "2026-03-16")),
         ("The pause ends next Tuesday.", ("next Tuesday", "2026-03-17")),
         ("Sales fell in December.", ("December", "2025-12")),
-        ("He crashed on June 8, then lied.", ("June 8", "2025-06-08")),
+        ("The ferry ran aground on June 8, then sank.", ("June 8", "2025-06-08")),
         ("It opened in 2008.", ("2008", "2008")),
         ("It was signed on May 3, 2013.", ("May 3, 2013", "2013-05-03")),
         ("It was signed on 3 May 2013.", ("3 May 2013", "2013-05-03")),
-        ("A dateline: 11 / 30 / 09 05: 40 PM ET", ("11 / 30 / 09", "2009-11-30")),
-        ("published: 2012 - 04 - 04 11: 47", ("2012 - 04 - 04", "2012-04-04")),
+        ("A dateline: 10 / 31 / 24 06: 15 PM ET", ("10 / 31 / 24", "2024-10-31")),
+        ("published: 2021 - 06 - 09 10: 05", ("2021 - 06 - 09", "2021-06-09")),
     ],
 )
 def test_resolved_against_publication_date(text: str, expected: tuple[str, str]) -> None:
@@ -68,7 +68,7 @@ def test_weekday_on_the_publication_day_is_that_day() -> None:
 
 
 def test_dateline_is_found_in_the_opening_lines() -> None:
-    text = "Lohan checks into rehab\nMay 03, 2013\nShe arrived on Thursday."
+    text = "Minister resigns\nMay 03, 2013\nShe resigned on Thursday."
     assert find_dateline(text) == date(2013, 5, 3)
     assert find_dateline("No date here at all.") is None
 
@@ -77,9 +77,9 @@ def test_dateline_is_found_in_the_opening_lines() -> None:
     "text",
     [
         "He may go.",
-        "It is a Sunday school.",
+        "It is a Sunday market.",
         "Crowds march on parliament.",
-        "Every Sunday congregations gather.",
+        "Every Sunday the choir sings.",
     ],
 )
 def test_words_that_look_like_dates_are_not(text: str) -> None:

@@ -62,18 +62,18 @@ def _q(text: str) -> list[tuple[str, float, str | None, str | None, str]]:
             "more than 3 billion euros in lost trade",
             ("more than 3 billion euros", 3e9, "EUR", "money", "more"),
         ),
-        ("The county is 43 percent black.", ("43 percent", 43.0, "percent", None, "exact")),
-        ("Eight of the jurors were black.", ("Eight of the jurors", 8.0, None, "juror", "exact")),
-        ("he fell about 2, 000 feet", ("about 2, 000 feet", 2000.0, "foot", "distance", "about")),
-        ("the 37-year-old actor", ("37-year-old", 37.0, "year", "age", "exact")),
-        ("Robert Buckley, 32, fell", ("32", 32.0, "year", "age", "exact")),
+        ("Turnout in the ward was 43 percent.", ("43 percent", 43.0, "percent", None, "exact")),
+        ("Eight of the councillors voted no.", ("Eight of the councillors", 8.0, None, "councillor", "exact")),
+        ("the balloon rose about 2, 000 feet", ("about 2, 000 feet", 2000.0, "foot", "distance", "about")),
+        ("the 41-year-old ferry captain", ("41-year-old", 41.0, "year", "age", "exact")),
+        ("Ilse Marten, 32, said", ("32", 32.0, "year", "age", "exact")),
         (
             "More than 40 delegates attended",
             ("More than 40 delegates", 40.0, None, "delegate", "more"),
         ),
         (
-            "hundreds of police officers",
-            ("hundreds of police officers", 200.0, None, "officer", "more"),
+            "hundreds of harbour workers",
+            ("hundreds of harbour workers", 200.0, None, "worker", "more"),
         ),
     ],
 )
@@ -86,11 +86,11 @@ def test_quantities(text: str, expected: tuple[str, float, str | None, str | Non
     [
         "It opened in 2008 and closed on May 3, 2013 at 10:30.",
         "He wears No. 1 and played in Week 11.",
-        "seized AK-47 rifles",
+        "a fleet of A-320 jets",
     ],
 )
 def test_years_dates_and_names_are_not_quantities(text: str) -> None:
-    assert [v for _, v, _, _, _ in _q(text) if v in (2008, 2013, 3, 10, 1, 11, 47)] == []
+    assert [v for _, v, _, _, _ in _q(text) if v in (2008, 2013, 3, 10, 1, 11, 320)] == []
 
 
 @pytest.mark.parametrize(
@@ -104,8 +104,8 @@ def test_years_dates_and_names_are_not_quantities(text: str) -> None:
         ("more than an hour", 60.0, "more"),
         ("nearly three hours", 180.0, "nearly"),
         ("two and a half hours", 150.0, "exact"),
-        ("a 90 - day court - mandated stay", 129600.0, "exact"),
-        ("a weeklong manhunt", 10080.0, "about"),
+        ("a 90 - day trial period", 129600.0, "exact"),
+        ("a weeklong festival", 10080.0, "about"),
     ],
 )
 def test_durations_in_minutes(text: str, minutes: float, qualifier: str) -> None:
@@ -120,7 +120,7 @@ def test_three_hours_equals_180_minutes() -> None:
 
 
 def test_ago_is_a_date_not_a_duration() -> None:
-    assert find_durations("He was shot eight days ago.") == []
+    assert find_durations("The bridge closed eight days ago.") == []
 
 
 def test_a_duration_modifier_keeps_its_noun() -> None:

@@ -1,4 +1,7 @@
-"""Quotes with and without speakers, direct and indirect (unspin.claims.quotes)."""
+"""Quotes with and without speakers, direct and indirect (unspin.claims.quotes).
+
+Every sentence here is invented for the tests (no public-data text).
+"""
 
 from __future__ import annotations
 
@@ -21,14 +24,17 @@ def _qs(text: str) -> list[tuple[str, str | None, bool]]:
             ("We will not back down", "Mara Lind", True),
         ),
         (
-            'According to the church\'s minister, "We have no idea what caused it".',
-            ("We have no idea what caused it", "church's minister", True),
+            'According to the harbour master, "Nobody saw the crane move".',
+            ("Nobody saw the crane move", "harbour master", True),
         ),
         (
-            "\u201cThe facility is not licensed,\u201d deputy director Millicent Tidwell told The Post.",
-            ("The facility is not licensed", "Millicent Tidwell", True),
+            "\u201cThe ferry is not certified,\u201d deputy inspector Oda Frenkel told The Courier.",
+            ("The ferry is not certified", "Oda Frenkel", True),
         ),
-        ('"It was a complete shock, " Hillgen said.', ("It was a complete shock", "Hillgen", True)),
+        (
+            '"It was a complete surprise, " Lindqvist said.',
+            ("It was a complete surprise", "Lindqvist", True),
+        ),
     ],
 )
 def test_direct_quotes_with_speakers(text: str, expected: tuple[str, str | None, bool]) -> None:
@@ -36,13 +42,17 @@ def test_direct_quotes_with_speakers(text: str, expected: tuple[str, str | None,
 
 
 def test_a_quote_without_a_speaker_has_none() -> None:
-    text = 'I was appalled to hear comments like, "Well, she put herself in the limelight, so she deserved it."'
-    assert _qs(text) == [("Well, she put herself in the limelight, so she deserved it", None, True)]
+    text = 'Protesters carried signs with "Fares up, service down, patience gone."'
+    assert _qs(text) == [("Fares up, service down, patience gone", None, True)]
 
 
 @pytest.mark.parametrize(
     "text",
-    ['The "American Pie" star left.', 'The TVs get "basic cable."', 'He was the "bagman" then.'],
+    [
+        'The "Harbour Lights" singer left.',
+        'The flats get "free parking."',
+        'He was the "fixer" then.',
+    ],
 )
 def test_titles_and_scare_quotes_are_not_quotes(text: str) -> None:
     assert [q for q in _qs(text) if q[2]] == []
@@ -50,54 +60,54 @@ def test_titles_and_scare_quotes_are_not_quotes(text: str) -> None:
 
 def test_a_continued_quote_keeps_its_speaker() -> None:
     text = (
-        "Fulton County District Attorney Paul Howard spoke.\n"
-        '"The community has spoken," Howard said.\n'
-        '"Even though we are puzzled, we must accept the conclusion."'
+        "Brennford County Transit Director Mara Oyelaran spoke.\n"
+        '"The board has decided," Oyelaran said.\n'
+        '"Even though riders are angry, we must balance the budget."'
     )
-    assert [s for _, s, _ in _qs(text)] == ["Paul Howard", "Paul Howard"]
+    assert [s for _, s, _ in _qs(text)] == ["Mara Oyelaran", "Mara Oyelaran"]
 
 
 def test_a_surname_resolves_to_the_full_name() -> None:
     text = (
-        "Navy spokesman Commander Nirad Sinha described the raid.\n"
-        "The pirates are from Somalia and Yemen, two countries surrounding the Gulf of Aden, Sinha said."
+        "Coast guard spokesman Captain Tobias Renwick described the rescue.\n"
+        "The crew were from Valdoria and Kessaria, two countries bordering the strait, Renwick said."
     )
-    (q,) = [q for q in find_quotes(text) if q.content.startswith("The pirates")]
-    assert q.speaker == "Nirad Sinha" and not q.direct
+    (q,) = [q for q in find_quotes(text) if q.content.startswith("The crew")]
+    assert q.speaker == "Tobias Renwick" and not q.direct
 
 
 @pytest.mark.parametrize(
     ("text", "content", "speaker"),
     [
         (
-            "The Indian navy said it arrested 23 pirates who threatened a merchant vessel.",
-            "it arrested 23 pirates who threatened a merchant vessel",
-            "Indian navy",
+            "The Valdorian coast guard said it towed 14 fishing boats back to port.",
+            "it towed 14 fishing boats back to port",
+            "Valdorian coast guard",
         ),
         (
-            "A hungry man was caught in Houston on Monday, said Alfredo Perez, a spokesman for the Marshals Service.",
-            "A hungry man was caught in Houston on Monday",
-            "Alfredo Perez",
+            "The missing hiker was found near the ridge on Monday, said Ana Duarte, a spokeswoman for the park service.",
+            "The missing hiker was found near the ridge on Monday",
+            "Ana Duarte",
         ),
         (
-            "Police said they made 86 arrests over the course of the protests.",
-            "they made 86 arrests over the course of the protests",
-            "Police",
+            "Stewards said they turned away 300 fans at the gates of the stadium.",
+            "they turned away 300 fans at the gates of the stadium",
+            "Stewards",
         ),
         (
-            "His body was discovered Tuesday by a maid, Coroner Gary Hargrove said.",
-            "His body was discovered Tuesday by a maid",
-            "Gary Hargrove",
+            "The leak was found Tuesday by a night guard, Fire Chief Anselm Brody said.",
+            "The leak was found Tuesday by a night guard",
+            "Anselm Brody",
         ),
         (
-            "The navy defended its actions, saying it had fired in self-defense.",
-            "it had fired in self-defense",
-            "navy",
+            "The council defended its decision, saying it had followed the law.",
+            "it had followed the law",
+            "council",
         ),
         (
-            "The pirates were Somali, according to the Indian navy.",
-            "The pirates were Somali",
-            "Indian navy",
+            "The ferry was overloaded, according to the port authority.",
+            "The ferry was overloaded",
+            "port authority",
         ),
     ],
 )
@@ -107,13 +117,13 @@ def test_indirect_quotes(text: str, content: str, speaker: str) -> None:
 
 def test_a_pronoun_speaker_is_the_last_subject_not_the_last_name() -> None:
     text = (
-        "Mr. LaRue served four months in prison.\n"
-        "A few researchers have suggested that Mr. LaRue could have been Deep Throat.\n"
-        "He discounted those rumors, saying the source was probably several people."
+        "Erik Halvorsen, a former harbour master, retired.\n"
+        "Mr. Halvorsen ran the port for a decade.\n"
+        "A few commentators have suggested that Mr. Halvorsen knew Ingrid Vasse.\n"
+        "He dismissed those claims, saying the two had never met in person."
     )
-    book_text = "Fred LaRue, a Nixon aide, died.\n" + text
-    (q,) = [q for q in find_quotes(book_text) if q.content.startswith("the source")]
-    assert q.speaker == "Fred LaRue"
+    (q,) = [q for q in find_quotes(text) if q.content.startswith("the two")]
+    assert q.speaker == "Erik Halvorsen"
 
 
 def test_offsets_point_at_the_quoted_words() -> None:

@@ -13,10 +13,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from conftest import EXAMPLES
 from unspin import __version__
 from unspin.cli import app
-
-from conftest import EXAMPLES
 
 runner = CliRunner()
 
@@ -51,7 +50,11 @@ def test_list_json_newest_first(demo_db: Path) -> None:
 
 def test_show_boilerplate(demo_db: Path) -> None:
     rows = json.loads(unspin(demo_db, "list", "--json", "-n", "100").stdout)
-    with_bp = [r for r in rows if json.loads(unspin(demo_db, "show", r["id"], "--json").stdout)["boilerplate"]]
+    with_bp = [
+        r
+        for r in rows
+        if json.loads(unspin(demo_db, "show", r["id"], "--json").stdout)["boilerplate"]
+    ]
     assert with_bp, "the examples carry boilerplate lines that must be kept and shown"
     out = unspin(demo_db, "show", with_bp[0]["id"][:10], "--boilerplate").stdout
     assert "Removed boilerplate" in out
@@ -84,7 +87,9 @@ def test_bad_inputs_exit_1_and_keep_the_store(demo_db: Path, tmp_path: Path) -> 
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     good = tmp_path / "good.txt"
-    good.write_text("A brand new article about a ferry strike in Portmere that began on Monday morning.")
+    good.write_text(
+        "A brand new article about a ferry strike in Portmere that began on Monday morning."
+    )
     res = unspin(demo_db, "add", str(tmp_path / "missing.html"), str(empty), str(good))
     assert res.exit_code == 1
     errors = [line for line in res.stderr.splitlines() if line.startswith("unspin: failed:")]
@@ -110,10 +115,15 @@ def test_not_a_database_is_one_line_error(tmp_path: Path) -> None:
 
 def test_stdin_via_real_process(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    text = "Title: Piped\n\nThe ferry strike in Portmere ended on Friday after talks lasted all night."
+    text = (
+        "Title: Piped\n\nThe ferry strike in Portmere ended on Friday after talks lasted all night."
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "unspin", "--db", str(db), "add", "-", "--json"],
-        input=text, capture_output=True, text=True, timeout=120,
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)["added"]) == 1
@@ -138,6 +148,9 @@ def test_every_command_and_option_has_help() -> None:
         if not (cmd.help or "").strip():
             missing.append(name)
         for param in cmd.params:
-            if param.param_type_name == "option" and not (getattr(param, "help", None) or "").strip():
+            if (
+                param.param_type_name == "option"
+                and not (getattr(param, "help", None) or "").strip()
+            ):
                 missing.append(f"{name} {param.opts[0]}")
     assert missing == []

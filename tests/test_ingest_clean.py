@@ -18,7 +18,10 @@ from unspin.ingest.clean import MAX_BOILERPLATE_WORDS, classify_line, clean_line
         ("LISTEN TO THIS ARTICLE", "listen"),
         ("Listen to this article 4 min", "listen"),
         ("6 min read", "read-time"),
-        ("Sign up for our morning newsletter and get the news delivered to your inbox", "newsletter"),
+        (
+            "Sign up for our morning newsletter and get the news delivered to your inbox",
+            "newsletter",
+        ),
         ("Photo: EPA-EFE/Jane Doe", "credit"),
         ("Source: SBS News, AP / Mark Baker", "credit"),
         ("Firefighters at the scene. EPA-EFE/Jane Doe", "credit"),
@@ -49,7 +52,12 @@ def test_reporting_is_kept(line: str) -> None:
 
 def test_removed_lines_are_kept_with_reasons_and_metadata_parsed() -> None:
     result = clean_lines(
-        ["By Ana Ruiz", "Published 12 March 2026 09:30 GMT", "The mayor resigned on Friday.", "Share"]
+        [
+            "By Ana Ruiz",
+            "Published 12 March 2026 09:30 GMT",
+            "The mayor resigned on Friday.",
+            "Share",
+        ]
     )
     assert result.paragraphs == ["The mayor resigned on Friday."]
     assert [(b.text, b.reason) for b in result.removed] == [
@@ -63,7 +71,13 @@ def test_removed_lines_are_kept_with_reasons_and_metadata_parsed() -> None:
 
 
 def test_trailing_link_block_is_a_related_list() -> None:
-    links = frozenset({"council backs new cycle lanes", "storm closes two schools", "police appeal after break in"})
+    links = frozenset(
+        {
+            "council backs new cycle lanes",
+            "storm closes two schools",
+            "police appeal after break in",
+        }
+    )
     paras = [
         "The bridge will reopen next week, engineers said.",
         "Council backs new cycle lanes",

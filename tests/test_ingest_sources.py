@@ -32,12 +32,16 @@ PAGE = f"""<!doctype html><html><head><title>Bridge collapse in Portmere</title>
 
 def run(sources, **kw) -> tuple[list[Article], list[IngestFailure]]:
     items = list(iter_articles([str(s) for s in sources], IngestOptions(**kw)))
-    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, IngestFailure)]
+    return [i for i in items if isinstance(i, Article)], [
+        i for i in items if isinstance(i, IngestFailure)
+    ]
 
 
 def test_text_with_header(tmp_path: Path) -> None:
     f = tmp_path / "a.txt"
-    f.write_text(f"Title: Bridge\nSite: Post\nPublished: 2026-03-10T18:30:00+01:00\n\n{BODY}\n\nShare\n")
+    f.write_text(
+        f"Title: Bridge\nSite: Post\nPublished: 2026-03-10T18:30:00+01:00\n\n{BODY}\n\nShare\n"
+    )
     [a], [] = run([f])
     assert (a.title, a.site) == ("Bridge", "Post")
     assert a.published is not None and a.published.utcoffset().total_seconds() == 3600
@@ -65,7 +69,11 @@ def test_legacy_encoding_is_detected(tmp_path: Path) -> None:
 
 
 def _feed(full: bool) -> str:
-    content = f"<content:encoded><![CDATA[<p>{BODY}</p><p>More detail follows here for readers.</p>]]></content:encoded>" if full else ""
+    content = (
+        f"<content:encoded><![CDATA[<p>{BODY}</p><p>More detail follows here for readers.</p>]]></content:encoded>"
+        if full
+        else ""
+    )
     return f"""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
 <channel><title>Wire</title><link>https://wire.example/</link><description>d</description>
 <item><title>Bridge</title><link>https://wire.example/bridge</link><guid>wire-1</guid>
@@ -100,14 +108,27 @@ def _warc(records: list[tuple[str, str]]) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
     for uri, html in records:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(html.encode()), http_headers=headers))
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(html.encode()), http_headers=headers
+            )
+        )
     return buf.getvalue()
 
 
 def test_warc_response_records(tmp_path: Path) -> None:
     f = tmp_path / "crawl.warc.gz"
-    f.write_bytes(_warc([("https://post.example/a", PAGE), ("https://post.example/b", PAGE.replace("seven", "eight"))]))
+    f.write_bytes(
+        _warc(
+            [
+                ("https://post.example/a", PAGE),
+                ("https://post.example/b", PAGE.replace("seven", "eight")),
+            ]
+        )
+    )
     arts, fails = run([f])
     assert len(arts) == 2 and not fails
     assert {a.url for a in arts} == {"https://post.example/a", "https://post.example/b"}
@@ -115,7 +136,12 @@ def test_warc_response_records(tmp_path: Path) -> None:
 
 
 def test_truncated_warc_keeps_what_came_before(tmp_path: Path) -> None:
-    data = _warc([("https://post.example/a", PAGE), ("https://post.example/b", PAGE.replace("seven", "eight"))])
+    data = _warc(
+        [
+            ("https://post.example/a", PAGE),
+            ("https://post.example/b", PAGE.replace("seven", "eight")),
+        ]
+    )
     raw = gzip.decompress(data)
     f = tmp_path / "cut.warc"
     f.write_bytes(raw[: int(len(raw) * 0.75)])
@@ -163,7 +189,9 @@ def test_stdin(tmp_path: Path) -> None:
         ("only.txt", b"Share\n\nAdvertisement\n", "only boilerplate"),
     ],
 )
-def test_bad_files_fail_with_a_reason(tmp_path: Path, name: str, content: bytes | None, reason: str) -> None:
+def test_bad_files_fail_with_a_reason(
+    tmp_path: Path, name: str, content: bytes | None, reason: str
+) -> None:
     f = tmp_path / name
     if content is not None:
         f.write_bytes(content)
@@ -177,7 +205,9 @@ def test_bad_files_fail_with_a_reason(tmp_path: Path, name: str, content: bytes 
 
 def test_malformed_html_still_yields_its_text(tmp_path: Path) -> None:
     f = tmp_path / "broken.html"
-    f.write_text(f"<html><body><div><p>{BODY}<p>Second paragraph without closing tags <b>bold<i>both</div>")
+    f.write_text(
+        f"<html><body><div><p>{BODY}<p>Second paragraph without closing tags <b>bold<i>both</div>"
+    )
     [a], [] = run([f])
     assert "corrosion" in a.text
 

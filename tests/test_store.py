@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -50,8 +50,10 @@ def test_same_article_twice_is_one_row(store: Store) -> None:
 def test_new_metadata_merges_without_overwriting(store: Store) -> None:
     text = "The council approved the budget by seven votes to two."
     store.put_articles([make(text, title="Budget passes")])
-    when = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
-    result = store.put_articles([make(text, title="Other title", author="A. Writer", published=when)])
+    when = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    result = store.put_articles(
+        [make(text, title="Other title", author="A. Writer", published=when)]
+    )
     assert result[0].status == "updated"
     stored = store.get_article(result[0].id)
     assert stored.title == "Budget passes"
@@ -78,7 +80,7 @@ def test_round_trip_keeps_every_field(store: Store) -> None:
         url="https://x.example/1",
         site="X",
         author="Au",
-        published=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc),
+        published=datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
         language="en",
         origin=Origin("feed", "feed.xml", "entry-1"),
         boilerplate=(BoilerplateLine("Share", "share"),),
@@ -86,7 +88,13 @@ def test_round_trip_keeps_every_field(store: Store) -> None:
     store.put_articles([a])
     got = store.get_article(a.id)
     assert got.paragraphs == ("Para one.", "Para two.")
-    assert (got.title, got.url, got.site, got.author, got.language) == ("T", "https://x.example/1", "X", "Au", "en")
+    assert (got.title, got.url, got.site, got.author, got.language) == (
+        "T",
+        "https://x.example/1",
+        "X",
+        "Au",
+        "en",
+    )
     assert got.origin == Origin("feed", "feed.xml", "entry-1")
     assert got.boilerplate == a.boilerplate
     assert got.published == a.published
@@ -101,7 +109,12 @@ def test_prefix_lookup_and_errors(store: Store) -> None:
 
 
 def test_full_text_search(store: Store) -> None:
-    store.put_articles([make("Earthquake shakes the coast.", title="Quake"), make("Council meets.", title="Council")])
+    store.put_articles(
+        [
+            make("Earthquake shakes the coast.", title="Quake"),
+            make("Council meets.", title="Council"),
+        ]
+    )
     assert [a.title for a in store.search_articles("earthquake coast")] == ["Quake"]
     assert store.search_articles('"; DROP TABLE articles; --') == []
 
@@ -152,7 +165,9 @@ _WRITER = textwrap.dedent(
 
 def test_killed_ingest_leaves_a_consistent_database(db_path: Path) -> None:
     """Kill a writer mid-stream: the database opens and holds every committed batch whole."""
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(db_path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     committed = 0
     deadline = time.time() + 60

@@ -7,7 +7,7 @@ the Spark job can call the same functions per partition. The store persists them
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from unspin.text import normalize_paragraphs, paragraphs_id
@@ -39,7 +39,7 @@ __all__ = [
 
 def utcnow() -> datetime:
     """The current time, timezone-aware (UTC), to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)

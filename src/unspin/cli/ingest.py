@@ -6,11 +6,26 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from unspin.api import Unspin, article_to_dict
-from unspin.cli._app import JSON_OPTION, app, console, err_console, errors_as_exit, options, print_json
+from unspin.cli._app import (
+    JSON_OPTION,
+    app,
+    console,
+    err_console,
+    errors_as_exit,
+    options,
+    print_json,
+)
 from unspin.ingest import FetchOptions, IngestOptions
 from unspin.pipeline import PipelineConfig
 
@@ -24,15 +39,22 @@ def _open(ctx: typer.Context, *, read_only: bool = False) -> Unspin:
 def add(
     ctx: typer.Context,
     sources: list[str] = typer.Argument(
-        ..., help="Files, directories (recursive), http(s) URLs, RSS/Atom feeds, .warc/.warc.gz, .jsonl, or - for stdin."
+        ...,
+        help="Files, directories (recursive), http(s) URLs, RSS/Atom feeds, .warc/.warc.gz, .jsonl, or - for stdin.",
     ),
     allow_private: bool = typer.Option(
         False, "--allow-private", help="Allow URLs on private, loopback and link-local addresses."
     ),
     timeout: float = typer.Option(15.0, "--timeout", help="Seconds before a URL fetch gives up."),
-    no_provenance: bool = typer.Option(False, "--no-provenance", help="Do not look for copies of the new articles."),
-    no_stories: bool = typer.Option(False, "--no-stories", help="Do not assign the new articles to stories."),
-    no_claims: bool = typer.Option(False, "--no-claims", help="Do not extract claims from the new articles."),
+    no_provenance: bool = typer.Option(
+        False, "--no-provenance", help="Do not look for copies of the new articles."
+    ),
+    no_stories: bool = typer.Option(
+        False, "--no-stories", help="Do not assign the new articles to stories."
+    ),
+    no_claims: bool = typer.Option(
+        False, "--no-claims", help="Do not extract claims from the new articles."
+    ),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Ingest articles into the store; then find copies, stories and claims for new ones.
@@ -42,18 +64,23 @@ def add(
     """
     u = _open(ctx)
     ingest_options = IngestOptions(fetch=FetchOptions(timeout=timeout, allow_private=allow_private))
-    pipeline = PipelineConfig(provenance=not no_provenance, stories=not no_stories, claims=not no_claims)
-    with errors_as_exit(), Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}", style="dim"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=json_out or not err_console.is_terminal,
-    ) as progress:
+    pipeline = PipelineConfig(
+        provenance=not no_provenance, stories=not no_stories, claims=not no_claims
+    )
+    with (
+        errors_as_exit(),
+        Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}", style="dim"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=json_out or not err_console.is_terminal,
+        ) as progress,
+    ):
         task = progress.add_task("", total=None)
 
         def tick(description: str, _total: int | None) -> None:
@@ -76,7 +103,9 @@ def add(
             table.add_row(stage, detail)
         console.print(table)
         for failure in report.failed:
-            err_console.print(f"unspin: failed: {failure.source}: {failure.reason}", markup=False, highlight=False)
+            err_console.print(
+                f"unspin: failed: {failure.source}: {failure.reason}", markup=False, highlight=False
+            )
     u.close()
     if report.failed:
         raise typer.Exit(1)
@@ -124,8 +153,12 @@ def _exists(ctx: typer.Context) -> bool:
 @app.command()
 def show(
     ctx: typer.Context,
-    article_id: str = typer.Argument(..., metavar="ID", help="Article id or a unique prefix of it."),
-    boilerplate: bool = typer.Option(False, "--boilerplate", help="Also show the lines removed as boilerplate, with reasons."),
+    article_id: str = typer.Argument(
+        ..., metavar="ID", help="Article id or a unique prefix of it."
+    ),
+    boilerplate: bool = typer.Option(
+        False, "--boilerplate", help="Also show the lines removed as boilerplate, with reasons."
+    ),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Show one article: metadata and clean text."""
@@ -136,7 +169,8 @@ def show(
     if json_out:
         data = article_to_dict(a, boilerplate=True)
         data["appearances"] = [
-            {"url": p.url, "site": p.site, "published": p.published, "origin": p.origin} for p in places
+            {"url": p.url, "site": p.site, "published": p.published, "origin": p.origin}
+            for p in places
         ]
         print_json(data)
         return
@@ -158,7 +192,10 @@ def show(
     if len(places) > 1:
         console.print(f"[dim]{'also at':>9}[/dim]  ", end="")
         console.print(
-            "; ".join(f"{p.site or '-'} {p.url or ''} ({p.published.date() if p.published else 'no date'})" for p in places[1:]),
+            "; ".join(
+                f"{p.site or '-'} {p.url or ''} ({p.published.date() if p.published else 'no date'})"
+                for p in places[1:]
+            ),
             markup=False,
         )
     console.print()

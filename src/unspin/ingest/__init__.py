@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from unspin.ingest.documents import article_from_html, article_from_text
-from unspin.ingest.fetch import FetchOptions, Fetcher
+from unspin.ingest.fetch import Fetcher, FetchOptions
 from unspin.ingest.sources import IngestFailure, IngestOptions, SourceReader, iter_source
 from unspin.model import Article
 

@@ -128,7 +128,12 @@ def classify_line(line: str) -> str | None:
     for reason, pattern in _PATTERNS:
         if reason == "newsletter":
             quoted = '"' in text
-            if not quoted and pattern.search(text) and _CALL_TO_ACTION.search(text) and n_words <= 25:
+            if (
+                not quoted
+                and pattern.search(text)
+                and _CALL_TO_ACTION.search(text)
+                and n_words <= 25
+            ):
                 return reason
             continue
         if reason == "dateline" and n_words > 14:
@@ -182,6 +187,8 @@ def _wordy(line: str) -> bool:
     if re.search(r"https?://|www\.|@\w", line):
         return False
     return len(_ALPHA_WORD.findall(line)) >= 3
+
+
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
@@ -225,7 +232,11 @@ def clean_lines(paragraphs: list[str], link_texts: frozenset[str] = frozenset())
         n_links = sum(1 for _, _, r in block if r == "link")
         if _ENUMERATED.match(lines[i][1]):
             break
-        if lines[i][2] == "link" and len(block) >= RELATED_BLOCK_MIN_LINES and n_links / len(block) >= RELATED_BLOCK_LINK_SHARE:
+        if (
+            lines[i][2] == "link"
+            and len(block) >= RELATED_BLOCK_MIN_LINES
+            and n_links / len(block) >= RELATED_BLOCK_LINK_SHARE
+        ):
             start = i
     lines = [
         (pi, line, reason or ("related" if i >= start and _teaser(line) else None))

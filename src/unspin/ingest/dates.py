@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dateutil import parser as _dateparser
 
 __all__ = ["parse_datetime"]
 
 _TZINFOS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200,
-    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
-    "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
-    "AEST": 10 * 3600, "AEDT": 11 * 3600, "IST": 19800, "JST": 9 * 3600,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "BST": 3600,
+    "CET": 3600,
+    "CEST": 7200,
+    "EST": -5 * 3600,
+    "EDT": -4 * 3600,
+    "CST": -6 * 3600,
+    "CDT": -5 * 3600,
+    "MST": -7 * 3600,
+    "MDT": -6 * 3600,
+    "PST": -8 * 3600,
+    "PDT": -7 * 3600,
+    "AEST": 10 * 3600,
+    "AEDT": 11 * 3600,
+    "IST": 19800,
+    "JST": 9 * 3600,
 }
 _NOISE = re.compile(r"\b(?:at|on|the)\b|(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
@@ -38,7 +52,7 @@ def parse_datetime(value: str | None) -> datetime | None:
         except (ValueError, OverflowError, _dateparser.ParserError, TypeError):
             return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     if not 1990 <= dt.year <= 2100:
         return None
     return dt

@@ -18,7 +18,17 @@ from unspin.text import normalize
 
 __all__ = ["article_from_html", "article_from_text", "fragment_paragraphs", "split_header"]
 
-_HEADER_KEYS = {"title", "url", "site", "author", "published", "date", "language", "source", "outlet"}
+_HEADER_KEYS = {
+    "title",
+    "url",
+    "site",
+    "author",
+    "published",
+    "date",
+    "language",
+    "source",
+    "outlet",
+}
 _HEADER_LINE = re.compile(r"^([A-Za-z]+)\s*:\s*(.*)$")
 _META_FIELDS = ("title", "url", "site", "author", "published", "language")
 
@@ -50,7 +60,11 @@ def _build(
     link_texts: frozenset[str] = frozenset(),
 ) -> Article:
     title = meta.get("title")
-    if title and paragraphs and normalize(paragraphs[0]).casefold() == normalize(str(title)).casefold():
+    if (
+        title
+        and paragraphs
+        and normalize(paragraphs[0]).casefold() == normalize(str(title)).casefold()
+    ):
         # Extraction often repeats the headline as the first line; it is metadata.
         paragraphs = paragraphs[1:]
     cleaned = clean_lines(paragraphs, link_texts)
@@ -65,7 +79,9 @@ def _build(
         published = cleaned.published
     if published is not None and not isinstance(published, datetime):
         published = None
-    fields: dict[str, Any] = {k: (meta.get(k) or None) for k in ("title", "url", "site", "author", "language")}
+    fields: dict[str, Any] = {
+        k: (meta.get(k) or None) for k in ("title", "url", "site", "author", "language")
+    }
     fields["author"] = fields["author"] or cleaned.author
     fields["language"] = fields["language"] or guess_language(cleaned.text)
     return Article.create(
@@ -119,11 +135,29 @@ def article_from_html(
         if value is not None and not meta.get(key):
             meta[key] = value
     return _build(
-        extracted.text.split("\n"), source, origin or Origin("file", source), meta, extracted.link_texts
+        extracted.text.split("\n"),
+        source,
+        origin or Origin("file", source),
+        meta,
+        extracted.link_texts,
     )
 
 
-_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "dd", "figcaption"}
+_BLOCKS = {
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "td",
+    "dd",
+    "figcaption",
+}
 
 
 def fragment_paragraphs(fragment: str) -> list[str]:

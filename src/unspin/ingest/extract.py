@@ -40,19 +40,38 @@ class Extracted:
 
 
 _PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "datepublished", "date",
-    "pubdate", "publishdate", "dc.date", "dc.date.issued", "dcterms.created",
-    "sailthru.date", "parsely-pub-date", "publish-date", "article.published",
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "publish-date",
+    "article.published",
 )
 _TITLE_META = ("og:title", "twitter:title", "dc.title", "headline", "sailthru.title")
-_AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "byl",
+    "sailthru.author",
+    "parsely-author",
+)
 _SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher")
 
 
 def _meta(tree: lxml_html.HtmlElement) -> dict[str, str]:
     found: dict[str, str] = {}
     for meta in tree.iterfind(".//meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        key = (
+            (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        )
         value = (meta.get("content") or "").strip()
         if key and value and key not in found:
             found[key] = value
@@ -172,7 +191,8 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         include_tables=True,
         favor_precision=True,
     )
-    if doc is None or not (doc.text or "").strip():
+    body = doc.get("text") if isinstance(doc, dict) else (doc.text if doc is not None else None)
+    if not body or not str(body).strip():
         return None
     published = parse_datetime(head.get("published"))
     if published is None:
@@ -186,7 +206,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         site = (urlsplit(page_url).hostname or "").removeprefix("www.") or None
     title = head.get("title")
     return Extracted(
-        text=doc.text,
+        text=str(body),
         title=_strip_site_suffix(title, site) if title else None,
         author=head.get("author"),
         site=site,

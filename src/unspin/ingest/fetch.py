@@ -60,8 +60,12 @@ def _is_public(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     return not (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-        or ip.is_reserved or ip.is_unspecified
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
     )
 
 
@@ -69,7 +73,9 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
     """Raise :class:`FetchError` unless ``url`` is http(s) to a public host (or private is allowed)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise FetchError(url, f"unsupported URL scheme {parts.scheme or '(none)'!r}; use http or https")
+        raise FetchError(
+            url, f"unsupported URL scheme {parts.scheme or '(none)'!r}; use http or https"
+        )
     host = parts.hostname
     if not host:
         raise FetchError(url, "URL has no host")
@@ -97,13 +103,18 @@ class Fetcher:
         transport: an ``httpx`` transport to use instead of the network (tests).
     """
 
-    def __init__(self, options: FetchOptions | None = None, transport: httpx.BaseTransport | None = None):
+    def __init__(
+        self, options: FetchOptions | None = None, transport: httpx.BaseTransport | None = None
+    ):
         self.options = options or FetchOptions()
         self._transport = transport
         self._client = httpx.Client(
             timeout=self.options.timeout,
             follow_redirects=False,
-            headers={"User-Agent": self.options.user_agent, "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,*/*;q=0.8"},
+            headers={
+                "User-Agent": self.options.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,*/*;q=0.8",
+            },
             transport=transport,
         )
 
@@ -136,20 +147,29 @@ class Fetcher:
                     if resp.is_redirect:
                         location = resp.headers.get("location")
                         if not location:
-                            raise FetchError(url, f"HTTP {resp.status_code} redirect without Location")
+                            raise FetchError(
+                                url, f"HTTP {resp.status_code} redirect without Location"
+                            )
                         current = urljoin(current, location)
                         continue
                     if resp.status_code >= 400:
-                        raise FetchError(url, f"HTTP {resp.status_code} {resp.reason_phrase}".strip())
+                        raise FetchError(
+                            url, f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
+                        )
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > self.options.max_bytes:
-                        raise FetchError(url, f"too large: {int(declared):,} bytes (limit {self.options.max_bytes:,})")
+                        raise FetchError(
+                            url,
+                            f"too large: {int(declared):,} bytes (limit {self.options.max_bytes:,})",
+                        )
                     chunks: list[bytes] = []
                     size = 0
                     for chunk in resp.iter_bytes():
                         size += len(chunk)
                         if size > self.options.max_bytes:
-                            raise FetchError(url, f"too large: over {self.options.max_bytes:,} bytes")
+                            raise FetchError(
+                                url, f"too large: over {self.options.max_bytes:,} bytes"
+                            )
                         chunks.append(chunk)
                     return Response(
                         url=str(resp.url),

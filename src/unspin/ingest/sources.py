@@ -13,7 +13,7 @@ import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,8 +24,13 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from unspin.errors import InputError
 from unspin.ingest.decode import decode_bytes, looks_binary
-from unspin.ingest.documents import article_from_fragment, article_from_html, article_from_text, fragment_paragraphs
-from unspin.ingest.fetch import FetchOptions, Fetcher
+from unspin.ingest.documents import (
+    article_from_fragment,
+    article_from_html,
+    article_from_text,
+    fragment_paragraphs,
+)
+from unspin.ingest.fetch import Fetcher, FetchOptions
 from unspin.model import Article, Origin
 
 __all__ = ["IngestFailure", "IngestOptions", "iter_source"]
@@ -36,7 +41,15 @@ FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 WARC_SUFFIXES = {".warc", ".arc"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 # Directory walks skip these names: project files, not articles.
-SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt", "licence.txt", "copying"}
+SKIPPED_NAMES = {
+    "readme.md",
+    "readme.txt",
+    "readme",
+    "license",
+    "license.txt",
+    "licence.txt",
+    "copying",
+}
 
 # A feed entry's content is the full article when it has at least this many words or
 # three times the words of its summary; otherwise it is a teaser and its page is fetched.
@@ -103,11 +116,19 @@ def sniff(data: bytes) -> str:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith(b"warc/"):
         return "warc"
-    if stripped.startswith(b"<?xml") or stripped.startswith(b"<rss") or stripped.startswith(b"<feed"):
+    if (
+        stripped.startswith(b"<?xml")
+        or stripped.startswith(b"<rss")
+        or stripped.startswith(b"<feed")
+    ):
         if b"<rss" in stripped or b"<feed" in stripped or b"<rdf" in stripped:
             return "feed"
         return "html" if b"<html" in stripped else "feed"
-    if stripped.startswith(b"<!doctype html") or b"<html" in stripped[:512] or stripped.startswith(b"<"):
+    if (
+        stripped.startswith(b"<!doctype html")
+        or b"<html" in stripped[:512]
+        or stripped.startswith(b"<")
+    ):
         return "html"
     if stripped.startswith(b"{"):
         return "jsonl"
@@ -163,7 +184,9 @@ class SourceReader:
                 except InputError as exc:
                     yield IngestFailure(exc.source, exc.reason)
             if not found:
-                raise InputError(str(path), "directory holds no .txt, .html, feed, WARC or JSONL files")
+                raise InputError(
+                    str(path), "directory holds no .txt, .html, feed, WARC or JSONL files"
+                )
             return
         try:
             data = path.read_bytes()
@@ -180,7 +203,15 @@ class SourceReader:
         origin_kind = "file"
         yield from self._read_bytes(data, str(path), Origin(origin_kind, str(path)), kind)
 
-    def _read_bytes(self, data: bytes, source: str, origin: Origin, kind: str | None, url: str | None = None, charset: str | None = None) -> Iterator[Item]:
+    def _read_bytes(
+        self,
+        data: bytes,
+        source: str,
+        origin: Origin,
+        kind: str | None,
+        url: str | None = None,
+        charset: str | None = None,
+    ) -> Iterator[Item]:
         if not data.strip():
             raise InputError(source, "empty input")
         kind = kind or sniff(data)
@@ -213,7 +244,9 @@ class SourceReader:
         else:
             kind = None
         origin = Origin("url", url)
-        yield from self._read_bytes(resp.content, url, origin, kind, url=resp.url, charset=resp.charset)
+        yield from self._read_bytes(
+            resp.content, url, origin, kind, url=resp.url, charset=resp.charset
+        )
 
     def _read_feed(self, data: bytes, source: str) -> Iterator[Item]:
         parsed = feedparser.parse(data)
@@ -231,14 +264,18 @@ class SourceReader:
                 "url": entry.get("link"),
                 "site": site,
                 "author": entry.get("author"),
-                "published": _struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+                "published": _struct_time(
+                    entry.get("published_parsed") or entry.get("updated_parsed")
+                ),
             }
             content = ""
             if entry.get("content"):
                 content = max((c.get("value", "") for c in entry.content), key=len)
             words = sum(len(p.split()) for p in fragment_paragraphs(content)) if content else 0
             summary_words = len((entry.get("summary") or "").split())
-            full = words >= FEED_FULL_CONTENT_WORDS or (words > 0 and words >= 3 * max(summary_words, 1))
+            full = words >= FEED_FULL_CONTENT_WORDS or (
+                words > 0 and words >= 3 * max(summary_words, 1)
+            )
             try:
                 if content and (full or not entry.get("link") or not self.options.fetch_feed_items):
                     yield article_from_fragment(content, label, origin, **meta)
@@ -267,7 +304,9 @@ class SourceReader:
                 uri = record.rec_headers.get_header("WARC-Target-URI")
                 rid = record.rec_headers.get_header("WARC-Record-ID") or str(n_records)
                 label = f"{source}#{rid}"
-                ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+                ctype = (
+                    record.http_headers.get_header("Content-Type") if record.http_headers else ""
+                ) or ""
                 if "html" not in ctype.lower():
                     continue
                 status = record.http_headers.get_statuscode() if record.http_headers else "200"
@@ -289,7 +328,9 @@ class SourceReader:
                     yield IngestFailure(exc.source, exc.reason)
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(source, f"truncated or corrupt WARC after {n_records} records ({detail})") from None
+            raise InputError(
+                source, f"truncated or corrupt WARC after {n_records} records ({detail})"
+            ) from None
         if n_records == 0:
             raise InputError(source, "WARC holds no HTTP response records")
 
@@ -305,7 +346,10 @@ class SourceReader:
                 obj = json.loads(line)
                 if not isinstance(obj, dict):
                     raise InputError(label, "line is not a JSON object")
-                meta = {k: obj.get(k) for k in ("title", "url", "site", "author", "published", "language")}
+                meta = {
+                    k: obj.get(k)
+                    for k in ("title", "url", "site", "author", "published", "language")
+                }
                 meta = {k: (str(v) if v is not None else None) for k, v in meta.items()}
                 if isinstance(obj.get("text"), str) and obj["text"].strip():
                     yield article_from_text(obj["text"], label, origin, **meta)
@@ -326,12 +370,15 @@ def _struct_time(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=timezone.utc)
+        year, month, day, hour, minute, second = (int(v) for v in value[:6])
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
 
 
-def iter_source(source: str, options: IngestOptions, reader: SourceReader | None = None) -> Iterator[Item]:
+def iter_source(
+    source: str, options: IngestOptions, reader: SourceReader | None = None
+) -> Iterator[Item]:
     """Articles and failures of one source (path, directory, URL, feed, ``-``)."""
     own = reader is None
     reader = reader or SourceReader(options)

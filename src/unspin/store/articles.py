@@ -111,7 +111,11 @@ def _row_values(a: Article) -> tuple[object, ...]:
 
 def article_from_row(row: sqlite3.Row) -> Article:
     """Rebuild an :class:`Article` from a row of ``articles``."""
-    origin = Origin(row["origin_kind"], row["origin"], row["origin_record"]) if row["origin_kind"] else None
+    origin = (
+        Origin(row["origin_kind"], row["origin"], row["origin_record"])
+        if row["origin_kind"]
+        else None
+    )
     text = row["text"]
     return Article(
         id=row["id"],
@@ -251,12 +255,17 @@ class ArticleStore(StoreBase):
         return [found[i] for i in wanted if i in found]
 
     def has_article(self, article_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            is not None
+        )
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def list_articles(self, *, limit: int | None = None, offset: int = 0, newest_first: bool = True) -> list[Article]:
+    def list_articles(
+        self, *, limit: int | None = None, offset: int = 0, newest_first: bool = True
+    ) -> list[Article]:
         """Articles ordered by publication time (unknown dates last), then ingest order."""
         order = "DESC" if newest_first else "ASC"
         q = (

@@ -67,6 +67,39 @@ def _inline(text: str) -> bool:
     return "\n\n" not in text.strip("\n") and len(text) <= INLINE_GAP_CHARS
 
 
+def _gap(text: str, start: int, end: int, spans: list[Span], kind: str) -> list[Segment]:
+    """Text between passages: substitutions marked, the rest ``kind`` (cut or added)."""
+    out = []
+    for seg in _mark(text, start, end, spans):
+        if seg.kind == "same" and seg.text.strip():
+            seg = Segment(text=seg.text, kind=kind)  # type: ignore[arg-type]
+        out.append(seg)
+    return out
+
+
+def _one_word_swap(src: list[Segment], cpy: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """A gap of one cut word beside one added word is a substitution the aligner left out."""
+    s_words = [g for g in src if g.kind == "del"]
+    c_words = [g for g in cpy if g.kind == "ins"]
+    if len(s_words) == len(c_words) == 1 and len(src) == len(cpy) == 1:
+        sw, cw = s_words[0].text, c_words[0].text
+        if sw.strip().isalpha() and cw.strip().isalpha() and sw.strip() != cw.strip():
+            return _split_word(sw, "swapped", cw.strip()), _split_word(cw, "sub", sw.strip())
+    if [g.text for g in src] == [g.text for g in cpy]:  # the same words on both sides
+        same = [Segment(text=g.text) for g in src]
+        return same, [Segment(text=g.text) for g in cpy]
+    return src, cpy
+
+
+def _split_word(text: str, kind: str, other: str) -> list[Segment]:
+    core = text.strip()
+    lead = text[: text.index(core)]
+    tail = text[len(lead) + len(core) :]
+    segs = [Segment(text=lead)] if lead else []
+    segs.append(Segment(text=core, kind=kind, other=other))  # type: ignore[arg-type]
+    return segs + ([Segment(text=tail)] if tail else [])
+
+
 def pair_rows(source: Article, copy: Article, rel: Relation) -> list[PairRow]:
     """Rows of (source text, copy text): aligned passages, and what lies between them.
 
@@ -74,81 +107,66 @@ def pair_rows(source: Article, copy: Article, rel: Relation) -> list[PairRow]:
     word the aligner left out, closing punctuation) joins the next passage's row (or the
     last row); a longer one becomes a row of its own, cut (source only) beside added
     (copy only). A passage whose two sides hold the same number of paragraphs is split
-    into one row per paragraph so long passages stay side by side.
+    into one row per paragraph so long passages stay side by side. Every substitution
+    is marked wherever it falls.
     """
-    swapped: list[Span] = [
-        (s.source_start, s.source_end, "swapped", s.copy) for s in rel.substitutions
-    ]
+    swapped: list[Span] = [(s.source_start, s.source_end, "swapped", s.copy) for s in rel.substitutions]
     subbed: list[Span] = [(s.copy_start, s.copy_end, "sub", s.source) for s in rel.substitutions]
+    st, ct = source.text, copy.text
     rows: list[PairRow] = []
 
-    def gap_segments(text: str, kind: str) -> list[Segment]:
-        if not text:
-            return []
-        return [Segment(text=text, kind=kind if text.strip() else "same")]  # type: ignore[arg-type]
+    def gap(s0: int, s1: int, c0: int, c1: int) -> tuple[list[Segment], list[Segment]]:
+        return _one_word_swap(_gap(st, s0, s1, swapped, "del"), _gap(ct, c0, c1, subbed, "ins"))
 
-    def gap_row(stext: str, ctext: str) -> None:
-        if stext.strip() or ctext.strip():
-            rows.append(
-                PairRow(
-                    source=gap_segments(stext.strip("\n"), "del"),
-                    copy=gap_segments(ctext.strip("\n"), "ins"),
-                )
-            )
-
-    def gap_pair(stext: str, ctext: str) -> tuple[list[Segment], list[Segment]]:
-        """A short gap inside a row: same text, one swapped word, or cut beside added."""
-        if stext == ctext:
-            return gap_segments(stext, "same"), gap_segments(ctext, "same")
-        sw, cw = stext.strip(), ctext.strip()
-        if sw and cw and " " not in sw and " " not in cw and sw.isalpha() and cw.isalpha():
-            s_lead, c_lead = stext[: stext.index(sw)], ctext[: ctext.index(cw)]
-            s_tail, c_tail = stext[len(s_lead) + len(sw) :], ctext[len(c_lead) + len(cw) :]
-            return (
-                gap_segments(s_lead, "same")
-                + [Segment(text=sw, kind="swapped", other=cw)]
-                + gap_segments(s_tail, "same"),
-                gap_segments(c_lead, "same")
-                + [Segment(text=cw, kind="sub", other=sw)]
-                + gap_segments(c_tail, "same"),
-            )
-        return gap_segments(stext, "del"), gap_segments(ctext, "ins")
+    def own_row(s0: int, s1: int, c0: int, c1: int) -> None:
+        # trim the blank lines around a gap of its own
+        s0, s1 = _trim(st, s0, s1)
+        c0, c1 = _trim(ct, c0, c1)
+        if s1 > s0 or c1 > c0:
+            src, cpy = gap(s0, s1, c0, c1)
+            rows.append(PairRow(source=src, copy=cpy))
 
     s_pos = c_pos = 0
     for p in sorted(rel.passages, key=lambda p: (p.copy_start, p.source_start)):
-        stext = source.text[s_pos : max(s_pos, p.source_start)]
-        ctext = copy.text[c_pos : max(c_pos, p.copy_start)]
-        prefix: tuple[str, str] | None = None
-        if not stext.strip() and not ctext.strip():
+        gs, gc = (s_pos, max(s_pos, p.source_start)), (c_pos, max(c_pos, p.copy_start))
+        prefix: tuple[list[Segment], list[Segment]] | None = None
+        if not st[gs[0] : gs[1]].strip() and not ct[gc[0] : gc[1]].strip():
             pass  # only the blank line between paragraphs
-        elif _inline(stext) and _inline(ctext):
-            prefix = (stext, ctext)
+        elif _inline(st[gs[0] : gs[1]]) and _inline(ct[gc[0] : gc[1]]):
+            prefix = gap(*gs, *gc)
         else:
-            gap_row(stext, ctext)
-        s_paras = _split_paragraphs(source.text, p.source_start, p.source_end)
-        c_paras = _split_paragraphs(copy.text, p.copy_start, p.copy_end)
+            own_row(*gs, *gc)
+        s_paras = _split_paragraphs(st, p.source_start, p.source_end)
+        c_paras = _split_paragraphs(ct, p.copy_start, p.copy_end)
         pairs = (
             list(zip(s_paras, c_paras, strict=True))
             if len(s_paras) == len(c_paras)
             else [((p.source_start, p.source_end), (p.copy_start, p.copy_end))]
         )
         for k, ((s0, s1), (c0, c1)) in enumerate(pairs):
-            src = _mark(source.text, s0, s1, swapped)
-            cpy = _mark(copy.text, c0, c1, subbed)
+            src = _mark(st, s0, s1, swapped)
+            cpy = _mark(ct, c0, c1, subbed)
             if k == 0 and prefix is not None:
-                pre_s, pre_c = gap_pair(*prefix)
-                src, cpy = pre_s + src, pre_c + cpy
+                src, cpy = prefix[0] + src, prefix[1] + cpy
             rows.append(PairRow(source=src, copy=cpy))
         s_pos = max(s_pos, p.source_end)
         c_pos = max(c_pos, p.copy_end)
-    stext, ctext = source.text[s_pos:], copy.text[c_pos:]
-    if rows and (stext.strip() or ctext.strip()) and _inline(stext) and _inline(ctext):
-        post_s, post_c = gap_pair(stext, ctext)
-        rows[-1].source.extend(post_s)
-        rows[-1].copy_.extend(post_c)
+    tail_s, tail_c = st[s_pos:], ct[c_pos:]
+    if rows and (tail_s.strip() or tail_c.strip()) and _inline(tail_s) and _inline(tail_c):
+        src, cpy = gap(s_pos, len(st), c_pos, len(ct))
+        rows[-1].source.extend(src)
+        rows[-1].copy_.extend(cpy)
     else:
-        gap_row(stext, ctext)
+        own_row(s_pos, len(st), c_pos, len(ct))
     return rows
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] == "\n":
+        start += 1
+    while end > start and text[end - 1] == "\n":
+        end -= 1
+    return start, end
 
 
 def pair_page(u: Unspin, copy_id: str, source_id: str) -> PairPage:
