@@ -3,7 +3,7 @@
 Originals are Wikinews articles. From each we make a verbatim copy (plus a credit
 line), a hand-edited copy (3 sentence drops / additions / moves / rewordings) and spun
 copies at 10-50 % of content words (WordNet synonyms and tortured phrases, see
-bench/spinner.py; the provenance code never sees either source). Independent articles
+bench/_spinner.py; the provenance code never sees either source). Independent articles
 about the same event are ECB+ documents of one event cluster; unrelated pairs are
 random Wikinews pairs. Each pair goes through the real pipeline: the pair must share
 an LSH band (:mod:`unspin.fingerprint`) to be verified at all, then
@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import append_results, shared_data  # noqa: E402
-from spinner import edit_sentences, load_tortured, load_wordnet, spin  # noqa: E402
+from _spinner import edit_sentences, load_tortured, load_wordnet, spin  # noqa: E402
 from unspin.fingerprint import fingerprint  # noqa: E402
 from unspin.model import Article, Relation  # noqa: E402
 from unspin.provenance import copy_forest  # noqa: E402

@@ -41,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import append_results, machine, shared_data  # noqa: E402
-from spinner import load_wordnet, spin  # noqa: E402
+from _spinner import load_wordnet, spin  # noqa: E402
 from unspin.model import COPY_KINDS, Article  # noqa: E402
 from unspin.text import sentences  # noqa: E402
 

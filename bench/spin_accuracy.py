@@ -35,7 +35,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import spin_data  # noqa: E402
 from harness import append_results  # noqa: E402
 from spin_data import half, norm_phrase  # noqa: E402
-
 from unspin.spin.assets import load_lexicon  # noqa: E402
 from unspin.spin.detect import ALARM_THRESHOLD, MIN_MARGIN, Detector  # noqa: E402
 from unspin.spin.learn import pairs_from_phrases, tally  # noqa: E402
@@ -91,17 +90,28 @@ def tune(pairs: list[tuple[str, str]]) -> Weights:
         for sim in (3.0, 6.0, 10.0):
             for bigram in (0.4, 0.8, 1.5):
                 for learned in (2.0, 4.0):
-                    w = replace(Weights(), swap=swap, sim=sim, bigram=bigram, trigram=bigram * 0.75, learned=learned)
+                    w = replace(
+                        Weights(),
+                        swap=swap,
+                        sim=sim,
+                        bigram=bigram,
+                        trigram=bigram * 0.75,
+                        learned=learned,
+                    )
                     r = restoration(inner_train, inner_test, w)
                     score = r["top1"] + 0.5 * r["top5"]
-                    print(f"  swap={swap} sim={sim} bigram={bigram} learned={learned}: top1 {r['top1']:.3f} top5 {r['top5']:.3f}")
+                    print(
+                        f"  swap={swap} sim={sim} bigram={bigram} learned={learned}: top1 {r['top1']:.3f} top5 {r['top5']:.3f}"
+                    )
                     if score > best:
                         best, best_w = score, w
     print(f"best: {best_w}")
     return best_w
 
 
-def phrase_detection(det: Detector, test: list[tuple[str, str]], host: list[str], rng: random.Random) -> dict[str, float]:
+def phrase_detection(
+    det: Detector, test: list[tuple[str, str]], host: list[str], rng: random.Random
+) -> dict[str, float]:
     """Recall of tortured phrases placed in genuine sentences; false flags on the rest."""
     found = other_flags = other_words = 0
     for spun, _ in test:
@@ -138,7 +148,9 @@ def tortured_part(weights: Weights, host: list[str]) -> tuple[str, dict[str, flo
             f"{r['eq_n']} | {100 * r['eq_top1']:.1f} % | {100 * r['eq_top5']:.1f} % |"
         )
     lex = load_lexicon(learned=False)
-    det = Detector(lex.with_learned(learned_from(a)), Restorer(lex.with_learned(learned_from(a)), weights))
+    det = Detector(
+        lex.with_learned(learned_from(a)), Restorer(lex.with_learned(learned_from(a)), weights)
+    )
     d = phrase_detection(det, b, host, random.Random(8))
     det0 = Detector(lex, Restorer(lex, weights))
     d0 = phrase_detection(det0, b, host, random.Random(8))
@@ -195,7 +207,7 @@ def document_part() -> tuple[str, dict[str, float]]:
             w_tp += len(flagged & in_swap)
             w_fp += len(flagged - in_swap)
             w_fn += len(in_swap - flagged)
-            for a, (b, orig) in swapped.items():
+            for a, (_end, orig) in swapped.items():
                 n_sw += 1
                 for span in rep.spans:
                     if span.start <= a < span.end:
@@ -237,23 +249,35 @@ def document_part() -> tuple[str, dict[str, float]]:
         f"({100 * fa_all / max(len(judged), 1):.2f} %); half B (not used for calibration): "
         f"{fa_b_n} of {len(fa_b)}.\n\n"
         "| substitution | half | genuine + spun | precision | recall | F1 |\n"
-        "| --- | --- | ---: | ---: | ---: | ---: |\n" + "\n".join(rows) + "\n\n" + "\n".join(span_rows) +
-        f"\n\n(document part took {elapsed:.0f} s)\n"
+        "| --- | --- | ---: | ---: | ---: | ---: |\n"
+        + "\n".join(rows)
+        + "\n\n"
+        + "\n".join(span_rows)
+        + f"\n\n(document part took {elapsed:.0f} s)\n"
     )
     return body, figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Spin detection and restoration accuracy.")
-    parser.add_argument("--tune", action="store_true", help="grid-search the restoration weights on half A")
-    parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
+    parser.add_argument(
+        "--tune", action="store_true", help="grid-search the restoration weights on half A"
+    )
+    parser.add_argument(
+        "--no-record", action="store_true", help="do not append to bench/RESULTS.md"
+    )
     parser.add_argument("--part", choices=["all", "phrases", "documents"], default="all")
     args = parser.parse_args()
     if not spin_data.data_present():
         print(f"SKIP: {spin_data.DATA} is absent (public data lives in ../shared/data)")
         return
     weights = tune(spin_data.tortured_pairs()) if args.tune else Weights()
-    host = [s for _, t in spin_data.genuine_news()[:295] for s in sentences(t) if 12 <= len(s.split()) <= 40]
+    host = [
+        s
+        for _, t in spin_data.genuine_news()[:295]
+        for s in sentences(t)
+        if 12 <= len(s.split()) <= 40
+    ]
     parts = []
     if args.part in ("all", "phrases"):
         body, fig = tortured_part(weights, host)

@@ -73,9 +73,7 @@ def half(key: str) -> str:
     return "A" if hashlib.md5(key.encode()).digest()[0] % 2 == 0 else "B"
 
 
-def spun_news(
-    docs: list[tuple[str, str]], rate: float, seed: int = SEED
-) -> list[SpunDoc]:
+def spun_news(docs: list[tuple[str, str]], rate: float, seed: int = SEED) -> list[SpunDoc]:
     """Spin each article at ``rate`` with WordNet synonyms; keep the original words."""
     syn = load_wordnet()
     out: list[SpunDoc] = []
@@ -130,7 +128,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50
     return [float(v) for v in w]
 
 
-def features(detector: object, text: str, swaps: tuple[tuple[int, int, str], ...] = ()) -> tuple[list[float], list[tuple[list[float], int]]]:
+def features(
+    detector: object, text: str, swaps: tuple[tuple[int, int, str], ...] = ()
+) -> tuple[list[float], list[tuple[list[float], int]]]:
     """Document features and (sentence features, has-a-swap) of one text."""
     from unspin.spin.detect import document_features
     from unspin.text import sentence_spans

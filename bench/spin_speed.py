@@ -23,14 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import spin_data  # noqa: E402
 from harness import Timer, append_results, median_time  # noqa: E402
-
 from unspin.spin.assets import load_lexicon  # noqa: E402
 from unspin.spin.detect import Detector  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Spin scoring speed.")
-    parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
+    parser.add_argument(
+        "--no-record", action="store_true", help="do not append to bench/RESULTS.md"
+    )
     args = parser.parse_args()
     if not spin_data.data_present():
         print(f"SKIP: {spin_data.DATA} is absent (public data lives in ../shared/data)")

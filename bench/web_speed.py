@@ -82,6 +82,7 @@ def _paragraphs(text: str) -> list[str]:
 def build_store(db: Path, n_articles: int, n_stories: int) -> dict[str, list[str]]:
     """Fill ``db``; return the ids of the story pages and pair pages to request."""
     from spinner import edit_sentences, load_wordnet, spin
+
     from unspin.api import Unspin
     from unspin.model import Article
     from unspin.store import Store
@@ -225,6 +226,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2, help="concurrent clients (bounded load)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page kind")
     parser.add_argument("--db", type=Path, help="keep the store here (reused if it exists)")
+    parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument(
         "--no-record", action="store_true", help="do not append to bench/RESULTS.md"
     )
@@ -249,8 +251,16 @@ def main() -> None:
     from unspin.api import Unspin
     from unspin.store import Store
 
-    with Unspin(args.db, read_only=True) as u:
-        copy_tree_stories = not (hasattr(u, "stories") and hasattr(u, "story")) and hasattr(u, "trace")
+    with Unspin(args.db) as u:
+        copy_tree_stories = not (hasattr(u, "stories") and hasattr(u, "story")) and hasattr(
+            u, "trace"
+        )
+        if hasattr(u, "claims"):
+            # `unspin add` extracts claims as articles arrive; the bulk-built store has
+            # not, so extract (and cache) them for the story articles now.
+            for path in targets["articles"] + targets["pairs"]:
+                for article_id in path.split("/")[2:]:
+                    u.claims(article_id)
     if not targets["stories"] and copy_tree_stories:
         # Without the stories stage a story page is an original and its copies, named
         # by the original's id: measure those.
@@ -297,6 +307,8 @@ def main() -> None:
         }
         rows = []
         for name, paths in kinds.items():
+            if args.only not in name:
+                continue
             if not paths:
                 rows.append(f"| {name} | – | – | – | – | not available (stage not installed) |")
                 continue

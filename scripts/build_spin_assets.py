@@ -38,6 +38,7 @@ import argparse
 import csv
 import glob
 import json
+import os
 import re
 import sys
 from array import array
@@ -98,21 +99,27 @@ def _same_stem(a: str, b: str) -> bool:
 
 def nearest(words: list[str], vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each word its ``NEIGHBOURS`` nearest other words (uint16 ids, uint8 cosine x 255)."""
+    import torch
+
     n = len(words)
     idx = np.zeros((n, NEIGHBOURS), np.uint16)
     sim = np.zeros((n, NEIGHBOURS), np.uint8)
     wide = NEIGHBOURS * 2
-    for start in range(0, n, 2048):
-        block = vecs[start : start + 2048] @ vecs.T
+    mat = torch.from_numpy(vecs)
+    for start in range(0, n, 4096):
+        block = mat[start : start + 4096] @ mat.T
+        rows = torch.arange(block.shape[0])
+        block[rows, rows + start] = -1.0
+        top_sim, top_idx = torch.topk(block, wide, dim=1)
         for j in range(block.shape[0]):
-            block[j, start + j] = -1.0
-        top = np.argpartition(-block, wide, axis=1)[:, :wide]
-        for j in range(block.shape[0]):
-            cand = top[j][np.argsort(-block[j, top[j]])]
             w = words[start + j]
-            keep = [c for c in cand if not _same_stem(w, words[c])][:NEIGHBOURS]
-            idx[start + j, : len(keep)] = keep
-            sim[start + j, : len(keep)] = np.clip(block[j, keep], 0, 1) * 255
+            keep = [
+                (int(c), float(v))
+                for c, v in zip(top_idx[j].tolist(), top_sim[j].tolist(), strict=True)
+                if not _same_stem(w, words[int(c)])
+            ][:NEIGHBOURS]
+            idx[start + j, : len(keep)] = [c for c, _ in keep]
+            sim[start + j, : len(keep)] = [round(max(v, 0.0) * 255) for _, v in keep]
     return idx, sim
 
 
@@ -149,7 +156,7 @@ def prose_chunks() -> list[str]:
         except OSError:
             continue
         if path.endswith(".py"):
-            chunks.extend(m.group(1) or m.group(2) for m in _DOCSTRING.finditer(text))
+            chunks.extend(m.group(1) or m.group(2) or "" for m in _DOCSTRING.finditer(text))
             chunks.extend(_COMMENT.findall(text))
         else:
             chunks.append(text)
@@ -188,24 +195,53 @@ def count_ngrams(chunks: list[str], index: dict[str, int]) -> tuple[np.ndarray, 
     return keys[order_], counts[order_]
 
 
-def build_lexicon() -> None:
-    ASSETS.mkdir(parents=True, exist_ok=True)
-    words, zipf = build_vocab()
-    print(f"vocabulary: {len(words):,} words", file=sys.stderr)
-    vecs = embed_words(words)
+def _cache() -> Path:
+    path = Path(os.environ.get("SPIN_BUILD_CACHE", "/tmp/unspin-spin-build"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def build_vectors() -> None:
+    """Embed the vocabulary and find neighbours (cached: the slow part of the build)."""
+    words, _ = build_vocab()
+    vec_file = _cache() / "vecs.npy"
+    if vec_file.exists():
+        vecs = np.load(vec_file)
+    else:
+        vecs = embed_words(words)
+        np.save(vec_file, vecs)
     print("embedded", file=sys.stderr)
     nbr_idx, nbr_sim = nearest(words, vecs)
+    np.savez(_cache() / "neighbours.npz", nbr_idx=nbr_idx, nbr_sim=nbr_sim)
     print("neighbours done", file=sys.stderr)
+
+
+def build_ngrams() -> None:
+    """Count the n-grams of the offline prose (cached)."""
+    words, _ = build_vocab()
     index = {w: i for i, w in enumerate(words)}
     keys, counts = count_ngrams(prose_chunks(), index)
+    np.savez(_cache() / "ngrams.npz", keys=keys, counts=counts)
+
+
+def build_lexicon() -> None:
+    """Assemble ``vocab.txt`` and ``lexicon.npz`` (running the cached steps if needed)."""
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    words, zipf = build_vocab()
+    if not (_cache() / "neighbours.npz").exists():
+        build_vectors()
+    if not (_cache() / "ngrams.npz").exists():
+        build_ngrams()
+    nb = np.load(_cache() / "neighbours.npz")
+    ng = np.load(_cache() / "ngrams.npz")
     (ASSETS / "vocab.txt").write_text("\n".join(words) + "\n", "utf-8")
     np.savez_compressed(
         ASSETS / "lexicon.npz",
         zipf=zipf,
-        nbr_idx=nbr_idx,
-        nbr_sim=nbr_sim,
-        ngram_keys=keys,
-        ngram_counts=counts,
+        nbr_idx=nb["nbr_idx"],
+        nbr_sim=nb["nbr_sim"],
+        ngram_keys=ng["keys"],
+        ngram_counts=ng["counts"],
     )
 
 
@@ -250,11 +286,16 @@ def build_calibration() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("step", choices=["lexicon", "learned", "calibrate"])
+    steps = {
+        "vectors": build_vectors,
+        "ngrams": build_ngrams,
+        "lexicon": build_lexicon,
+        "learned": build_learned,
+        "calibrate": build_calibration,
+    }
+    parser.add_argument("step", choices=list(steps))
     args = parser.parse_args()
-    {"lexicon": build_lexicon, "learned": build_learned, "calibrate": build_calibration}[
-        args.step
-    ]()
+    steps[args.step]()
 
 
 if __name__ == "__main__":

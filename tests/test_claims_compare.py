@@ -135,3 +135,13 @@ def test_result_does_not_depend_on_hash_seed_or_input_order() -> None:
     assert {(g.label, g.kind, frozenset(c.words for c in g.claims)) for g in one.groups} == {
         (g.label, g.kind, frozenset(c.words for c in g.claims)) for g in flipped.groups
     }
+
+
+def test_datelines_are_not_compared() -> None:
+    a = _art("LINDHAVEN, March 12 (Wire) - The talks lasted three hours.", "A", PUB_A)
+    b = _art("Lindhaven talks\nMarch 13, 2026\nThe talks lasted three hours.", "B", PUB_B)
+    cmp = _compare(a, b)
+    assert [g.kind for g in cmp.groups if g.label != "unique"] == ["duration"]
+    dates = [c for c in extract_claims(b.text, article_id=b.id) if c.kind == "date"]
+    assert [(c.words, c.role) for c in dates] == [("March 13, 2026", "dateline")]
+    assert not [g for g in cmp.groups if g.kind == "date"]

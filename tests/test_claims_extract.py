@@ -82,3 +82,29 @@ def test_adding_an_article_extracts_its_claims(db_path: Path) -> None:
 @pytest.mark.parametrize("text", ["", "No numbers, no dates, nobody speaks here."])
 def test_texts_without_claims_give_none(text: str) -> None:
     assert extract_claims(text) == []
+
+
+def test_compare_a_story_reads_its_members_from_the_store(db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from unspin.api import Unspin
+
+    with Unspin(db_path) as u:
+        a = u.add_text("The talks lasted more than three hours.", published=PUB).added[0]
+        b = u.add_text("The talks lasted about 45 minutes.", published=PUB).added[0]
+        monkeypatch.setattr(u.store, "resolve_story_id", lambda s: "story-1", raising=False)
+        monkeypatch.setattr(
+            u.store,
+            "story_member_rows",
+            lambda ids: {"story-1": [{"article_id": a}, {"article_id": b}]},
+            raising=False,
+        )
+        cmp = u.compare("story")
+        assert cmp.story_id == "story-1"
+        assert [g.label for g in cmp.groups] == ["conflict"]
+
+
+def test_compare_needs_a_story_or_articles(db_path: Path) -> None:
+    from unspin.api import Unspin
+    from unspin.errors import UnspinError
+
+    with Unspin(db_path) as u, pytest.raises(UnspinError, match="either a story id or a list"):
+        u.compare()

@@ -63,8 +63,14 @@ def _q(text: str) -> list[tuple[str, float, str | None, str | None, str]]:
             ("more than 3 billion euros", 3e9, "EUR", "money", "more"),
         ),
         ("Turnout in the ward was 43 percent.", ("43 percent", 43.0, "percent", None, "exact")),
-        ("Eight of the councillors voted no.", ("Eight of the councillors", 8.0, None, "councillor", "exact")),
-        ("the balloon rose about 2, 000 feet", ("about 2, 000 feet", 2000.0, "foot", "distance", "about")),
+        (
+            "Eight of the councillors voted no.",
+            ("Eight of the councillors", 8.0, None, "councillor", "exact"),
+        ),
+        (
+            "the balloon rose about 2, 000 feet",
+            ("about 2, 000 feet", 2000.0, "foot", "distance", "about"),
+        ),
         ("the 41-year-old ferry captain", ("41-year-old", 41.0, "year", "age", "exact")),
         ("Ilse Marten, 32, said", ("32", 32.0, "year", "age", "exact")),
         (

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from spin_samples import GENUINE, SPUN
 from typer.testing import CliRunner
 
+from spin_samples import GENUINE, SPUN
 from unspin.api import Unspin
 from unspin.cli import app
 from unspin.model import Article
@@ -40,7 +40,9 @@ def test_restore_prints_the_restored_text(db_path: Path, spun_file: Path) -> Non
     assert result.exit_code == 0, result.output
     out = result.stdout.strip()
     assert out != SPUN.strip()
-    assert "depository" not in out.lower() or out.lower().count("depository") < SPUN.lower().count("depository")
+    assert "depository" not in out.lower() or out.lower().count("depository") < SPUN.lower().count(
+        "depository"
+    )
 
 
 def test_stdin_and_marked_text(db_path: Path) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from spin_samples import GENUINE, PLAIN, SPUN
 
+from spin_samples import GENUINE, PLAIN, SPUN
 from unspin.model import SpinReport, SpinSpan
 from unspin.spin import ALARM_THRESHOLD, detector
+
 
 @pytest.fixture(scope="module")
 def det():  # type: ignore[no-untyped-def]
@@ -68,7 +69,7 @@ def test_span_offsets_point_into_the_text(det) -> None:  # type: ignore[no-untyp
         assert SPUN[span.start : span.end] == span.text
         assert span.suggestion.lower() != span.text.lower()
         assert 0.0 <= span.confidence <= 1.0
-    assert all(a.end <= b.start for a, b in zip(report.spans, report.spans[1:]))
+    assert all(a.end <= b.start for a, b in zip(report.spans, report.spans[1:], strict=False))
 
 
 def test_sentence_scores_cover_sentences(det) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +82,12 @@ def test_sentence_scores_cover_sentences(det) -> None:  # type: ignore[no-untype
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 5), st.text("xyz", min_size=1, max_size=4)), max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 50), st.integers(1, 5), st.text("xyz", min_size=1, max_size=4)),
+        max_size=4,
+    )
+)
 def test_restored_replaces_exactly_the_spans(edits: list[tuple[int, int, str]]) -> None:
     text = "abcdefghij" * 6
     spans, pos = [], 0

@@ -25,7 +25,11 @@ def test_pairs_from_phrases(original: str, spun: str, pairs: list[tuple[str, str
     assert pairs_from_phrases(original, spun) == pairs
 
 
-@given(st.lists(st.sampled_from(["storm", "coast", "the", "hit", "on", "monday"]), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(["storm", "coast", "the", "hit", "on", "monday"]), min_size=1, max_size=12
+    )
+)
 def test_a_phrase_against_itself_gives_no_pairs(words: list[str]) -> None:
     phrase = " ".join(words)
     assert pairs_from_phrases(phrase, phrase) == []
@@ -75,7 +79,9 @@ def test_restoration_improves_after_learning_from_traced_pairs() -> None:
     ]
 
     def accuracy(restorer: Restorer) -> float:
-        return sum(restorer.restore_phrase(s, k=1)[:1] == [e] for s, e in test_phrases) / len(test_phrases)
+        return sum(restorer.restore_phrase(s, k=1)[:1] == [e] for s, e in test_phrases) / len(
+            test_phrases
+        )
 
     before = accuracy(Restorer(lex))
     pairs = [p for src in _SOURCES for p in pairs_from_texts(src, _spin(src))]

@@ -5,19 +5,33 @@ from __future__ import annotations
 import random
 
 import pytest
-from _web_helpers import COPY_TEXT, SOURCE_TEXT, article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _web_helpers import COPY_TEXT, SOURCE_TEXT, article
 from unspin.relate import relate
 from unspin.web.pairs import pair_rows
 from unspin.web.views import mark
 
 SWAPS = {
-    "rain": "downpour", "river": "stream", "shelter": "refuge", "council": "board",
-    "families": "households", "homes": "houses", "opened": "unlocked", "hall": "auditorium",
-    "damaged": "harmed", "rose": "climbed", "town": "township", "hours": "periods",
+    "rain": "downpour",
+    "river": "stream",
+    "shelter": "refuge",
+    "council": "board",
+    "families": "households",
+    "homes": "houses",
+    "opened": "unlocked",
+    "hall": "auditorium",
+    "damaged": "harmed",
+    "rose": "climbed",
+    "town": "township",
+    "hours": "periods",
 }
+
+SECOND = (
+    "Volunteers from the rowing club carried sandbags to the bridge at dawn, and the "
+    "council said the town would pay for repairs to damaged homes before the winter."
+)
 
 
 def _spin(text: str, rng: random.Random, rate: float) -> str:
@@ -55,7 +69,7 @@ def test_handmade_spun_copy_is_laid_out_whole() -> None:
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), rate=st.floats(0.2, 1.0))
 def test_spun_copies_are_laid_out_whole(seed: int, rate: float) -> None:
-    text = SOURCE_TEXT + "\n\n" + SOURCE_TEXT.replace("Tuesday", "Wednesday")
+    text = SOURCE_TEXT + "\n\n" + SECOND
     _check(text, _spin(text, random.Random(seed), rate))
 
 
@@ -64,9 +78,14 @@ def test_spun_copies_are_laid_out_whole(seed: int, rate: float) -> None:
     [
         ([], [("abcdef", "same")]),
         ([(0, 2, "sub", "x")], [("ab", "sub"), ("cdef", "same")]),
-        ([(2, 4, "sub", "x"), (3, 5, "sub", "y")], [("ab", "same"), ("cd", "sub"), ("e", "sub"), ("f", "same")]),
+        (
+            [(2, 4, "sub", "x"), (3, 5, "sub", "y")],
+            [("ab", "same"), ("cd", "sub"), ("e", "sub"), ("f", "same")],
+        ),
         ([(4, 99, "spin", None)], [("abcd", "same"), ("ef", "spin")]),
     ],
 )
-def test_mark_covers_text_exactly(spans: list[tuple[int, int, str, str | None]], expected: list[tuple[str, str]]) -> None:
+def test_mark_covers_text_exactly(
+    spans: list[tuple[int, int, str, str | None]], expected: list[tuple[str, str]]
+) -> None:
     assert [(s.text, s.kind) for s in mark("abcdef", spans)] == expected

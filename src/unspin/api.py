@@ -307,6 +307,7 @@ class Unspin:
             raise UnspinError("compare: give either a story id or a list of article ids")
         if story_id is not None:
             ids = self._story_article_ids(story_id)
+            story_id = self.store.resolve_story_id(story_id)
         else:
             ids = list(dict.fromkeys(self.store.resolve_article_id(a) for a in article_ids or ()))
         if len(ids) < 1:
@@ -317,10 +318,12 @@ class Unspin:
         return compare_claims(claims, articles=articles, copy_of=links, story_id=story_id)
 
     def _story_article_ids(self, story_id: str) -> list[str]:
-        for name in ("story_article_ids", "story_members", "articles_of_story"):
-            fn = getattr(self.store, name, None)
-            if fn is not None:
-                return list(fn(story_id))
+        """Member article ids of a story (id or prefix), oldest first."""
+        resolve = getattr(self.store, "resolve_story_id", None)
+        members = getattr(self.store, "story_member_rows", None)
+        if resolve is not None and members is not None:
+            sid = resolve(story_id)
+            return [row["article_id"] for row in members([sid])[sid]]
         raise UnspinError(
             f"{story_id}: stories are not available in this store; compare explicit articles "
             "with --articles ID,ID,..."

@@ -34,6 +34,11 @@ __all__ = [
     "ClaimGroup",
     "Comparison",
     "ComparedSource",
+    # stories (issue 4)
+    "Story",
+    "StoryDetail",
+    "StoryMember",
+    "StoryMerge",
 ]
 
 
@@ -370,6 +375,8 @@ class Claim:
         negated: the act is denied ("did not agree").
         context: content words of the sentence, lower-cased: what the claim is about,
             used to match claims across sources.
+        role: ``dateline`` for the date an article gives for itself in its opening lines
+            (not a claim about the story; left out of comparisons).
     """
 
     article_id: str
@@ -391,6 +398,7 @@ class Claim:
     direct: bool = False
     negated: bool = False
     context: tuple[str, ...] = ()
+    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,3 +455,63 @@ class Comparison:
     def by_label(self, label: str) -> list[ClaimGroup]:
         """The groups with ``label`` (``agree``, ``conflict``, ``differ``, ``unique``)."""
         return [g for g in self.groups if g.label == label]
+
+
+# --- stories (issue 4) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles reporting one real-world event, grouped as they arrived.
+
+    Attributes:
+        title: the most central headline (the titled member closest to the centroid).
+        first_published, last_published: the time span of its dated members.
+        outlets: the outlets that reported it, most articles first.
+        key_terms: its most distinctive names and numbers (numbers start with ``#``).
+    """
+
+    id: str
+    title: str | None
+    first_published: datetime | None
+    last_published: datetime | None
+    outlets: tuple[str, ...]
+    n_articles: int
+    key_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """One article of a story, why it joined, and its relations to other members.
+
+    ``relations`` holds ``(kind, role, other_article_id)``: role ``copy`` means this
+    article copies the other, ``source`` that the other copies it.
+    """
+
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published: datetime | None
+    score: float
+    reason: str
+    relations: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMerge:
+    """Story ``absorbed`` was merged into this one because ``article_id`` bridged them."""
+
+    absorbed: str
+    article_id: str | None
+    score: float
+    reason: str
+    merged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDetail:
+    """A story with its members on a timeline (oldest first) and its merge history."""
+
+    story: Story
+    members: tuple[StoryMember, ...]
+    merges: tuple[StoryMerge, ...] = ()

@@ -33,6 +33,9 @@ def _steps() -> list[tuple[str, Step]]:
     from unspin import provenance  # issue 3: copies, spun copies and their sources
 
     steps.append(("provenance", provenance.step))
+    from unspin import storyrun  # issue 4: new articles join or start stories
+
+    steps.append(("stories", storyrun.step))
     from unspin.spin import learn as spin_learn  # issue 8: learn spinner swaps from copies
 
     steps.append(("spin", spin_learn.step))

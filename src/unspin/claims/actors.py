@@ -3,7 +3,7 @@
 Two jobs live here because both are about *who*:
 
 * :func:`noun_phrase_before` and :func:`speaker_name` read the phrase naming a person or
-  body before a verb (``Fulton County District Attorney Paul Howard`` -> ``Paul Howard``;
+  body before a verb (``Brennford County Transit Director Mara Oyelaran`` -> ``Mara Oyelaran``;
   ``the navy spokesperson`` -> ``navy spokesperson``), and :class:`NameBook` resolves a
   surname or pronoun to the full name met earlier in the article.
 * :func:`find_actions` finds verbs of agreeing, refusing, proposing and accusing with
@@ -255,7 +255,7 @@ def speaker_name(phrase: str) -> str:
     """A speaker's name from the phrase naming them.
 
     A phrase ending in a capitalised word is a name: titles and roles in front are
-    dropped (``navy spokesman Commander Nirad Sinha`` -> ``Nirad Sinha``). Otherwise it
+    dropped (``coast guard spokesman Captain Tobias Renwick`` -> ``Tobias Renwick``). Otherwise it
     is a role or body: determiners are dropped (``the Navy spokesperson`` ->
     ``Navy spokesperson``).
     """
@@ -284,9 +284,9 @@ class NameBook:
     """Full names met in an article, to resolve surnames and pronouns.
 
     Feed it names in reading order with :meth:`add` and sentence subjects and speakers
-    with :meth:`mention`; :meth:`resolve` turns ``Sinha`` into ``Nirad Sinha`` and
+    with :meth:`mention`; :meth:`resolve` turns ``Renwick`` into ``Tobias Renwick`` and
     ``he`` into the last person who was a subject or a speaker (not merely the last name
-    mentioned: "… could have been Deep Throat. He denied it" means the subject).
+    mentioned: "… said he knew Ingrid Vasse. He denied it" means the subject, not Vasse).
     """
 
     def __init__(self) -> None:

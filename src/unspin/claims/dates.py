@@ -120,7 +120,20 @@ _WD_NOUN = re.compile(
     r"\s+(?:school|schools|service|services|congregations?|paper|papers|edition|times|prayers?|market|mass|best|lunch|dinner)\b"
 )
 _FUTURE = re.compile(
-    r"\b(?:will|would|shall|next|upcoming|scheduled|plans? to|is to|are to|due to)\b", re.IGNORECASE
+    r"\b(?:will|would|shall|next|upcoming|scheduled|plans? to|is to|are to|due to|takes? effect|"
+    r"effective|starting|from|until|expected)\b",
+    re.IGNORECASE,
+)
+# The verb nearest before a date decides its tense: "will pay more from June 1 after the
+# council approved it on Thursday" puts June 1 ahead and Thursday behind.
+_NEAR_PAST = re.compile(
+    r"\b(?:[a-z]+ed|said|was|were|met|held|took|gave|made|came|went|began|won|lost|fell|rose|"
+    r"left|told|found|saw|spoke|struck|shot|ran|broke|began|sank|hit)\b[^.;]{0,40}$"
+)
+_NEAR_FUTURE = re.compile(
+    r"\b(?:will|would|shall|takes? effect|take effect|due|from|starting|until|scheduled|expected|"
+    r"plans? to|is to|are to)\b[^.;]{0,40}$",
+    re.IGNORECASE,
 )
 
 
@@ -207,6 +220,22 @@ def find_dates(text: str, anchor: datetime | date | None = None) -> list[DateMen
     return sorted(found, key=lambda d: d.start)
 
 
+def _is_future(text: str, pos: int) -> bool:
+    """Whether the date at ``pos`` is ahead of the anchor, by the nearest verb before it,
+    else by future words anywhere in its sentence."""
+    sentence = _sentence_around(text, pos)
+    head = text[max(0, pos - 60) : pos]
+    cut = max(head.rfind("."), head.rfind("\n"))
+    head = head[cut + 1 :]
+    past = _NEAR_PAST.search(head)
+    future = _NEAR_FUTURE.search(head)
+    if past or future:
+        if past and future:
+            return future.start() >= past.start()
+        return future is not None
+    return bool(_FUTURE.search(sentence)) and not re.search(r"\b(?:said|says)\b", sentence)
+
+
 def _sentence_around(text: str, pos: int) -> str:
     a = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos)) + 1
     b_candidates = [i for i in (text.find(".", pos), text.find("\n", pos)) if i != -1]
@@ -253,7 +282,7 @@ def _resolve(
             return None
         if day is None:
             return DateMention(s, e, f"md:{mth:02d}-{dd:02d}", "day")
-        future = bool(_FUTURE.search(_sentence_around(text, s)))
+        future = _is_future(text, s)
         d = _safe_date(day.year, mth, dd)
         if d is None:
             return None
@@ -275,12 +304,7 @@ def _resolve(
             return DateMention(s, e, f"weekday:{wd}", "day", part=part, weekday=wd)
         target = _WEEKDAYS.index(wd)
         back = (day.weekday() - target) % 7
-        sentence = _sentence_around(text, s)
-        if mod == "next" or (
-            mod != "last"
-            and _FUTURE.search(sentence)
-            and not re.search(r"\b(?:said|says)\b", sentence)
-        ):
+        if mod == "next" or (mod != "last" and _is_future(text, s)):
             fwd = (target - day.weekday()) % 7
             d = day + timedelta(days=fwd or 7 if mod == "next" else fwd)
         else:
@@ -331,7 +355,7 @@ def _resolve(
         if day is None:
             return DateMention(s, e, f"month:{mth:02d}", "month")
         y = day.year
-        future = g["prep"].lower() == "next" or bool(_FUTURE.search(_sentence_around(text, s)))
+        future = g["prep"].lower() == "next" or _is_future(text, s)
         if not future and mth > day.month:
             y -= 1
         if g["prep"].lower() == "last" and mth >= day.month:

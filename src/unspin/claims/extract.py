@@ -31,7 +31,7 @@ from unspin.text import FUNCTION_WORDS, sentence_spans
 __all__ = ["EXTRACTOR_VERSION", "KINDS", "claims_of", "extract_claims"]
 
 # Bump when extraction changes: stored claims of an older version are re-extracted.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 KINDS = ("quantity", "duration", "date", "quote", "actor")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _CONTEXT_STOP = FUNCTION_WORDS | frozenset(
@@ -149,6 +149,7 @@ def extract_claims(
             text_value=f"{d.amount:g} {d.unit}",
         )
     for dm in dates:
+        role = "dateline" if _is_dateline(text, dm.start) else None
         add(
             "date",
             dm.start,
@@ -157,6 +158,7 @@ def extract_claims(
             unit=dm.granularity,
             counts=dm.part,
             verb=dm.weekday,
+            role=role,
         )
     for qt in find_quotes(text, sentences):
         add(
@@ -189,3 +191,23 @@ def extract_claims(
         )
     claims.sort(key=lambda c: (c.start, KINDS.index(c.kind)))
     return claims
+
+
+# A date within this many characters of the start, on a short line of its own or right
+# after an upper-case place name ("BRENNFORD, March 13 (Wire) -"), is the dateline.
+DATELINE_CHARS = 400
+DATELINE_LINE_WORDS = 10
+_DATELINE_PLACE = re.compile(
+    r"^(?:[A-Z][A-Z .'-]+,\s*|(?:PUBLISHED|UPDATED|Published|Updated|Posted|Last updated)\b[:\s]*)$"
+)
+
+
+def _is_dateline(text: str, pos: int) -> bool:
+    if pos >= DATELINE_CHARS:
+        return False
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start : len(text) if line_end == -1 else line_end]
+    return len(line.split()) <= DATELINE_LINE_WORDS or bool(
+        _DATELINE_PLACE.match(text[line_start:pos])
+    )

@@ -309,7 +309,7 @@ def interval(value: float, qualifier: str) -> tuple[float, float]:
 
 # Width of the ranges of interval(). "about 45 minutes" covers 34–56 minutes; "nearly three
 # hours" 144–180. Set by the trade-talks example and the annotated ECB+ relations (dev
-# clusters): wider "about" ranges turned the 150 m / 200 ft conflict into a difference.
+# clusters): at ±50 % the one annotated distance conflict (feet vs metres) would overlap.
 ABOUT_LOW, ABOUT_HIGH = 0.75, 1.25
 NEARLY_LOW = 0.8
 EXACT_SLACK = 0.02
@@ -374,7 +374,7 @@ def _counted(text: str, pos: int, limit: int) -> tuple[str | None, str | None, i
         lw = w.lower()
         if lw in _STOP or not w[0].isalpha():
             if lw == "and" and last is not None and last[0][:1].isupper():
-                continue  # "12 Somali and Yemeni pirates": keep reading the noun phrase
+                continue  # "12 Valdorian and Kessarian sailors": keep reading
             break
         if lw in UNIT_WORDS or lw in _CURRENCY_WORDS:
             if unit is None:
@@ -406,7 +406,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every number with its unit and counted noun in ``text``, in order.
 
     Years (1800–2099 written alone), clock times, dates, ordinals and numbers that are
-    parts of names (``AK-47``, ``Week 11``, ``No. 1``) are skipped; :mod:`dates` handles
+    parts of names (``A-320``, ``Week 11``, ``No. 1``) are skipped; :mod:`dates` handles
     the dates.
     """
     found: list[Quantity] = []
@@ -460,7 +460,7 @@ def find_quantities(text: str) -> list[Quantity]:
             if m.group("qual")
             else (m.start("cur") if m.group("cur") else m.start("num"))
         )
-        # "eight of the jurors"
+        # "eight of the councillors"
         of_m = re.match(
             r"\s+of\s+(?:the|those|them|his|her|their|its|these)\s+([A-Za-z][\w-]*)",
             text[num_end : num_end + 40],

@@ -3,7 +3,7 @@
 Direct quotes are the words between quotation marks (straight or curly, paired within a
 paragraph; a paragraph that opens a quote without closing it runs to its end, the way
 multi-paragraph quotes are printed). Fewer than :data:`MIN_QUOTE_WORDS` words, or words
-that are all capitalised, are scare quotes or titles ("American Pie"), not quotes.
+that are all capitalised, are scare quotes or titles ("Harbour Lights"), not quotes.
 
 The speaker is read, in order of preference, from
 
@@ -31,7 +31,7 @@ from unspin.text import FUNCTION_WORDS
 __all__ = ["MIN_QUOTE_WORDS", "REPORTING_VERBS", "Quote", "find_quotes"]
 
 # Quotes shorter than this are scare quotes or titles. Set on the ECB+ dev clusters: at 2,
-# nicknames like "bagman" and phrases like "basic cable" came in as quotes.
+# one-word nicknames and two-word scare quotes came in as quotes.
 MIN_QUOTE_WORDS = 3
 
 REPORTING_VERBS: tuple[str, ...] = (
@@ -115,7 +115,7 @@ _NOT_NAMES = frozenset(
         "Most",
     ]
 )
-# Degrees and suffixes set off by commas ("J. James Rohack, MD, said") are blanked (same
+# Degrees and suffixes set off by commas ("J. Ana Duarte, MD, said") are blanked (same
 # length, offsets kept) so the name before them is read as the speaker.
 _DEGREES = re.compile(r",\s(?:MD|PhD|M\.D\.|Ph\.D\.|Jr\.|Sr\.|Esq\.)(?:,\s(?:MD|PhD))?(?=,)")
 _TAIL_REST = r"\s+(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+\w+)?|yesterday|today|last night|(?:after|at|in|on|during|before|following|to|in a)\s[^,;]{1,60}?)"
@@ -131,7 +131,7 @@ class Quote:
     Attributes:
         start, end: span of the quoted or reported words.
         content: those words.
-        speaker: the speaker's name as resolved (``Nirad Sinha``), or ``None``.
+        speaker: the speaker's name as resolved (``Tobias Renwick``), or ``None``.
         speaker_start, speaker_end: span of the speaker mention, where there is one.
         verb: the reporting verb (``said``, ``according to``), or ``None``.
         direct: ``True`` for words in quotation marks.
@@ -253,6 +253,10 @@ def find_quotes(text: str, sentences: list[tuple[int, int]] | None = None) -> li
             q = _indirect(norm, text, s, e, book)
         if q is None:
             continue
+        if q.speaker is not None and not plausible_speaker(q.speaker):
+            q = Quote(q.start, q.end, q.content, None, None, None, q.verb, q.direct)
+            if not q.direct:
+                continue  # an indirect quote is only a quote with a speaker
         quotes.append(q)
         if q.speaker and q.speaker[0].isupper():
             book.add(q.speaker)
@@ -324,7 +328,7 @@ def _indirect(norm: str, text: str, s: int, e: int, book: NameBook) -> Quote | N
         phrase = _clean_speaker(phrase.split(",")[0])
         if (
             phrase
-            and len(phrase.split()) <= 9
+            and plausible_speaker(phrase)
             and not phrase.lower().startswith(("that ", "it ", "this "))
         ):
             cs, ce = _trim(norm, s, s + tail.start())
@@ -386,7 +390,7 @@ def _indirect(norm: str, text: str, s: int, e: int, book: NameBook) -> Quote | N
         or head
         and head.start() < 60
     ):
-        np = noun_phrase_before(norm, s + head.start(), s)
+        np = noun_phrase_before(norm, s + _skip_apposition(sent, head.start()), s)
         if np is not None:
             phrase = _clean_speaker(np[0])
             cs, ce = _trim(norm, s + head.end(), e)
@@ -403,6 +407,66 @@ def _indirect(norm: str, text: str, s: int, e: int, book: NameBook) -> Quote | N
                     False,
                 )
     return None
+
+
+_NOT_IN_SPEAKER = frozenset(
+    [
+        "would",
+        "will",
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "have",
+        "had",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "not",
+        "never",
+        "also",
+        "been",
+        "be",
+        "being",
+        "do",
+        "does",
+        "did",
+    ]
+)
+_SPEAKER_START_OK = frozenset(
+    ["the", "a", "an", "his", "her", "their", "its", "our", "both", "he", "she", "they", "we", "i"]
+)
+
+
+def plausible_speaker(name: str) -> bool:
+    """Whether a speaker phrase can name someone: short, no verbs, not a bare preposition.
+
+    Rejects what a loose pattern drags in ("on", "alternative would have been cuts").
+    """
+    words = name.split()
+    if not words or len(words) > MAX_SPEAKER_WORDS:
+        return False
+    low = [w.lower() for w in words]
+    if any(w in _NOT_IN_SPEAKER for w in low):
+        return False
+    return low[0] not in FUNCTION_WORDS or low[0] in _SPEAKER_START_OK
+
+
+# Longest speaker phrase accepted ("the Alabama medical society's vice president" fits).
+MAX_SPEAKER_WORDS = 7
+
+
+def _skip_apposition(sent: str, verb_at: int) -> int:
+    """Where the subject ends before a verb, skipping ", who ...," or ", a spokesman ...,"."""
+    m = re.search(r",\s*(?:who|which|a|an|the)\b[^,]{1,80},\s*$", sent[:verb_at])
+    return m.start() if m else verb_at
 
 
 def _first_verb(sent: str) -> int:

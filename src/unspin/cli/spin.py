@@ -35,7 +35,12 @@ def report_to_dict(report: SpinReport) -> dict[str, Any]:
             for s in report.spans
         ],
         "sentences": [
-            {"start": s.start, "end": s.end, "probability": round(s.probability, 4), "spans": s.n_spans}
+            {
+                "start": s.start,
+                "end": s.end,
+                "probability": round(s.probability, 4),
+                "spans": s.n_spans,
+            }
             for s in report.sentences
         ],
         "restored": report.restored() if report.judged else None,
@@ -69,7 +74,9 @@ def _render(report: SpinReport) -> None:
         return
     prob = report.probability or 0.0
     style = "bold red" if report.verdict == "spun" else "bold green"
-    head = Text.assemble((report.verdict.upper(), style), f"  p(spun) = {prob:.2f}  ", (report.reason, "dim"))
+    head = Text.assemble(
+        (report.verdict.upper(), style), f"  p(spun) = {prob:.2f}  ", (report.reason, "dim")
+    )
     console.print(head)
     console.print()
     body = Text()
@@ -89,7 +96,9 @@ def _render(report: SpinReport) -> None:
         table.add_column("alternatives")
         table.add_column("confidence", justify="right")
         for s in report.spans:
-            table.add_row(str(s.start), s.text, s.suggestion, ", ".join(s.alternatives), f"{s.confidence:.2f}")
+            table.add_row(
+                str(s.start), s.text, s.suggestion, ", ".join(s.alternatives), f"{s.confidence:.2f}"
+            )
         console.print()
         console.print(table)
 
@@ -100,9 +109,13 @@ def spin_command(
     target: str = typer.Argument(
         None, help="An article id (or prefix), a file, or - for stdin. Not needed with --learn."
     ),
-    restore: bool = typer.Option(False, "--restore", help="Print only the restored (de-spun) text."),
+    restore: bool = typer.Option(
+        False, "--restore", help="Print only the restored (de-spun) text."
+    ),
     learn: bool = typer.Option(
-        False, "--learn", help="First learn spinner substitutions from the copies provenance aligned."
+        False,
+        "--learn",
+        help="First learn spinner substitutions from the copies provenance aligned.",
     ),
     json_out: bool = JSON_OPTION,
 ) -> None:

@@ -217,52 +217,56 @@ def verify_pairs(spark: SparkSession, articles: DataFrame, pairs: DataFrame, par
     return spark.createDataFrame(joined.rdd.mapPartitions(_verified), RELATIONS_SCHEMA)
 
 
-def connected_components(spark: SparkSession, ids: DataFrame, edges: DataFrame, *, max_rounds: int = MAX_COMPONENT_ROUNDS) -> DataFrame:
+def connected_components(
+    ids: DataFrame, edges: DataFrame, *, partitions: int, max_rounds: int = MAX_COMPONENT_ROUNDS
+) -> DataFrame:
     """Connected components by minimum-label propagation: ``(article_id, story_id)``.
 
-    Every id starts labelled with itself; each round an id takes the smallest label of
-    itself and its neighbours, until no label moves. The label is the component's
-    smallest article id, so story ids do not depend on partitioning or input order.
+    Only articles with an edge take part: each starts labelled with itself, and each
+    round every one takes the smallest label among itself and its neighbours, until no
+    label moves (rounds: the longest shortest path in a component, plus one). Articles
+    without an edge are their own component. The label is the component's smallest
+    article id, so story ids do not depend on partitioning or input order.
 
     Args:
         ids: a DataFrame with column ``id`` (every article, isolated ones included).
         edges: a DataFrame with columns ``src``, ``dst`` (undirected).
+        partitions: partitions of the label RDDs.
     """
     from pyspark.sql import functions as F
 
-    both = edges.select("src", "dst").union(edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
-    both = both.distinct().cache()
-    # Checkpoints cut the plan that grows each round; lazy ones are filled by the count
-    # that checks convergence, so a round costs one Spark job.
-    labels = ids.select("id", F.col("id").alias("label")).localCheckpoint(eager=False)
+    both = (
+        edges.select("src", "dst")
+        .rdd.flatMap(lambda e: ((e[0], e[1]), (e[1], e[0])))
+        .distinct(partitions)
+        .cache()
+    )
+    labels = both.keys().distinct(partitions).map(lambda n: (n, n))
     for _round in range(max_rounds):
-        moved = (
-            both.join(labels, both.src == labels.id)
-            .select(F.col("dst").alias("id"), F.col("label").alias("offer"))
-            .groupBy("id")
-            .agg(F.min("offer").alias("offer"))
-        )
-        new = (
-            labels.join(moved, "id", "left")
-            .select("id", F.least("label", F.coalesce("offer", "label")).alias("label"))
-            .localCheckpoint(eager=False)
-        )
-        changed = new.join(labels.withColumnRenamed("label", "old"), "id").where(F.col("label") != F.col("old")).count()
+        offers = both.join(labels, partitions).map(lambda kv: kv[1])  # (neighbour, label)
+        new = labels.union(offers).reduceByKey(min, partitions)
+        new.localCheckpoint()  # cut the lineage that grows each round
+        # Counting the moved labels computes (and checkpoints) the round: one Spark job.
+        moved = new.join(labels, partitions).filter(lambda kv: kv[1][0] != kv[1][1]).count()
         labels = new
-        if changed == 0:
+        if moved == 0:
             break
     else:
         log.warning("story components still moving after %d rounds; stopped there", max_rounds)
+    spark = ids.sparkSession
+    labelled = spark.createDataFrame(labels, "id string, label string")
     both.unpersist()
-    return labels.select(F.col("id").alias("article_id"), F.col("label").alias("story_id"))
+    return ids.join(labelled, "id", "left").select(
+        F.col("id").alias("article_id"), F.coalesce("label", "id").alias("story_id")
+    )
 
 
-def _stories(spark: SparkSession, articles: DataFrame, relations: DataFrame) -> DataFrame:
+def _stories(articles: DataFrame, relations: DataFrame, partitions: int) -> DataFrame:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     edges = relations.select(F.col("source_id").alias("src"), F.col("copy_id").alias("dst"))
-    members = connected_components(spark, articles.select("id"), edges)
+    members = connected_components(articles.select("id"), edges, partitions=partitions)
     size = F.count(F.lit(1)).over(Window.partitionBy("story_id"))
     return members.withColumn("size", size).select("story_id", "article_id", "size")
 
@@ -317,7 +321,7 @@ def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -
 
     n_stories = 0
     if options.stories:
-        stories = _stories(spark, articles, relations)
+        stories = _stories(articles, relations, parts)
         stories.write.mode("overwrite").parquet(f"{out}/stories")
         n_stories = spark.read.parquet(f"{out}/stories").select("story_id").distinct().count()
     else:

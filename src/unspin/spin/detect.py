@@ -158,20 +158,26 @@ class Detector:
         margin = np.full(n, -np.inf, np.float32)
         if n == 0:
             return WordScores(words, starts, ends, eligible, margin)
-        ids, chan = self.restorer.option_matrix(words, eligible)
-        own = ids[:, 0]
+        all_ids, all_chan = self.restorer.option_matrix(words, eligible)
+        own = all_ids[:, 0]
         prev = np.full(n, -1, np.int64)
         nxt = np.full(n, -1, np.int64)
         prev[1:] = np.where(joined[:-1], own[:-1], -1)
         nxt[:-1] = np.where(joined[:-1], own[1:], -1)
-        left = np.log1p(lex.count(pack(prev[:, None], ids)))
-        right = np.log1p(lex.count(pack(ids, nxt[:, None])))
-        tri = np.log1p(lex.count(pack(prev[:, None], ids, nxt[:, None])))
+        # Only content words are judged: work on their rows alone.
+        rows = np.flatnonzero(eligible)
+        row_of = np.full(n, -1, np.int64)
+        row_of[rows] = np.arange(len(rows))
+        ids, chan = all_ids[rows], all_chan[rows]
+        left = np.log1p(lex.count(pack(prev[rows, None], ids)))
+        right = np.log1p(lex.count(pack(ids, nxt[rows, None])))
+        tri = np.log1p(lex.count(pack(prev[rows, None], ids, nxt[rows, None])))
         fit = w.bigram * (left + right) + w.trigram * tri
         gain = chan + fit - fit[:, :1]
         gain[:, 0] = -np.inf
         gain[ids < 0] = -np.inf
-        margin = np.where(eligible, gain.max(axis=1), -np.inf).astype(np.float32)
+        if len(rows):
+            margin[rows] = gain.max(axis=1)
 
         # Pairs of adjacent content words: both may have been swapped.
         k = PAIR_OPTIONS + 1
@@ -179,10 +185,13 @@ class Detector:
         if len(pairs):
             # Each word's PAIR_OPTIONS best-scoring originals, after the word itself.
             order = np.argsort(-chan[:, 1:], axis=1, kind="stable")[:, : k - 1] + 1
-            cols = np.concatenate([np.zeros((n, 1), np.int64), order], axis=1)
+            cols = np.concatenate([np.zeros((len(rows), 1), np.int64), order], axis=1)
 
-            def top(a: npt.NDArray[np.generic], rows: npt.NDArray[np.intp]) -> npt.NDArray[np.generic]:
-                return np.take_along_axis(a[rows], cols[rows], axis=1)
+            def top(
+                a: npt.NDArray[np.generic], at: npt.NDArray[np.intp]
+            ) -> npt.NDArray[np.generic]:
+                r = row_of[at]
+                return np.take_along_axis(a[r], cols[r], axis=1)
 
             a_ids, b_ids = top(ids, pairs), top(ids, pairs + 1)
             a_ch, b_ch = top(chan, pairs), top(chan, pairs + 1)
@@ -196,7 +205,9 @@ class Detector:
                 + a_ctx[:, :, None]
                 + b_ctx[:, None, :]
             )
-            total[(a_ids < 0)[:, :, None] | (b_ids < 0)[:, None, :]] = -np.inf
+            a_bad, b_bad = a_ids < 0, b_ids < 0
+            a_bad[:, 0] = b_bad[:, 0] = False  # the words themselves may be unknown
+            total[a_bad[:, :, None] | b_bad[:, None, :]] = -np.inf
             base = total[:, 0, 0].copy()
             total[:, 0, 0] = -np.inf
             flat = total.reshape(len(pairs), -1)
@@ -225,7 +236,11 @@ class Detector:
                 i += 1
                 continue
             j = i
-            while j + 1 < n and flagged[j + 1] and _JOIN.fullmatch(text[ws.ends[j] : ws.starts[j + 1]]):
+            while (
+                j + 1 < n
+                and flagged[j + 1]
+                and _JOIN.fullmatch(text[ws.ends[j] : ws.starts[j + 1]])
+            ):
                 j += 1
             spans.append(self._span(text, ws, i, j, restore))
             i = j + 1
@@ -238,9 +253,17 @@ class Detector:
         if not restore:
             return SpinSpan(start, end, span_text, span_text, (), conf)
         lo = i - 1 if i > 0 and _JOIN.fullmatch(text[ws.ends[i - 1] : ws.starts[i]]) else i
-        hi = j + 1 if j + 1 < len(ws.words) and _JOIN.fullmatch(text[ws.ends[j] : ws.starts[j + 1]]) else j
+        hi = (
+            j + 1
+            if j + 1 < len(ws.words) and _JOIN.fullmatch(text[ws.ends[j] : ws.starts[j + 1]])
+            else j
+        )
         words = ws.words[lo : hi + 1]
-        fixed = {p for p in (0, len(words) - 1) if (p == 0 and lo < i) or (p == len(words) - 1 and hi > j)}
+        fixed = {
+            p
+            for p in (0, len(words) - 1)
+            if (p == 0 and lo < i) or (p == len(words) - 1 and hi > j)
+        }
         ranked = self.restorer.rank(words, fixed=fixed, k=6)
         inner = slice(i - lo, i - lo + (j - i + 1))
         outs: list[str] = []
@@ -255,7 +278,9 @@ class Detector:
             return SpinSpan(start, end, span_text, span_text, (), conf)
         return SpinSpan(start, end, span_text, outs[0], tuple(outs[1:5]), conf)
 
-    def judge(self, text: str, *, restore: bool = True, article_id: str | None = None) -> SpinReport:
+    def judge(
+        self, text: str, *, restore: bool = True, article_id: str | None = None
+    ) -> SpinReport:
         """The spin report of ``text``: probability, verdict, flagged spans, sentences.
 
         Texts that cannot be judged get ``probability=None`` and verdict ``cannot judge``
@@ -263,7 +288,9 @@ class Detector:
         """
         reason = cannot_judge_reason(text)
         if reason:
-            return SpinReport(None, "cannot judge", f"cannot judge: {reason}", text=text, article_id=article_id)
+            return SpinReport(
+                None, "cannot judge", f"cannot judge: {reason}", text=text, article_id=article_id
+            )
         ws = self.word_scores(text)
         prob = self._prob("document", document_features(ws.margin, ws.eligible))
         spans = self._spans(text, ws, restore)
@@ -290,7 +317,7 @@ def _sentence_initial(text: str, starts: list[int], ends: list[int], i: int) -> 
         return False
     if i == 0:
         return True
-    return any(ch in ".!?:\n\"" for ch in text[ends[i - 1] : starts[i]])
+    return any(ch in '.!?:\n"' for ch in text[ends[i - 1] : starts[i]])
 
 
 def words_is_title(word: str) -> bool:

@@ -16,7 +16,14 @@ from typing import Any
 
 from unspin.model import Relation
 
-__all__ = ["learn_from_store", "pairs_from_phrases", "pairs_from_relations", "pairs_from_texts", "step", "tally"]
+__all__ = [
+    "learn_from_store",
+    "pairs_from_phrases",
+    "pairs_from_relations",
+    "pairs_from_texts",
+    "step",
+    "tally",
+]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 

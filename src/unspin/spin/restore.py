@@ -44,7 +44,7 @@ class Weights:
 
     swap: float = 2.0  # cost of one swap: the prior that a word was left alone
     sim: float = 6.0  # cost per unit of cosine below 1 between the word and its original
-    learned: float = 4.0  # bonus for a swap seen in spinner output (x log(1 + count))
+    learned: float = 1.0  # weight of log q(spun | original) for swaps seen in spinner output
     zipf: float = 0.6  # bonus per Zipf unit the original is more common than the word
     bigram: float = 0.8  # per log(1 + count) of a bigram of the original
     trigram: float = 0.6  # per log(1 + count) of a trigram of the original
@@ -85,7 +85,16 @@ class Restorer:
         for orig, spun, count in lexicon.learned:
             by_spun[spun][orig] = by_spun[spun].get(orig, 0) + count
         self.learned: dict[str, dict[str, int]] = dict(by_spun)
+        # q(spun | original): how often the spinner wrote this word for that original.
+        per_orig: dict[str, int] = defaultdict(int)
+        for orig, _spun, count in lexicon.learned:
+            per_orig[orig] += count
+        self._per_orig = dict(per_orig)
         self._function = np.array([x in FUNCTION_WORDS for x in lexicon.words], bool)
+
+    def _log_q(self, orig: str, count: int) -> float:
+        """log q(spun | orig) of a learned swap seen ``count`` times (<= 0)."""
+        return math.log(count / self._per_orig.get(orig, count))
 
     def options(self, word: str, limit: int | None = None) -> list[Option]:
         """The word itself and its possible originals with channel scores, best first."""
@@ -109,7 +118,7 @@ class Restorer:
             cid = lex.index.get(orig, -1)
             zc = float(lex.zipf[cid]) if cid >= 0 else zw
             dz = min(max(zc - zw, -2.0), 3.0)
-            score = -w.swap + w.learned * math.log1p(n) + w.zipf * dz
+            score = -w.swap + w.learned * self._log_q(orig, n) + w.zipf * dz
             if orig not in opts or opts[orig].score < score:
                 opts[orig] = Option(orig, cid, score)
         ranked = sorted(opts.values(), key=lambda o: (o.word != low, -o.score))
@@ -154,7 +163,7 @@ class Restorer:
                     continue
                 dz = min(max(float(lex.zipf[cid]) - float(zw[i]), -2.0), 3.0)
                 ids[i, 1 + k + j] = cid
-                score[i, 1 + k + j] = -w.swap + w.learned * math.log1p(cnt) + w.zipf * dz
+                score[i, 1 + k + j] = -w.swap + w.learned * self._log_q(orig, cnt) + w.zipf * dz
         return ids, score
 
     def rank(

@@ -15,9 +15,10 @@ from unspin.store.claims import ClaimStore
 from unspin.store.core import DB_ENV, DEFAULT_DB, StoreBase, default_db_path
 from unspin.store.relations import RelationStore
 from unspin.store.spin import SpinStore
+from unspin.store.stories import StoryStore
 
 # Stage stores: each adds its tables (migrations) and queries. Keep in pipeline order.
-_MIXINS: tuple[type, ...] = (ArticleStore, RelationStore, ClaimStore, SpinStore)
+_MIXINS: tuple[type, ...] = (ArticleStore, RelationStore, StoryStore, ClaimStore, SpinStore)
 
 
 class Store(*_MIXINS):  # type: ignore[misc]

@@ -23,7 +23,7 @@ __all__ = ["ClaimStore"]
 
 _JSON_FIELDS = (
     "words", "sentence_start", "sentence_end", "sentence", "value", "text_value", "unit",
-    "counts", "qualifier", "who", "verb", "verb_class", "direct", "negated", "context",
+    "counts", "qualifier", "who", "verb", "verb_class", "direct", "negated", "context", "role",
 )  # fmt: skip
 
 

@@ -110,7 +110,9 @@ def pair_rows(source: Article, copy: Article, rel: Relation) -> list[PairRow]:
     into one row per paragraph so long passages stay side by side. Every substitution
     is marked wherever it falls.
     """
-    swapped: list[Span] = [(s.source_start, s.source_end, "swapped", s.copy) for s in rel.substitutions]
+    swapped: list[Span] = [
+        (s.source_start, s.source_end, "swapped", s.copy) for s in rel.substitutions
+    ]
     subbed: list[Span] = [(s.copy_start, s.copy_end, "sub", s.source) for s in rel.substitutions]
     st, ct = source.text, copy.text
     rows: list[PairRow] = []
@@ -133,7 +135,13 @@ def pair_rows(source: Article, copy: Article, rel: Relation) -> list[PairRow]:
         if not st[gs[0] : gs[1]].strip() and not ct[gc[0] : gc[1]].strip():
             pass  # only the blank line between paragraphs
         elif _inline(st[gs[0] : gs[1]]) and _inline(ct[gc[0] : gc[1]]):
-            prefix = gap(*gs, *gc)
+            if rows and _closes(st[gs[0] : gs[1]]) and _closes(ct[gc[0] : gc[1]]):
+                # closing punctuation ends the previous row rather than opening the next
+                src, cpy = gap(*gs, *gc)
+                rows[-1].source.extend(src)
+                rows[-1].copy_.extend(cpy)
+            else:
+                prefix = gap(*gs, *gc)
         else:
             own_row(*gs, *gc)
         s_paras = _split_paragraphs(st, p.source_start, p.source_end)
@@ -159,6 +167,11 @@ def pair_rows(source: Article, copy: Article, rel: Relation) -> list[PairRow]:
     else:
         own_row(s_pos, len(st), c_pos, len(ct))
     return rows
+
+
+def _closes(text: str) -> bool:
+    """Whether a gap starts by closing the sentence before it (``.``, ``"``, ``)`` …)."""
+    return not text or (not text[0].isalnum() and not text[0].isspace())
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

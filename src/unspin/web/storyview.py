@@ -72,9 +72,12 @@ def copy_relations_among(u: Unspin, ids: Sequence[str]) -> list[Relation]:
 
 
 def provenance_tree(
-    u: Unspin, articles: Sequence[Article]
+    articles: Sequence[Article], rels: Sequence[Relation]
 ) -> tuple[list[ProvenanceNode], dict[str, str]]:
     """Who copied whom among ``articles``: a forest whose roots copy no one here.
+
+    Args:
+        rels: the copy relations among them (:func:`copy_relations_among`).
 
     Returns:
         The roots that have copies (independent articles with no copies are left out:
@@ -84,7 +87,6 @@ def provenance_tree(
     from unspin.web.views import article_summary
 
     by_id = {a.id: a for a in articles}
-    rels = copy_relations_among(u, list(by_id))
     parent_of = {r.copy_id: r for r in rels}
     children: dict[str, list[Relation]] = {}
     for r in rels:
@@ -116,16 +118,26 @@ def provenance_tree(
 def _status(label: str) -> ClaimStatus:
     """A claim group's label as a matrix colour (an unknown label reads as ``differ``)."""
     known: dict[str, ClaimStatus] = {
-        "agree": "agree", "conflict": "conflict", "differ": "differ", "unique": "unique"
+        "agree": "agree",
+        "conflict": "conflict",
+        "differ": "differ",
+        "unique": "unique",
     }
     return known.get(label, "differ")
 
 
-def claims_matrix(u: Unspin, article_ids: Sequence[str]) -> ClaimMatrix:
+def claims_matrix(
+    u: Unspin, article_ids: Sequence[str], copy_of: dict[str, str] | None = None
+) -> ClaimMatrix:
     """The claims comparison as a matrix: one row per claim group, one column per
     independent source (copies fold into their source), each cell coloured by the
-    group's label where that source makes the claim."""
-    comparison = u.compare(article_ids=list(article_ids))
+    group's label where that source makes the claim.
+
+    Args:
+        copy_of: copy id -> source id among ``article_ids`` when the caller knows them
+            (saves the claims stage looking up every copy relation in the store).
+    """
+    comparison = u.compare(article_ids=list(article_ids), copy_of=copy_of)
     from unspin.web.views import article_summary
 
     sources = {a.id: a for a in u.store.get_articles([s.article_id for s in comparison.sources])}
@@ -198,7 +210,9 @@ def story_page(u: Unspin, story_id: str) -> StoryPage:
     articles = u.store.get_articles(ids)
     if not articles:
         raise NotFoundError(f"{story_id}: this story has no articles")
-    tree, roles = provenance_tree(u, articles) if feats["provenance"] else (None, {})
+    rels = copy_relations_among(u, [a.id for a in articles]) if feats["provenance"] else None
+    tree, roles = provenance_tree(articles, rels) if rels is not None else (None, {})
+    copy_of = {r.copy_id: r.source_id for r in rels} if rels is not None else None
     outlets = sorted({a.outlet for a in articles if a.outlet})
     return StoryPage(
         id=story_id,
@@ -206,7 +220,7 @@ def story_page(u: Unspin, story_id: str) -> StoryPage:
         n_articles=len(articles),
         outlets=outlets,
         timeline=timeline(articles, roles),
-        claims=claims_matrix(u, [a.id for a in articles]) if feats["claims"] else None,
+        claims=claims_matrix(u, [a.id for a in articles], copy_of) if feats["claims"] else None,
         provenance=tree,
     )
 

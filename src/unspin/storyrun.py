@@ -1,0 +1,260 @@
+"""Stories over the store: assign new articles, rebuild, and read story records.
+
+:func:`assign_articles` is the pipeline step behind ``unspin add``: it embeds the new
+articles (static model), loads the live stories whose time span meets the batch's
+(plus the undated ones), runs :class:`unspin.stories.Clusterer` over the articles in
+publication order, and writes memberships, merges and the changed stories back in one
+transaction. Copies that provenance found follow their source into its story.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from unspin.embed import StaticEmbedder
+from unspin.errors import NotFoundError
+from unspin.model import Article, Story, StoryDetail, StoryMember, StoryMerge
+from unspin.stories import (
+    EMBED_TOKENS,
+    ArticleSignals,
+    Clusterer,
+    Decision,
+    StoryConfig,
+    StoryState,
+    extract_terms,
+)
+from unspin.store import Store
+from unspin.store.stories import StoryRow
+
+__all__ = ["EMBED_MODEL", "assign_articles", "rebuild_stories", "read_stories", "read_story", "signals", "step"]
+
+log = logging.getLogger(__name__)
+
+# Name under which the shipped static model's vectors are stored in ``embeddings``.
+EMBED_MODEL = "static-minilm-256"
+# Articles embedded and assigned per transaction.
+BATCH = 1000
+
+
+def signals(articles: Sequence[Article], embedder: StaticEmbedder) -> list[ArticleSignals]:
+    """Embedding, names/numbers, time and title of each article."""
+    texts = [f"{a.title}\n{a.text}" if a.title else a.text for a in articles]
+    vectors = embedder.encode(texts, max_tokens=EMBED_TOKENS)
+    return [
+        ArticleSignals(
+            id=a.id,
+            vector=v,
+            terms=extract_terms(a.text, a.title),
+            ts=a.published.timestamp() if a.published else None,
+            title=a.title,
+        )
+        for a, v in zip(articles, vectors, strict=True)
+    ]
+
+
+def _state(row: StoryRow, title_vector: np.ndarray | None) -> StoryState:
+    return StoryState(
+        id=row.id,
+        seq=row.seq,
+        vector_sum=row.vector_sum,
+        n_articles=row.n_articles,
+        terms=Counter(row.terms),
+        first_ts=row.first_ts,
+        last_ts=row.last_ts,
+        title=row.title,
+        title_article=row.title_article,
+        title_vector=title_vector,
+        merged_into=row.merged_into,
+    )
+
+
+def _row(s: StoryState) -> StoryRow:
+    return StoryRow(
+        id=s.id, seq=s.seq, title=s.title, title_article=s.title_article, first_ts=s.first_ts,
+        last_ts=s.last_ts, n_articles=s.n_articles, vector_sum=s.vector_sum,
+        terms=dict(s.terms), merged_into=s.merged_into,
+    )
+
+
+def assign_articles(
+    store: Store,
+    ids: Sequence[str] | None = None,
+    *,
+    config: StoryConfig | None = None,
+    embedder: StaticEmbedder | None = None,
+) -> dict[str, int]:
+    """Put each of ``ids`` (default: every article not yet in a story) in a story.
+
+    Returns:
+        counts: ``assigned``, ``joined``, ``started``, ``copies``, ``merged``.
+    """
+    todo = store.unclustered_ids(ids)
+    counts = Counter({"assigned": 0, "joined": 0, "started": 0, "copies": 0, "merged": 0})
+    if not todo:
+        return dict(counts)
+    embedder = embedder or StaticEmbedder.load()
+    config = config or StoryConfig()
+    for start in range(0, len(todo), BATCH):
+        batch = store.get_articles(todo[start : start + BATCH])
+        # Stream order: publication time (undated last), then ingest order.
+        batch.sort(key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0))
+        for decision in _assign_batch(store, batch, config, embedder):
+            counts["assigned"] += 1
+            counts[{"join": "joined", "start": "started", "copy": "copies"}[decision.action]] += 1
+            counts["merged"] += len(decision.merges)
+    return dict(counts)
+
+
+def _assign_batch(store: Store, batch: list[Article], config: StoryConfig, embedder: StaticEmbedder) -> list[Decision]:
+    sigs = signals(batch, embedder)
+    stamps = [s.ts for s in sigs if s.ts is not None]
+    window = config.window_days * 86400.0
+    undated_batch = len(stamps) < len(sigs)
+    rows = store.story_rows(
+        since=None if undated_batch or not stamps else min(stamps) - window,
+        until=None if undated_batch or not stamps else max(stamps) + window,
+    )
+    title_vectors = store.get_embeddings(EMBED_MODEL, [r.title_article for r in rows if r.title_article])
+    terms = {t for s in sigs for t in s.terms}
+    clusterer = Clusterer(
+        config,
+        (_state(r, title_vectors.get(r.title_article or "")) for r in rows),
+        df=store.term_df(terms),
+        n_docs=store.count_story_members(),
+        next_seq=store.next_story_seq(),
+    )
+    copy_of = store.copy_sources([s.id for s in sigs])
+    sources = store.story_of(list(set(copy_of.values())))
+    decisions: list[Decision] = []
+    placed: dict[str, str] = {}
+    for sig in sigs:
+        source = copy_of.get(sig.id)
+        source_story = (placed.get(source) or sources.get(source)) if source else None
+        if source_story is not None and source_story not in clusterer.by_id:
+            # The source's story is outside the loaded window: load it to join it.
+            try:
+                extra = store.get_story_row(source_story)
+                clusterer.add_state(_state(extra, None))
+            except NotFoundError:  # the source's story is gone: score the article instead
+                source_story = None
+        decision = clusterer.assign(sig, copy_of_story=source_story)
+        placed[sig.id] = decision.story_id
+        decisions.append(decision)
+    with store.transaction():
+        store.put_embeddings(EMBED_MODEL, {s.id: s.vector for s in sigs})
+        store.save_story_rows(_row(clusterer.by_id[sid]) for sid in sorted(clusterer.changed))
+        store.put_story_members(
+            (d.article_id, clusterer.live_story(d.story_id).id, d.score, d.reason) for d in decisions
+        )
+        for d in decisions:
+            for m in d.merges:
+                store.move_story_members(m.absorbed, m.kept)
+                store.put_story_merge(m.kept, m.absorbed, m.article_id, m.score, m.reason)
+        store.add_term_df(Counter(t for s in sigs for t in s.terms))
+    return decisions
+
+
+def rebuild_stories(store: Store, *, config: StoryConfig | None = None) -> dict[str, int]:
+    """Forget every story and cluster the whole store again, in publication order."""
+    store.clear_stories()
+    ids = [a.id for a in store.list_articles(newest_first=False)]
+    return assign_articles(store, ids, config=config)
+
+
+def step(store: Store, new_ids: Sequence[str], config: Any) -> dict[str, int]:
+    """Pipeline step after ``unspin add``: assign the new articles to stories."""
+    if not getattr(config, "stories", True):
+        return {}
+    return assign_articles(store, new_ids)
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def _dt(ts: float | None) -> datetime | None:
+    return datetime.fromtimestamp(ts, UTC) if ts is not None else None
+
+
+def _key_terms(store: Store, terms: dict[str, float], n_docs: int, n: int = 8) -> tuple[str, ...]:
+    import math
+
+    top = sorted(terms, key=lambda t: -terms[t])[: 4 * n]
+    df = store.term_df(top)
+    ranked = sorted(top, key=lambda t: -(terms[t] * math.log((n_docs + 1) / (df.get(t, 0) + 0.5))))
+    return tuple(ranked[:n])
+
+
+def _outlet(row: Any) -> str | None:
+    if row["site"]:
+        return str(row["site"])
+    if row["url"]:
+        from urllib.parse import urlsplit
+
+        return (urlsplit(row["url"]).hostname or "").removeprefix("www.") or None
+    return None
+
+
+def _story(store: Store, row: StoryRow, members: list[Any], n_docs: int) -> Story:
+    outlets = Counter(o for o in (_outlet(m) for m in members) if o)
+    return Story(
+        id=row.id,
+        title=row.title,
+        first_published=_dt(row.first_ts),
+        last_published=_dt(row.last_ts),
+        outlets=tuple(o for o, _ in outlets.most_common()),
+        n_articles=row.n_articles,
+        key_terms=_key_terms(store, row.terms, n_docs),
+    )
+
+
+def read_stories(store: Store, *, limit: int | None = None, offset: int = 0) -> list[Story]:
+    """Live stories, newest first."""
+    rows = store.list_story_rows(limit=limit, offset=offset)
+    members = store.story_member_rows([r.id for r in rows])
+    n_docs = store.count_story_members()
+    return [_story(store, r, members[r.id], n_docs) for r in rows]
+
+
+def read_story(store: Store, id_or_prefix: str) -> StoryDetail:
+    """One story (by id or unique prefix) with its members on a timeline and its merges."""
+    sid = store.resolve_story_id(id_or_prefix)
+    row = store.get_story_row(sid)
+    members = store.story_member_rows([sid])[sid]
+    ids = {m["article_id"] for m in members}
+    relations: dict[str, list[tuple[str, str, str]]] = {i: [] for i in ids}
+    if hasattr(store, "relations_of"):
+        for aid in ids:
+            for rel in store.relations_of(aid):
+                if rel.copy_id == aid:
+                    relations[aid].append((rel.kind, "copy", rel.source_id))
+                else:
+                    relations[aid].append((rel.kind, "source", rel.copy_id))
+    member_records = tuple(
+        StoryMember(
+            article_id=m["article_id"],
+            title=m["title"],
+            outlet=_outlet(m),
+            published=datetime.fromisoformat(m["published"]) if m["published"] else None,
+            score=float(m["score"]),
+            reason=m["reason"],
+            relations=tuple(relations[m["article_id"]]),
+        )
+        for m in members
+    )
+    merges = tuple(
+        StoryMerge(
+            absorbed=r["absorbed"],
+            article_id=r["article_id"],
+            score=float(r["score"]),
+            reason=r["reason"],
+            merged_at=datetime.fromisoformat(r["merged_at"]),
+        )
+        for r in store.story_merge_rows(sid)
+    )
+    return StoryDetail(_story(store, row, members, store.count_story_members()), member_records, merges)
