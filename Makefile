@@ -25,6 +25,8 @@ install-test: $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(BIN)/unspin --db $(DB) add examples/
 	$(BIN)/unspin --db $(DB) summary
+	@echo
+	@echo "See it in the web app:  $(BIN)/unspin --db $(DB) serve   then open http://127.0.0.1:8000/"
 
 ## test: the whole test suite (unit, property, end-to-end, browser, spark)
 test: $(VENV)/.installed-test

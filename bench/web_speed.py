@@ -6,8 +6,8 @@
    60 made-up outlets and a date in 2019-2021, so the text, FTS index and page sizes are
    those of real news.
 2. Adds ``--stories`` small stories on top: a Wikinews article, two WordNet-spun copies
-   and an edited copy (bench/spinner.py), related by the provenance stage (``relate``)
-   and, where the stories stage is installed, grouped by it.
+   and an edited copy (bench/_spinner.py), related by the provenance stage (``relate``)
+   and grouped into stories by the stories stage.
 3. Serves the store with ``unspin serve --read-only`` in one process and loads it from a
    second process on loopback: ``--clients`` concurrent keep-alive clients, each request
    timed from send to last byte. Reports p50/p95/max per page.
@@ -81,8 +81,7 @@ def _paragraphs(text: str) -> list[str]:
 
 def build_store(db: Path, n_articles: int, n_stories: int) -> dict[str, list[str]]:
     """Fill ``db``; return the ids of the story pages and pair pages to request."""
-    from spinner import edit_sentences, load_wordnet, spin
-
+    from _spinner import edit_sentences, load_wordnet, spin
     from unspin.api import Unspin
     from unspin.model import Article
     from unspin.store import Store
@@ -146,27 +145,10 @@ def build_store(db: Path, n_articles: int, n_stories: int) -> dict[str, list[str
             rels = [u.relate(c.id, source.id) for c in (*copies, edited)]
             u.store.put_relations(rels)
             pairs += [f"/pairs/{r.copy_id}/{r.source_id}" for r in rels if r.is_copy]
-            if hasattr(u, "stories") and hasattr(u, "story"):
-                from unspin.pipeline import PipelineConfig, run_after_ingest
-
-                run_after_ingest(
-                    u.store, [a.id for a in group], PipelineConfig(provenance=False, claims=False)
-                )
-                story_id = _story_of(u, source.id)
-                if story_id:
-                    stories.append(f"/stories/{story_id}")
             sources.append(f"/articles/{source.id}")
             print(f"  story {s + 1}/{n_stories}: {len(rels)} relations", end="\r")
     print(f"\nstories: {n_stories} in {t.seconds:.1f} s; {len(pairs)} copy pairs")
     return {"pairs": pairs, "stories": stories, "articles": sources}
-
-
-def _story_of(u: object, article_id: str) -> str | None:
-    fn = getattr(u, "story_of", None)
-    if fn is None:
-        return None
-    story = fn(article_id)
-    return getattr(story, "id", story) if story else None
 
 
 def _load(base: str, paths: list[str], clients: int, requests: int, out: mp.Queue) -> None:  # type: ignore[type-arg]
@@ -261,6 +243,20 @@ def main() -> None:
             for path in targets["articles"] + targets["pairs"]:
                 for article_id in path.split("/")[2:]:
                     u.claims(article_id)
+    if not targets["stories"] and not copy_tree_stories and hasattr(Unspin, "story"):
+        # The stories stage groups the story articles (the background stays unclustered:
+        # clustering 100k articles is the stories benchmark's business, not this one's).
+        from unspin.pipeline import PipelineConfig, run_after_ingest
+
+        with Unspin(args.db) as u:
+            ids = list(
+                dict.fromkeys(
+                    i for p in targets["articles"] + targets["pairs"] for i in p.split("/")[2:]
+                )
+            )
+            run_after_ingest(u.store, ids, PipelineConfig(provenance=False, claims=False))
+            targets["stories"] = sorted({f"/stories/{s}" for s in u.store.story_of(ids).values()})
+        targets_file.write_text("\n".join(sum(targets.values(), [])))
     if not targets["stories"] and copy_tree_stories:
         # Without the stories stage a story page is an original and its copies, named
         # by the original's id: measure those.

@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from unspin.model import Article, BoilerplateLine, Origin, Passage, Relation, Substitution
+from unspin.pipeline import PipelineConfig, run_after_ingest
 from unspin.store import Store
 from unspin.web import create_app
 
@@ -95,11 +96,17 @@ def spun_pair() -> tuple[Article, Article, Relation]:
 def build_store(
     path: Path, articles: Iterable[Article], relations: Iterable[Relation] = ()
 ) -> Path:
+    """A store holding ``articles`` and exactly ``relations`` (provenance does not run),
+    grouped into stories by the stories stage."""
+    arts = list(articles)
     with Store(path) as store:
-        store.put_articles(list(articles))
+        store.put_articles(arts)
         rels = list(relations)
         if rels:
             store.put_relations(rels)
+        run_after_ingest(
+            store, [a.id for a in arts], PipelineConfig(provenance=False, claims=False)
+        )
     return path
 
 

@@ -174,3 +174,17 @@ def test_relation_json_has_stable_fields(store: Store, family: dict[str, Article
     sub = data["substitutions"][0]
     text = family["spun"].text
     assert text[sub["copy_span"][0] : sub["copy_span"][1]] == sub["copy"]
+
+
+def test_the_python_api_mirrors_the_cli(tmp_path: Path, family: dict[str, Article]) -> None:
+    from unspin.api import Unspin
+
+    f = family
+    u = Unspin(tmp_path / "api.db")
+    u.store.put_articles([f["orig"], f["edited"], f["spun"]])
+    provenance.update(u.store, [f["orig"].id, f["edited"].id, f["spun"].id])
+    assert [t.size() for t in u.copies()] == [3]
+    assert u.trace(f["spun"].id[:8]).chain[-1].copy_id == f["spun"].id
+    assert {r.kind for r in u.relations_of(f["edited"].id, kinds=["spun_copy"])} == {"spun_copy"}
+    assert u.relate(f["orig"].id, f["edited"].id).kind == "edited_copy"
+    assert u.summary()["relations"]["edited_copy"] == 1

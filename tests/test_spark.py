@@ -55,7 +55,9 @@ def _build_inputs(folder: Path) -> list[str]:
             )
             writer.write_record(record)
     jsonl = folder / "texts.jsonl"
-    lines = [json.dumps({"text": p.read_text(encoding="utf-8")}) for p in sorted(EXAMPLES.rglob("*.txt"))]
+    lines = [
+        json.dumps({"text": p.read_text(encoding="utf-8")}) for p in sorted(EXAMPLES.rglob("*.txt"))
+    ]
     lines.insert(1, "{not json")
     lines.append(json.dumps({"title": "no body"}))
     jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -91,7 +93,9 @@ def local(inputs: list[str], tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def out(spark, inputs: list[str], tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("spark-out") / "tables"
-    report = run_job(spark, inputs, SparkOptions(out=str(folder), partitions=2, shuffle_partitions=2))
+    report = run_job(
+        spark, inputs, SparkOptions(out=str(folder), partitions=2, shuffle_partitions=2)
+    )
     return folder, report
 
 
@@ -183,7 +187,9 @@ def test_same_story_grouping(out, local) -> None:
     assert report.stories == len(spark_groups)
     # The flood-forecast original, its edited copy and both spun copies are one story.
     assert max(len(g) for g in spark_groups) == 4
-    assert all(r["size"] == len(next(g for g in spark_groups if r["article_id"] in g)) for r in stories)
+    assert all(
+        r["size"] == len(next(g for g in spark_groups if r["article_id"] in g)) for r in stories
+    )
 
 
 def _claim_keys(claims) -> list[tuple[str, int, int, str]]:
@@ -227,7 +233,9 @@ def test_imported_index_finds_new_copies(out, tmp_path: Path) -> None:
     with Unspin(tmp_path / "imported.db") as u:
         import_parquet(u.store, folder)
         original = max(u.store.iter_articles(), key=lambda a: a.n_words)
-        edited = original.text.rsplit("\n\n", 1)[0] + "\n\nA paragraph the copying outlet added itself."
+        edited = (
+            original.text.rsplit("\n\n", 1)[0] + "\n\nA paragraph the copying outlet added itself."
+        )
         added = u.add_text(edited)
         assert added.added
         kinds = {r.kind for r in u.relations_of(added.added[0])}

@@ -294,3 +294,18 @@ def test_search_pages_without_counting_every_match(db: Path) -> None:
     second = c.get("/articles", params={"q": "bridge repairs", "offset": 20})
     assert "25 articles match" in second.text  # the last page knows the whole count
     assert "21–25 of 25" in second.text and 'rel="next"' not in second.text
+
+
+@pytest.mark.parametrize("path", ["/", "/articles", "/add", "/api/docs", "/login"])
+def test_pages_load_nothing_from_other_hosts(db: Path, path: str) -> None:
+    r = client(db).get(path)
+    assert r.status_code == 200
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', r.text)
+
+
+def test_api_docs_lists_every_operation(db: Path) -> None:
+    c = client(db)
+    spec = c.get("/api/openapi.json").json()
+    page = c.get("/api/docs").text
+    for path in spec["paths"]:
+        assert f"<code>{path}</code>" in page

@@ -196,3 +196,9 @@ def test_security_headers_everywhere(db: Path, path: str) -> None:
     r = client(db).get(path)
     assert r.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "/etc/passwd", "ftp://example.org/x", "-"])
+def test_api_jobs_accept_only_http_urls(db: Path, url: str) -> None:
+    r = client(db).post("/api/jobs", json={"urls": [url]})
+    assert r.status_code == 422 and "not an http(s) URL" in r.text

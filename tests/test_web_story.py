@@ -116,3 +116,16 @@ def test_report_of_unknown_story_fails_cleanly(story: tuple[Path, str], tmp_path
     )
     assert result.exit_code == 1
     assert not (tmp_path / "x.html").exists()
+
+
+def test_front_page_lists_stories_with_counts_and_outlets(story: tuple[Path, str]) -> None:
+    db, _ = story
+    c = client(db)
+    data = c.get("/api/stories").json()
+    assert data["total"] >= 1
+    top = next(s for s in data["items"] if s["n_articles"] == 3)
+    assert {"Wexcombe Gazette", "Daily Trend Hub"} <= set(top["outlets"])
+    page = c.get("/").text
+    assert f'href="/stories/{top["id"]}"' in page and "3 articles" in page
+    for marker in RAW_MARKERS:
+        assert marker not in page

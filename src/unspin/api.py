@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from unspin.errors import InputError, UnspinError
 from unspin.ingest import IngestOptions, IngestFailure, iter_articles
 from unspin.model import Article, Claim, Comparison, CopyTree, Relation, SpinReport, Trace
+from unspin.model import Story, StoryDetail
 from unspin.pipeline import PipelineConfig, run_after_ingest
 from unspin.store import Store
 
@@ -217,7 +218,10 @@ class Unspin:
 
     def relations_of(self, id_or_prefix: str, *, kinds: Sequence[str] | None = None) -> list[Relation]:
         """The stored relations of one article (as source or copy), optionally by kind."""
-        return self.store.relations_of(self.store.resolve_article_id(id_or_prefix), kinds=kinds)
+        found: list[Relation] = self.store.relations_of(
+            self.store.resolve_article_id(id_or_prefix), kinds=kinds
+        )
+        return found
 
     def relate(self, a: str, b: str) -> Relation:
         """Align and classify two stored articles now (ids or prefixes), stored or not."""
@@ -230,6 +234,30 @@ class Unspin:
         from unspin import provenance
 
         return provenance.rebuild(self.store)
+
+    # --- stories (issue 4) ----------------------------------------------------------------
+
+    def stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Stories, newest first (by their latest article), with counts and outlets."""
+        from unspin.storyrun import read_stories
+
+        return read_stories(self.store, limit=limit, offset=offset)
+
+    def story(self, id_or_prefix: str) -> StoryDetail:
+        """One story by id or unique prefix: its articles on a timeline and its merges.
+
+        Raises:
+            NotFoundError: no story, or several, match.
+        """
+        from unspin.storyrun import read_story
+
+        return read_story(self.store, id_or_prefix)
+
+    def rebuild_stories(self) -> dict[str, int]:
+        """Forget every story and cluster all stored articles again, oldest first."""
+        from unspin.storyrun import rebuild_stories
+
+        return rebuild_stories(self.store)
 
     # --- spin (issue 8) ------------------------------------------------------------------
 
@@ -397,6 +425,7 @@ class Unspin:
             "republished verbatim": self.store.count_republished(),
             "relations": self.store.count_relations(),
             "claims": self.store.count_claims(),
+            "stories": self.store.count_stories(),
         }
 
 

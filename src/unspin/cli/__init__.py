@@ -15,6 +15,7 @@ from unspin.cli._app import app, console, err_console
 from unspin.cli import ingest as _ingest  # noqa: E402,F401
 from unspin.cli import web as _web  # noqa: E402,F401
 from unspin.cli import provenance as _provenance  # noqa: E402,F401
+from unspin.cli import stories as _stories  # noqa: E402,F401
 from unspin.cli import spin as _spin  # noqa: E402,F401
 from unspin.cli import compare as _compare  # noqa: E402,F401
 from unspin.cli import spark as _spark  # noqa: E402,F401

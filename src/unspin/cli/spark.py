@@ -39,7 +39,9 @@ def run(
     partitions: int = typer.Option(
         0, "--partitions", help="Partitions for ingest and verification (0: 2 x cores)."
     ),
-    shuffle_partitions: int = typer.Option(8, "--shuffle-partitions", help="Partitions of the joins."),
+    shuffle_partitions: int = typer.Option(
+        8, "--shuffle-partitions", help="Partitions of the joins."
+    ),
     no_stories: bool = typer.Option(False, "--no-stories", help="Skip story components."),
     no_claims: bool = typer.Option(False, "--no-claims", help="Skip claim extraction."),
     json_: bool = JSON_OPTION,

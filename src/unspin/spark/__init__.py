@@ -15,4 +15,11 @@ from __future__ import annotations
 from unspin.spark.job import SparkOptions, SparkReport, run_job, spark_session
 from unspin.spark.load import ImportReport, import_parquet
 
-__all__ = ["ImportReport", "SparkOptions", "SparkReport", "import_parquet", "run_job", "spark_session"]
+__all__ = [
+    "ImportReport",
+    "SparkOptions",
+    "SparkReport",
+    "import_parquet",
+    "run_job",
+    "spark_session",
+]

@@ -19,13 +19,14 @@ import dataclasses
 import gzip
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from unspin.errors import InputError
-from unspin.ingest import IngestFailure, IngestOptions, SourceReader
+from unspin.ingest import IngestFailure, IngestOptions
 from unspin.ingest.sources import (
     FEED_SUFFIXES,
     HTML_SUFFIXES,
@@ -33,6 +34,7 @@ from unspin.ingest.sources import (
     SKIPPED_NAMES,
     TEXT_SUFFIXES,
     WARC_SUFFIXES,
+    SourceReader,
 )
 from unspin.model import Article, BoilerplateLine, Origin
 
@@ -200,18 +202,18 @@ def read_inputs(sc: SparkContext, inputs: Sequence[str], *, min_partitions: int)
         inputs: paths, directories, globs or Hadoop URIs (WARC, WARC.gz, JSONL, HTML, text).
         min_partitions: the least number of partitions each JSONL file is split into.
     """
-    rdds = []
+    rdds: list[RDD[Item]] = []
     by_kind: dict[tuple[int, str], list[str]] = {}
     for index, path, kind in expand_inputs(inputs):
         if kind == "jsonl":
             source = _local(path)
             lines = sc.textFile(path, minPartitions=min_partitions).zipWithIndex()
-            rdds.append(lines.mapPartitions(lambda it, i=index, s=source: _read_lines(i, s, it)))
+            rdds.append(lines.mapPartitions(partial(_read_lines, index, source)))
         else:
             by_kind.setdefault((index, kind), []).append(path)
     for (index, kind), paths in by_kind.items():
         files = sc.binaryFiles(",".join(paths), minPartitions=min(len(paths), min_partitions))
-        rdds.append(files.mapPartitions(lambda it, i=index, k=kind: _read_files(i, k, it)))
+        rdds.append(files.mapPartitions(partial(_read_files, index, kind)))
     if not rdds:
         return sc.emptyRDD()
     return rdds[0] if len(rdds) == 1 else sc.union(rdds)
@@ -248,7 +250,7 @@ def article_record(article: Article, order: Order, band_keys: Sequence[int]) -> 
 def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def article_from_record(rec: dict[str, Any]) -> Article:
@@ -269,7 +271,7 @@ def article_from_record(rec: dict[str, Any]) -> Article:
         author=rec.get("author"),
         published=_aware(rec.get("published")),
         language=rec.get("language"),
-        ingested_at=_aware(rec.get("ingested_at")) or datetime.now(timezone.utc),
+        ingested_at=_aware(rec.get("ingested_at")) or datetime.now(UTC),
         origin=Origin(kind, rec.get("origin") or "", rec.get("origin_record")) if kind else None,
         boilerplate=tuple(
             BoilerplateLine(b["text"], b["reason"]) if isinstance(b, dict) else BoilerplateLine(*b)

@@ -33,7 +33,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,14 @@ from unspin.fingerprint import fingerprint
 from unspin.ingest import IngestFailure
 from unspin.model import Article
 from unspin.relate import relate
-from unspin.spark.io import Order, article_from_record, article_record, expand_inputs, read_inputs
+from unspin.spark.io import (
+    Item,
+    Order,
+    article_from_record,
+    article_record,
+    expand_inputs,
+    read_inputs,
+)
 from unspin.spark.tables import (
     ARTICLES_SCHEMA,
     FAILURES_SCHEMA,
@@ -114,7 +121,9 @@ class SparkReport:
         return asdict(self)
 
 
-def spark_session(master: str | None = None, *, shuffle_partitions: int = 8, conf: Sequence[tuple[str, str]] = ()) -> SparkSession:
+def spark_session(
+    master: str | None = None, *, shuffle_partitions: int = 8, conf: Sequence[tuple[str, str]] = ()
+) -> SparkSession:
     """A Spark session set up for the job (UTC, Arrow, no UI unless asked).
 
     Args:
@@ -152,7 +161,19 @@ def _earliest_merged(x: tuple[Order, Article], y: tuple[Order, Article]) -> tupl
     return first_order, first.merged(later)
 
 
-def _fingerprinted(items: Iterator[tuple[str, tuple[Order, Article]]]) -> Iterator[tuple[Any, ...]]:
+def _failure_rows(items: Iterable[Item]) -> Iterator[tuple[str, str]]:
+    for _order, item in items:
+        if isinstance(item, IngestFailure):
+            yield item.source, item.reason
+
+
+def _keyed_articles(items: Iterable[Item]) -> Iterator[tuple[str, tuple[Order, Article]]]:
+    for order, item in items:
+        if isinstance(item, Article):
+            yield item.id, (order, item)
+
+
+def _fingerprinted(items: Iterable[tuple[str, tuple[Order, Article]]]) -> Iterator[tuple[Any, ...]]:
     memo: dict[str, int] = {}  # token hashes shared across the partition (speed only)
     for _id, (order, article) in items:
         keys: list[int] = []
@@ -161,7 +182,7 @@ def _fingerprinted(items: Iterator[tuple[str, tuple[Order, Article]]]) -> Iterat
         yield article_record(article, order, keys)
 
 
-def _verified(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
+def _verified(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
     for row in rows:
         earlier = article_from_record(row["a"].asDict(recursive=True))
         later = article_from_record(row["b"].asDict(recursive=True))
@@ -173,7 +194,9 @@ def _verified(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
 # --- stages -----------------------------------------------------------------------------
 
 
-def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES, max_bucket: int = MAX_BUCKET) -> DataFrame:
+def candidate_pairs(
+    articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES, max_bucket: int = MAX_BUCKET
+) -> DataFrame:
     """Candidate copy pairs by LSH banding, as a join: ``(a_id, b_id, shared)``.
 
     ``a`` is read before ``b``; each ``b`` keeps its ``max_candidates`` earlier
@@ -184,13 +207,17 @@ def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES
 
     order = F.struct("ord_input", "ord_path", "ord_record")
     bands = articles.select("id", order.alias("ord"), F.explode("band_keys").alias("key"))
-    sizes = bands.groupBy("key").count().where((F.col("count") >= 2) & (F.col("count") <= max_bucket))
+    sizes = (
+        bands.groupBy("key").count().where((F.col("count") >= 2) & (F.col("count") <= max_bucket))
+    )
     kept = bands.join(sizes.select("key"), "key")
     a, b = kept.alias("a"), kept.alias("b")
     pairs = (
         a.join(b, F.col("a.key") == F.col("b.key"))
         .where(F.col("a.ord") < F.col("b.ord"))
-        .groupBy(F.col("a.id").alias("a_id"), F.col("a.ord").alias("a_ord"), F.col("b.id").alias("b_id"))
+        .groupBy(
+            F.col("a.id").alias("a_id"), F.col("a.ord").alias("a_ord"), F.col("b.id").alias("b_id")
+        )
         .agg(F.count(F.lit(1)).alias("shared"))
     )
     rank = Window.partitionBy("b_id").orderBy(F.col("shared").desc(), F.col("a_ord").asc())
@@ -201,7 +228,9 @@ def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES
     )
 
 
-def verify_pairs(spark: SparkSession, articles: DataFrame, pairs: DataFrame, partitions: int) -> DataFrame:
+def verify_pairs(
+    spark: SparkSession, articles: DataFrame, pairs: DataFrame, partitions: int
+) -> DataFrame:
     """Align and classify every candidate pair with :func:`unspin.relate.relate`."""
     from pyspark.sql import functions as F
 
@@ -297,17 +326,10 @@ def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -
     skipped: dict[str, str] = {}
 
     items = read_inputs(sc, inputs, min_partitions=parts).persist(StorageLevel.MEMORY_AND_DISK)
-    failures = items.filter(lambda it: isinstance(it[1], IngestFailure)).map(
-        lambda it: (it[1].source, it[1].reason)
-    )
-    failures_df = spark.createDataFrame(failures, FAILURES_SCHEMA)
+    failures_df = spark.createDataFrame(items.mapPartitions(_failure_rows), FAILURES_SCHEMA)
     failures_df.write.mode("overwrite").parquet(f"{out}/failures")
 
-    by_id = (
-        items.filter(lambda it: isinstance(it[1], Article))
-        .map(lambda it: (it[1].id, (it[0], it[1])))
-        .reduceByKey(_earliest_merged, numPartitions=parts)
-    )
+    by_id = items.mapPartitions(_keyed_articles).reduceByKey(_earliest_merged, numPartitions=parts)
     articles = spark.createDataFrame(by_id.mapPartitions(_fingerprinted), ARTICLES_SCHEMA)
     articles.write.mode("overwrite").parquet(f"{out}/articles")
     items.unpersist()
@@ -369,11 +391,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Run the unspin pipeline on Spark over WARC/WARC.gz/JSONL inputs; "
         "write Parquet tables articles, relations, stories, failures (and claims).",
     )
-    parser.add_argument("inputs", nargs="+", help="paths, globs or Hadoop URIs of WARC, WARC.gz or JSONL files")
+    parser.add_argument(
+        "inputs", nargs="+", help="paths, globs or Hadoop URIs of WARC, WARC.gz or JSONL files"
+    )
     parser.add_argument("--out", required=True, help="output folder for the Parquet tables")
-    parser.add_argument("--master", default=None, help="Spark master (default: spark-submit's, else local[*])")
-    parser.add_argument("--partitions", type=int, default=0, help="partitions for ingest and verification")
-    parser.add_argument("--shuffle-partitions", type=int, default=8, help="spark.sql.shuffle.partitions")
+    parser.add_argument(
+        "--master", default=None, help="Spark master (default: spark-submit's, else local[*])"
+    )
+    parser.add_argument(
+        "--partitions", type=int, default=0, help="partitions for ingest and verification"
+    )
+    parser.add_argument(
+        "--shuffle-partitions", type=int, default=8, help="spark.sql.shuffle.partitions"
+    )
     parser.add_argument("--no-stories", action="store_true", help="skip the story components")
     parser.add_argument("--no-claims", action="store_true", help="skip claim extraction")
     args = parser.parse_args(argv)

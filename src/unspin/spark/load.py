@@ -62,7 +62,8 @@ def read_table(folder: Path, name: str) -> list[dict[str, Any]] | None:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(str(path), f"not a readable Parquet table ({exc})") from None
-    return table.to_pylist()
+    out: list[dict[str, Any]] = table.to_pylist()
+    return out
 
 
 def _batches(rows: list[Any], size: int = IMPORT_BATCH) -> Iterator[list[Any]]:
@@ -87,7 +88,9 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(str(folder), "no such folder (give the --out folder of `unspin spark run`)")
+        raise InputError(
+            str(folder), "no such folder (give the --out folder of `unspin spark run`)"
+        )
     rows = read_table(folder, "articles")
     if rows is None:
         raise InputError(str(folder), "holds no 'articles' table: not an `unspin spark run` output")
@@ -142,7 +145,9 @@ def run_report(folder: Path) -> dict[str, Any]:
     return {}
 
 
-def _import_claims(store: Store, folder: Path, ids: list[str], skipped: dict[str, str]) -> int | None:
+def _import_claims(
+    store: Store, folder: Path, ids: list[str], skipped: dict[str, str]
+) -> int | None:
     rows = read_table(folder, "claims")
     if rows is None:
         skipped["claims"] = "no 'claims' table in the folder"

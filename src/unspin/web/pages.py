@@ -199,6 +199,23 @@ def job_page(request: Request, job_id: str) -> Response:
     return page(request, "job.html", job=job, title="Adding articles")
 
 
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The JSON API's operations, read from the app's own OpenAPI schema."""
+    spec = request.app.openapi()
+    operations = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": (op.get("description") or "").split("\n")[0],
+        }
+        for path, methods in spec["paths"].items()
+        for method, op in methods.items()
+    ]
+    return page(request, "api.html", title="JSON API", operations=operations)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> Response:
     return page(request, "login.html", title="Sign in", failed=False)

@@ -55,12 +55,21 @@ def timeline(
     ]
 
 
-def copy_relations_among(u: Unspin, ids: Sequence[str]) -> list[Relation]:
-    """Copy relations whose both ends are among ``ids`` (one per copy: its likeliest source)."""
+def copy_relations_among(
+    u: Unspin, ids: Sequence[str], copies: set[str] | None = None
+) -> list[Relation]:
+    """Copy relations whose both ends are among ``ids`` (one per copy: its likeliest source).
+
+    Args:
+        copies: the ids known to copy another article, if the caller knows (only their
+            relations are read then).
+    """
     members = set(ids)
     best: dict[str, Relation] = {}
     for article_id in ids:
-        for rel in u.relations_of(article_id):
+        if copies is not None and article_id not in copies:
+            continue
+        for rel in u.relations_of(article_id, kinds=sorted(COPY_KINDS)):
             if rel.kind not in COPY_KINDS or rel.copy_id != article_id:
                 continue
             if rel.source_id not in members:
@@ -199,8 +208,9 @@ def story_page(u: Unspin, story_id: str) -> StoryPage:
         NotFoundError: no such story, or neither stage is installed.
     """
     feats = features_of(u)
+    copies: set[str] | None = None  # the members that copy another, where known
     if feats["stories"]:
-        story_id, title, ids = _stories_api_members(u, story_id)
+        story_id, title, ids, copies = _stories_api_members(u, story_id)
     elif feats["provenance"]:
         story_id, title, ids = _copy_tree_members(u, story_id)
     else:
@@ -210,7 +220,9 @@ def story_page(u: Unspin, story_id: str) -> StoryPage:
     articles = u.store.get_articles(ids)
     if not articles:
         raise NotFoundError(f"{story_id}: this story has no articles")
-    rels = copy_relations_among(u, [a.id for a in articles]) if feats["provenance"] else None
+    rels = (
+        copy_relations_among(u, [a.id for a in articles], copies) if feats["provenance"] else None
+    )
     tree, roles = provenance_tree(articles, rels) if rels is not None else (None, {})
     copy_of = {r.copy_id: r.source_id for r in rels} if rels is not None else None
     outlets = sorted({a.outlet for a in articles if a.outlet})
@@ -261,43 +273,43 @@ def _copy_tree_members(u: Unspin, article_id: str) -> tuple[str, str | None, lis
 # --- the stories stage's API (issue 4) -------------------------------------------------
 
 
-def _story_fields(story: Any) -> tuple[str, str | None, list[str]]:
-    ids = getattr(story, "article_ids", None) or [a.id for a in getattr(story, "articles", ())]
-    return str(story.id), getattr(story, "title", None), list(ids)
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
 
 
 def _stories_api_list(u: Unspin, *, offset: int, limit: int) -> StoryListPage:
-    from unspin.web.views import article_summary
-
-    found = list(u.stories(limit=limit + 1, offset=offset))  # type: ignore[attr-defined]
-    items = []
-    for story in found[:limit]:
-        sid, title, ids = _story_fields(story)
-        arts = u.store.get_articles(ids)
-        dates = sorted(a.published.isoformat() for a in arts if a.published)
-        items.append(
-            StorySummary(
-                id=sid,
-                title=title or (article_summary(arts[0]).title if arts else None),
-                n_articles=len(ids),
-                outlets=sorted({a.outlet for a in arts if a.outlet}),
-                first_published=dates[0] if dates else None,
-                last_published=dates[-1] if dates else None,
-            )
+    found = u.stories(limit=limit + 1, offset=offset)
+    items = [
+        StorySummary(
+            id=story.id,
+            title=story.title,
+            n_articles=story.n_articles,
+            outlets=list(story.outlets),
+            first_published=_iso(story.first_published),
+            last_published=_iso(story.last_published),
         )
-    total = getattr(u.store, "count_stories", lambda: offset + len(found))()
+        for story in found[:limit]
+    ]
     return StoryListPage(
-        query="", total=int(total), more=len(found) > limit, offset=offset, limit=limit, items=items
+        query="",
+        total=u.store.count_stories(),
+        more=len(found) > limit,
+        offset=offset,
+        limit=limit,
+        items=items,
     )
 
 
-def _stories_api_members(u: Unspin, story_id: str) -> tuple[str, str | None, list[str]]:
-    return _story_fields(u.story(story_id))  # type: ignore[attr-defined]
+def _stories_api_members(u: Unspin, story_id: str) -> tuple[str, str | None, list[str], set[str]]:
+    detail = u.story(story_id)
+    copies = {
+        m.article_id
+        for m in detail.members
+        if any(role == "copy" and kind in COPY_KINDS for kind, role, _ in m.relations)
+    }
+    return detail.story.id, detail.story.title, [m.article_id for m in detail.members], copies
 
 
 def _stories_api_story_of(u: Unspin, article_id: str) -> str | None:
-    fn = getattr(u, "story_of", None)
-    if fn is None:
-        return None
-    story = fn(article_id)
-    return None if story is None else str(getattr(story, "id", story))
+    found: dict[str, str] = u.store.story_of([article_id])
+    return found.get(article_id)

@@ -216,13 +216,14 @@ def _story_of(u: Unspin, article_id: str) -> str | None:
 
 
 def summary(u: Unspin, read_only: bool) -> Summary:
-    """Counts for the page footer and ``GET /api/summary`` (cheap: no full scans)."""
+    """Counts for ``GET /api/summary`` (cheap: no full scans)."""
+    feats = features(u)
     return Summary(
         articles=u.store.count_articles(),
         outlets=None,
-        stories=None,
+        stories=u.store.count_stories() if feats["stories"] else None,
         read_only=read_only,
-        features=features(u),
+        features=feats,
     )
 
 

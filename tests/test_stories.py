@@ -1,0 +1,196 @@
+"""Incremental story clustering: joining, starting, time windows, copies and merges."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from unspin.model import Article, Relation
+from unspin.stories import ArticleSignals, Clusterer, StoryConfig, extract_terms
+from unspin.storyrun import assign_articles, read_stories, read_story, rebuild_stories
+from unspin.store import Store
+
+T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
+
+CHILE_1 = (
+    "Quake kills 12 in Chile",
+    "A magnitude 6.1 earthquake struck near Valparaiso, Chile on Tuesday, killing 12 people. "
+    "Officials in Santiago said rescue teams from Valparaiso were searching the rubble.",
+)
+CHILE_2 = (
+    "Chile earthquake death toll reaches 12",
+    "Rescuers in Valparaiso searched collapsed buildings after the 6.1 quake that killed 12 "
+    "in Chile. President Boric visited hospitals in Santiago and Valparaiso.",
+)
+INDONESIA = (
+    "Quake hits Indonesia's Sulawesi",
+    "A strong earthquake of magnitude 5.8 hit Sulawesi, Indonesia, on Friday. Officials in "
+    "Jakarta said 3 people died in Palu and the Sulawesi coast was evacuated.",
+)
+REHAB = (
+    "Tara Reid enters rehab",
+    "Actress Tara Reid checked into Promises Treatment Center in Malibu, her publicist "
+    "Jack Ketsoyan told People magazine on Tuesday.",
+)
+
+
+def art(pair: tuple[str, str], hours: float = 0, site: str = "a.example") -> Article:
+    title, text = pair
+    return Article.create(text, title=title, site=site, published=T0 + timedelta(hours=hours))
+
+
+def put(store: Store, *articles: Article) -> list[str]:
+    store.put_articles(articles)
+    return [a.id for a in articles]
+
+
+def story_sets(store: Store) -> list[set[str]]:
+    groups: dict[str, set[str]] = {}
+    for aid in store.article_ids():
+        groups.setdefault(store.story_of([aid])[aid], set()).add(aid)
+    return sorted(groups.values(), key=lambda g: -len(g))
+
+
+def test_extract_terms_names_and_numbers() -> None:
+    terms = extract_terms("Actress Tara Reid paid 1,000 dollars. She thanked Promises.")
+    assert terms["reid"] == 1 and terms["promises"] == 1 and terms["#1000"] == 1
+    assert "actress" not in terms and "she" not in terms  # sentence-initial words are not names
+
+
+def test_same_event_joins_one_story(store: Store) -> None:
+    a, b = art(CHILE_1), art(CHILE_2, hours=5, site="b.example")
+    put(store, a, b)
+    counts = assign_articles(store)
+    assert counts["joined"] == 1 and counts["started"] == 1
+    assert story_sets(store) == [{a.id, b.id}]
+
+
+def test_same_kind_other_event_starts_its_own_story(store: Store) -> None:
+    chile, indonesia, rehab = art(CHILE_1), art(INDONESIA, hours=2), art(REHAB, hours=3)
+    put(store, chile, indonesia, rehab)
+    assign_articles(store)
+    assert len(story_sets(store)) == 3
+
+
+def test_time_window_separates_the_same_words(store: Store) -> None:
+    first = art(CHILE_1)
+    month_later = art(CHILE_2, hours=24 * 30)
+    put(store, first, month_later)
+    assign_articles(store)
+    assert len(story_sets(store)) == 2
+    row = store.story_member_rows([store.story_of([month_later.id])[month_later.id]])
+    (member,) = next(iter(row.values()))
+    assert "time window" in member["reason"]
+
+
+def test_incremental_batches_match_one_batch(store: Store, tmp_path) -> None:
+    a, b, c = art(CHILE_1), art(CHILE_2, hours=5), art(INDONESIA, hours=6)
+    put(store, a)
+    assign_articles(store, [a.id])
+    put(store, b, c)
+    assign_articles(store, [b.id, c.id])
+    with Store(tmp_path / "other.db") as other:
+        put(other, a, b, c)
+        assign_articles(other)
+        assert story_sets(store) == story_sets(other)
+
+
+def test_assigning_twice_is_a_no_op(store: Store) -> None:
+    put(store, art(CHILE_1), art(CHILE_2, hours=1))
+    assign_articles(store)
+    assert assign_articles(store)["assigned"] == 0
+    assert store.count_story_members() == 2
+
+
+def test_copy_joins_its_sources_story_whatever_the_score(store: Store) -> None:
+    source = art(CHILE_1)
+    # A "copy" with different words: only provenance ties it to the source.
+    copy = art(REHAB, hours=1, site="copier.example")
+    put(store, source, copy)
+    store.put_relations(
+        [Relation(source_id=source.id, copy_id=copy.id, kind="spun_copy", confidence=0.9, reused=0.8,
+                  coverage=0.8, substitution_rate=0.4, direction="date")]
+    )
+    assign_articles(store)
+    assert story_sets(store) == [{source.id, copy.id}]
+    detail = read_story(store, store.story_of([copy.id])[copy.id])
+    member = next(m for m in detail.members if m.article_id == copy.id)
+    assert member.reason.startswith("copy of")
+    assert ("spun_copy", "copy", source.id) in member.relations
+
+
+def _sig(i: str, vec: list[float], terms: dict[str, int], ts: float | None = 0.0) -> ArticleSignals:
+    v = np.asarray(vec, dtype=np.float32)
+    return ArticleSignals(id=i * 20, vector=v / np.linalg.norm(v), terms=Counter(terms), ts=ts, title=i)
+
+
+def test_bridging_article_merges_two_stories_and_says_why() -> None:
+    config = StoryConfig(join_threshold=0.5, merge_threshold=0.5, entity_weight=0.5)
+    c = Clusterer(config)
+    # Background articles give the names their document frequencies (IDF > 0).
+    for k in range(6):
+        c.assign(_sig(f"bg{k}", [0, 0, 1], {f"other{k}": 1}))
+    a = c.assign(_sig("a", [1, 0.2, 0], {"reid": 2, "promises": 1}))
+    b = c.assign(_sig("b", [0.2, 1, 0], {"malibu": 2, "ketsoyan": 1}))
+    assert a.story_id != b.story_id
+    bridge = c.assign(_sig("c", [1, 1, 0], {"reid": 1, "promises": 1, "malibu": 1, "ketsoyan": 1}))
+    assert len(bridge.merges) == 1
+    merge = bridge.merges[0]
+    assert merge.kept == a.story_id and merge.absorbed == b.story_id
+    assert "matches both" in merge.reason
+    assert c.by_id[b.story_id].merged_into == a.story_id
+    assert c.live_story(b.story_id).n_articles == 3
+
+
+def test_merge_is_persisted_and_members_move(store: Store) -> None:
+    config = StoryConfig(join_threshold=0.3, merge_threshold=0.3, entity_weight=0.9)
+    first, second = art(CHILE_1), art(REHAB, hours=1)
+    bridge = Article.create(
+        CHILE_1[1] + " " + REHAB[1], title="Chile quake; Reid in rehab", published=T0 + timedelta(hours=2)
+    )
+    put(store, first, second, bridge)
+    counts = assign_articles(store, config=config)
+    assert counts["merged"] == 1
+    assert story_sets(store) == [{first.id, second.id, bridge.id}]
+    (story,) = read_stories(store)
+    detail = read_story(store, story.id)
+    assert len(detail.merges) == 1 and detail.merges[0].article_id == bridge.id
+
+
+def test_story_record_fields(store: Store) -> None:
+    a, b = art(CHILE_1, site="a.example"), art(CHILE_2, hours=5, site="b.example")
+    put(store, a, b)
+    assign_articles(store)
+    (story,) = read_stories(store)
+    assert story.n_articles == 2
+    assert set(story.outlets) == {"a.example", "b.example"}
+    assert story.title in {CHILE_1[0], CHILE_2[0]}
+    assert story.first_published == T0 and story.last_published == T0 + timedelta(hours=5)
+    assert "valparaiso" in story.key_terms
+
+
+def test_stories_newest_first_and_rebuild(store: Store) -> None:
+    put(store, art(CHILE_1), art(REHAB, hours=48))
+    assign_articles(store)
+    titles = [s.title for s in read_stories(store)]
+    assert titles == [REHAB[0], CHILE_1[0]]
+    counts = rebuild_stories(store)
+    assert counts["assigned"] == 2 and len(read_stories(store)) == 2
+
+
+def test_undated_articles_ignore_the_window(store: Store) -> None:
+    a = Article.create(CHILE_1[1], title=CHILE_1[0])
+    b = Article.create(CHILE_2[1], title=CHILE_2[0])
+    put(store, a, b)
+    assign_articles(store)
+    assert story_sets(store) == [{a.id, b.id}]
+
+
+def test_unknown_story_id(store: Store) -> None:
+    from unspin.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="no story"):
+        read_story(store, "s999")
