@@ -10,8 +10,9 @@ RSS minus the RSS it started with; the corpus itself is shared):
 
 * **unspin (batch)**: fingerprints (word + stable-token MinHash, LSH bands), one sort
   for all colliding pairs, then verification of every candidate by alignment;
-* **datasketch**: ``MinHash(num_perm=96)`` over the same word 5-shingles with
-  ``update_batch``, ``MinHashLSH(params=(32, 3))`` (the bands unspin uses for words),
+* **datasketch**: ``MinHash(num_perm=96)`` over the same word 5-shingles (same word
+  tokens, one regex findall), built with ``MinHash.generator`` (its bulk path, shared
+  permutations), ``MinHashLSH(params=(32, 3))`` (the bands unspin uses for words),
   insert all, query each; no verification;
 * **incremental add**: the corpus in a SQLite store, indexed (``provenance.rebuild``),
   then the median latency of adding one article (half of them copies of stored ones)
@@ -30,6 +31,7 @@ import csv
 import json
 import multiprocessing as mp
 import random
+import re
 import resource
 import statistics
 import sys
@@ -40,12 +42,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import append_results, machine, shared_data  # noqa: E402
 from _spinner import load_wordnet, spin  # noqa: E402
+from harness import append_results, machine, shared_data  # noqa: E402
 from unspin.model import COPY_KINDS, Article  # noqa: E402
 from unspin.text import sentences  # noqa: E402
 
 SEED = 11
+# Word tokens as unspin.text.tokenize finds them (one findall; both methods use it).
+_WORDS = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:\.[^\W\d_])+|\w+(?:['\-]\w+)*")
 COPY_SHARE = 0.1
 
 
@@ -146,19 +150,19 @@ def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) ->
 def run_datasketch(texts: list[str], truth: dict[tuple[int, int], str], out: Any) -> None:
     from datasketch import MinHash, MinHashLSH
 
-    from unspin.text import words
-
     start_rss = _current_rss_mb()
     t0 = time.perf_counter()
     lsh = MinHashLSH(num_perm=96, params=(32, 3))
-    hashes = []
-    for i, text in enumerate(texts):
-        w = words(text)
-        shingles = {" ".join(w[k : k + 5]).encode("utf-8") for k in range(max(1, len(w) - 4))}
-        m = MinHash(num_perm=96, seed=1)
-        m.update_batch(list(shingles))
+
+    def shingle_sets() -> Any:
+        for text in texts:
+            w = _WORDS.findall(text.lower())  # the same word tokens unspin fingerprints
+            yield [" ".join(w[k : k + 5]).encode("utf-8") for k in range(max(1, len(w) - 4))]
+
+    # MinHash.generator reuses one set of permutations (datasketch's fast bulk path).
+    hashes = list(MinHash.generator(shingle_sets(), num_perm=96, seed=1))
+    for i, m in enumerate(hashes):
         lsh.insert(i, m)
-        hashes.append(m)
     t1 = time.perf_counter()
     found: set[tuple[int, int]] = set()
     for i, m in enumerate(hashes):

@@ -8,8 +8,9 @@ written to a temporary folder, never into the repository.
 
 Measured in one run on the same file:
 
-* **local**: ``Unspin(db).add([jsonl])``: ingest, provenance (index + verification),
-  claims, into a fresh SQLite store; one process;
+* **local**: ``Unspin(db).add([jsonl])``: ingest and every pipeline step (provenance,
+  stories, spin learning, claims: the table names them), into a fresh SQLite store; one
+  process;
 * **spark local[2]**: :func:`unspin.spark.run_job` with two cores: ingest,
   fingerprints, LSH join, verification, story components, claims, Parquet out. The
   session start (JVM) is timed apart; the job time excludes it.
@@ -86,7 +87,7 @@ def build_corpus(path: Path, copy_share: float) -> dict[str, int]:
     return counts
 
 
-def run_local(jsonl: Path, folder: Path) -> tuple[float, int, set[tuple[str, str, str]]]:
+def run_local(jsonl: Path, folder: Path) -> tuple[float, int, set[tuple[str, str, str]], list[str]]:
     from unspin.api import Unspin
 
     with Unspin(folder / "local.db") as u:
@@ -95,7 +96,7 @@ def run_local(jsonl: Path, folder: Path) -> tuple[float, int, set[tuple[str, str
         seconds = time.perf_counter() - t0
         rows = u.store.conn.execute("SELECT source_id, copy_id, kind FROM relations")
         rels = {(str(a), str(b), str(k)) for a, b, k in rows}
-        return seconds, len(report.added), rels
+        return seconds, len(report.added), rels, list(report.stages)
 
 
 def run_spark(
@@ -136,7 +137,7 @@ def main() -> None:
         n_lines = sum(1 for _ in jsonl.open(encoding="utf-8"))
         print(f"corpus: {n_lines} lines {counts}", flush=True)
         load_before = os.getloadavg()[0]
-        local_s, local_n, local_rels = run_local(jsonl, folder)
+        local_s, local_n, local_rels, local_stages = run_local(jsonl, folder)
         print(f"local: {local_n} articles in {local_s:.1f} s", flush=True)
         start_s, spark_s, report, spark_rels = run_spark(jsonl, folder, args.master)
         print(
@@ -152,6 +153,7 @@ def main() -> None:
     local_rate = local_n / local_s
     spark_rate = report.articles / spark_s
     per_core = f"{spark_rate / cores:.1f}" if cores else "n/a"
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in report.stage_seconds.items())
     body = f"""
 Corpus: {n_lines} JSONL lines: {counts["originals"]} Wikinews + ECB+ originals, injected copies
 {counts["verbatim"]} verbatim, {counts["edited"]} edited, {counts["spun"]} spun (30 %). Verbatim
@@ -162,13 +164,14 @@ ran under the same load, one after the other.
 
 | pipeline | articles | seconds | articles/s | articles/s per core |
 |---|---:|---:|---:|---:|
-| local (`unspin add`: ingest, provenance, claims; 1 process) | {local_n} | {local_s:.1f} | {local_rate:.1f} | {local_rate:.1f} |
+| local (`unspin add`: ingest, {", ".join(local_stages)}; 1 process) | {local_n} | {local_s:.1f} | {local_rate:.1f} | {local_rate:.1f} |
 | Spark {args.master} job (ingest, fingerprints, LSH join, verify, stories, claims, Parquet) | {report.articles} | {spark_s:.1f} | {spark_rate:.1f} | {per_core} |
 | Spark session start (JVM, once per run) | | {start_s:.1f} | | |
 
 Spark / local throughput: {spark_rate / local_rate:.2f}x. Relations found: Spark {len(spark_rels)}
 {by_kind}, local {len(local_rels)}; same pairs and kinds: **{"yes" if same else "no"}**.
 Failures: {report.failures}; stories: {report.stories}; claims: {report.claims}.
+Spark job seconds by stage (each ends with its Parquet table written): {stages}.
 """
     print(body)
     append_results(f"Spark throughput ({args.master}) vs local pipeline", body)

@@ -3,7 +3,7 @@
 * genuine news: every Wikinews article (minus the "TEST PAGE" rows) and every ECB+ dev
   article from ../shared/data;
 * spun news: those articles with a share of their content words swapped for WordNet
-  synonyms by :func:`spinner.spin` (bench/spinner.py). WordNet's synonym sets are a
+  synonyms by :func:`spinner.spin` (bench/_spinner.py). WordNet's synonym sets are a
   substitution source the spin detector never learns from: it proposes originals from
   embedding neighbours and from substitutions learned from tortured phrases;
 * tortured phrases: (spun, expected) pairs, split into two folds by expected phrase.
@@ -29,8 +29,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent / "src"))
 
-from spinner import Spun, load_wordnet, spin  # noqa: E402
-
+from _spinner import Spun, load_wordnet, spin  # noqa: E402
 from unspin.text import tokenize  # noqa: E402
 
 DATA = BENCH.parent.parent / "shared" / "data"
@@ -137,12 +136,12 @@ def features(
 
     ws = detector.word_scores(text)  # type: ignore[attr-defined]
     starts = np.array(ws.starts, np.int64)
-    doc = document_features(ws.margin, ws.eligible)
+    doc = document_features(ws.margin, ws.eligible, ws.zipf)
     sents = []
     for s, e in sentence_spans(text):
         sel = (starts >= s) & (starts < e)
         label = int(any(s <= a < e for a, _, _ in swaps))
-        sents.append((document_features(ws.margin[sel], ws.eligible[sel]), label))
+        sents.append((document_features(ws.margin[sel], ws.eligible[sel], ws.zipf[sel]), label))
     return doc, sents
 
 

@@ -42,7 +42,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import append_results, machine, shared_data  # noqa: E402
-
 from unspin.embed import StaticEmbedder  # noqa: E402
 from unspin.stories import (  # noqa: E402
     EMBED_TOKENS,
@@ -86,6 +85,7 @@ def bcubed(pred: list[str], gold: list[str]) -> tuple[float, float, float]:
 
 def pairwise(pred: list[str], gold: list[str]) -> tuple[float, float, float]:
     """Precision, recall, F1 over same-cluster pairs."""
+
     def pairs(labels: list[str]) -> set[tuple[int, int]]:
         groups: dict[str, list[int]] = defaultdict(list)
         for i, lab in enumerate(labels):
@@ -99,7 +99,9 @@ def pairwise(pred: list[str], gold: list[str]) -> tuple[float, float, float]:
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
-def cluster(sigs: list[ArticleSignals], idx: list[int], seed: int, config: StoryConfig) -> list[str]:
+def cluster(
+    sigs: list[ArticleSignals], idx: list[int], seed: int, config: StoryConfig
+) -> list[str]:
     """Stream ``sigs[idx]`` in the order of ``seed``; the story of each, in ``idx`` order."""
     order = random.Random(seed).sample(idx, len(idx))
     c = Clusterer(config)
@@ -140,7 +142,10 @@ def report(name: str, sigs, gold, topics) -> tuple[list[str], dict[str, list[flo
     even = [i for i, t in enumerate(topics) if t % 2 == 0]
     lines = []
     held: dict[str, list[float]] = defaultdict(list)
-    for tune_idx, test_idx, label in ((odd, even, "tune odd, test even"), (even, odd, "tune even, test odd")):
+    for tune_idx, test_idx, label in (
+        (odd, even, "tune odd, test even"),
+        (even, odd, "tune even, test odd"),
+    ):
         config = tune(sigs, gold, tune_idx)
         res = evaluate(sigs, gold, test_idx, config)
         for k, v in res.items():
@@ -162,7 +167,9 @@ def report(name: str, sigs, gold, topics) -> tuple[list[str], dict[str, list[flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transformer-python", default="/work/buildvenv/bin/python")
-    parser.add_argument("--no-write", action="store_true", help="print only; do not touch RESULTS.md")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; do not touch RESULTS.md"
+    )
     args = parser.parse_args()
     path = shared_data("ecbplus", "ecbplus_dev.jsonl")
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
@@ -192,16 +199,24 @@ def main() -> None:
             out = Path(tmp) / "vectors.npy"
             proc = subprocess.run(
                 [args.transformer_python, "-c", _ENCODE_SCRIPT, str(path), str(out)],
-                capture_output=True, text=True, check=False,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if proc.returncode == 0:
-                lines, _ = report("all-MiniLM-L6-v2 (transformer)", make(np.load(out)), gold, topics)
+                lines, _ = report(
+                    "all-MiniLM-L6-v2 (transformer)", make(np.load(out)), gold, topics
+                )
                 body += lines
             else:
                 print("transformer variant failed:", proc.stderr[-2000:])
-                body.append(f"| transformer | not run: {proc.stderr.strip().splitlines()[-1][:120]} | | | | |")
+                body.append(
+                    f"| transformer | not run: {proc.stderr.strip().splitlines()[-1][:120]} | | | | |"
+                )
     else:
-        body.append("| transformer | not run: no build environment with sentence-transformers | | | | |")
+        body.append(
+            "| transformer | not run: no build environment with sentence-transformers | | | | |"
+        )
     body += [
         "",
         "Goal: BCubed F1 >= 0.95 at event level. Held-out rows are the honest figures; the last "

@@ -1,10 +1,10 @@
 """Story assignment speed and memory with 100,000 articles already in the store.
 
 Corpus: ``--size`` synthetic dated articles (default 100,000) built from real Wikinews
-sentences: events of 2-8 articles over a year, each article mixing four of its event's
+sentences: events of 2-8 articles spread over a year in time order, each article mixing four of its event's
 six sentences with four random ones. They are stored and assigned to stories through
 the real pipeline step (:func:`unspin.storyrun.assign_articles`, batches of 1,000).
-Then ``--new`` further articles (default 1,000, dated inside the year) are assigned in
+Then ``--new`` further articles (default 1,000: the next day's news) are assigned in
 one call and timed: that is the throughput figure (embedding, terms, candidate search,
 scoring, and the SQLite writes). Also measured:
 
@@ -25,7 +25,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,12 +32,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import Timer, append_results, machine, peak_rss_mb, shared_data  # noqa: E402
-
 from unspin.embed import StaticEmbedder  # noqa: E402
 from unspin.model import Article  # noqa: E402
+from unspin.store import Store  # noqa: E402
 from unspin.stories import Clusterer, StoryConfig  # noqa: E402
 from unspin.storyrun import assign_articles, signals  # noqa: E402
-from unspin.store import Store  # noqa: E402
 from unspin.text import sentences  # noqa: E402
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -69,19 +67,27 @@ def pool() -> list[str]:
     return out
 
 
-def corpus(n: int, sents: list[str], seed: int) -> list[Article]:
+def corpus(n: int, sents: list[str], seed: int, start: datetime, days: float) -> list[Article]:
+    """``n`` articles in events of 2-8, events spread evenly over ``days`` from ``start``.
+
+    Events come in time order, as a live stream does; each event's articles appear
+    within two days of it.
+    """
     rng = random.Random(seed)
     arts: list[Article] = []
+    n_events = max(1, n // 5)
     k = 0
-    while len(arts) < n:
+    for e in range(n_events * 2):
+        if len(arts) >= n:
+            break
         event = rng.sample(sents, 6)
-        day = T0 + timedelta(seconds=rng.uniform(0, 365 * 86400))
+        day = start + timedelta(days=days * e / n_events)
         for _ in range(rng.randint(2, 8)):
             body = rng.sample(event, 4) + rng.sample(sents, 4)
             rng.shuffle(body)
             arts.append(
                 Article.create(
-                    " ".join(body) + f" Ref {k}.",
+                    " ".join(body) + f" Ref {seed}-{k}.",
                     title=event[0][:80],
                     site=f"outlet{rng.randint(1, 50)}.example",
                     published=day + timedelta(hours=rng.uniform(0, 48)),
@@ -100,8 +106,10 @@ def main() -> None:
     args = parser.parse_args()
     sents = pool()
     with Timer() as t_gen:
-        base = corpus(args.size, sents, seed=0)
-        new = corpus(args.new, sents, seed=1)
+        base = corpus(args.size, sents, seed=0, start=T0, days=365)
+        # The next news: the day after the stored year (a new article's window meets
+        # the last week of stored stories).
+        new = corpus(args.new, sents, seed=1, start=T0 + timedelta(days=365), days=1)
     print(f"generated {len(base) + len(new)} articles in {t_gen.seconds:.0f} s", flush=True)
     emb = StaticEmbedder.load()
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,12 +119,18 @@ def main() -> None:
                 store.put_articles(base[i : i + 5000])
         with Timer() as t_fill:
             filled = assign_articles(store, [a.id for a in base], embedder=emb)
-        print(f"stored in {t_put.seconds:.0f} s; assigned {filled} in {t_fill.seconds:.0f} s", flush=True)
+        print(
+            f"stored in {t_put.seconds:.0f} s; assigned {filled} in {t_fill.seconds:.0f} s",
+            flush=True,
+        )
         store.put_articles(new)
         with Timer() as t_new:
             counts = assign_articles(store, [a.id for a in new], embedder=emb)
         rate = len(new) / t_new.seconds
-        print(f"assigned {len(new)} new articles in {t_new.seconds:.2f} s: {rate:.0f}/s {counts}", flush=True)
+        print(
+            f"assigned {len(new)} new articles in {t_new.seconds:.2f} s: {rate:.0f}/s {counts}",
+            flush=True,
+        )
         n_stories = store.count_stories()
         # Where the time goes: embedding + terms, then the index alone.
         with Timer() as t_sig:
@@ -136,7 +150,12 @@ def main() -> None:
         for s in undated:
             clusterer.candidates(s)
     window_sizes = [
-        int(np.count_nonzero((clusterer._lo[: len(rows)] - 7 * 86400 <= s.ts) & (s.ts <= clusterer._hi[: len(rows)] + 7 * 86400)))
+        int(
+            np.count_nonzero(
+                (clusterer._lo[: len(rows)] - 7 * 86400 <= s.ts)
+                & (s.ts <= clusterer._hi[: len(rows)] + 7 * 86400)
+            )
+        )
         for s in sigs[:100]
         if s.ts is not None
     ]
@@ -149,8 +168,17 @@ def main() -> None:
     if Path(args.transformer_python).exists():
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as fh:
             fh.write("\x1e".join(texts[:200]))
-        proc = subprocess.run([args.transformer_python, "-c", _TRANSFORMER, fh.name], capture_output=True, text=True, check=False)
-        transformer = f"{float(proc.stdout.strip().splitlines()[-1]):.0f} texts/s" if proc.returncode == 0 else "failed: " + proc.stderr[-200:]
+        proc = subprocess.run(
+            [args.transformer_python, "-c", _TRANSFORMER, fh.name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        transformer = (
+            f"{float(proc.stdout.strip().splitlines()[-1]):.0f} texts/s"
+            if proc.returncode == 0
+            else "failed: " + proc.stderr[-200:]
+        )
         Path(fh.name).unlink()
     body = "\n".join(
         [

@@ -165,7 +165,9 @@ def main() -> None:
     parser.add_argument("--dim", type=int, default=DEFAULT_DIM)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
-        "--raw-cache", type=Path, default=None,
+        "--raw-cache",
+        type=Path,
+        default=None,
         help="save/load the 384-d token vectors here (skips the transformer on reruns)",
     )
     args = parser.parse_args()

@@ -25,14 +25,14 @@ PLAIN = (
 )
 # ...and the first report after a spinner swapped a fifth of its words for "synonyms".
 SPUN = (
-    "The township assembly voted on Tuesday to retain the communal depository open on "
+    "The township assembly balloted on Tuesday to retain the communal depository open on "
     "Sundays for another twelvemonth. The determination followed a calendar month of "
-    "encounters in which occupants asked for lengthier opening hours, particularly for "
-    "scholars who work during the week.\n\n"
-    "The depository will require two more faculty members to cover the supplementary day. "
-    "The assembly said the toll would be met from the existent budget, and that no new "
-    "revenue enhancement would be required. Local schools welcomed the intelligence and "
-    "said many students use the depository to do their prep and to read newspapers.\n\n"
-    "The city manager said the religious service was one of the most democratic in the "
-    "area and that the assembly would reexamine the hours again next outpouring."
+    "encounters in which occupants importuned for lengthier opening hours, particularly for "
+    "scholars who toil during the hebdomad.\n\n"
+    "The depository will require two more faculty members to overlay the supplementary day. "
+    "The assembly aforesaid the toll would be met from the existent budget, and that no new "
+    "revenue enhancement would be requisite. Local schoolhouses welcomed the intelligence and "
+    "aforesaid many educatees utilise the depository to do their prep and to peruse newspapers.\n\n"
+    "The city manager aforesaid the religious service was one of the most democratic in the "
+    "area and that the assembly would reexamine the hours over again next outpouring."
 )

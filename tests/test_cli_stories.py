@@ -18,15 +18,27 @@ runner = CliRunner()
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
 
 ARTICLES = [
-    ("Quake kills 12 in Chile", "a.example", 0,
-     "A magnitude 6.1 earthquake struck near Valparaiso, Chile on Tuesday, killing 12 people. "
-     "Officials in Santiago said rescue teams from Valparaiso were searching the rubble."),
-    ("Chile earthquake death toll reaches 12", "b.example", 5,
-     "Rescuers in Valparaiso searched collapsed buildings after the 6.1 quake that killed 12 "
-     "in Chile. President Boric visited hospitals in Santiago and Valparaiso."),
-    ("Tara Reid enters rehab", "c.example", 30,
-     "Actress Tara Reid checked into Promises Treatment Center in Malibu, her publicist "
-     "Jack Ketsoyan told People magazine on Tuesday."),
+    (
+        "Quake kills 12 in Chile",
+        "a.example",
+        0,
+        "A magnitude 6.1 earthquake struck near Valparaiso, Chile on Tuesday, killing 12 people. "
+        "Officials in Santiago said rescue teams from Valparaiso were searching the rubble.",
+    ),
+    (
+        "Chile earthquake death toll reaches 12",
+        "b.example",
+        5,
+        "Rescuers in Valparaiso searched collapsed buildings after the 6.1 quake that killed 12 "
+        "in Chile. President Boric visited hospitals in Santiago and Valparaiso.",
+    ),
+    (
+        "Tara Reid enters rehab",
+        "c.example",
+        30,
+        "Actress Tara Reid checked into Promises Treatment Center in Malibu, her publicist "
+        "Jack Ketsoyan told People magazine on Tuesday.",
+    ),
 ]
 
 
@@ -51,7 +63,15 @@ def test_stories_json_newest_first(db: Path) -> None:
     assert [s["n_articles"] for s in data] == [1, 2]
     assert data[0]["title"] == "Tara Reid enters rehab"
     assert set(data[1]["outlets"]) == {"a.example", "b.example"}
-    assert {"id", "title", "first_published", "last_published", "outlets", "n_articles", "key_terms"} <= set(data[0])
+    assert {
+        "id",
+        "title",
+        "first_published",
+        "last_published",
+        "outlets",
+        "n_articles",
+        "key_terms",
+    } <= set(data[0])
 
 
 def test_stories_table(db: Path) -> None:

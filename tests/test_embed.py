@@ -42,8 +42,16 @@ def test_empty_text_gives_zero_row(emb: StaticEmbedder) -> None:
 @pytest.mark.parametrize(
     ("a", "b", "c"),
     [
-        ("A strong earthquake hit Chile", "A powerful quake struck Chile", "The central bank raised interest rates"),
-        ("The actress entered rehab", "The star checked into a treatment center", "The team won the football match"),
+        (
+            "A strong earthquake hit Chile",
+            "A powerful quake struck Chile",
+            "The central bank raised interest rates",
+        ),
+        (
+            "The actress entered rehab",
+            "The star checked into a treatment center",
+            "The team won the football match",
+        ),
     ],
 )
 def test_paraphrases_are_closer_than_unrelated(emb: StaticEmbedder, a: str, b: str, c: str) -> None:
@@ -135,9 +143,17 @@ def test_transformer_loads_a_tiny_local_model(tmp_path: Path) -> None:
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     vocab = tmp_path / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "quake", "chile", "rehab"]))
+    vocab.write_text(
+        "\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "quake", "chile", "rehab"])
+    )
     tok = BertTokenizerFast(vocab_file=str(vocab))
-    cfg = BertConfig(vocab_size=8, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32)
+    cfg = BertConfig(
+        vocab_size=8,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+    )
     folder = tmp_path / "tiny"
     BertModel(cfg).save_pretrained(folder / "bert")
     tok.save_pretrained(folder / "bert")

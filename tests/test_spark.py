@@ -114,6 +114,12 @@ def _local_relations(u: Unspin) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def _store_stories(u: Unspin) -> set[frozenset[str]]:
+    """The story clustering a store holds, as a partition of its article ids."""
+    rows = u.store.conn.execute("SELECT story_id, article_id FROM story_members")
+    return _partition([(str(s), str(a)) for s, a in rows])
+
+
 def _partition(pairs: list[tuple[str, str]]) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for story, article in pairs:
@@ -212,6 +218,23 @@ def test_same_claims(out, local) -> None:
         assert [(r["kind"], r["start"], r["end"], r["words"]) for r in found] == _claim_keys(stored)
 
 
+def test_huge_bucket_offers_only_its_earliest_sources(spark) -> None:
+    """A copy family of 40 sharing every band: 5 sources each, not all 780 pairs."""
+    from unspin.spark.job import candidate_pairs
+
+    rows = [(f"a{i:02d}", 0, "f", i, [11, 22, 33]) for i in range(40)]
+    rows.append(("loner", 0, "f", 99, [44]))
+    df = spark.createDataFrame(
+        rows, "id string, ord_input int, ord_path string, ord_record long, band_keys array<long>"
+    )
+    pairs = [
+        (r["a_id"], r["b_id"], r["shared"]) for r in candidate_pairs(df, max_candidates=5).collect()
+    ]
+    assert len(pairs) == 0 + 1 + 2 + 3 + 4 + 5 * 35
+    assert {a for a, _, _ in pairs} == {f"a{i:02d}" for i in range(5)}
+    assert all(a < b and shared == 3 for a, b, shared in pairs)
+
+
 def test_import_loads_the_tables_into_a_store(out, local, tmp_path: Path) -> None:
     folder, _ = out
     u, _ = local
@@ -224,6 +247,8 @@ def test_import_loads_the_tables_into_a_store(out, local, tmp_path: Path) -> Non
         spun = next(r for r in imported.store.copy_relations() if r.kind == "spun_copy")
         assert imported.trace(spun.copy_id).chain[-1].source_id == spun.source_id
         assert imported.store.count_claims() == u.store.count_claims()
+        assert report.stories == imported.store.count_stories() == u.store.count_stories()
+        assert _store_stories(imported) == _store_stories(u)
         article_id = u.store.article_ids()[0]
         assert _claim_keys(imported.claims(article_id)) == _claim_keys(u.claims(article_id))
 
@@ -252,6 +277,7 @@ def test_cli_import(out, local, tmp_path: Path) -> None:
     assert data["articles"] == {"added": u.store.count_articles()}
     assert data["relations"] == sum(u.store.count_relations().values())
     assert data["claims"] == sum(u.store.count_claims().values())
+    assert data["stories"] == u.store.count_stories()
 
 
 @pytest.mark.parametrize(

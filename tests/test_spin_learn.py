@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -90,13 +92,26 @@ def test_restoration_improves_after_learning_from_traced_pairs() -> None:
     assert after >= 0.8
 
 
-def test_store_keeps_learned_substitutions(tmp_path: object) -> None:
-    from pathlib import Path
-
-    db = Path(str(tmp_path)) / "t.db"
+def test_store_keeps_learned_substitutions(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
     with Store(db) as store:
         assert "0005_spin" in store.schema_version()
         assert store.spin_substitutions() == ()
         store.put_spin_substitutions([("network", "organization", 2), ("forest", "woodland", 1)])
         store.put_spin_substitutions([("network", "organization", 3)])
         assert store.spin_substitutions() == (("network", "organization", 3),)
+
+
+def test_adding_a_spun_copy_teaches_its_swaps(tmp_path: Path) -> None:
+    from provenance_samples import ORIGINAL, spin
+    from unspin.api import Unspin
+
+    spun, _ = spin(ORIGINAL, 0.5, seed=3)
+    with Unspin(tmp_path / "t.db") as u:
+        u.add_text(ORIGINAL)
+        report = u.add_text(spun)
+        assert report.stages.get("spin", {}).get("substitutions", 0) > 0
+        learned = u.store.spin_substitutions()
+        assert learned
+        assert all(orig.lower() in ORIGINAL.lower() for orig, _, _ in learned)
+        assert u.learn_spin()["substitutions"] == len(learned)

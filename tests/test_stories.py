@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from unspin.model import Article, Relation
+from unspin.store import Store
 from unspin.stories import ArticleSignals, Clusterer, StoryConfig, extract_terms
 from unspin.storyrun import assign_articles, read_stories, read_story, rebuild_stories
-from unspin.store import Store
 
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
 
@@ -111,8 +111,18 @@ def test_copy_joins_its_sources_story_whatever_the_score(store: Store) -> None:
     copy = art(REHAB, hours=1, site="copier.example")
     put(store, source, copy)
     store.put_relations(
-        [Relation(source_id=source.id, copy_id=copy.id, kind="spun_copy", confidence=0.9, reused=0.8,
-                  coverage=0.8, substitution_rate=0.4, direction="date")]
+        [
+            Relation(
+                source_id=source.id,
+                copy_id=copy.id,
+                kind="spun_copy",
+                confidence=0.9,
+                reused=0.8,
+                coverage=0.8,
+                substitution_rate=0.4,
+                direction="date",
+            )
+        ]
     )
     assign_articles(store)
     assert story_sets(store) == [{source.id, copy.id}]
@@ -124,7 +134,9 @@ def test_copy_joins_its_sources_story_whatever_the_score(store: Store) -> None:
 
 def _sig(i: str, vec: list[float], terms: dict[str, int], ts: float | None = 0.0) -> ArticleSignals:
     v = np.asarray(vec, dtype=np.float32)
-    return ArticleSignals(id=i * 20, vector=v / np.linalg.norm(v), terms=Counter(terms), ts=ts, title=i)
+    return ArticleSignals(
+        id=i * 20, vector=v / np.linalg.norm(v), terms=Counter(terms), ts=ts, title=i
+    )
 
 
 def test_bridging_article_merges_two_stories_and_says_why() -> None:
@@ -149,7 +161,9 @@ def test_merge_is_persisted_and_members_move(store: Store) -> None:
     config = StoryConfig(join_threshold=0.3, merge_threshold=0.3, entity_weight=0.9)
     first, second = art(CHILE_1), art(REHAB, hours=1)
     bridge = Article.create(
-        CHILE_1[1] + " " + REHAB[1], title="Chile quake; Reid in rehab", published=T0 + timedelta(hours=2)
+        CHILE_1[1] + " " + REHAB[1],
+        title="Chile quake; Reid in rehab",
+        published=T0 + timedelta(hours=2),
     )
     put(store, first, second, bridge)
     counts = assign_articles(store, config=config)

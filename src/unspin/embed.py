@@ -90,7 +90,12 @@ def read_safetensors(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
         start, end = info["data_offsets"]
         if base + end > len(raw):
             raise InputError(str(path), f"tensor {name!r} is truncated")
-        array = np.frombuffer(raw, dtype=np.dtype(dtype).newbyteorder("<"), count=(end - start) // np.dtype(dtype).itemsize, offset=base + start)
+        array = np.frombuffer(
+            raw,
+            dtype=np.dtype(dtype).newbyteorder("<"),
+            count=(end - start) // np.dtype(dtype).itemsize,
+            offset=base + start,
+        )
         tensors[name] = array.reshape(info["shape"]).astype(dtype)
     return tensors
 
@@ -116,7 +121,9 @@ class StaticEmbedder:
     Build one with :meth:`load`.
     """
 
-    def __init__(self, embeddings: np.ndarray, tokenizer: WordPieceTokenizer, *, name: str = "static") -> None:
+    def __init__(
+        self, embeddings: np.ndarray, tokenizer: WordPieceTokenizer, *, name: str = "static"
+    ) -> None:
         if embeddings.ndim != 2 or embeddings.shape[0] < len(tokenizer):
             raise ValueError(
                 f"embedding matrix {embeddings.shape} does not cover the {len(tokenizer)}-token vocabulary"
@@ -146,7 +153,9 @@ class StaticEmbedder:
         try:
             tokenizer = WordPieceTokenizer.from_file(folder / "tokenizer.json")
         except (OSError, ValueError, KeyError) as exc:
-            raise InputError(str(folder / "tokenizer.json"), f"cannot load tokenizer ({exc})") from exc
+            raise InputError(
+                str(folder / "tokenizer.json"), f"cannot load tokenizer ({exc})"
+            ) from exc
         return cls(tensors["embeddings"], tokenizer, name=f"static:{folder.name}")
 
     @property
@@ -217,14 +226,20 @@ class TransformerEmbedder:
             ) from exc
         folder = Path(path)
         if not folder.is_dir():
-            raise InputError(str(folder), "no such model folder (the transformer loads from a local path only)")
+            raise InputError(
+                str(folder), "no such model folder (the transformer loads from a local path only)"
+            )
         try:
             self.model: Any = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
-            raise InputError(str(folder), f"cannot load a sentence-transformers model ({exc})") from exc
+            raise InputError(
+                str(folder), f"cannot load a sentence-transformers model ({exc})"
+            ) from exc
         self.batch_size = batch_size
         self._name = f"transformer:{folder.name}"
-        dim = self.model.get_sentence_embedding_dimension()
+        # sentence-transformers >= 6 renamed the method; older versions have only the first.
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        dim = getter()
         self._dim = int(dim) if dim else int(self.encode(["x"]).shape[1])
 
     @property

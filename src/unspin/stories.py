@@ -26,13 +26,14 @@ articles and writes the changes back.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from unspin.text import FUNCTION_WORDS, sentence_spans, tokenize
+from unspin.text import FUNCTION_WORDS
 
 __all__ = [
     "ArticleSignals",
@@ -49,13 +50,13 @@ __all__ = [
 # tunable on ECB+ (no dates); a week covers the follow-up coverage of most news events.
 WINDOW_DAYS = 7.0
 # Score needed to join a story. Set by bench/stories_accuracy.py: 2-fold cross-validation
-# over ECB+ topics (sweep 0.30-0.50) picked 0.40 on odd topics and 0.35 on even ones;
-# 0.40 is shipped because a wrong join (two events in one story) misleads more than a
-# split story.
+# over ECB+ topics (grid 0.30-0.50 x weights 0.5/0.7/0.85) picked (0.40, 0.70) on odd
+# topics and (0.35, 0.85) on even ones (held-out BCubed F1 0.88 / 0.84). 0.40 is shipped:
+# a wrong join (two events in one story) misleads more than a split story.
 JOIN_THRESHOLD = 0.40
-# Weight of the names-and-numbers signal against the embedding; both folds picked 0.7
-# (sweep 0.5-0.85): names separate two events of the same kind; the embedding alone
-# cannot (0.40 BCubed F1 at best on ECB+).
+# Weight of the names-and-numbers signal against the embedding (same sweep): names
+# separate two events of the same kind; the embedding alone cannot (ECB+ BCubed F1 0.40
+# at best without names).
 ENTITY_WEIGHT = 0.7
 # An article bridging two stories must score this with both for them to merge: high,
 # because a wrong merge is worse than two stories of one event.
@@ -138,6 +139,11 @@ class Decision:
     merges: tuple[MergeDecision, ...] = ()
 
 
+# Words (letters/digits with inner apostrophes, hyphens, dots, commas) and the
+# punctuation that ends a sentence; one pass of this regex replaces a sentence splitter.
+_TERM_TOKEN = re.compile(r"[^\W_]+(?:['.,\-][^\W_]+)*|[.!?:\n]")
+
+
 def extract_terms(text: str, title: str | None = None) -> Counter[str]:
     """Names and numbers of a text: capitalised words not opening a sentence, and numbers.
 
@@ -147,19 +153,19 @@ def extract_terms(text: str, title: str | None = None) -> Counter[str]:
     """
     terms: Counter[str] = Counter()
     for part in (title or "", text):
-        for start, end in sentence_spans(part):
-            first = True
-            for tok in tokenize(part[start:end]):
-                word = tok.text
-                if not tok.is_word:
-                    continue
-                if word[0].isdigit():
-                    digits = word.replace(",", "")
-                    if len(digits) > 1 or not first:
-                        terms["#" + digits] += 1
-                elif word[0].isupper() and not first and word.lower() not in FUNCTION_WORDS:
-                    terms[word.lower()] += 1
-                first = False
+        first = True
+        for word in _TERM_TOKEN.findall(part):
+            head = word[0]
+            if head in ".!?:\n":
+                first = True
+                continue
+            if head.isdigit():
+                digits = word.replace(",", "").rstrip(".")
+                if len(digits) > 1 or not first:
+                    terms["#" + digits] += 1
+            elif head.isupper() and not first and word.lower() not in FUNCTION_WORDS:
+                terms[word.lower()] += 1
+            first = False
     return terms
 
 
@@ -237,7 +243,9 @@ class Clusterer:
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return weights, norm
 
-    def _term_similarity(self, article: tuple[dict[str, float], float], story: StoryState) -> tuple[float, list[str]]:
+    def _term_similarity(
+        self, article: tuple[dict[str, float], float], story: StoryState
+    ) -> tuple[float, list[str]]:
         a, a_norm = article
         if not a or not story.terms:
             return 0.0, []
@@ -263,7 +271,9 @@ class Clusterer:
         rows = np.flatnonzero(mask)
         if not len(rows):
             return []
-        sims = self._matrix[rows] @ sig.vector
+        # einsum, not ``@``: a matrix-vector product through a multi-threaded BLAS is up to
+        # 30x slower on a busy 2-core machine (measured by bench/stories_speed.py).
+        sims = np.einsum("ij,j->i", self._matrix[:n], sig.vector)[rows]
         k = min(self.config.candidates, len(rows))
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top])]
@@ -293,7 +303,9 @@ class Clusterer:
         merges: list[MergeDecision] = []
         if copy_of_story is not None and copy_of_story in self.by_id:
             story = self.live_story(copy_of_story)
-            decision = Decision(sig.id, story.id, "copy", 1.0, "copy of an article in this story (provenance)")
+            decision = Decision(
+                sig.id, story.id, "copy", 1.0, "copy of an article in this story (provenance)"
+            )
         else:
             scored = self.score(sig)
             if scored and scored[0][1] >= self.config.join_threshold:
@@ -301,7 +313,10 @@ class Clusterer:
                 reason = f"score {best:.2f} (embedding {cos:.2f}; shared {', '.join(shared[:5]) or 'no names'})"
                 decision = Decision(sig.id, story.id, "join", best, reason)
                 for other, other_score, _, other_shared in scored[1:]:
-                    if best < self.config.merge_threshold or other_score < self.config.merge_threshold:
+                    if (
+                        best < self.config.merge_threshold
+                        or other_score < self.config.merge_threshold
+                    ):
                         break
                     story = self.live_story(story.id)
                     if other.merged_into is None and other.id != story.id:
@@ -310,11 +325,22 @@ class Clusterer:
             else:
                 best = scored[0][1] if scored else 0.0
                 story = self._new_story(sig)
-                reason = "no story within the time window" if not scored else f"best score {best:.2f} below {self.config.join_threshold:.2f}"
+                reason = (
+                    "no story within the time window"
+                    if not scored
+                    else f"best score {best:.2f} below {self.config.join_threshold:.2f}"
+                )
                 decision = Decision(sig.id, story.id, "start", best, reason)
         self._join(story, sig)
         self._count_terms(sig.terms)
-        return Decision(decision.article_id, story.id, decision.action, decision.score, decision.reason, tuple(merges))
+        return Decision(
+            decision.article_id,
+            story.id,
+            decision.action,
+            decision.score,
+            decision.reason,
+            tuple(merges),
+        )
 
     def live_story(self, story_id: str) -> StoryState:
         """The story ``story_id`` or, if it was merged, the story that absorbed it."""
@@ -324,7 +350,11 @@ class Clusterer:
         return story
 
     def _new_story(self, sig: ArticleSignals) -> StoryState:
-        state = StoryState(id=f"s{self.next_seq:06d}-{sig.id[:8]}", seq=self.next_seq, vector_sum=np.zeros_like(sig.vector, dtype=np.float32))
+        state = StoryState(
+            id=f"s{self.next_seq:06d}-{sig.id[:8]}",
+            seq=self.next_seq,
+            vector_sum=np.zeros_like(sig.vector, dtype=np.float32),
+        )
         self.next_seq += 1
         self.add_state(state)
         return state
@@ -349,10 +379,19 @@ class Clusterer:
         if not sig.title:
             return
         centroid = story.centroid
-        if story.title_vector is None or float(sig.vector @ centroid) > float(story.title_vector @ centroid):
+        if story.title_vector is None or float(sig.vector @ centroid) > float(
+            story.title_vector @ centroid
+        ):
             story.title, story.title_article, story.title_vector = sig.title, sig.id, sig.vector
 
-    def _merge(self, kept: StoryState, other: StoryState, article_id: str, score: float, shared: Sequence[str]) -> MergeDecision:
+    def _merge(
+        self,
+        kept: StoryState,
+        other: StoryState,
+        article_id: str,
+        score: float,
+        shared: Sequence[str],
+    ) -> MergeDecision:
         # The older story (lower seq) keeps its id.
         if other.seq < kept.seq:
             kept, other = other, kept
@@ -365,7 +404,11 @@ class Clusterer:
                 kept.first_ts = ts if kept.first_ts is None else min(kept.first_ts, ts)
                 kept.last_ts = ts if kept.last_ts is None else max(kept.last_ts, ts)
         if kept.title_vector is None and other.title_vector is not None:
-            kept.title, kept.title_article, kept.title_vector = other.title, other.title_article, other.title_vector
+            kept.title, kept.title_article, kept.title_vector = (
+                other.title,
+                other.title_article,
+                other.title_vector,
+            )
         other.merged_into = kept.id
         self._refresh(self._row_of(kept.id))
         self._refresh(self._row_of(other.id))

@@ -20,6 +20,8 @@ import numpy as np
 from unspin.embed import StaticEmbedder
 from unspin.errors import NotFoundError
 from unspin.model import Article, Story, StoryDetail, StoryMember, StoryMerge
+from unspin.store import Store
+from unspin.store.stories import StoryRow
 from unspin.stories import (
     EMBED_TOKENS,
     ArticleSignals,
@@ -29,10 +31,16 @@ from unspin.stories import (
     StoryState,
     extract_terms,
 )
-from unspin.store import Store
-from unspin.store.stories import StoryRow
 
-__all__ = ["EMBED_MODEL", "assign_articles", "rebuild_stories", "read_stories", "read_story", "signals", "step"]
+__all__ = [
+    "EMBED_MODEL",
+    "assign_articles",
+    "rebuild_stories",
+    "read_stories",
+    "read_story",
+    "signals",
+    "step",
+]
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +84,16 @@ def _state(row: StoryRow, title_vector: np.ndarray | None) -> StoryState:
 
 def _row(s: StoryState) -> StoryRow:
     return StoryRow(
-        id=s.id, seq=s.seq, title=s.title, title_article=s.title_article, first_ts=s.first_ts,
-        last_ts=s.last_ts, n_articles=s.n_articles, vector_sum=s.vector_sum,
-        terms=dict(s.terms), merged_into=s.merged_into,
+        id=s.id,
+        seq=s.seq,
+        title=s.title,
+        title_article=s.title_article,
+        first_ts=s.first_ts,
+        last_ts=s.last_ts,
+        n_articles=s.n_articles,
+        vector_sum=s.vector_sum,
+        terms=dict(s.terms),
+        merged_into=s.merged_into,
     )
 
 
@@ -103,7 +118,9 @@ def assign_articles(
     for start in range(0, len(todo), BATCH):
         batch = store.get_articles(todo[start : start + BATCH])
         # Stream order: publication time (undated last), then ingest order.
-        batch.sort(key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0))
+        batch.sort(
+            key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0)
+        )
         for decision in _assign_batch(store, batch, config, embedder):
             counts["assigned"] += 1
             counts[{"join": "joined", "start": "started", "copy": "copies"}[decision.action]] += 1
@@ -111,7 +128,9 @@ def assign_articles(
     return dict(counts)
 
 
-def _assign_batch(store: Store, batch: list[Article], config: StoryConfig, embedder: StaticEmbedder) -> list[Decision]:
+def _assign_batch(
+    store: Store, batch: list[Article], config: StoryConfig, embedder: StaticEmbedder
+) -> list[Decision]:
     sigs = signals(batch, embedder)
     stamps = [s.ts for s in sigs if s.ts is not None]
     window = config.window_days * 86400.0
@@ -120,7 +139,9 @@ def _assign_batch(store: Store, batch: list[Article], config: StoryConfig, embed
         since=None if undated_batch or not stamps else min(stamps) - window,
         until=None if undated_batch or not stamps else max(stamps) + window,
     )
-    title_vectors = store.get_embeddings(EMBED_MODEL, [r.title_article for r in rows if r.title_article])
+    title_vectors = store.get_embeddings(
+        EMBED_MODEL, [r.title_article for r in rows if r.title_article]
+    )
     terms = {t for s in sigs for t in s.terms}
     clusterer = Clusterer(
         config,
@@ -150,7 +171,8 @@ def _assign_batch(store: Store, batch: list[Article], config: StoryConfig, embed
         store.put_embeddings(EMBED_MODEL, {s.id: s.vector for s in sigs})
         store.save_story_rows(_row(clusterer.by_id[sid]) for sid in sorted(clusterer.changed))
         store.put_story_members(
-            (d.article_id, clusterer.live_story(d.story_id).id, d.score, d.reason) for d in decisions
+            (d.article_id, clusterer.live_story(d.story_id).id, d.score, d.reason)
+            for d in decisions
         )
         for d in decisions:
             for m in d.merges:
@@ -163,8 +185,7 @@ def _assign_batch(store: Store, batch: list[Article], config: StoryConfig, embed
 def rebuild_stories(store: Store, *, config: StoryConfig | None = None) -> dict[str, int]:
     """Forget every story and cluster the whole store again, in publication order."""
     store.clear_stories()
-    ids = [a.id for a in store.list_articles(newest_first=False)]
-    return assign_articles(store, ids, config=config)
+    return assign_articles(store, store.article_ids_by_time(), config=config)
 
 
 def step(store: Store, new_ids: Sequence[str], config: Any) -> dict[str, int]:
@@ -257,4 +278,6 @@ def read_story(store: Store, id_or_prefix: str) -> StoryDetail:
         )
         for r in store.story_merge_rows(sid)
     )
-    return StoryDetail(_story(store, row, members, store.count_story_members()), member_records, merges)
+    return StoryDetail(
+        _story(store, row, members, store.count_story_members()), member_records, merges
+    )

@@ -32,7 +32,9 @@ __all__ = ["WordPieceTokenizer"]
 # chunk cache exact.
 _DELETE = {cp: None for cp in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]}
 _DELETE.update({cp: None for cp in range(0x7F, 0xA0)})
-_DELETE.update({cp: None for cp in (0xAD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0xFFFD)})
+_DELETE.update(
+    {cp: None for cp in (0xAD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0xFFFD)}
+)
 # Bound on the chunk cache: a few hundred thousand distinct chunks is tens of MB.
 _CACHE_LIMIT = 300_000
 
@@ -86,8 +88,12 @@ class WordPieceTokenizer:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         model = data.get("model", {})
         if model.get("type") != "WordPiece":
-            raise ValueError(f"{path}: not a WordPiece tokenizer.json (model type {model.get('type')!r})")
-        return cls(dict(model["vocab"]), max_chars_per_word=int(model.get("max_input_chars_per_word", 100)))
+            raise ValueError(
+                f"{path}: not a WordPiece tokenizer.json (model type {model.get('type')!r})"
+            )
+        return cls(
+            dict(model["vocab"]), max_chars_per_word=int(model.get("max_input_chars_per_word", 100))
+        )
 
     def __len__(self) -> int:
         return len(self.vocab)

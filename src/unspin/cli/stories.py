@@ -58,9 +58,15 @@ def stories_cmd(
     for col in ("story", "latest", "articles", "title", "outlets"):
         table.add_column(col, overflow="fold")
     for s in stories:
-        outlets = ", ".join(s.outlets[:4]) + (f" +{len(s.outlets) - 4}" if len(s.outlets) > 4 else "")
+        outlets = ", ".join(s.outlets[:4]) + (
+            f" +{len(s.outlets) - 4}" if len(s.outlets) > 4 else ""
+        )
         table.add_row(
-            s.id, _day(s.last_published), str(s.n_articles), escape(s.title or "(untitled)"), escape(outlets)
+            s.id,
+            _day(s.last_published),
+            str(s.n_articles),
+            escape(s.title or "(untitled)"),
+            escape(outlets),
         )
     console.print(table)
 
@@ -87,10 +93,17 @@ def story_cmd(
     for col in ("published", "article", "outlet", "title", "joined because", "relations"):
         table.add_column(col, overflow="fold")
     for m in detail.members:
-        rels = "; ".join(f"{k.replace('_', ' ')} {'of' if r == 'copy' else 'copied by'} {a[:12]}" for k, r, a in m.relations)
+        rels = "; ".join(
+            f"{k.replace('_', ' ')} {'of' if r == 'copy' else 'copied by'} {a[:12]}"
+            for k, r, a in m.relations
+        )
         table.add_row(
-            _day(m.published), m.article_id[:12], escape(m.outlet or "-"), escape(m.title or "-"),
-            escape(m.reason), escape(rels or "-"),
+            _day(m.published),
+            m.article_id[:12],
+            escape(m.outlet or "-"),
+            escape(m.title or "-"),
+            escape(m.reason),
+            escape(rels or "-"),
         )
     console.print(table)
     for merge in detail.merges:

@@ -9,8 +9,9 @@ Stages, each calling the same functions as the local pipeline:
    article its LSH band keys (none for articles under :data:`provenance.MIN_WORDS`);
 3. **candidates**: a Spark join of the exploded band keys with themselves: every
    earlier article sharing a band with a later one, the :data:`MAX_CANDIDATES` sharing
-   most bands per later article (the local pipeline's rule); buckets larger than
-   :data:`MAX_BUCKET` (boilerplate shared by thousands of pages) are skipped;
+   most bands per later article (the local pipeline's rule); a band bucket offers only
+   its :data:`MAX_CANDIDATES` earliest articles as sources, so one huge copy family
+   costs ``n * MAX_CANDIDATES`` pairs, not ``n**2``;
 4. **verify**: per partition, :func:`unspin.relate.relate` aligns each candidate pair
    (earlier article first) and classifies it; every relation but ``unrelated`` is kept;
 5. **stories**: connected components over those relations (copies and same-story
@@ -19,11 +20,13 @@ Stages, each calling the same functions as the local pipeline:
 
 Outputs are Parquet tables under ``--out``: ``articles``, ``relations``, ``stories``,
 ``failures`` (and ``claims`` when the claims stage is available), plus
-``_unspin.json`` with the counts. Load them into SQLite with ``unspin import DIR``.
+``_unspin_report`` with the counts (one JSON line). Load them into SQLite with
+``unspin import DIR``.
 
-Run it as ``unspin spark run INPUT... --out DIR`` or, on a cluster,
-``spark-submit --py-files unspin.zip -m``-style: ``python -m unspin.spark.job INPUT...
---out DIR`` (the master then comes from ``spark-submit`` or ``--master``).
+Run it as ``unspin spark run INPUT... --out DIR``, as ``python -m unspin.spark.job
+INPUT... --out DIR [--master URL]``, or on a cluster as ``spark-submit [options]
+path/to/unspin/spark/job.py INPUT... --out DIR`` (the master then comes from
+``spark-submit``). See docs/scale.md.
 """
 
 from __future__ import annotations
@@ -69,10 +72,6 @@ log = logging.getLogger(__name__)
 # Per later article, at most this many earlier candidates are verified: the local
 # pipeline's limit (provenance.MAX_CANDIDATES), so both find the same pairs.
 MAX_CANDIDATES = provenance.MAX_CANDIDATES
-# Band buckets holding more articles than this are boilerplate collisions, not copy
-# families (provenance.MAX_BUCKET, set on bench/provenance_speed.py). At crawl scale
-# they are also the skew that would put millions of pairs on one task.
-MAX_BUCKET = provenance.MAX_BUCKET
 # Minimum-label propagation stops after this many rounds even if labels still move:
 # a chain of copies of copies longer than this is not a news story.
 MAX_COMPONENT_ROUNDS = 30
@@ -104,7 +103,8 @@ class SparkOptions:
 
 @dataclass(frozen=True)
 class SparkReport:
-    """What one run wrote: counts per table, failures, the stages skipped and why."""
+    """What one run wrote: counts per table, failures, wall seconds per stage (each
+    stage ends with its table written), the stages skipped and why."""
 
     out: str
     inputs: tuple[str, ...]
@@ -115,6 +115,7 @@ class SparkReport:
     claims: int | None
     seconds: float
     claims_version: int | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -194,27 +195,35 @@ def _verified(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
 # --- stages -----------------------------------------------------------------------------
 
 
-def candidate_pairs(
-    articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES, max_bucket: int = MAX_BUCKET
-) -> DataFrame:
+def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES) -> DataFrame:
     """Candidate copy pairs by LSH banding, as a join: ``(a_id, b_id, shared)``.
 
     ``a`` is read before ``b``; each ``b`` keeps its ``max_candidates`` earlier
     articles sharing the most bands (ties: the earliest), as the local index does.
+
+    Skew guard: in each band bucket only its ``max_candidates`` earliest members are
+    offered as sources, so a bucket of ``n`` articles (a wire story carried by
+    thousands of outlets) yields at most ``n * max_candidates`` pairs, never ``n**2``.
+    Buckets of up to ``max_candidates + 1`` articles (every bucket of a normal corpus)
+    give all their pairs, so the result equals the local pipeline's there.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     order = F.struct("ord_input", "ord_path", "ord_record")
     bands = articles.select("id", order.alias("ord"), F.explode("band_keys").alias("key"))
-    sizes = (
-        bands.groupBy("key").count().where((F.col("count") >= 2) & (F.col("count") <= max_bucket))
+    bucket = Window.partitionBy("key")
+    ranked = (
+        bands.withColumn("pos", F.row_number().over(bucket.orderBy("ord")))
+        .withColumn("size", F.count(F.lit(1)).over(bucket))
+        .where(F.col("size") >= 2)
+        .drop("size")
     )
-    kept = bands.join(sizes.select("key"), "key")
-    a, b = kept.alias("a"), kept.alias("b")
+    a = ranked.where(F.col("pos") <= max_candidates).alias("a")
+    b = ranked.alias("b")
     pairs = (
         a.join(b, F.col("a.key") == F.col("b.key"))
-        .where(F.col("a.ord") < F.col("b.ord"))
+        .where(F.col("a.pos") < F.col("b.pos"))
         .groupBy(
             F.col("a.id").alias("a_id"), F.col("a.ord").alias("a_ord"), F.col("b.id").alias("b_id")
         )
@@ -243,7 +252,9 @@ def verify_pairs(
         .select("a", "b")
         .repartition(partitions)
     )
-    return spark.createDataFrame(joined.rdd.mapPartitions(_verified), RELATIONS_SCHEMA)
+    return spark.createDataFrame(
+        joined.rdd.mapPartitions(_verified), RELATIONS_SCHEMA, verifySchema=False
+    )
 
 
 def connected_components(
@@ -324,28 +335,42 @@ def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -
     parts = options.partitions or max(2, 2 * sc.defaultParallelism)
     out = options.out.rstrip("/")
     skipped: dict[str, str] = {}
+    stage_seconds: dict[str, float] = {}
+    mark = [started]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        stage_seconds[stage] = round(now - mark[0], 3)
+        mark[0] = now
 
     items = read_inputs(sc, inputs, min_partitions=parts).persist(StorageLevel.MEMORY_AND_DISK)
-    failures_df = spark.createDataFrame(items.mapPartitions(_failure_rows), FAILURES_SCHEMA)
+    failures_df = spark.createDataFrame(
+        items.mapPartitions(_failure_rows), FAILURES_SCHEMA, verifySchema=False
+    )
     failures_df.write.mode("overwrite").parquet(f"{out}/failures")
 
     by_id = items.mapPartitions(_keyed_articles).reduceByKey(_earliest_merged, numPartitions=parts)
-    articles = spark.createDataFrame(by_id.mapPartitions(_fingerprinted), ARTICLES_SCHEMA)
+    articles = spark.createDataFrame(
+        by_id.mapPartitions(_fingerprinted), ARTICLES_SCHEMA, verifySchema=False
+    )
     articles.write.mode("overwrite").parquet(f"{out}/articles")
     items.unpersist()
     articles = spark.read.parquet(f"{out}/articles")
+    lap("ingest+fingerprint")
 
     pairs = candidate_pairs(articles)
     relations = verify_pairs(spark, articles, pairs, parts)
     relations.write.mode("overwrite").parquet(f"{out}/relations")
     relations = spark.read.parquet(f"{out}/relations")
     rel_counts = {r["kind"]: int(r["count"]) for r in relations.groupBy("kind").count().collect()}
+    lap("candidates+verify")
 
     n_stories = 0
     if options.stories:
         stories = _stories(articles, relations, parts)
         stories.write.mode("overwrite").parquet(f"{out}/stories")
         n_stories = spark.read.parquet(f"{out}/stories").select("story_id").distinct().count()
+        lap("stories")
     else:
         skipped["stories"] = "switched off"
 
@@ -360,6 +385,7 @@ def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -
             claims_df.write.mode("overwrite").parquet(f"{out}/claims")
             n_claims = spark.read.parquet(f"{out}/claims").count()
             claims_version = EXTRACTOR_VERSION
+            lap("claims")
         else:
             skipped["claims"] = reason
     else:
@@ -375,6 +401,7 @@ def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -
         claims=n_claims,
         seconds=round(time.perf_counter() - started, 3),
         claims_version=claims_version,
+        stage_seconds=stage_seconds,
         skipped=skipped,
     )
     summary = json.dumps(report.to_dict())  # one line: the text table's one row

@@ -3,9 +3,12 @@
 Reads with pyarrow only, so importing needs neither Spark nor Java. Articles go in
 through :meth:`Store.put_articles` in the order the job read them (so the store's order
 is the one ``unspin add`` would have given), their LSH band keys into the provenance
-index (so a later ``unspin add`` finds copies of imported articles), then relations
-through :meth:`Store.put_relations`; stories and claims through their stages' store
-methods where the store has them.
+index (so a later ``unspin add`` finds copies of imported articles), relations through
+:meth:`Store.put_relations` and claims through :meth:`Store.put_claims`. Then the story
+stage runs on the imported articles (:func:`unspin.storyrun.step`, as after ``unspin
+add``): story clustering is a stream over the articles in read order, which the job does
+not reproduce; the job's ``stories`` table (connected components of its relations)
+stays in Parquet for Spark-side use.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ class ImportReport:
     articles: dict[str, int]
     relations: int
     indexed: int
-    stories: int | None = None
+    stories: int | None = None  # stories in the store after the import
     claims: int | None = None
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -96,9 +99,12 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
         raise InputError(str(folder), "holds no 'articles' table: not an `unspin spark run` output")
     rows.sort(key=lambda r: (r["ord_input"], r["ord_path"], r["ord_record"]))
     outcomes: dict[str, int] = {}
+    new_ids: list[str] = []  # added or updated, in read order: what later stages take
     for batch in _batches(rows):
         for result in store.put_articles(article_from_record(r) for r in batch):
             outcomes[result.status] = outcomes.get(result.status, 0) + 1
+            if result.status in ("added", "updated"):
+                new_ids.append(result.id)
 
     indexed = 0
     todo = set(store.unindexed_ids([r["id"] for r in rows]))
@@ -113,7 +119,7 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
         n_relations += store.put_relations(relation_from_record(r) for r in batch)
 
     skipped: dict[str, str] = {}
-    n_stories = _import_stories(store, folder, skipped)
+    n_stories = _assign_stories(store, new_ids, skipped)
     n_claims = _import_claims(store, folder, [r["id"] for r in rows], skipped)
     return ImportReport(
         folder=str(folder),
@@ -126,13 +132,22 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
     )
 
 
-def _import_stories(store: Store, folder: Path, skipped: dict[str, str]) -> int | None:
-    rows = read_table(folder, "stories")
-    if rows is None:
-        skipped["stories"] = "no 'stories' table in the folder"
+def _assign_stories(store: Store, new_ids: list[str], skipped: dict[str, str]) -> int | None:
+    """Run the story stage on the imported articles, as ``unspin add`` does after ingest.
+
+    Story clustering is a stream (each article joins the best live story, in read
+    order), so it runs here, in the store, on the imported relations; the job's
+    ``stories`` table (connected components of the relations) stays in Parquet.
+    """
+    try:
+        from unspin import storyrun
+    except ImportError as exc:
+        skipped["stories"] = f"the story stage cannot be imported ({exc})"
         return None
-    skipped["stories"] = "the store has no story table yet (stories stage): left in Parquet"
-    return None
+    from unspin.pipeline import PipelineConfig
+
+    storyrun.step(store, new_ids, PipelineConfig())
+    return int(store.count_stories())
 
 
 def run_report(folder: Path) -> dict[str, Any]:

@@ -161,5 +161,7 @@ def claims_table(spark: SparkSession, articles: DataFrame) -> DataFrame:
     """Claims of every article, extracted per partition by :func:`unspin.claims.extract.claims_of`."""
     cols = [c for c in articles.columns if c != "band_keys"]
     return spark.createDataFrame(
-        articles.select(*cols).rdd.mapPartitions(_claims_of_rows), claims_schema()
+        articles.select(*cols).rdd.mapPartitions(_claims_of_rows),
+        claims_schema(),
+        verifySchema=False,
     )

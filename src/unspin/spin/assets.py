@@ -70,6 +70,8 @@ class Lexicon:
     counts: npt.NDArray[np.float32]
     learned: tuple[tuple[str, str, int], ...]
     calibration: dict[str, Any]
+    unigram: npt.NDArray[np.float32]  # how often each word starts a counted bigram
+    total: float  # sum of ``unigram``
 
     def ids(self, words: list[str]) -> npt.NDArray[np.int64]:
         """Word ids (-1 for words outside the vocabulary)."""
@@ -104,6 +106,8 @@ class Lexicon:
             self.counts,
             learned,
             self.calibration,
+            self.unigram,
+            self.total,
         )
 
 
@@ -144,6 +148,9 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
             f"{directory}: spin assets missing or unreadable ({exc}); "
             "rebuild them with scripts/build_spin_assets.py"
         ) from exc
+    bigram = keys < (np.uint64(1) << np.uint64(2 * ID_BITS))
+    first = (keys[bigram] >> np.uint64(ID_BITS)).astype(np.int64) - 1
+    unigram = np.bincount(first, weights=counts[bigram], minlength=len(words)).astype(np.float32)
     calib_path = directory / "calibration.json"
     calibration = json.loads(calib_path.read_text("utf-8")) if calib_path.exists() else {}
     return Lexicon(
@@ -156,4 +163,6 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
         counts=counts,
         learned=read_learned(directory / "learned.tsv") if learned else (),
         calibration=calibration,
+        unigram=unigram,
+        total=float(unigram.sum()),
     )

@@ -184,17 +184,27 @@ class StoryStore(StoreBase):
                     "terms = excluded.terms, merged_into = excluded.merged_into, "
                     "updated_at = excluded.updated_at",
                     (
-                        s.id, s.seq, s.title, s.title_article, s.first_ts, s.last_ts,
-                        s.n_articles, np.asarray(s.vector_sum, dtype="<f4").tobytes(),
+                        s.id,
+                        s.seq,
+                        s.title,
+                        s.title_article,
+                        s.first_ts,
+                        s.last_ts,
+                        s.n_articles,
+                        np.asarray(s.vector_sum, dtype="<f4").tobytes(),
                         json.dumps(s.terms, separators=(",", ":"), ensure_ascii=False),
-                        s.merged_into, now, now,
+                        s.merged_into,
+                        now,
+                        now,
                     ),
                 )
 
     def put_story_members(self, members: Iterable[tuple[str, str, float, str]]) -> None:
         """Record ``(article_id, story_id, score, reason)`` memberships in arrival order."""
         with self.transaction() as conn:
-            seq = conn.execute("SELECT COALESCE(MAX(joined_seq), 0) FROM story_members").fetchone()[0]
+            seq = conn.execute("SELECT COALESCE(MAX(joined_seq), 0) FROM story_members").fetchone()[
+                0
+            ]
             for article_id, story_id, score, reason in members:
                 seq += 1
                 conn.execute(
@@ -205,9 +215,13 @@ class StoryStore(StoreBase):
     def move_story_members(self, absorbed: str, kept: str) -> None:
         """Move every member of story ``absorbed`` to story ``kept`` (after a merge)."""
         with self.transaction() as conn:
-            conn.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (kept, absorbed))
+            conn.execute(
+                "UPDATE story_members SET story_id = ? WHERE story_id = ?", (kept, absorbed)
+            )
 
-    def put_story_merge(self, kept: str, absorbed: str, article_id: str | None, score: float, reason: str) -> None:
+    def put_story_merge(
+        self, kept: str, absorbed: str, article_id: str | None, score: float, reason: str
+    ) -> None:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO story_merges (kept, absorbed, article_id, score, reason, merged_at) "
@@ -245,13 +259,18 @@ class StoryStore(StoreBase):
                 "WHERE m.article_id IS NULL ORDER BY a.seq"
             )
             return [r[0] for r in self.conn.execute(q)]
-        member = set()
+        member: set[str] = set()
         wanted = list(ids)
         for i in range(0, len(wanted), 500):
             chunk = wanted[i : i + 500]
             q = f"SELECT article_id FROM story_members WHERE article_id IN ({', '.join('?' * len(chunk))})"
             member.update(r[0] for r in self.conn.execute(q, chunk))
         return [i for i in wanted if i not in member]
+
+    def article_ids_by_time(self) -> list[str]:
+        """Every article id in publication order (undated last), then ingest order."""
+        q = "SELECT id FROM articles ORDER BY published_ts IS NULL, published_ts, seq"
+        return [r[0] for r in self.conn.execute(q)]
 
     def copy_sources(self, ids: Sequence[str]) -> dict[str, str]:
         """For each of ``ids`` that provenance found to be a copy: its source's id."""
@@ -314,7 +333,9 @@ class StoryStore(StoreBase):
                 break
             seen.add(merged)
             sid = merged
-            merged = self.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (sid,)).fetchone()[0]
+            merged = self.conn.execute(
+                "SELECT merged_into FROM stories WHERE id = ?", (sid,)
+            ).fetchone()[0]
         return str(sid)
 
     def list_story_rows(self, *, limit: int | None = None, offset: int = 0) -> list[StoryRow]:
@@ -354,4 +375,8 @@ class StoryStore(StoreBase):
         )
 
     def count_stories(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[0])
+        return int(
+            self.conn.execute("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[
+                0
+            ]
+        )
