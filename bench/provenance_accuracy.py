@@ -32,8 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import append_results, shared_data  # noqa: E402
 from _spinner import edit_sentences, load_tortured, load_wordnet, spin  # noqa: E402
+from harness import append_results, shared_data  # noqa: E402
 from unspin.fingerprint import fingerprint  # noqa: E402
 from unspin.model import Article, Relation  # noqa: E402
 from unspin.provenance import copy_forest  # noqa: E402

@@ -28,7 +28,8 @@ from unspin.pipeline import PipelineConfig, run_after_ingest
 from unspin.store import Store
 
 if TYPE_CHECKING:  # spark (issue 7): pyspark is an optional extra, imported on use
-    from unspin.spark import ImportReport, SparkReport
+    from unspin.spark.job import SparkReport
+    from unspin.spark.load import ImportReport
 
 __all__ = ["AddReport", "Unspin", "article_to_dict"]
 
@@ -385,8 +386,8 @@ class Unspin:
             import pyspark  # noqa: F401
         except ImportError:
             raise UnspinError("spark run needs pyspark: pip install 'unspin[spark]'") from None
-        from unspin.spark import SparkOptions, run_job, spark_session
         from unspin.spark.io import expand_inputs
+        from unspin.spark.job import SparkOptions, run_job, spark_session
 
         if not inputs:
             raise InputError("spark run", "no input given (WARC, WARC.gz or JSONL paths or URIs)")

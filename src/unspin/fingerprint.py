@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,8 +84,9 @@ class LshParams:
 
 # Word 5-grams, 32 bands of 3 rows: a pair with J = 0.3 is a candidate with p = 0.59,
 # J = 0.4 with p = 0.88 (an edited copy that keeps half the source has J ~ 0.4-0.5).
-# Set on bench/provenance_accuracy.py (edited copies, dev split) and
-# bench/provenance_speed.py (candidates per query stay < 5 on 100k articles).
+# Set on bench/provenance_accuracy.py (edited copies, dev split: every edited copy
+# becomes a candidate) and bench/provenance_speed.py (20k articles of re-mixed real
+# sentences: 0.37 candidates per article, all injected copies among them).
 WORD = LshParams(kind=0, k=5, bands=32, rows=3)
 # Stable-token 5-grams, 24 bands of 4 rows: J = 0.5 gives p = 0.79, J = 0.6 p = 0.96.
 # Spun copies keep J ~ 0.8 even at 50 % substitution; independent same-story articles
@@ -150,52 +152,159 @@ def stable_tokens(words_with_case: Iterable[tuple[str, bool]]) -> list[str]:
 
 # The word tokens of unspin.text.tokenize, plus the sentence-ending marks (one findall
 # over strings is ~5x faster than building Token objects; fingerprints need no offsets).
+# Same matches as tokenize's pattern; possessive quantifiers and the letter branch first
+# only spare the regex engine its backtracking (~35 % faster, bench/provenance_speed.py).
 _WORD_OR_STOP = re.compile(
-    r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:\.[^\W\d_])+|\w+(?:['\-]\w+)*|[.!?]", re.UNICODE
+    r"[^\W\d_]++(?:\.[^\W\d_])++|\d++(?:[.,:]\d+)*+|\w++(?:['\-]\w++)*+|[.!?]", re.UNICODE
 )
+_STOPS = frozenset(".!?")
+# Texts fingerprinted per numpy pass: large enough to amortise numpy's per-call cost,
+# small enough that a batch's token strings stay a few MiB (bench/provenance_speed.py).
+_BATCH = 1000
+# Shingles per MinHash block: a (block x permutations) uint64 matrix of ~3 MiB, so it
+# stays in the CPU cache between the multiply, the add and the per-text minimum.
+_BLOCK = 4096
 
 
-def _split(text: str) -> tuple[list[str], list[str]]:
-    """Lower-cased words and stable tokens of ``text``."""
-    words: list[str] = []
-    stable: list[str] = []
-    start = True
-    for tok in _WORD_OR_STOP.findall(text):
-        if tok in ".!?":
-            start = True
-            continue
-        low = tok.lower()
-        words.append(low)
-        if low in FUNCTION_WORDS or tok[:1].isdigit() or (tok[:1].isupper() and not start):
-            stable.append(low)
-        start = False
-    return words, stable
+def _token_hash(token: str) -> int:
+    """Stable 64-bit hash of one lower-cased token (two CRC-32s of its UTF-8 bytes)."""
+    raw = token.encode("utf-8")
+    return (zlib.crc32(raw) << 32) | zlib.crc32(raw, 0x5BD1E995)
 
 
-def _word_hashes(tokens: Sequence[str], memo: dict[str, int]) -> U64:
-    missing = set(tokens).difference(memo)
-    for tok in missing:
-        raw = tok.encode("utf-8")
-        memo[tok] = (zlib.crc32(raw) << 32) | zlib.crc32(raw, 0x5BD1E995)
-    return np.fromiter(map(memo.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+class TokenTable(dict[str, int]):
+    """Token string → id, with per-id arrays of what fingerprints need to know.
+
+    Looking a token up is one C-level dict access (``__missing__`` only runs for a token
+    never seen); each distinct token is lower-cased, hashed and classified once. Share
+    one table across the batches of a job; it only grows.
+
+    Attributes:
+        hashes: uint64 hash of each token's lower-cased form (:func:`_token_hash`).
+        stops: the token is a sentence end (``.``, ``!``, ``?``).
+        kept: lower-cased form is a function word, or the token starts with a digit.
+        capital: the token starts with an upper-case letter (a name unless it starts
+            a sentence).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._new: list[str] = []
+        self.hashes: U64 = np.empty(0, dtype=np.uint64)
+        self.stops = np.empty(0, dtype=bool)
+        self.kept = np.empty(0, dtype=bool)
+        self.capital = np.empty(0, dtype=bool)
+
+    def __missing__(self, token: str) -> int:
+        idx = self[token] = len(self)
+        self._new.append(token)
+        return idx
+
+    def ids(self, tokens: list[str]) -> npt.NDArray[np.intp]:
+        """The ids of ``tokens`` (new ones are added and classified)."""
+        out = np.fromiter(map(self.__getitem__, tokens), dtype=np.intp, count=len(tokens))
+        if self._new:
+            new, self._new = self._new, []
+            low = [t.lower() for t in new]
+            self.hashes = np.concatenate(
+                (self.hashes, np.fromiter(map(_token_hash, low), np.uint64, len(low)))
+            )
+            self.stops = np.concatenate((self.stops, [t in _STOPS for t in new]))
+            self.kept = np.concatenate(
+                (self.kept, [w in FUNCTION_WORDS or w[:1].isdigit() for w in low])
+            )
+            self.capital = np.concatenate((self.capital, [t[:1].isupper() for t in new]))
+        return out
 
 
 def shingle_hashes(tokens: Sequence[str], k: int, memo: dict[str, int] | None = None) -> U64:
     """64-bit hashes of the k-grams of ``tokens`` (one shingle for shorter inputs).
 
     The hash of a k-gram is ``sum(h(t_j) * R**(k-1-j)) mod 2**64`` over its token
-    hashes ``h`` (CRC-32 pairs), so equal k-grams hash equally in any text.
+    hashes ``h`` (:func:`_token_hash` of the lower-cased token), so equal k-grams hash
+    equally in any text. The reference for the batch path of :func:`fingerprints`.
     """
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    th = _word_hashes(tokens, memo if memo is not None else {})
-    k = min(k, len(th))
+    memo = {} if memo is None else memo
+    for tok in set(tokens).difference(memo):
+        memo[tok] = _token_hash(tok.lower())
+    th = np.fromiter(map(memo.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    return _roll(th, min(k, len(th)))
+
+
+def _roll(th: U64, k: int) -> U64:
+    """k-gram hashes of consecutive token hashes (``len(th) - k + 1`` of them)."""
     n = len(th) - k + 1
     acc = th[:n].copy()
     roll = np.uint64(_ROLL)
     for j in range(1, k):
-        acc = acc * roll + th[j : j + n]
+        acc *= roll
+        acc += th[j : j + n]
     return acc
+
+
+def _doc_shingles(
+    th: U64, lens: npt.NDArray[np.intp], k: int
+) -> tuple[U64, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """k-gram hashes of many token sequences laid end to end.
+
+    Args:
+        th: token hashes of all sequences, concatenated.
+        lens: each sequence's length.
+        k: tokens per shingle; a sequence shorter than ``k`` (but not empty) gives one
+            shingle of all its tokens, as :func:`shingle_hashes` does.
+
+    Returns:
+        ``(hashes, starts, counts)``: every sequence's shingles in sequence order, the
+        offset of each sequence's first shingle, and how many each has.
+    """
+    ends = np.cumsum(lens)
+    begins = ends - lens
+    counts = np.where(lens >= k, lens - k + 1, np.minimum(lens, 1))
+    starts = np.cumsum(counts) - counts
+    out = np.empty(int(counts.sum()), dtype=np.uint64)
+    full = np.flatnonzero(lens >= k)
+    if len(full):
+        rolled = _roll(th, k)  # windows straddling two sequences are computed, never used
+        step = np.arange(int(counts[full].sum()))
+        compact = np.repeat(np.cumsum(counts[full]) - counts[full], counts[full])
+        token_pos = np.repeat(begins[full], counts[full]) + step - compact
+        out_pos = np.repeat(starts[full], counts[full]) + step - compact
+        out[out_pos] = rolled[token_pos]
+    for d in np.flatnonzero((lens < k) & (lens > 0)):
+        out[starts[d]] = _roll(th[begins[d] : ends[d]], int(lens[d]))[0]
+    return out, starts, counts
+
+
+def _minhash_many(hashes: U64, starts: npt.NDArray[np.intp], counts: npt.NDArray[np.intp],
+                  params: LshParams) -> U64:
+    """MinHash signatures of many shingle sets laid end to end: ``(len(counts), num_perm)``.
+
+    Permutation ``i`` maps ``x`` to ``((a_i * x + b_i) mod 2**64) >> 32``; the shift is
+    monotone, so it is applied to the per-set minima only. Sets are processed in blocks
+    of about :data:`_BLOCK` shingles, each reduced with one ``np.minimum.reduceat``.
+    """
+    mult, add = _permutations(params.num_perm, params.kind)
+    sig = np.full((len(counts), params.num_perm), 2**32, dtype=np.uint64)
+    docs = np.flatnonzero(counts)
+    if not len(docs):
+        return sig
+    first = starts[docs]
+    ends = first + counts[docs]
+    # Cut the non-empty sets into groups of about _BLOCK shingles (a bigger set alone).
+    cuts = np.searchsorted(ends, np.arange(_BLOCK, int(ends[-1]), _BLOCK), side="left")
+    bounds = np.unique(np.concatenate(([0], cuts + 1, [len(docs)])))
+    bounds = bounds[bounds <= len(docs)]
+    buf = np.empty((_BLOCK * 2, params.num_perm), dtype=np.uint64)  # reused: no page faults
+    for g0, g1 in zip(bounds[:-1], bounds[1:], strict=True):
+        lo, hi = int(first[g0]), int(ends[g1 - 1])
+        block = buf[: hi - lo] if hi - lo <= len(buf) else np.empty_like(buf, shape=(hi - lo, len(mult)))
+        np.multiply(hashes[lo:hi, None], mult[None, :], out=block)
+        block += add[None, :]
+        mins = np.minimum.reduceat(block, first[g0:g1] - lo, axis=0)
+        sig[docs[g0:g1]] = mins >> np.uint64(32)
+    return sig
 
 
 def minhash(hashes: U64, params: LshParams) -> U64:
@@ -205,11 +314,9 @@ def minhash(hashes: U64, params: LshParams) -> U64:
     (multiply-shift hashing, odd ``a_i``); the signature holds each permutation's
     minimum. An empty set gives all ``2**32`` (larger than any value), never shared.
     """
-    mult, add = _permutations(params.num_perm, params.kind)
-    if len(hashes) == 0:
-        return np.full(params.num_perm, 2**32, dtype=np.uint64)
-    vals = (hashes[:, None] * mult[None, :] + add[None, :]) >> np.uint64(32)
-    return np.asarray(vals.min(axis=0), dtype=np.uint64)
+    hashes = np.asarray(hashes, dtype=np.uint64)
+    one = np.array([len(hashes)], dtype=np.intp)
+    return _minhash_many(hashes, np.zeros(1, dtype=np.intp), one, params)[0]
 
 
 def minhash_reference(hashes: Iterable[int], params: LshParams) -> list[int]:
@@ -253,30 +360,65 @@ def band_keys(signatures: U64, params: LshParams) -> npt.NDArray[np.int64]:
     return keys[0] if np.ndim(signatures) == 1 else keys
 
 
-def fingerprint(text: str, memo: dict[str, int] | None = None) -> Fingerprint:
+def fingerprint(text: str, table: TokenTable | None = None) -> Fingerprint:
     """The LSH band keys of one text (word bands, then stable-token bands).
 
     Args:
         text: an article's text.
-        memo: optional token-hash cache shared across a batch (speed only).
+        table: optional token table shared across calls (speed only).
     """
-    memo = {} if memo is None else memo
-    words, stable = _split(text)
-    parts = []
+    return fingerprints([text], table)[0]
+
+
+def fingerprints(texts: Iterable[str], table: TokenTable | None = None) -> list[Fingerprint]:
+    """:func:`fingerprint` of many texts, vectorised over batches of :data:`_BATCH`.
+
+    Per batch: one regex findall per text, one dict lookup per token (ids into
+    ``table``), then numpy only: the sentence starts, the stable-token mask, every
+    k-gram hash of every text, MinHash in cache-sized blocks reduced per text, and the
+    band keys.
+
+    Args:
+        texts: the texts, any number.
+        table: token table to share with later calls (a fresh one by default).
+
+    Returns:
+        One :class:`Fingerprint` per text, in order.
+    """
+    table = TokenTable() if table is None else table
+    out: list[Fingerprint] = []
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == _BATCH:
+            out.extend(_fingerprint_batch(batch, table))
+            batch = []
+    if batch:
+        out.extend(_fingerprint_batch(batch, table))
+    return out
+
+
+def _fingerprint_batch(texts: Sequence[str], table: TokenTable) -> list[Fingerprint]:
+    per_text = [_WORD_OR_STOP.findall(t) for t in texts]
+    lens = np.fromiter(map(len, per_text), dtype=np.intp, count=len(per_text))
+    ids = table.ids(list(chain.from_iterable(per_text)))
+    del per_text
+    doc = np.repeat(np.arange(len(texts)), lens)
+    stop = table.stops[ids]
+    starts = np.ones(len(ids), dtype=bool)  # a token right after . ! ? or a text start
+    starts[1:] = stop[:-1]
+    starts[np.cumsum(lens)[:-1]] = True
+    word = ~stop
+    stable = word & (table.kept[ids] | (table.capital[ids] & ~starts))
+    th = table.hashes[ids]
+    keys = []
     counts = []
-    for params, tokens in ((WORD, words), (STABLE, stable)):
-        hashes = np.unique(shingle_hashes(tokens, params.k, memo))
-        counts.append(len(hashes))
-        parts.append(band_keys(minhash(hashes, params), params))
-    return Fingerprint(np.concatenate(parts), counts[0], counts[1])
-
-
-def fingerprints(texts: Iterable[str]) -> list[Fingerprint]:
-    """:func:`fingerprint` of many texts, sharing the token-hash cache.
-
-    Text by text on purpose: one text's (shingles × permutations) matrix stays in the
-    CPU cache; batching many texts into one numpy expression measured slower
-    (bench/provenance_speed.py, batches of 4-128 news articles).
-    """
-    memo: dict[str, int] = {}
-    return [fingerprint(t, memo) for t in texts]
+    for params, mask in ((WORD, word), (STABLE, stable)):
+        n_tok = np.bincount(doc[mask], minlength=len(texts))
+        sh, first, count = _doc_shingles(th[mask], n_tok, params.k)
+        keys.append(band_keys(_minhash_many(sh, first, count, params), params))
+        counts.append(count.tolist())
+    both = np.concatenate(keys, axis=1)
+    return [
+        Fingerprint(both[i], w, s) for i, (w, s) in enumerate(zip(*counts, strict=True))
+    ]

@@ -49,9 +49,9 @@ log = logging.getLogger(__name__)
 # Articles shorter than this many words are indexed but never related: too little text
 # to tell a copy from a coincidence (a headline, a one-line brief).
 MIN_WORDS = 20
-# At most this many candidates are verified per new article, most shared bands first.
-# bench/provenance_speed.py: true copies share >= 3 bands; 25 leaves room for a story
-# copied 25 times while keeping the add latency bounded.
+# At most this many candidates are verified per new article, most shared bands first:
+# room for a story copied 25 times while bounding the add latency (one alignment is
+# ~10-30 ms; bench/provenance_speed.py: 48 ms median per add on 20k articles).
 MAX_CANDIDATES = 25
 # In a batch, a band bucket holding more articles than this is a boilerplate collision
 # (a shared footer), not a copy family; its pairs are skipped (bench/provenance_speed.py).

@@ -12,8 +12,8 @@ import it.
 
 from __future__ import annotations
 
-from unspin.spark.job import SparkOptions, SparkReport, run_job, spark_session
-from unspin.spark.load import ImportReport, import_parquet
+from importlib import import_module
+from typing import Any
 
 __all__ = [
     "ImportReport",
@@ -23,3 +23,20 @@ __all__ = [
     "run_job",
     "spark_session",
 ]
+
+# Exports load on first use, so ``python -m unspin.spark.job`` does not import the job
+# module twice (once through this package, once as ``__main__``).
+_HOME = {
+    "ImportReport": "unspin.spark.load",
+    "import_parquet": "unspin.spark.load",
+    "SparkOptions": "unspin.spark.job",
+    "SparkReport": "unspin.spark.job",
+    "run_job": "unspin.spark.job",
+    "spark_session": "unspin.spark.job",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'unspin.spark' has no attribute {name!r}")
