@@ -22,6 +22,7 @@ Recall is the share of injected copy pairs each method reports (unspin: verified
 copy; datasketch: returned as a candidate).
 
 Run: .venv/bin/python bench/provenance_speed.py [--size 100000] [--adds 50]
+     [--no-store | --store-only]
 """
 
 from __future__ import annotations
@@ -236,11 +237,44 @@ def _in_child(fn: Any, *args: Any) -> dict[str, Any]:
     return dict(result)
 
 
+def _store_lines(n: int, inc: dict[str, Any]) -> list[str]:
+    return [
+        f"- SQLite store of {n:,} articles: stored in {inc['store_s']:.0f} s, provenance index built and all pairs "
+        f"verified (`provenance.rebuild`) in {inc['rebuild_s']:.0f} s ({inc['rebuild_counts']}).",
+        f"- Adding one article to the {n:,}-article store and finding its copies (`provenance.update`): "
+        f"median **{inc['median_add_ms']:.0f} ms**, p90 {inc['p90_add_ms']:.0f} ms over {inc['adds']} adds; "
+        f"{inc['adds_with_copy_found']} of {inc['adds']} (all copies: excerpts or 30 % spins) found their source.",
+    ]
+
+
+def _record_store_only(
+    args: argparse.Namespace, n: int, n_words: float, n_copies: int, inc: dict[str, Any]
+) -> None:
+    text = "\n".join(
+        [
+            f"Corpus: {n:,} articles ({n_words:.0f} words on average; real Wikinews/ECB+ sentences mixed), "
+            f"{n_copies:,} injected copies. {machine()}. Incremental part only (`--store-only`).",
+            "",
+            *_store_lines(n, inc),
+        ]
+    )
+    print(text)
+    if not args.no_record:
+        append_results(
+            f"Provenance incremental add ({n:,} articles)",
+            text,
+            command=f"python bench/provenance_speed.py --size {args.size} --store-only --adds {args.adds}",
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=100_000, help="articles in the corpus")
     ap.add_argument("--adds", type=int, default=50, help="single adds timed against the store")
     ap.add_argument("--no-store", action="store_true", help="skip the SQLite incremental part")
+    ap.add_argument(
+        "--store-only", action="store_true", help="only the SQLite part (no batch comparison)"
+    )
     ap.add_argument(
         "--no-record", action="store_true", help="print only; do not append to RESULTS.md"
     )
@@ -251,6 +285,12 @@ def main() -> None:
     print(
         f"corpus: {len(texts)} articles, {len(truth)} injected copies, {n_words:.0f} words avg ({time.perf_counter() - t:.0f} s)"
     )
+    n = len(texts)
+    if args.store_only:
+        inc = _in_child(run_incremental, texts, args.adds)
+        print("incremental", inc)
+        _record_store_only(args, n, n_words, len(truth), inc)
+        return
     ours = _in_child(run_unspin, texts, truth)
     print("unspin", ours)
     peer = _in_child(run_datasketch, texts, truth)
@@ -258,7 +298,6 @@ def main() -> None:
     inc = None if args.no_store else _in_child(run_incremental, texts, args.adds)
     print("incremental", inc)
 
-    n = len(texts)
     ours_cand_s = ours["fingerprint_s"] + ours["candidates_s"]
     ours_total = ours_cand_s + ours["verify_s"]
     peer_total = peer["index_s"] + peer["query_s"]
@@ -283,13 +322,7 @@ def main() -> None:
         f"end to end with verification: **{peer_total / ours_total:.2f}x**.",
     ]
     if inc:
-        body += [
-            f"- SQLite store of {n:,} articles: stored in {inc['store_s']:.0f} s, provenance index built and all pairs "
-            f"verified (`provenance.rebuild`) in {inc['rebuild_s']:.0f} s ({inc['rebuild_counts']}).",
-            f"- Adding one article to the {n:,}-article store and finding its copies (`provenance.update`): "
-            f"median **{inc['median_add_ms']:.0f} ms**, p90 {inc['p90_add_ms']:.0f} ms over {inc['adds']} adds; "
-            f"{inc['adds_with_copy_found']} of {inc['adds']} (all copies: excerpts or 30 % spins) found their source.",
-        ]
+        body += _store_lines(n, inc)
     text = "\n".join(body)
     print(text)
     if not args.no_record:

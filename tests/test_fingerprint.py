@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,8 +11,10 @@ from hypothesis import strategies as st
 
 from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, spin
 from unspin.fingerprint import (
+    _WORD_OR_STOP,
     STABLE,
     WORD,
+    TokenTable,
     band_keys,
     fingerprint,
     fingerprints,
@@ -93,3 +97,46 @@ def test_texts_too_short_for_a_kind_index_no_keys_of_it() -> None:
     assert fp[0].index_keys.size == 0
     assert fp[1].word_shingles == 1 and fp[1].stable_shingles == 0
     assert fp[1].index_keys.size == WORD.bands
+
+
+# The word pattern of unspin.text.tokenize before fingerprinting sped it up (possessive
+# quantifiers); the fast one must split every string the same way.
+_REFERENCE_TOKENS = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:\.[^\W\d_])+|\w+(?:['\-]\w+)*|[.!?]")
+
+
+@given(st.text(alphabet="aZé9_.,:'-!? 中1x\n", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_fast_token_pattern_splits_like_the_reference(text: str) -> None:
+    assert _WORD_OR_STOP.findall(text) == _REFERENCE_TOKENS.findall(text)
+
+
+def _reference_keys(text: str) -> np.ndarray:
+    """Band keys computed text by text from the plain definitions (no batching)."""
+    words, marked, start = [], [], True
+    for tok in _REFERENCE_TOKENS.findall(text):
+        if tok in ".!?":
+            start = True
+            continue
+        words.append(tok.lower())
+        marked.append((tok, start))
+        start = False
+    parts = []
+    for params, tokens in ((WORD, words), (STABLE, stable_tokens(marked))):
+        shingles = set(shingle_hashes(tokens, params.k).tolist())
+        sig = np.array(minhash_reference(shingles, params), dtype=np.uint64)
+        parts.append(band_keys(sig, params))
+    return np.concatenate(parts)
+
+
+def test_batched_fingerprints_equal_the_plain_definition(monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspin.fingerprint as fp_module
+
+    monkeypatch.setattr(fp_module, "_BATCH", 3)  # cross batch boundaries
+    monkeypatch.setattr(fp_module, "_BLOCK", 64)  # and MinHash block boundaries
+    texts = [ORIGINAL, "", spin(ORIGINAL, 0.3, seed=4)[0], "storm rain flood", "The. A"]
+    texts += [UNRELATED, SAME_STORY, "Mr. Diaz said 3.5 % of U.S. homes; well-known!", "..", ""]
+    table = TokenTable()
+    batch = fingerprints(texts, table)
+    for text, fp in zip(texts, batch, strict=True):
+        assert np.array_equal(fp.keys, _reference_keys(text)), text[:40]
+        assert np.array_equal(fingerprint(text, table).keys, fp.keys)

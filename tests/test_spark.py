@@ -24,8 +24,10 @@ from typer.testing import CliRunner  # noqa: E402
 from unspin.api import Unspin  # noqa: E402
 from unspin.claims.extract import EXTRACTOR_VERSION  # noqa: E402
 from unspin.cli import app  # noqa: E402
+from unspin.errors import InputError  # noqa: E402
 from unspin.model import COPY_KINDS  # noqa: E402
 from unspin.spark import SparkOptions, import_parquet, run_job, spark_session  # noqa: E402
+from unspin.spark.io import expand_inputs  # noqa: E402
 from unspin.spark.load import read_table  # noqa: E402
 
 pytestmark = pytest.mark.spark
@@ -278,6 +280,29 @@ def test_cli_import(out, local, tmp_path: Path) -> None:
     assert data["relations"] == sum(u.store.count_relations().values())
     assert data["claims"] == sum(u.store.count_claims().values())
     assert data["stories"] == u.store.count_stories()
+
+
+def test_expand_inputs_walks_folders_like_add(tmp_path: Path) -> None:
+    for name in ("b.jsonl", "a.html", "c.warc.gz", "README.md", "notes.bin", ".hidden/x.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = expand_inputs([str(tmp_path), "s3a://bucket/cc-news/", "s3a://bucket/more.jsonl"])
+    assert found == [
+        (0, str(tmp_path / "a.html"), "html"),
+        (0, str(tmp_path / "b.jsonl"), "jsonl"),
+        (0, str(tmp_path / "c.warc.gz"), "warc"),
+        (1, "s3a://bucket/cc-news/", "warc"),
+        (2, "s3a://bucket/more.jsonl", "jsonl"),
+    ]
+
+
+@pytest.mark.parametrize("bad", ["/no/such/input.warc.gz", "empty-folder"])
+def test_expand_inputs_names_the_bad_input(bad: str, tmp_path: Path) -> None:
+    path = tmp_path / bad if bad == "empty-folder" else Path(bad)
+    if bad == "empty-folder":
+        path.mkdir()
+    with pytest.raises(InputError, match=str(path)):
+        expand_inputs([str(path)])
 
 
 @pytest.mark.parametrize(

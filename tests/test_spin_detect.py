@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spin_samples import GENUINE, PLAIN, SPUN
+from unspin.ingest import IngestFailure, IngestOptions, iter_articles
 from unspin.model import SpinReport, SpinSpan
 from unspin.spin import ALARM_THRESHOLD, detector
 
@@ -29,6 +32,26 @@ def test_spun_text_is_flagged_and_spans_restored(det) -> None:  # type: ignore[n
     assert report.probability is not None and report.probability >= ALARM_THRESHOLD
     assert report.spans
     assert report.probability > det.judge(GENUINE).probability
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "flood-ai"
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict"),
+    [("spun-copy-dailytrendhub.txt", "spun"), ("original-wexcombe-gazette.html", "genuine")],
+    ids=["spun-example", "its-original"],
+)
+def test_bundled_examples_get_the_right_verdict(det, name: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+    (article,) = list(iter_articles([str(EXAMPLES / name)], IngestOptions()))
+    assert not isinstance(article, IngestFailure)
+    report = det.judge(article.text)
+    assert report.verdict == verdict
+    if verdict == "spun":
+        restored = {s.text.lower(): s.suggestion.lower() for s in report.spans}
+        assert restored.get("counterfeit consciousness") == "artificial intelligence"
+        assert restored.get("irregular woodland") == "random forest"
+        assert "seen in real spinner output" in report.reason
 
 
 TORTURED = (

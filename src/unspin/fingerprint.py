@@ -13,9 +13,14 @@ LSH bands whose hashes are the keys of the candidate index:
 
 Two articles whose signatures agree on every row of some band share that band's key;
 pairs sharing a key are candidates, verified by alignment (:mod:`unspin.align`).
-MinHash is vectorised: all shingles of a batch are hashed, then one numpy expression
-computes every permutation; :func:`minhash_reference` is the plain version the tests
-hold it to.
+Vectorised over a batch of texts (:func:`fingerprints`): the only per-token Python work
+is one regex findall per text and one dict lookup per token (:class:`TokenTable` gives
+each distinct token an id and lower-cases, hashes and classifies it once); sentence
+starts, the stable-token mask, the k-gram hashes of all texts laid end to end, MinHash
+(per-text minima by ``np.minimum.reduceat`` over cache-sized blocks) and band keys are
+numpy over the whole batch. One text is a batch of one, so the incremental path runs
+the same code. :func:`shingle_hashes` and :func:`minhash_reference` are the plain
+definitions the tests hold the batch path to (bit-identical keys).
 
 Example:
     >>> fp = fingerprint("The storm hit the coast of Florida on Monday, said Mayor Jane Diaz.")
@@ -28,9 +33,9 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable, Sequence
-from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +44,7 @@ from unspin.text import FUNCTION_WORDS
 
 __all__ = [
     "Fingerprint",
+    "TokenTable",
     "LshParams",
     "STABLE",
     "WORD",
@@ -113,8 +119,9 @@ class Fingerprint:
 
     Attributes:
         keys: int64 keys, ``WORD.bands + STABLE.bands`` of them (the SQLite index keys).
-        word_shingles, stable_shingles: how many shingles each signature summarises
-            (0: too short to fingerprint that way; its keys are then never shared).
+        word_shingles, stable_shingles: how many shingles (k-gram positions, repeats
+            included) each signature summarises (0: too short to fingerprint that way;
+            its keys are then never shared).
     """
 
     keys: npt.NDArray[np.int64]
@@ -159,11 +166,12 @@ _WORD_OR_STOP = re.compile(
 )
 _STOPS = frozenset(".!?")
 # Texts fingerprinted per numpy pass: large enough to amortise numpy's per-call cost,
-# small enough that a batch's token strings stay a few MiB (bench/provenance_speed.py).
+# small enough that a batch's token strings stay ~20 MiB (bench/provenance_speed.py).
 _BATCH = 1000
-# Shingles per MinHash block: a (block x permutations) uint64 matrix of ~3 MiB, so it
-# stays in the CPU cache between the multiply, the add and the per-text minimum.
-_BLOCK = 4096
+# Shingles per MinHash block: a (block x permutations) uint64 matrix of 1.5 MiB, so it
+# stays in L2 cache between the multiply, the add and the per-text minimum (2048 vs
+# 512-4096 measured flat within 10 %, bench/provenance_speed.py texts).
+_BLOCK = 2048
 
 
 def _token_hash(token: str) -> int:
@@ -277,8 +285,9 @@ def _doc_shingles(
     return out, starts, counts
 
 
-def _minhash_many(hashes: U64, starts: npt.NDArray[np.intp], counts: npt.NDArray[np.intp],
-                  params: LshParams) -> U64:
+def _minhash_many(
+    hashes: U64, starts: npt.NDArray[np.intp], counts: npt.NDArray[np.intp], params: LshParams
+) -> U64:
     """MinHash signatures of many shingle sets laid end to end: ``(len(counts), num_perm)``.
 
     Permutation ``i`` maps ``x`` to ``((a_i * x + b_i) mod 2**64) >> 32``; the shift is
@@ -299,7 +308,11 @@ def _minhash_many(hashes: U64, starts: npt.NDArray[np.intp], counts: npt.NDArray
     buf = np.empty((_BLOCK * 2, params.num_perm), dtype=np.uint64)  # reused: no page faults
     for g0, g1 in zip(bounds[:-1], bounds[1:], strict=True):
         lo, hi = int(first[g0]), int(ends[g1 - 1])
-        block = buf[: hi - lo] if hi - lo <= len(buf) else np.empty_like(buf, shape=(hi - lo, len(mult)))
+        block = (
+            buf[: hi - lo]
+            if hi - lo <= len(buf)
+            else np.empty_like(buf, shape=(hi - lo, len(mult)))
+        )
         np.multiply(hashes[lo:hi, None], mult[None, :], out=block)
         block += add[None, :]
         mins = np.minimum.reduceat(block, first[g0:g1] - lo, axis=0)
@@ -316,7 +329,8 @@ def minhash(hashes: U64, params: LshParams) -> U64:
     """
     hashes = np.asarray(hashes, dtype=np.uint64)
     one = np.array([len(hashes)], dtype=np.intp)
-    return _minhash_many(hashes, np.zeros(1, dtype=np.intp), one, params)[0]
+    sig: U64 = _minhash_many(hashes, np.zeros(1, dtype=np.intp), one, params)[0]
+    return sig
 
 
 def minhash_reference(hashes: Iterable[int], params: LshParams) -> list[int]:
@@ -399,6 +413,7 @@ def fingerprints(texts: Iterable[str], table: TokenTable | None = None) -> list[
 
 
 def _fingerprint_batch(texts: Sequence[str], table: TokenTable) -> list[Fingerprint]:
+    """One batch of :func:`fingerprints`: all its texts' tokens laid end to end."""
     per_text = [_WORD_OR_STOP.findall(t) for t in texts]
     lens = np.fromiter(map(len, per_text), dtype=np.intp, count=len(per_text))
     ids = table.ids(list(chain.from_iterable(per_text)))
@@ -407,7 +422,8 @@ def _fingerprint_batch(texts: Sequence[str], table: TokenTable) -> list[Fingerpr
     stop = table.stops[ids]
     starts = np.ones(len(ids), dtype=bool)  # a token right after . ! ? or a text start
     starts[1:] = stop[:-1]
-    starts[np.cumsum(lens)[:-1]] = True
+    firsts = np.cumsum(lens) - lens
+    starts[firsts[firsts < len(ids)]] = True
     word = ~stop
     stable = word & (table.kept[ids] | (table.capital[ids] & ~starts))
     th = table.hashes[ids]
@@ -419,6 +435,4 @@ def _fingerprint_batch(texts: Sequence[str], table: TokenTable) -> list[Fingerpr
         keys.append(band_keys(_minhash_many(sh, first, count, params), params))
         counts.append(count.tolist())
     both = np.concatenate(keys, axis=1)
-    return [
-        Fingerprint(both[i], w, s) for i, (w, s) in enumerate(zip(*counts, strict=True))
-    ]
+    return [Fingerprint(both[i], w, s) for i, (w, s) in enumerate(zip(*counts, strict=True))]

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from unspin.fingerprint import STABLE, WORD, Fingerprint, fingerprint, fingerprints
+from unspin.fingerprint import STABLE, WORD, Fingerprint, TokenTable, fingerprint, fingerprints
 from unspin.model import COPY_KINDS, Article, CopyTree, Relation, Trace
 from unspin.relate import relate
 
@@ -56,6 +56,8 @@ MAX_CANDIDATES = 25
 # In a batch, a band bucket holding more articles than this is a boilerplate collision
 # (a shared footer), not a copy family; its pairs are skipped (bench/provenance_speed.py).
 MAX_BUCKET = 200
+# Articles read and fingerprinted together by :func:`rebuild` (one vectorised batch).
+_REBUILD_CHUNK = 1000
 
 
 def _too_short(article: Article) -> bool:
@@ -74,14 +76,14 @@ def update(store: Store, ids: Sequence[str]) -> dict[str, int]:
     todo = store.unindexed_ids(ids)
     seqs = store.article_seqs(todo)
     counts: dict[str, int] = defaultdict(int)
-    memo: dict[str, int] = {}
+    table = TokenTable()
     for article in store.get_articles(todo):
         seq = seqs[article.id]
         if _too_short(article):
             store.put_bands(seq, [])
             counts["indexed"] += 1
             continue
-        fp = fingerprint(article.text, memo)
+        fp = fingerprint(article.text, table)
         keys = fp.index_keys
         found = store.band_candidates(keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
         others = [o for o in store.get_articles([i for i, _ in found]) if not _too_short(o)]
@@ -106,9 +108,10 @@ def step(store: Store, new_ids: Sequence[str], config: PipelineConfig) -> dict[s
 def rebuild(store: Store) -> dict[str, int]:
     """Drop the provenance index and relations and rebuild both from every article.
 
-    The batch path: every article is fingerprinted once, one sort finds the colliding
-    pairs (:func:`candidate_pairs`), each pair is verified, and the band keys are
-    written sorted in one transaction. Finds the same relations as adding the
+    The batch path: articles are fingerprinted a thousand at a time (vectorised, see
+    :func:`unspin.fingerprint.fingerprints`), one sort finds the colliding pairs
+    (:func:`candidate_pairs`), each pair is verified, and the band keys are written
+    sorted in one transaction. Finds the same relations as adding the
     articles one by one (the earlier-stored article is ``a`` in :func:`relate`).
     """
     store.clear_provenance()
@@ -116,15 +119,23 @@ def rebuild(store: Store) -> dict[str, int]:
     seqs: list[int] = []
     fps: list[Fingerprint] = []
     all_seqs: list[int] = []
-    memo: dict[str, int] = {}
+    table = TokenTable()
+    chunk: list[Article] = []
+
+    def flush() -> None:
+        seq_of = store.article_seqs([a.id for a in chunk])
+        all_seqs.extend(seq_of[a.id] for a in chunk)
+        usable = [a for a in chunk if not _too_short(a)]
+        ids.extend(a.id for a in usable)
+        seqs.extend(seq_of[a.id] for a in usable)
+        fps.extend(fingerprints([a.text for a in usable], table))
+        chunk.clear()
+
     for article in store.iter_articles():
-        seq = store.article_seqs([article.id])[article.id]
-        all_seqs.append(seq)
-        if _too_short(article):
-            continue
-        ids.append(article.id)
-        seqs.append(seq)
-        fps.append(fingerprint(article.text, memo))
+        chunk.append(article)
+        if len(chunk) == _REBUILD_CHUNK:
+            flush()
+    flush()
     counts: dict[str, int] = defaultdict(int)
     relations = []
     for i, j, _shared in candidate_pairs(fps):
@@ -134,9 +145,11 @@ def rebuild(store: Store) -> dict[str, int]:
         if rel.kind != "unrelated":
             relations.append(rel)
             counts[rel.kind] += 1
-    rows = sorted(
-        (int(k), seq) for fp, seq in zip(fps, seqs, strict=True) for k in fp.index_keys.tolist()
-    )
+    index_keys = [fp.index_keys for fp in fps]
+    keys = np.concatenate([np.empty(0, dtype=np.int64), *index_keys])
+    owners = np.repeat(np.asarray(seqs, dtype=np.int64), [len(k) for k in index_keys])
+    order = np.lexsort((owners, keys))  # b-tree order: appends, no page splits
+    rows = zip(keys[order].tolist(), owners[order].tolist(), strict=True)
     with store.transaction():
         store.put_relations(relations)
         store.put_bands_bulk(rows, all_seqs)

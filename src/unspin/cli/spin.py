@@ -72,10 +72,14 @@ def _render(report: SpinReport) -> None:
     if not report.judged:
         console.print(report.reason, markup=False)
         return
+    from unspin.spin.detect import ALARM_THRESHOLD
+
     prob = report.probability or 0.0
     style = "bold red" if report.verdict == "spun" else "bold green"
     head = Text.assemble(
-        (report.verdict.upper(), style), f"  p(spun) = {prob:.2f}  ", (report.reason, "dim")
+        (report.verdict.upper(), style),
+        f"  p(spun) = {prob:.4f} (alarm at {ALARM_THRESHOLD})  ",
+        (report.reason, "dim"),
     )
     console.print(head)
     console.print()

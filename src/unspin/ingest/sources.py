@@ -87,8 +87,10 @@ class IngestOptions:
 Item = Article | IngestFailure
 
 
-def _kind_of_suffix(path: Path) -> str | None:
-    suffixes = [s.lower() for s in path.suffixes]
+def kind_of_name(name: str | Path) -> str | None:
+    """The kind of source a file name announces (``text``, ``html``, ``feed``, ``warc``,
+    ``jsonl``), looking through a ``.gz`` suffix; None for any other name."""
+    suffixes = [s.lower() for s in Path(name).suffixes]
     last = suffixes[-1] if suffixes else ""
     if last == ".gz" and len(suffixes) >= 2:
         last = suffixes[-2]
@@ -159,7 +161,7 @@ class SourceReader:
         try:
             if source == "-":
                 stream = self.options.stdin or sys.stdin.buffer
-                yield from self._read_bytes(stream.read(), "-", Origin("stdin", "-"), None)
+                yield from self.read_bytes(stream.read(), "-", Origin("stdin", "-"), None)
             elif source.startswith(("http://", "https://")):
                 yield from self._read_url(source)
             else:
@@ -176,7 +178,7 @@ class SourceReader:
             for p in files:
                 if any(part.startswith(".") for part in p.relative_to(path).parts):
                     continue
-                if p.name.lower() in SKIPPED_NAMES or _kind_of_suffix(p) is None:
+                if p.name.lower() in SKIPPED_NAMES or kind_of_name(p) is None:
                     continue
                 found = True
                 try:
@@ -194,16 +196,9 @@ class SourceReader:
             raise InputError(str(path), f"cannot read ({exc.strerror})") from None
         if not data.strip():
             raise InputError(str(path), "empty file")
-        kind = _kind_of_suffix(path)
-        if kind != "warc" and data.startswith(b"\x1f\x8b"):
-            try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError, zlib.error):
-                raise InputError(str(path), "corrupt gzip file") from None
-        origin_kind = "file"
-        yield from self._read_bytes(data, str(path), Origin(origin_kind, str(path)), kind)
+        yield from self.read_bytes(data, str(path), Origin("file", str(path)), kind_of_name(path))
 
-    def _read_bytes(
+    def read_bytes(
         self,
         data: bytes,
         source: str,
@@ -212,6 +207,24 @@ class SourceReader:
         url: str | None = None,
         charset: str | None = None,
     ) -> Iterator[Item]:
+        """Articles (and failures) of one document given as bytes.
+
+        Args:
+            data: the raw bytes; gzip-compressed content is decompressed (except WARC,
+                which is read compressed).
+            source: the label used in failures (a path, URL or record).
+            origin: where the article came from.
+            kind: ``text``, ``html``, ``feed``, ``warc`` or ``jsonl``; sniffed when None.
+            url, charset: from the HTTP response, where there was one.
+
+        Raises:
+            InputError: the document as a whole is empty, binary or unreadable.
+        """
+        if kind != "warc" and data.startswith(b"\x1f\x8b"):
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error):
+                raise InputError(source, "corrupt gzip file") from None
         if not data.strip():
             raise InputError(source, "empty input")
         kind = kind or sniff(data)
@@ -226,7 +239,7 @@ class SourceReader:
         elif kind == "feed":
             yield from self._read_feed(data, source)
         elif kind == "jsonl":
-            yield from self._read_jsonl(text, source)
+            yield from self.read_jsonl(text, source)
         else:
             yield article_from_text(text, source, origin, url=url)
 
@@ -244,7 +257,7 @@ class SourceReader:
         else:
             kind = None
         origin = Origin("url", url)
-        yield from self._read_bytes(
+        yield from self.read_bytes(
             resp.content, url, origin, kind, url=resp.url, charset=resp.charset
         )
 
@@ -334,7 +347,8 @@ class SourceReader:
         if n_records == 0:
             raise InputError(source, "WARC holds no HTTP response records")
 
-    def _read_jsonl(self, text: str, source: str) -> Iterator[Item]:
+    def read_jsonl(self, text: str, source: str) -> Iterator[Item]:
+        """Articles (and failures) of JSON Lines text, one object per line."""
         any_line = False
         for lineno, line in enumerate(text.splitlines(), start=1):
             if not line.strip():

@@ -16,8 +16,6 @@ is called the source).
 from __future__ import annotations
 
 import dataclasses
-import gzip
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import partial
@@ -27,15 +25,7 @@ from urllib.parse import urlsplit
 
 from unspin.errors import InputError
 from unspin.ingest import IngestFailure, IngestOptions
-from unspin.ingest.sources import (
-    FEED_SUFFIXES,
-    HTML_SUFFIXES,
-    JSONL_SUFFIXES,
-    SKIPPED_NAMES,
-    TEXT_SUFFIXES,
-    WARC_SUFFIXES,
-    SourceReader,
-)
+from unspin.ingest.sources import SKIPPED_NAMES, SourceReader, kind_of_name
 from unspin.model import Article, BoilerplateLine, Origin
 
 if TYPE_CHECKING:
@@ -54,7 +44,6 @@ __all__ = [
 Order = tuple[int, str, int]
 Item = tuple[Order, Article | IngestFailure]
 
-_ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | WARC_SUFFIXES | JSONL_SUFFIXES
 
 # Columns of the ``articles`` table, in order (see :func:`article_record`).
 ARTICLE_COLUMNS = (
@@ -93,24 +82,6 @@ def _local(uri: str) -> str:
     return uri
 
 
-def _suffix_kind(name: str) -> str | None:
-    parts = [s.lower() for s in Path(name).suffixes]
-    last = parts[-1] if parts else ""
-    if last == ".gz" and len(parts) >= 2:
-        last = parts[-2]
-    if last in JSONL_SUFFIXES:
-        return "jsonl"
-    if last in WARC_SUFFIXES:
-        return "warc"
-    if last in HTML_SUFFIXES:
-        return "html"
-    if last in TEXT_SUFFIXES:
-        return "text"
-    if last in FEED_SUFFIXES:
-        return "feed"
-    return None
-
-
 def expand_inputs(inputs: Sequence[str]) -> list[tuple[int, str, str]]:
     """The files to read: ``(input index, path or URI, kind)``, in ``unspin add`` order.
 
@@ -124,20 +95,20 @@ def expand_inputs(inputs: Sequence[str]) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
     for i, uri in enumerate(inputs):
         if _is_remote(uri) or any(ch in uri for ch in "*?["):
-            out.append((i, uri, _suffix_kind(uri) or "warc"))
+            out.append((i, uri, kind_of_name(uri) or "warc"))
             continue
         path = Path(_local(uri))
         if not path.exists():
             raise InputError(uri, "no such file or directory")
         if path.is_file():
-            out.append((i, str(path), _suffix_kind(path.name) or "text"))
+            out.append((i, str(path), kind_of_name(path.name) or "text"))
             continue
         found = False
         for p in sorted(q for q in path.rglob("*") if q.is_file()):
             rel = p.relative_to(path).parts
             if any(part.startswith(".") for part in rel) or p.name.lower() in SKIPPED_NAMES:
                 continue
-            kind = _suffix_kind(p.name)
+            kind = kind_of_name(p.name)
             if kind is None:
                 continue
             found = True
@@ -160,15 +131,9 @@ def _read_files(index: int, kind: str, files: Iterable[tuple[str, bytes]]) -> It
             path = _local(uri)
             origin = Origin("file", path)
             n = 0
-            if kind != "warc" and data.startswith(b"\x1f\x8b"):
-                try:
-                    data = gzip.decompress(data)
-                except (OSError, EOFError, zlib.error):
-                    yield (index, path, 0), IngestFailure(path, "corrupt gzip file")
-                    continue
             try:
                 # The reader's own dispatch on bytes: WARC records, HTML, text, feeds.
-                for n, item in enumerate(reader._read_bytes(data, path, origin, kind)):  # noqa: SLF001
+                for n, item in enumerate(reader.read_bytes(data, path, origin, kind)):
                     yield (index, path, n), item
             except InputError as exc:
                 yield (index, path, n + 1), IngestFailure(exc.source, exc.reason)
@@ -184,7 +149,7 @@ def _read_lines(index: int, source: str, lines: Iterable[tuple[str, int]]) -> It
             if not line.strip():
                 continue
             number = str(lineno + 1)
-            for item in reader._read_jsonl(line, source):  # noqa: SLF001
+            for item in reader.read_jsonl(line, source):
                 if isinstance(item, Article):
                     item = dataclasses.replace(item, origin=Origin("jsonl", source, number))
                 else:

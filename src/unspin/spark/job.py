@@ -5,7 +5,7 @@ Stages, each calling the same functions as the local pipeline:
 1. **ingest** (:mod:`unspin.spark.io`): per partition, the :mod:`unspin.ingest`
    readers turn WARC records and JSONL lines into cleaned articles; one article per
    text id, metadata merged in ingest order (as :meth:`Store.put_articles` does);
-2. **fingerprint**: per partition, :func:`unspin.fingerprint.fingerprint` gives each
+2. **fingerprint**: per partition, :func:`unspin.fingerprint.fingerprints` gives each
    article its LSH band keys (none for articles under :data:`provenance.MIN_WORDS`);
 3. **candidates**: a Spark join of the exploded band keys with themselves: every
    earlier article sharing a band with a later one, the :data:`MAX_CANDIDATES` sharing
@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from unspin import provenance
 from unspin.errors import InputError
-from unspin.fingerprint import fingerprint
+from unspin.fingerprint import fingerprints
 from unspin.ingest import IngestFailure
 from unspin.model import Article
 from unspin.relate import relate
@@ -72,6 +72,9 @@ log = logging.getLogger(__name__)
 # Per later article, at most this many earlier candidates are verified: the local
 # pipeline's limit (provenance.MAX_CANDIDATES), so both find the same pairs.
 MAX_CANDIDATES = provenance.MAX_CANDIDATES
+# Articles fingerprinted per call of unspin.fingerprint.fingerprints: its MinHash is
+# vectorised over a batch; a bounded batch bounds the arrays one call holds per task.
+FINGERPRINT_BATCH = 500
 # Minimum-label propagation stops after this many rounds even if labels still move:
 # a chain of copies of copies longer than this is not a news story.
 MAX_COMPONENT_ROUNDS = 30
@@ -174,12 +177,26 @@ def _keyed_articles(items: Iterable[Item]) -> Iterator[tuple[str, tuple[Order, A
             yield item.id, (order, item)
 
 
-def _fingerprinted(items: Iterable[tuple[str, tuple[Order, Article]]]) -> Iterator[tuple[Any, ...]]:
-    memo: dict[str, int] = {}  # token hashes shared across the partition (speed only)
-    for _id, (order, article) in items:
+def _fingerprinted(
+    items: Iterable[tuple[str, tuple[Order, Article]]],
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of the articles table with LSH band keys, fingerprinted in batches."""
+    batch: list[tuple[Order, Article]] = []
+    for _id, pair in items:
+        batch.append(pair)
+        if len(batch) >= FINGERPRINT_BATCH:
+            yield from _fingerprint_batch(batch)
+            batch = []
+    yield from _fingerprint_batch(batch)
+
+
+def _fingerprint_batch(batch: list[tuple[Order, Article]]) -> Iterator[tuple[Any, ...]]:
+    usable = [a.text for _, a in batch if a.n_words >= provenance.MIN_WORDS]
+    fps = iter(fingerprints(usable))  # the vectorised batch path of unspin.fingerprint
+    for order, article in batch:
         keys: list[int] = []
         if article.n_words >= provenance.MIN_WORDS:
-            keys = sorted(set(fingerprint(article.text, memo).index_keys.tolist()))
+            keys = sorted(set(next(fps).index_keys.tolist()))
         yield article_record(article, order, keys)
 
 
