@@ -13,7 +13,9 @@ SKIP = {"harness.py", "__main__.py", "__init__.py"}
 
 
 def main(argv: list[str]) -> int:
-    scripts = sorted(p for p in HERE.glob("*.py") if p.name not in SKIP and not p.name.startswith("_"))
+    scripts = sorted(
+        p for p in HERE.glob("*.py") if p.name not in SKIP and not p.name.startswith("_")
+    )
     if argv:
         scripts = [p for p in scripts if p.stem in argv or p.name in argv]
     failed = []

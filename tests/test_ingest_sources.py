@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -152,10 +153,13 @@ def test_truncated_warc_keeps_what_came_before(tmp_path: Path) -> None:
 
 def test_jsonl_with_a_bad_line(tmp_path: Path) -> None:
     f = tmp_path / "a.jsonl"
-    f.write_text(
-        '{"text": "%s", "title": "One", "published": "2026-03-10"}\n{not json}\n{"html": %s}\n{"title": "no body"}\n'
-        % (BODY, __import__("json").dumps(PAGE))
-    )
+    lines = [
+        json.dumps({"text": BODY, "title": "One", "published": "2026-03-10"}),
+        "{not json}",
+        json.dumps({"html": PAGE}),
+        json.dumps({"title": "no body"}),
+    ]
+    f.write_text("\n".join(lines) + "\n")
     arts, fails = run([f])
     assert [a.title for a in arts] == ["One", "Bridge collapse in Portmere"]
     assert [f_.source.rsplit(":", 1)[1] for f_ in fails] == ["2", "4"]

@@ -26,7 +26,8 @@ def test_extraction_f1_floor(shared_data: Path) -> None:
     truth = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
     triples = []
     for key, gold in sorted(truth.items()):
-        html = gzip.open(base / "html" / f"{key}.html.gz", "rt", encoding="utf-8").read()
+        with gzip.open(base / "html" / f"{key}.html.gz", "rt", encoding="utf-8") as fh:
+            html = fh.read()
         triples.append(tp_fp_fn(gold.get("articleBody", ""), ours(html, gold.get("url", ""))))
     f1 = scores(triples)["f1"]
     assert f1 >= BASELINES["extraction_f1"], f"extraction F1 {f1:.3f} fell below the floor"

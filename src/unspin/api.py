@@ -15,15 +15,25 @@ import csv
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from unspin.errors import InputError, UnspinError
-from unspin.ingest import IngestOptions, IngestFailure, iter_articles
-from unspin.model import Article, Claim, Comparison, CopyTree, Relation, SpinReport, Trace
-from unspin.model import Story, StoryDetail
+from unspin.ingest import IngestFailure, IngestOptions, iter_articles
+from unspin.model import (
+    Appearance,
+    Article,
+    Claim,
+    Comparison,
+    CopyTree,
+    Relation,
+    SpinReport,
+    Story,
+    StoryDetail,
+    Trace,
+)
 from unspin.pipeline import PipelineConfig, run_after_ingest
 from unspin.store import Store
 
@@ -217,7 +227,9 @@ class Unspin:
 
         return provenance.copy_forest(self.store.copy_relations())
 
-    def relations_of(self, id_or_prefix: str, *, kinds: Sequence[str] | None = None) -> list[Relation]:
+    def relations_of(
+        self, id_or_prefix: str, *, kinds: Sequence[str] | None = None
+    ) -> list[Relation]:
         """The stored relations of one article (as source or copy), optionally by kind."""
         found: list[Relation] = self.store.relations_of(
             self.store.resolve_article_id(id_or_prefix), kinds=kinds
@@ -435,5 +447,3 @@ def export_string(u: Unspin, fmt: str) -> str:
     buf = io.StringIO()
     u.export(buf, fmt=fmt)
     return buf.getvalue()
-
-

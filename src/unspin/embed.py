@@ -238,7 +238,10 @@ class TransformerEmbedder:
         self.batch_size = batch_size
         self._name = f"transformer:{folder.name}"
         # sentence-transformers >= 6 renamed the method; older versions have only the first.
-        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        getter = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
         dim = getter()
         self._dim = int(dim) if dim else int(self.encode(["x"]).shape[1])
 

@@ -17,12 +17,13 @@ from unspin.store.relations import RelationStore
 from unspin.store.spin import SpinStore
 from unspin.store.stories import StoryStore
 
+
 # Stage stores: each adds its tables (migrations) and queries. Keep in pipeline order.
-_MIXINS: tuple[type, ...] = (ArticleStore, RelationStore, StoryStore, ClaimStore, SpinStore)
+class Store(ArticleStore, RelationStore, StoryStore, ClaimStore, SpinStore):
+    """The unspin database: articles and every stage's results.
 
-
-class Store(*_MIXINS):  # type: ignore[misc]
-    """The unspin database: articles and every stage's results."""
+    One mixin per stage, in pipeline order; each adds its tables (migrations) and queries.
+    """
 
 
 __all__ = ["DB_ENV", "DEFAULT_DB", "PutResult", "Store", "StoreBase", "default_db_path"]
