@@ -96,10 +96,7 @@ class WordScores:
     eligible: npt.NDArray[np.bool_]
     margin: F32  # best single-word or pair gain, -inf where not eligible
     zipf: F32  # Zipf frequency of each word, -1 outside the vocabulary
-    support: F32  # log(1 + count) of the original pair behind ``margin``, 0 where none
     known: npt.NDArray[np.bool_]  # the swap behind ``margin`` was seen in spinner output
-    unseen: int  # content-word collocations of the text never seen in the offline prose
-    pairs: int  # content-word collocations judged (adjacent or one function word apart)
 
 
 def _words(text: str) -> tuple[list[str], list[int], list[int], npt.NDArray[np.bool_]]:
@@ -197,12 +194,9 @@ class Detector:
             bool,
         )
         margin = np.full(n, -np.inf, np.float32)
-        support = np.zeros(n, np.float32)
         known = np.zeros(n, bool)
         if n == 0:
-            return WordScores(
-                words, starts, ends, eligible, margin, margin.copy(), support, known, 0, 0
-            )
+            return WordScores(words, starts, ends, eligible, margin, margin.copy(), known)
         ids, chan = self.restorer.option_matrix(words, eligible)
         own = ids[:, 0]
         function = np.array([x in FUNCTION_WORDS for x in low], bool)
@@ -212,17 +206,12 @@ class Detector:
         gap = np.flatnonzero(
             eligible[:-2] & function[1:-1] & eligible[2:] & joined[:-2] & joined[1:-1]
         )
-        unseen = 0
         for first, step in ((adj, 1), (gap, 2)):
             if len(first):
                 mid = own[first + 1] if step == 2 else None
-                unseen += self._pair_margins(
-                    ids, chan, first, first + step, mid, margin, support, known
-                )
+                self._pair_margins(ids, chan, first, first + step, mid, margin, known)
         zipf = np.where(own >= 0, lex.zipf[np.maximum(own, 0)], -1.0).astype(np.float32)
-        return WordScores(
-            words, starts, ends, eligible, margin, zipf, support, known, unseen, len(adj) + len(gap)
-        )
+        return WordScores(words, starts, ends, eligible, margin, zipf, known)
 
     def _pair_margins(
         self,
@@ -232,17 +221,15 @@ class Detector:
         b_at: npt.NDArray[np.intp],
         mid: npt.NDArray[np.int64] | None,
         margin: F32,
-        support: F32,
         known: npt.NDArray[np.bool_],
-    ) -> int:
+    ) -> None:
         """Raise ``margin`` of words whose collocation has a more established original.
 
         A pair is judged only when the pair as written never occurs in the offline prose;
         an original pair must occur at least :data:`MIN_PAIR_COUNT` times. The gain is
         the channel score of the swap(s) plus the established-ness of the original pair.
-        ``support`` gets that original pair's ``log(1 + count)`` and ``known`` whether
-        its swap is a learned one (seen in real spinner output). Returns how many of the
-        pairs as written are unseen.
+        ``known`` records whether the swap behind a word's margin is a learned one (seen
+        in real spinner output).
         """
         lex, w = self.lex, self.restorer.w
         k = PAIR_OPTIONS + 1
@@ -266,7 +253,6 @@ class Detector:
         best = flat.argmax(axis=1)
         gain = flat[np.arange(len(a_at)), best]
         ai, bi = np.divmod(best, k)
-        sup = np.log1p(cnt.reshape(len(a_at), -1)[np.arange(len(a_at)), best])
         first_learned = 1 + w.neighbours  # option_matrix: self, neighbours, learned
         a_known = cols[a_at, ai] >= first_learned
         b_known = cols[b_at, bi] >= first_learned
@@ -276,9 +262,7 @@ class Detector:
             for at, moved, kn in ((p, x, a_known[r]), (q, y, b_known[r])):
                 if moved and g > margin[at]:
                     margin[at] = g
-                    support[at] = sup[r]
                     known[at] = kn
-        return int(unseen.sum())
 
     def _cond(self, n_pair: F32, u_cand: F32, other: npt.NDArray[np.int64]) -> F32:
         """Smoothed log P(other | candidate) minus log P(other); 0 where there is no other."""
