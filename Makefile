@@ -25,6 +25,7 @@ install-test: $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(BIN)/unspin --db $(DB) add examples/
 	$(BIN)/unspin --db $(DB) summary
+	$(BIN)/unspin --db $(DB) copies
 	@echo
 	@echo "See it in the web app:  $(BIN)/unspin --db $(DB) serve   then open http://127.0.0.1:8000/"
 
