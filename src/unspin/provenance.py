@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 MIN_WORDS = 20
 # At most this many candidates are verified per new article, most shared bands first:
 # room for a story copied 25 times while bounding the add latency (one alignment is
-# ~10-30 ms; bench/provenance_speed.py: 48 ms median per add on 20k articles).
+# ~10-30 ms; bench/provenance_speed.py: 14 ms median per add on 50k articles).
 MAX_CANDIDATES = 25
 # In a batch, a band bucket holding more articles than this is a boilerplate collision
 # (a shared footer), not a copy family; its pairs are skipped (bench/provenance_speed.py).
