@@ -15,6 +15,8 @@ Example:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from unspin.spin.assets import Lexicon, load_lexicon
 from unspin.spin.detect import ALARM_THRESHOLD, MIN_WORDS, Detector, cannot_judge_reason
 from unspin.spin.restore import Restorer, Weights
@@ -33,8 +35,13 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=4)
 def detector(learned: tuple[tuple[str, str, int], ...] = ()) -> Detector:
-    """A detector over the shipped assets, plus ``learned`` (original, spun, count) rows."""
+    """A detector over the shipped assets, plus ``learned`` (original, spun, count) rows.
+
+    Cached per set of learned rows: building the restorer costs ~70 ms and the web
+    article page asks for a detector on every request (bench/web_speed.py).
+    """
     lex = load_lexicon()
     if learned:
         lex = lex.with_learned(lex.learned + learned)
