@@ -12,7 +12,6 @@ Each stage adds its methods in its own section below.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -136,12 +135,6 @@ class Unspin:
         options = options or IngestOptions()
         report = AddReport()
         batch: list[Article] = []
-
-        def flush() -> None:
-            for result in self.store.put_articles(batch):
-                getattr(report, result.status).append(result.id)
-            batch.clear()
-
         for outcome in iter_articles(sources, options):
             if isinstance(outcome, IngestFailure):
                 report.failed.append(outcome)
@@ -152,12 +145,18 @@ class Unspin:
             if on_progress:
                 on_progress(str(outcome.origin) if outcome.origin else outcome.id, None)
             if len(batch) >= INGEST_BATCH:
-                flush()
-        if batch:
-            flush()
-        new_ids = report.added + report.updated
-        report.stages = run_after_ingest(self.store, new_ids, pipeline)
+                self._put(batch, report)
+                batch = []
+        self._put(batch, report)
+        report.stages = run_after_ingest(self.store, report.added + report.updated, pipeline)
         return report
+
+    def _put(self, articles: list[Article], report: AddReport) -> None:
+        """Store one batch in one transaction; file each id under its outcome."""
+        if not articles:
+            return
+        for result in self.store.put_articles(articles):
+            getattr(report, result.status).append(result.id)
 
     def add_text(self, text: str, **metadata: Any) -> AddReport:
         """Ingest one article given as text (metadata as keyword arguments)."""
@@ -169,8 +168,7 @@ class Unspin:
         except InputError as exc:
             report.failed.append(IngestFailure(exc.source, exc.reason))
             return report
-        for result in self.store.put_articles([article]):
-            getattr(report, result.status).append(result.id)
+        self._put([article], report)
         report.stages = run_after_ingest(self.store, report.added + report.updated)
         return report
 
@@ -430,20 +428,12 @@ class Unspin:
 
     def summary(self) -> dict[str, Any]:
         """Counts across the store: articles, outlets, and each later stage's results."""
-        outlets = {a.outlet for a in self.store.iter_articles() if a.outlet}
         return {
             "database": str(self.store.path),
             "articles": self.store.count_articles(),
-            "outlets": len(outlets),
+            "outlets": self.store.count_outlets(),
             "republished verbatim": self.store.count_republished(),
             "relations": self.store.count_relations(),
             "claims": self.store.count_claims(),
             "stories": self.store.count_stories(),
         }
-
-
-def export_string(u: Unspin, fmt: str) -> str:
-    """The export as one string (for tests and small stores)."""
-    buf = io.StringIO()
-    u.export(buf, fmt=fmt)
-    return buf.getvalue()

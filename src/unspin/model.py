@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from unspin.text import normalize_paragraphs, paragraphs_id
 
@@ -17,6 +18,7 @@ __all__ = [
     "Article",
     "BoilerplateLine",
     "Origin",
+    "outlet_of",
     "utcnow",
     # provenance (issue 3)
     "COPY_KINDS",
@@ -40,6 +42,16 @@ __all__ = [
     "StoryMember",
     "StoryMerge",
 ]
+
+
+def outlet_of(site: str | None, url: str | None) -> str | None:
+    """An outlet's name: ``site`` when known, else the URL's host without ``www.``."""
+    if site:
+        return site
+    if url:
+        host = urlsplit(url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
 
 
 def utcnow() -> datetime:
@@ -130,14 +142,7 @@ class Article:
     @property
     def outlet(self) -> str | None:
         """The outlet name: the site, else the URL's host."""
-        if self.site:
-            return self.site
-        if self.url:
-            from urllib.parse import urlsplit
-
-            host = urlsplit(self.url).hostname or ""
-            return host.removeprefix("www.") or None
-        return None
+        return outlet_of(self.site, self.url)
 
     def merged(self, other: Article) -> Article:
         """This article with metadata missing here filled in from ``other`` (same id)."""

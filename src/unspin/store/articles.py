@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from unspin.errors import NotFoundError
-from unspin.model import Appearance, Article, BoilerplateLine, Origin
+from unspin.model import Appearance, Article, BoilerplateLine, Origin, outlet_of
 from unspin.store.core import StoreBase, run_script
 from unspin.store.migrations import migration
 
@@ -209,6 +209,11 @@ class ArticleStore(StoreBase):
             )
             for r in rows
         ]
+
+    def count_outlets(self) -> int:
+        """Distinct outlets (site, else URL host) among stored articles; reads no texts."""
+        rows = self.conn.execute("SELECT DISTINCT site, url FROM articles")
+        return len({o for r in rows if (o := outlet_of(r[0], r[1]))})
 
     def count_republished(self) -> int:
         """Articles seen at more than one URL (verbatim republications)."""
