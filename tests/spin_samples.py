@@ -1,4 +1,4 @@
-"""Texts written for the spin tests: a genuine report, a plain-style one, a spun one."""
+"""Texts written for the spin tests: a genuine report, a plain-style one, spun ones."""
 
 from __future__ import annotations
 
@@ -35,4 +35,14 @@ SPUN = (
     "aforesaid many educatees utilise the depository to do their prep and to peruse newspapers.\n\n"
     "The city manager aforesaid the religious service was one of the most democratic in the "
     "area and that the assembly would reexamine the hours over again next outpouring."
+)
+# A report written for these tests with the swaps real spinners are known to make (from
+# the tortured-phrase list: "profound learning", "irregular woodland", "flag to commotion").
+TORTURED = (
+    "Researchers at the institute built a system that predicts floods three days ahead. "
+    "The team combined a profound learning model with rainfall records, and also tested a "
+    "simpler model based on a irregular woodland, which worked well on small streams. The "
+    "hardest part, they said, was the poor flag to commotion proportion of older gauges, "
+    "which produce noisy readings during storms. The scientists wrote software to remove "
+    "faulty readings before they reach the model, and they will publish the code this year."
 )

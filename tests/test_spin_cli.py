@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from spin_samples import GENUINE, SPUN
+from spin_samples import GENUINE, TORTURED
 from unspin.api import Unspin
 from unspin.cli import app
 from unspin.model import Article
@@ -19,7 +19,7 @@ runner = CliRunner()
 @pytest.fixture
 def spun_file(tmp_path: Path) -> Path:
     path = tmp_path / "spun.txt"
-    path.write_text(SPUN, encoding="utf-8")
+    path.write_text(TORTURED, encoding="utf-8")
     return path
 
 
@@ -29,7 +29,7 @@ def test_json_gives_spans_with_offsets(db_path: Path, spun_file: Path) -> None:
     data = json.loads(result.stdout)
     assert data["verdict"] == "spun"
     assert data["spans"]
-    text = SPUN.replace("\n\n", "\n\n")
+    text = TORTURED.replace("\n\n", "\n\n")
     for span in data["spans"]:
         assert text[span["start"] : span["end"]] == span["text"]
     assert data["restored"] != text
@@ -42,13 +42,13 @@ def test_restore_prints_the_restored_text(db_path: Path, spun_file: Path) -> Non
     spans = json.loads(
         runner.invoke(app, ["--db", str(db_path), "spin", str(spun_file), "--json"]).stdout
     )["spans"]
-    assert out != SPUN.strip()
+    assert out != TORTURED.strip()
     for span in spans:
         assert span["suggestion"] in out
 
 
 def test_stdin_and_marked_text(db_path: Path) -> None:
-    result = runner.invoke(app, ["--db", str(db_path), "spin", "-"], input=SPUN)
+    result = runner.invoke(app, ["--db", str(db_path), "spin", "-"], input=TORTURED)
     assert result.exit_code == 0, result.output
     assert "SPUN" in result.stdout
     assert "flagged spans" in result.stdout

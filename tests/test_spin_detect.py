@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spin_samples import GENUINE, PLAIN, SPUN
+from spin_samples import GENUINE, PLAIN, SPUN, TORTURED
 from unspin.ingest import IngestFailure, IngestOptions, iter_articles
 from unspin.model import SpinReport, SpinSpan
 from unspin.spin import ALARM_THRESHOLD, detector
@@ -27,11 +27,20 @@ def test_genuine_text_stays_below_the_alarm(det, text: str) -> None:  # type: ig
 
 
 def test_spun_text_is_flagged_and_spans_restored(det) -> None:  # type: ignore[no-untyped-def]
-    report = det.judge(SPUN)
+    report = det.judge(TORTURED)
     assert report.verdict == "spun"
     assert report.probability is not None and report.probability >= ALARM_THRESHOLD
     assert report.spans
     assert report.probability > det.judge(GENUINE).probability
+
+
+def test_thesaurus_spin_scores_above_its_original(det) -> None:  # type: ignore[no-untyped-def]
+    # A spinner the detector has never seen (all-sense thesaurus swaps) is not reliably
+    # called spun at <= 1 % false alarms (docs/spin.md), but it reads as more suspect
+    # than the article it was made from.
+    spun, genuine = det.judge(SPUN), det.judge(GENUINE)
+    assert spun.probability is not None and genuine.probability is not None
+    assert spun.probability > genuine.probability
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "flood-ai"
@@ -52,16 +61,6 @@ def test_bundled_examples_get_the_right_verdict(det, name: str, verdict: str) ->
         assert restored.get("counterfeit consciousness") == "artificial intelligence"
         assert restored.get("irregular woodland") == "random forest"
         assert "seen in real spinner output" in report.reason
-
-
-TORTURED = (
-    "Researchers at the institute built a system that predicts floods three days ahead. "
-    "The team combined a profound learning model with rainfall records, and also tested a "
-    "simpler model based on a irregular woodland, which worked well on small streams. The "
-    "hardest part, they said, was the poor flag to commotion proportion of older gauges, "
-    "which produce noisy readings during storms. The scientists wrote software to remove "
-    "faulty readings before they reach the model, and they will publish the code this year."
-)
 
 
 @pytest.mark.parametrize(
@@ -144,3 +143,34 @@ def test_restored_replaces_exactly_the_spans(edits: list[tuple[int, int, str]]) 
     assert len(restored) == len(text) + sum(len(s.suggestion) - (s.end - s.start) for s in spans)
     if not spans:
         assert restored == text
+
+
+KNOWN_SWAP = (
+    "The mayor expressed that the new bridge would open in May. Engineers expressed concern "
+    "about the cost of steel, which has risen for two years, and the council will meet again "
+    "next week to decide how the extra money is found. Residents have waited a long time for "
+    "the bridge, and shop owners on both banks hope it brings more customers to the town."
+)
+
+
+def test_a_known_swap_is_flagged_only_where_the_original_fits_better() -> None:
+    # A spinner seen to write "expressed" for "said": "mayor expressed that" reads as its
+    # output ("mayor said that" is established), "expressed concern" is genuine wording.
+    det = detector((("said", "expressed", 5),))
+    spans = {(s.start, s.text): s for s in det.judge(KNOWN_SWAP).spans}
+    first = KNOWN_SWAP.index("expressed")
+    second = KNOWN_SWAP.index("expressed", first + 1)
+    assert spans[(first, "expressed")].suggestion == "said"
+    assert (second, "expressed") not in spans
+    assert "by swaps seen in real spinner output" in det.judge(KNOWN_SWAP).reason
+    without = {(s.start, s.text) for s in detector().judge(KNOWN_SWAP).spans}
+    assert (first, "expressed") not in without
+
+
+def test_alarm_threshold_is_read_from_the_calibration(tmp_path: Path) -> None:
+    from unspin.spin.assets import ASSET_DIR, DEFAULT_ALARM_THRESHOLD, alarm_threshold
+
+    assert alarm_threshold(ASSET_DIR) == ALARM_THRESHOLD
+    (tmp_path / "calibration.json").write_text('{"alarm_threshold": 0.93}', "utf-8")
+    assert alarm_threshold(tmp_path) == 0.93
+    assert alarm_threshold(tmp_path / "absent") == DEFAULT_ALARM_THRESHOLD

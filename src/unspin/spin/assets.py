@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from unspin.errors import UnspinError
 
-__all__ = ["ASSET_DIR", "ID_BITS", "Lexicon", "load_lexicon", "pack"]
+__all__ = ["ASSET_DIR", "ID_BITS", "Lexicon", "alarm_threshold", "load_lexicon", "pack"]
 
 ASSET_DIR = Path(__file__).resolve().parents[1] / "assets" / "spin"
 ID_BITS = 21
@@ -70,8 +70,6 @@ class Lexicon:
     counts: npt.NDArray[np.float32]
     learned: tuple[tuple[str, str, int], ...]
     calibration: dict[str, Any]
-    unigram: npt.NDArray[np.float32]  # how often each word starts a counted bigram
-    total: float  # sum of ``unigram``
 
     def ids(self, words: list[str]) -> npt.NDArray[np.int64]:
         """Word ids (-1 for words outside the vocabulary)."""
@@ -106,8 +104,6 @@ class Lexicon:
             self.counts,
             learned,
             self.calibration,
-            self.unigram,
-            self.total,
         )
 
 
@@ -121,6 +117,19 @@ def read_learned(path: Path) -> tuple[tuple[str, str, int], ...]:
         if len(parts) == 3:
             rows.append((parts[0], parts[1], int(parts[2])))
     return tuple(rows)
+
+
+# Used when calibration.json is absent or carries no threshold.
+DEFAULT_ALARM_THRESHOLD = 0.99
+
+
+def alarm_threshold(directory: Path = ASSET_DIR) -> float:
+    """The document-probability alarm threshold stored with the shipped calibration."""
+    try:
+        calib = json.loads((directory / "calibration.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return DEFAULT_ALARM_THRESHOLD
+    return float(calib.get("alarm_threshold", DEFAULT_ALARM_THRESHOLD))
 
 
 @lru_cache(maxsize=4)
@@ -148,9 +157,6 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
             f"{directory}: spin assets missing or unreadable ({exc}); "
             "rebuild them with scripts/build_spin_assets.py"
         ) from exc
-    bigram = keys < (np.uint64(1) << np.uint64(2 * ID_BITS))
-    first = (keys[bigram] >> np.uint64(ID_BITS)).astype(np.int64) - 1
-    unigram = np.bincount(first, weights=counts[bigram], minlength=len(words)).astype(np.float32)
     calib_path = directory / "calibration.json"
     calibration = json.loads(calib_path.read_text("utf-8")) if calib_path.exists() else {}
     return Lexicon(
@@ -163,6 +169,4 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
         counts=counts,
         learned=read_learned(directory / "learned.tsv") if learned else (),
         calibration=calibration,
-        unigram=unigram,
-        total=float(unigram.sum()),
     )

@@ -9,8 +9,8 @@ observed ``w1 .. wn``:
   an embedding space (all-MiniLM-L6-v2 word neighbours), and a swap seen before in real
   spinner output (learned substitutions) earns a bonus;
 * the **source model**: how established the original is. Candidates whose words are
-  more common (Zipf frequency) and whose bigrams and trigrams occur in offline prose
-  ("random forest", "signal to noise") score higher.
+  more common (Zipf frequency) and whose bigrams and trigrams occur in offline prose or
+  in web-scale bigram counts ("random forest", "signal to noise") score higher.
 
 A beam search over word positions finds the best originals; function words are never
 swapped (spinners leave them, DSpin, NDSS 2014).
@@ -108,7 +108,7 @@ class Restorer:
         self._function = np.array([x in FUNCTION_WORDS for x in lexicon.words], bool)
         self._suffix = np.array([_suffix_class(x) for x in lexicon.words], np.int8)
 
-    def _log_q(self, orig: str, count: int) -> float:
+    def log_q(self, orig: str, count: int) -> float:
         """log q(spun | orig) of a learned swap seen ``count`` times (<= 0)."""
         return math.log(count / self._per_orig.get(orig, count))
 
@@ -136,7 +136,7 @@ class Restorer:
             cid = lex.index.get(orig, -1)
             zc = float(lex.zipf[cid]) if cid >= 0 else zw
             dz = min(max(zc - zw, -2.0), 3.0)
-            score = -w.swap + w.learned * self._log_q(orig, n) + w.zipf * dz
+            score = -w.swap + w.learned * self.log_q(orig, n) + w.zipf * dz
             if _suffix_class(orig) != _suffix_class(low):
                 score -= w.suffix
             if orig not in opts or opts[orig].score < score:
@@ -186,7 +186,7 @@ class Restorer:
                 ids[i, 1 + k + j] = cid
                 score[i, 1 + k + j] = (
                     -w.swap
-                    + w.learned * self._log_q(orig, cnt)
+                    + w.learned * self.log_q(orig, cnt)
                     + w.zipf * dz
                     - w.suffix * (_suffix_class(orig) != _suffix_class(low[i]))
                 )
