@@ -129,6 +129,15 @@ def _swap_words(
     return "".join(parts), tuple(swaps), n_content
 
 
+def _spin_docs(docs: list[tuple[str, str]], key: str, pick: object) -> list[SpunDoc]:
+    """:func:`_swap_words` over every article, each with its own seeded generator."""
+    out: list[SpunDoc] = []
+    for doc_id, text in docs:
+        new, swaps, n_content = _swap_words(text, random.Random(f"{key}:{doc_id}"), pick)
+        out.append(SpunDoc(doc_id, new, swaps, n_content))
+    return out
+
+
 def neighbour_spun_news(
     docs: list[tuple[str, str]], rate: float, seed: int = SEED, width: int = 10
 ) -> list[SpunDoc]:
@@ -151,12 +160,7 @@ def neighbour_spun_news(
         cands = [c for c in cands if c not in FUNCTION_WORDS and c != word]
         return rng.choice(cands) if cands else None
 
-    out: list[SpunDoc] = []
-    for doc_id, text in docs:
-        rng = random.Random(f"{seed}:neighbour:{rate}:{doc_id}")
-        new, swaps, n_content = _swap_words(text, rng, pick)
-        out.append(SpunDoc(doc_id, new, swaps, n_content))
-    return out
+    return _spin_docs(docs, f"{seed}:neighbour:{rate}", pick)
 
 
 def tortured_spun_news(
@@ -190,12 +194,7 @@ def tortured_spun_news(
             return None
         return rng.choices(sorted(row), weights=[row[k] for k in sorted(row)])[0]
 
-    out: list[SpunDoc] = []
-    for doc_id, text in docs:
-        rng = random.Random(f"{seed}:tortured:{share}:{doc_id}")
-        new, swaps, n_content = _swap_words(text, rng, pick)
-        out.append(SpunDoc(doc_id, new, swaps, n_content))
-    return out
+    return _spin_docs(docs, f"{seed}:tortured:{share}", pick)
 
 
 def tortured_pairs() -> list[tuple[str, str]]:

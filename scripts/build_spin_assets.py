@@ -30,6 +30,11 @@ What each step derives, and from where:
       bring the collocations of general and news English ("city council") that the
       offline prose lacks.
 
+    * antonym pairs (``antonyms``): WordNet 3.0 antonym pointers, adjective satellites
+      taking the antonyms of their head ("huge" / "small"). Embedding neighbours include
+      antonyms; the restorer never proposes one as an original. Only this relation is
+      read from WordNet, never its synonym sets (the benchmark spins with those).
+
 ``learned`` (``learned.tsv``)
     word substitutions (original -> spun) read off the tortured-phrase list in
     shared/data (Problematic Paper Screener; MIT): the spinner seen there is recognised
@@ -206,6 +211,56 @@ def count_ngrams(chunks: list[str], index: dict[str, int]) -> tuple[np.ndarray, 
     return keys[order_], counts[order_]
 
 
+_POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+
+
+def wordnet_antonyms(index: dict[str, int]) -> np.ndarray:
+    """``[N, 2]`` uint16 id pairs of antonyms (both orders), from WordNet's data files."""
+    lemmas: dict[tuple[str, str], list[str]] = {}
+    pointers: dict[tuple[str, str], list[tuple[str, tuple[str, str], str]]] = {}
+    for pos, tag in _POS.items():
+        for line in (WORDNET / f"data.{pos}").read_text("latin-1").splitlines():
+            if line.startswith("  "):
+                continue
+            head = line.split("|")[0].split()
+            key = (head[0], tag)
+            n = int(head[3], 16)
+            lemmas[key] = [re.sub(r"\(.*\)$", "", head[4 + 2 * i]).lower() for i in range(n)]
+            at = 4 + 2 * n
+            ptrs = []
+            for j in range(int(head[at])):
+                sym, off, ptag, st = head[at + 1 + 4 * j : at + 5 + 4 * j]
+                ptrs.append((sym, (off, "a" if ptag == "s" else ptag), st))
+            pointers[key] = ptrs
+    pairs: set[tuple[str, str]] = set()
+    heads: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for key, ptrs in pointers.items():
+        for sym, target, st in ptrs:
+            if sym == "&":
+                heads.setdefault(key, []).append(target)
+            if sym != "!":
+                continue
+            src, dst = int(st[:2], 16), int(st[2:], 16)
+            words = lemmas[key] if src == 0 else lemmas[key][src - 1 : src]
+            others = lemmas.get(target, [])
+            others = others if dst == 0 else others[dst - 1 : dst]
+            pairs.update((a, b) for a in words for b in others)
+    opposite: dict[str, set[str]] = {}
+    for a, b in pairs:
+        opposite.setdefault(a, set()).add(b)
+    for key, targets in heads.items():  # satellites: "huge" is similar to "large"
+        for target in targets:
+            for head_word in lemmas.get(target, []):
+                pairs.update((a, b) for a in lemmas[key] for b in opposite.get(head_word, ()))
+    ids = {
+        (index[a], index[b])
+        for a, b in pairs | {(b, a) for a, b in pairs}
+        if a in index and b in index and a != b
+    }
+    print(f"  antonym pairs in the vocabulary: {len(ids):,}", file=sys.stderr)
+    return np.array(sorted(ids), np.uint16).reshape(-1, 2)
+
+
 def _web_tables() -> list[tuple[Path, Path, str]]:
     """(bigram file, unigram file, separator) of the PyPI packages with web-scale counts."""
     import symspellpy
@@ -320,6 +375,7 @@ def build_lexicon() -> None:
         nbr_sim=nb["nbr_sim"],
         ngram_keys=keys,
         ngram_counts=counts,
+        antonyms=wordnet_antonyms({w: i for i, w in enumerate(words)}),
     )
 
 

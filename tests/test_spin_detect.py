@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -174,3 +175,18 @@ def test_alarm_threshold_is_read_from_the_calibration(tmp_path: Path) -> None:
     (tmp_path / "calibration.json").write_text('{"alarm_threshold": 0.93}', "utf-8")
     assert alarm_threshold(tmp_path) == 0.93
     assert alarm_threshold(tmp_path / "absent") == DEFAULT_ALARM_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("word", "never"),
+    [("huge", "small"), ("enormous", "small"), ("numerous", "two"), ("many", "three")],
+)
+def test_antonyms_and_numbers_are_never_proposed(det, word: str, never: str) -> None:  # type: ignore[no-untyped-def]
+    restorer = det.restorer
+    assert never not in {o.word for o in restorer.options(word)}
+    ids, score = restorer.option_matrix([word], np.array([True]))
+    proposed = {
+        restorer.lex.words[int(i)] for i, s in zip(ids[0], score[0], strict=True) if np.isfinite(s)
+    }
+    assert never not in proposed
+    assert len(proposed) > 5  # the word still has other candidates

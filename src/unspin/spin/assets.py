@@ -59,6 +59,8 @@ class Lexicon:
         counts: the count of each key in the offline prose.
         learned: original -> spun -> count, from real spinner output.
         calibration: logistic weights for documents and sentences.
+        antonyms: sorted keys (:func:`pack`) of ``(word, antonym)`` id pairs; never
+            proposed as each other's original.
     """
 
     words: tuple[str, ...]
@@ -70,6 +72,7 @@ class Lexicon:
     counts: npt.NDArray[np.float32]
     learned: tuple[tuple[str, str, int], ...]
     calibration: dict[str, Any]
+    antonyms: U64
 
     def ids(self, words: list[str]) -> npt.NDArray[np.int64]:
         """Word ids (-1 for words outside the vocabulary)."""
@@ -104,6 +107,7 @@ class Lexicon:
             self.counts,
             learned,
             self.calibration,
+            self.antonyms,
         )
 
 
@@ -152,6 +156,7 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
             nbr_sim = z["nbr_sim"].astype(np.float32) / 255.0
             keys = z["ngram_keys"]
             counts = z["ngram_counts"].astype(np.float32)
+            pairs = z["antonyms"].astype(np.int64) if "antonyms" in z.files else None
     except (OSError, KeyError, ValueError) as exc:
         raise UnspinError(
             f"{directory}: spin assets missing or unreadable ({exc}); "
@@ -169,4 +174,7 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
         counts=counts,
         learned=read_learned(directory / "learned.tsv") if learned else (),
         calibration=calibration,
+        antonyms=np.sort(pack(pairs[:, 0], pairs[:, 1]))
+        if pairs is not None and len(pairs)
+        else np.zeros(0, np.uint64),
     )

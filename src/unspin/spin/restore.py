@@ -13,7 +13,9 @@ observed ``w1 .. wn``:
   in web-scale bigram counts ("random forest", "signal to noise") score higher.
 
 A beam search over word positions finds the best originals; function words are never
-swapped (spinners leave them, DSpin, NDSS 2014).
+swapped (spinners leave them, DSpin, NDSS 2014). Embedding neighbours that are antonyms
+of the word (WordNet antonym pointers: "huge" / "small") or number words ("many" /
+"two") are never proposed: a spinner keeps the meaning and the numbers.
 """
 
 from __future__ import annotations
@@ -65,6 +67,15 @@ class Option:
 
 
 _SUFFIXES = ("ing", "ed", "ly", "est", "er", "s")
+# Spinners keep numbers: a number word is only ever the original of another one.
+NUMBER_WORDS = frozenset({
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion",
+    "billions", "trillion", "dozen", "dozens", "first", "second", "third", "fourth", "fifth",
+    "sixth", "seventh", "eighth", "ninth", "tenth", "half", "twice", "once",
+})  # fmt: skip
 
 
 def _suffix_class(word: str) -> int:
@@ -106,7 +117,20 @@ class Restorer:
             per_orig[orig] += count
         self._per_orig = dict(per_orig)
         self._function = np.array([x in FUNCTION_WORDS for x in lexicon.words], bool)
+        self._number = np.array([x in NUMBER_WORDS for x in lexicon.words], bool)
         self._suffix = np.array([_suffix_class(x) for x in lexicon.words], np.int8)
+
+    def _barred(
+        self, word: npt.NDArray[np.int64], cand: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
+        """Candidates never proposed for ``word``: its antonyms, and number words."""
+        out: npt.NDArray[np.bool_] = self._number[cand] & ~self._number[word]
+        ant = self.lex.antonyms
+        if len(ant):
+            keys = pack(word, cand.astype(np.int64))
+            pos = np.minimum(np.searchsorted(ant, keys), len(ant) - 1)
+            out |= ant[pos] == keys
+        return out
 
     def log_q(self, orig: str, count: int) -> float:
         """log q(spun | orig) of a learned swap seen ``count`` times (<= 0)."""
@@ -123,9 +147,11 @@ class Restorer:
         zw = float(lex.zipf[wid]) if wid >= 0 else 1.0
         k = limit if limit is not None else w.neighbours
         if wid >= 0:
-            for c, s in zip(lex.nbr_idx[wid, :k], lex.nbr_sim[wid, :k], strict=True):
+            nb = lex.nbr_idx[wid, :k]
+            barred = self._barred(np.full(len(nb), wid, np.int64), nb)
+            for c, s, bar in zip(nb, lex.nbr_sim[wid, :k], barred, strict=True):
                 cw = lex.words[int(c)]
-                if cw in FUNCTION_WORDS:
+                if cw in FUNCTION_WORDS or bar:
                     continue
                 dz = min(max(float(lex.zipf[c]) - zw, -2.0), 3.0)
                 score = -w.swap - w.sim * (1.0 - float(s)) + w.zipf * dz
@@ -173,6 +199,7 @@ class Restorer:
             sc = -w.swap - w.sim * (1.0 - lex.nbr_sim[own[rows], :k]) + w.zipf * dz
             sc -= w.suffix * (self._suffix[nb] != self._suffix[own[rows], None])
             sc[self._function[nb]] = -np.inf
+            sc[self._barred(np.broadcast_to(own[rows, None], nb.shape), nb)] = -np.inf
             ids[rows, 1 : 1 + k] = nb
             score[rows, 1 : 1 + k] = sc
         for i, d in enumerate(learned):
