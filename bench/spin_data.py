@@ -238,17 +238,17 @@ def features(
     detector: object, text: str, swaps: tuple[tuple[int, int, str], ...] = ()
 ) -> tuple[list[float], list[tuple[list[float], int]]]:
     """Document features and (sentence features, has-a-swap) of one text."""
-    from unspin.spin.detect import document_features
     from unspin.text import sentence_spans
 
     ws = detector.word_scores(text)  # type: ignore[attr-defined]
     starts = np.array(ws.starts, np.int64)
-    doc = document_features(ws.margin, ws.eligible, ws.zipf, ws.known)
+    types = ws.types()
+    doc = ws.features(types=types)
     sents = []
     for s, e in sentence_spans(text):
         sel = (starts >= s) & (starts < e)
         label = int(any(s <= a < e for a, _, _ in swaps))
-        feats = document_features(ws.margin[sel], ws.eligible[sel], ws.zipf[sel], ws.known[sel])
+        feats = ws.features(sel, types)
         sents.append((feats, label))
     return doc, sents
 

@@ -190,3 +190,28 @@ def test_antonyms_and_numbers_are_never_proposed(det, word: str, never: str) -> 
     }
     assert never not in proposed
     assert len(proposed) > 5  # the word still has other candidates
+
+
+def test_a_name_opening_a_sentence_is_not_judged(det) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Guy spoke first at the meeting. The committee thanked Guy for his report. "
+        "Bold plans were discussed."
+    )
+    ws = det.word_scores(text)
+    eligible = dict(zip(ws.starts, ws.eligible, strict=True))
+    assert not eligible[0]  # "Guy": seen capitalised inside a sentence, so a name
+    assert eligible[text.index("Bold")]  # an ordinary sentence-initial word is judged
+
+
+def test_features_count_each_word_once_when_types_are_given() -> None:
+    from unspin.spin.detect import MIN_MARGIN, document_features
+
+    types = np.array([0, 0, 0, 1, 2, 3])  # "season" three times, then three other words
+    margin = np.array([MIN_MARGIN + 1] * 3 + [-np.inf] * 3, np.float32)
+    eligible = np.ones(6, bool)
+    zipf = np.full(6, 5.0, np.float32)
+    known = np.array([True] * 3 + [False] * 3)
+    tokens = document_features(margin, eligible, zipf, known)
+    distinct = document_features(margin, eligible, zipf, known, types)
+    assert tokens[0] == pytest.approx(3 / 6) and tokens[5] == pytest.approx(3 / 6)
+    assert distinct[0] == pytest.approx(1 / 4) and distinct[5] == pytest.approx(1 / 4)

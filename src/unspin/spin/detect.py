@@ -113,6 +113,25 @@ class WordScores:
     zipf: F32  # Zipf frequency of each word, -1 outside the vocabulary
     known: npt.NDArray[np.bool_]  # the swap behind ``margin`` was seen in spinner output
 
+    def types(self) -> npt.NDArray[np.intp]:
+        """An id per word, the same for every occurrence of a word (any case)."""
+        ids: dict[str, int] = {}
+        return np.array([ids.setdefault(w.lower(), len(ids)) for w in self.words], np.intp)
+
+    def features(
+        self, sel: npt.NDArray[np.bool_] | None = None, types: npt.NDArray[np.intp] | None = None
+    ) -> list[float]:
+        """:func:`document_features` of the text, or of the words ``sel`` picks.
+
+        ``types`` (from :meth:`types`) can be passed in when scoring many selections.
+        """
+        t = self.types() if types is None else types
+        if sel is None:
+            return document_features(self.margin, self.eligible, self.zipf, self.known, t)
+        return document_features(
+            self.margin[sel], self.eligible[sel], self.zipf[sel], self.known[sel], t[sel]
+        )
+
 
 def _words(text: str) -> tuple[list[str], list[int], list[int], npt.NDArray[np.bool_]]:
     """Words with offsets, and whether each is joined to the next (only space or hyphen)."""
@@ -151,8 +170,9 @@ def document_features(
     eligible: npt.NDArray[np.bool_],
     zipf: F32,
     known: npt.NDArray[np.bool_] | None = None,
+    types: npt.NDArray[np.intp] | None = None,
 ) -> list[float]:
-    """Features of a text or sentence, over its content words.
+    """Features of a text or sentence, over its content words (distinct ones with ``types``).
 
     Flagged share, mean margin of flagged words, log number of content words, share of
     rare words (Zipf < :data:`RARE_ZIPF`: spinners pick uncommon synonyms), share of
@@ -160,14 +180,30 @@ def document_features(
     of words flagged through a *known* swap: one seen in real spinner output (learned
     substitutions), such as "profound" for "deep" in "profound learning". Genuine news
     almost never shows several of those (bench/spin_accuracy.py).
+
+    With ``types`` (an id per word, equal for the same word in any case) each distinct word
+    counts once, flagged if any of its occurrences is: a topic word repeated through an article ("primary" in a
+    report on primaries) then weighs as one word, not five.
     """
-    n = int(eligible.sum())
+    at = np.flatnonzero(eligible)
+    if types is not None and len(at):
+        _, group = np.unique(types[at], return_inverse=True)
+        n = int(group.max()) + 1
+        m = np.full(n, -np.inf, np.float32)
+        np.maximum.at(m, group, margins[at])
+        z = np.zeros(n, np.float32)
+        z[group] = zipf[at]
+        kn = np.zeros(n, bool)
+        if known is not None:
+            np.logical_or.at(kn, group, known[at] & (margins[at] > MIN_MARGIN))
+    else:
+        n = len(at)
+        m = margins[at]
+        z = zipf[at]
+        kn = known[at] if known is not None else np.zeros(n, bool)
     if n == 0:
         return [0.0] * 6
-    m = margins[eligible]
-    z = zipf[eligible]
     pos = m > MIN_MARGIN
-    kn = known[eligible] if known is not None else np.zeros(n, bool)
     return [
         float(pos.sum()) / n,
         float(m[pos].mean()) if pos.any() else 0.0,
@@ -199,11 +235,18 @@ class Detector:
         words, starts, ends, joined = _words(text)
         n = len(words)
         low = [x.lower() for x in words]
+        initial = [
+            not words[i].islower() and _sentence_initial(text, starts, ends, i) for i in range(n)
+        ]
+        # A capitalised word also seen capitalised inside a sentence is a name ("Guy").
+        names = {
+            w for w, first in zip(words, initial, strict=True) if w[:1].isupper() and not first
+        }
         eligible = np.array(
             [
                 len(x) >= 3
                 and x not in FUNCTION_WORDS
-                and (words[i].islower() or _sentence_initial(text, starts, ends, i))
+                and (words[i].islower() or (initial[i] and words[i] not in names))
                 for i, x in enumerate(low)
             ],
             bool,
@@ -420,15 +463,14 @@ class Detector:
                 None, "cannot judge", f"cannot judge: {reason}", text=text, article_id=article_id
             )
         ws = self.word_scores(text)
-        prob = self.document_probability(
-            document_features(ws.margin, ws.eligible, ws.zipf, ws.known)
-        )
+        types = ws.types()
+        prob = self.document_probability(ws.features(types=types))
         spans = self._spans(text, ws, restore)
         sentences: list[SentenceSpin] = []
         starts = np.array(ws.starts, np.int64)
         for s, e in sentence_spans(text):
             sel = (starts >= s) & (starts < e)
-            feats = document_features(ws.margin[sel], ws.eligible[sel], ws.zipf[sel], ws.known[sel])
+            feats = ws.features(sel, types)
             n_sp = sum(1 for sp in spans if s <= sp.start < e)
             sentences.append(SentenceSpin(s, e, self._prob("sentence", feats), n_sp))
         n_elig = int(ws.eligible.sum())
