@@ -236,8 +236,14 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50
 
 def features(
     detector: object, text: str, swaps: tuple[tuple[int, int, str], ...] = ()
-) -> tuple[list[float], list[tuple[list[float], int]]]:
-    """Document features and (sentence features, has-a-swap) of one text."""
+) -> tuple[list[float], list[tuple[list[float], int]], list[tuple[list[float], int]]]:
+    """Features of one text: the document's, each sentence's and each marked word's.
+
+    Sentences come with whether they hold a swap, marked words (flagged ones) with their
+    :func:`unspin.spin.detect.mark_features` (less the document term) and whether the
+    word was swapped.
+    """
+    from unspin.spin.detect import MIN_MARGIN, mark_features
     from unspin.text import sentence_spans
 
     ws = detector.word_scores(text)  # type: ignore[attr-defined]
@@ -250,7 +256,17 @@ def features(
         label = int(any(s <= a < e for a, _, _ in swaps))
         feats = ws.features(sel, types)
         sents.append((feats, label))
-    return doc, sents
+    marks = []
+    for i in np.flatnonzero(ws.margin > MIN_MARGIN):
+        swapped = int(any(a <= starts[i] < b for a, b, _ in swaps))
+        marks.append((mark_features(float(ws.margin[i]), bool(ws.known[i]), 0.0)[:-1], swapped))
+    return doc, sents, marks
+
+
+def _logit(p: float) -> float:
+    from unspin.spin.detect import logit
+
+    return logit(p)
 
 
 def fit_calibration() -> dict[str, object]:
@@ -280,16 +296,20 @@ def fit_calibration() -> dict[str, object]:
     det = Detector(lex.with_learned(tally(seen)))
     docs = [d for d in genuine_news() if half(d[0]) == "A"]
     xs, ys, sx, sy = [], [], [], []
+    # Marked words of every text, with the index of the text's document features.
+    marks: list[tuple[int, list[float], int]] = []
     for _, text in docs:
         if len(text.split()) < 50:
             continue
-        f, s = features(det, text)
+        f, s, m = features(det, text)
+        marks.extend((len(xs), mf, lab) for mf, lab in m)
         xs.append(f)
         ys.append(0)
         for sf, _ in s:
             sx.append(sf)
             sy.append(0)
     n_genuine = len(xs)
+    spun_x: list[list[float]] = []
     # Two document models, one per kind of evidence, joined by noisy-OR in the detector:
     # "document" against embedding-neighbour spins (broken collocations, rare words) and
     # "document_known" against real-spinner swaps (words a known spinner writes).
@@ -307,26 +327,35 @@ def fit_calibration() -> dict[str, object]:
             for sd in spun:
                 if len(sd.text.split()) < 50:
                     continue
-                f, s = features(det, sd.text, sd.swaps)
+                f, s, m = features(det, sd.text, sd.swaps)
+                marks.extend((n_genuine + len(spun_x), mf, lab) for mf, lab in m)
+                spun_x.append(f)
                 kx.append(f)
                 ky.append(1.0)
                 for sf, lab in s:
                     sx.append(sf)
                     sy.append(lab)
         weights[kind] = fit_logistic(np.array(kx), np.array(ky))
-    genuine = np.array(xs[:n_genuine])
-    miss = np.ones(n_genuine)
+    every = np.array(xs[:n_genuine] + spun_x)
+    miss = np.ones(len(every))
     for coef in weights.values():
-        miss *= 1 - 1 / (1 + np.exp(-(genuine @ np.array(coef[1:]) + coef[0])))
-    genuine_p = 1 - miss
+        miss *= 1 - 1 / (1 + np.exp(-(every @ np.array(coef[1:]) + coef[0])))
+    doc_p = 1 - miss
+    genuine_p = doc_p[:n_genuine]
+    # Span confidence: P(a marked word was swapped | its margin, known swap, the text's
+    # document probability), over the marked words of genuine and spun texts alike.
+    mark_x = [mf + [_logit(float(doc_p[k]))] for k, mf, _ in marks]
+    mark_y = [float(lab) for _, _, lab in marks]
     return {
         **weights,
         "sentence": fit_logistic(np.array(sx), np.array(sy, float)),
+        "span": fit_logistic(np.array(mark_x), np.array(mark_y)),
         "alarm_threshold": float(np.quantile(genuine_p, 0.995, method="higher")),
         "alarm_threshold_rule": "99.5th percentile of the genuine half-A document probabilities",
         "fitted_on": (
             "bench/spin_data.py half A: genuine Wikinews+ECB+; document: vs embedding-neighbour "
             "spins at 10/20/30 %; document_known: vs real-spinner (half-A tortured-phrase) word "
-            "swaps; sentence: both; features with the half-A learned map; no WordNet spin"
+            "swaps; sentence and span: both; features with the half-A learned map; no WordNet "
+            "spin"
         ),
     }

@@ -81,3 +81,10 @@ def test_learn_without_relations(db_path: Path) -> None:
     result = runner.invoke(app, ["--db", str(db_path), "spin", "--learn", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["learned"]["substitutions"] == 0
+
+
+def test_marks_on_a_genuine_text_are_not_called_flagged(db_path: Path) -> None:
+    result = runner.invoke(app, ["--db", str(db_path), "spin", "-"], input=GENUINE)
+    assert result.exit_code == 0, result.output
+    assert "GENUINE" in result.stdout
+    assert "flagged spans" not in result.stdout

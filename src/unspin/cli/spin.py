@@ -93,7 +93,12 @@ def _render(report: SpinReport) -> None:
     body.append(report.text[pos:])
     console.print(body)
     if report.spans:
-        table = Table(title="flagged spans", show_edge=False)
+        title = (
+            "flagged spans"
+            if report.verdict == "spun"
+            else "possible swaps (the text as a whole reads as genuine; check the confidence)"
+        )
+        table = Table(title=title, show_edge=False)
         table.add_column("offset", justify="right")
         table.add_column("written")
         table.add_column("likely original")

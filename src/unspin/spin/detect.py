@@ -165,6 +165,22 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
 
 
+def logit(p: float) -> float:
+    """log(p / (1 - p)), clipped to [-10, 10]."""
+    p = min(max(p, 4.6e-5), 1.0 - 4.6e-5)
+    return math.log(p / (1.0 - p))
+
+
+def mark_features(margin: float, known: bool, document_probability: float) -> list[float]:
+    """Features of a marked word or span for its confidence.
+
+    Its margin (clipped to [-2, 12]), whether a known spinner swap marked it, and the
+    logit of the text's document probability: a mark in a text that reads as genuine is
+    less likely a swap than the same mark in one that reads as spun.
+    """
+    return [min(max(margin, MIN_MARGIN), 12.0), float(known), logit(document_probability)]
+
+
 def document_features(
     margins: F32,
     eligible: npt.NDArray[np.bool_],
@@ -398,7 +414,7 @@ class Detector:
             p = 1.0 - (1.0 - p) * (1.0 - self._prob("document_known", feats))
         return p
 
-    def _spans(self, text: str, ws: WordScores, restore: bool) -> list[SpinSpan]:
+    def _spans(self, text: str, ws: WordScores, restore: bool, doc_prob: float) -> list[SpinSpan]:
         flagged = ws.margin > MIN_MARGIN
         spans: list[SpinSpan] = []
         i, n = 0, len(ws.words)
@@ -413,13 +429,23 @@ class Detector:
                 and _JOIN.fullmatch(text[ws.ends[j] : ws.starts[j + 1]])
             ):
                 j += 1
-            spans.append(self._span(text, ws, i, j, restore))
+            spans.append(self._span(text, ws, i, j, restore, doc_prob))
             i = j + 1
         return spans
 
-    def _span(self, text: str, ws: WordScores, i: int, j: int, restore: bool) -> SpinSpan:
+    def _confidence(self, ws: WordScores, i: int, j: int, doc_prob: float) -> float:
+        """P(the span was swapped): calibrated on marked words (``span`` weights)."""
+        margin = float(ws.margin[i : j + 1].max())
+        if "span" not in self.calibration:
+            return _sigmoid(margin - MIN_MARGIN)
+        feats = mark_features(margin, bool(ws.known[i : j + 1].any()), doc_prob)
+        return self._prob("span", feats)
+
+    def _span(
+        self, text: str, ws: WordScores, i: int, j: int, restore: bool, doc_prob: float
+    ) -> SpinSpan:
         start, end = ws.starts[i], ws.ends[j]
-        conf = _sigmoid(float(ws.margin[i : j + 1].max()) - MIN_MARGIN)
+        conf = self._confidence(ws, i, j, doc_prob)
         span_text = text[start:end]
         if not restore:
             return SpinSpan(start, end, span_text, span_text, (), conf)
@@ -465,7 +491,7 @@ class Detector:
         ws = self.word_scores(text)
         types = ws.types()
         prob = self.document_probability(ws.features(types=types))
-        spans = self._spans(text, ws, restore)
+        spans = self._spans(text, ws, restore, prob)
         sentences: list[SentenceSpin] = []
         starts = np.array(ws.starts, np.int64)
         for s, e in sentence_spans(text):
