@@ -506,7 +506,7 @@ class Detector:
         why = (
             f"{n_flag} of {n_elig} content words read as swapped for a more established "
             f"wording ({100.0 * n_flag / max(n_elig, 1):.1f} %), {n_known} of them by swaps "
-            "seen in real spinner output"
+            "a known spinner makes (seen in real spinner output or in traced copies)"
         )
         return SpinReport(prob, verdict, why, tuple(spans), tuple(sentences), text, article_id)
 
