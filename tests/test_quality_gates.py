@@ -31,3 +31,39 @@ def test_extraction_f1_floor(shared_data: Path) -> None:
         triples.append(tp_fp_fn(gold.get("articleBody", ""), ours(html, gold.get("url", ""))))
     f1 = scores(triples)["f1"]
     assert f1 >= BASELINES["extraction_f1"], f"extraction F1 {f1:.3f} fell below the floor"
+
+
+@pytest.mark.data
+def test_spin_false_alarm_ceiling(shared_data: Path) -> None:
+    import spin_data
+    from unspin.spin import ALARM_THRESHOLD, detector
+
+    det = detector()
+    judged = [r for _, t in spin_data.genuine_news() if (r := det.judge(t, restore=False)).judged]
+    rate = sum(r.probability >= ALARM_THRESHOLD for r in judged) / len(judged)  # type: ignore[operator]
+    assert rate <= BASELINES["spin_false_alarm_rate_max"], (
+        f"false alarms {rate:.4f} on genuine news"
+    )
+
+
+@pytest.mark.data
+def test_spin_heldout_restoration_floor(shared_data: Path) -> None:
+    import spin_data
+    from spin_accuracy import restoration
+    from spin_data import half, norm_phrase
+    from unspin.spin import Weights
+
+    pairs = spin_data.tortured_pairs()
+    a = [p for p in pairs if half(norm_phrase(p[1])) == "A"]
+    b = [p for p in pairs if half(norm_phrase(p[1])) == "B"]
+    top1 = restoration(a, b, Weights())["top1"]
+    assert top1 >= BASELINES["spin_restoration_top1_heldout"], f"held-out top-1 {top1:.3f}"
+
+
+@pytest.mark.data
+def test_spin_known_spinner_recall_floor(shared_data: Path) -> None:
+    from spin_accuracy import real_spinner_part
+
+    _, figures = real_spinner_part()
+    recall = figures["all phrases"]
+    assert recall >= BASELINES["spin_real_spinner_recall_half_learned"], f"recall {recall:.3f}"
