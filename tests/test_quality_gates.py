@@ -67,3 +67,25 @@ def test_spin_known_spinner_recall_floor(shared_data: Path) -> None:
     _, figures = real_spinner_part()
     recall = figures["all phrases"]
     assert recall >= BASELINES["spin_real_spinner_recall_half_learned"], f"recall {recall:.3f}"
+
+
+@pytest.mark.data
+def test_story_clustering_bcubed_floor(shared_data: Path) -> None:
+    import numpy as np
+
+    from stories_accuracy import evaluate
+    from unspin.embed import StaticEmbedder
+    from unspin.stories import EMBED_TOKENS, ArticleSignals, StoryConfig, extract_terms
+
+    path = shared_data / "ecbplus" / "ecbplus_dev.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    vectors = StaticEmbedder.load().encode([r["text"] for r in rows], max_tokens=EMBED_TOKENS)
+    sigs = [
+        ArticleSignals(
+            id=r["doc_id"], vector=v.astype(np.float32), terms=extract_terms(r["text"]), ts=None
+        )
+        for r, v in zip(rows, vectors, strict=True)
+    ]
+    gold = [r["event_cluster"] for r in rows]
+    f1 = evaluate(sigs, gold, list(range(len(rows))), StoryConfig(), seeds=(0, 1))["b3_f"]
+    assert min(f1) >= BASELINES["stories_bcubed_f1_all_topics"], f"BCubed F1 {f1}"
