@@ -309,3 +309,22 @@ def test_api_docs_lists_every_operation(db: Path) -> None:
     page = c.get("/api/docs").text
     for path in spec["paths"]:
         assert f"<code>{path}</code>" in page
+
+
+def test_marks_on_a_genuine_article_are_called_possible_swaps(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from unspin.api import Unspin
+
+    spun = _fake_spin("")
+
+    def genuine(self, id_or_text: str, *, restore: bool = True):  # type: ignore[no-untyped-def]
+        return replace(spun(self, id_or_text), probability=0.3, verdict="genuine")
+
+    monkeypatch.setattr(Unspin, "spin", genuine, raising=False)
+    _, copy, _ = spun_pair()
+    page = client(db).get(f"/articles/{copy.id}").text
+    assert "1 possible swap marked below" in page
+    assert "suspected phrase" not in page
