@@ -89,3 +89,45 @@ def test_story_clustering_bcubed_floor(shared_data: Path) -> None:
     gold = [r["event_cluster"] for r in rows]
     f1 = evaluate(sigs, gold, list(range(len(rows))), StoryConfig(), seeds=(0, 1))["b3_f"]
     assert min(f1) >= BASELINES["stories_bcubed_f1_all_topics"], f"BCubed F1 {f1}"
+
+
+@pytest.mark.data
+def test_copy_detection_floors(shared_data: Path) -> None:
+    # A sample of bench/provenance_accuracy.py's dev split: 40 Wikinews 2019 originals
+    # spun at 30 % (WordNet synonyms and tortured phrases, which provenance never uses),
+    # and 400 independent same-event ECB+ pairs (topics 1-17) that must not read as copies.
+    import itertools
+    import random
+
+    from _spinner import WORDNET, load_tortured, load_wordnet, spin
+    from provenance_accuracy import (
+        COPY_KINDS,
+        WIRE_RUN,
+        judge,
+        load_ecb,
+        load_wikinews,
+        longest_shared_run,
+    )
+
+    if not (WORDNET / "data.noun").exists():
+        pytest.skip("WordNet (Debian wordnet-base) is not installed: the spinner needs it")
+    rng = random.Random(7)
+    syn = load_wordnet()
+    tortured = load_tortured(shared_data / "tortured_phrases" / "tortured_dev.csv")
+    originals = [t for t in load_wikinews("2019") if len(t.split()) >= 80][:40]
+    found = sum(
+        judge(t, spin(t, 0.3, syn, rng, tortured).text, rng, dated=i % 2 == 0)[0] == "spun_copy"
+        for i, t in enumerate(originals)
+    )
+    pairs = [
+        (a, b)
+        for docs in load_ecb(range(1, 18)).values()
+        for a, b in itertools.combinations(docs, 2)
+        if a.strip() != b.strip()
+    ]
+    rng.shuffle(pairs)
+    independent = [(a, b) for a, b in pairs[:500] if longest_shared_run(a, b) < WIRE_RUN][:400]
+    copies = sum(judge(a, b, rng, dated=False)[0] in COPY_KINDS for a, b in independent)
+    recall, copy_rate = found / len(originals), copies / len(independent)
+    assert recall >= BASELINES["provenance_spun_recall_30"], f"spun recall {recall:.3f}"
+    assert copy_rate <= BASELINES["provenance_same_story_copy_rate_max"], f"{copy_rate:.3%}"
