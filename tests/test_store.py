@@ -184,3 +184,30 @@ def test_killed_ingest_leaves_a_consistent_database(db_path: Path) -> None:
     # FTS index agrees with the table
     con = sqlite3.connect(db_path)
     assert con.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0] == n
+
+
+def test_outlets_are_counted_from_site_or_host(store: Store) -> None:
+    store.put_articles(
+        [
+            make("First report on the harbour.", site="Coastal Times"),
+            make("Second report on the harbour.", url="https://www.harbour-news.example/a"),
+            make("Third report on the harbour.", url="https://harbour-news.example/b"),
+            make("A note with no source at all."),
+        ]
+    )
+    assert store.count_outlets() == 2
+    # Metadata merged in later also sets the outlet.
+    store.put_articles([make("A note with no source at all.", site="Night Desk")])
+    assert store.count_outlets() == 3
+
+
+def test_outlet_migration_backfills_an_older_database(db_path: Path) -> None:
+    with Store(db_path) as s:
+        s.put_articles([make("An older article.", url="https://old.example/x")])
+        with s.conn:
+            s.conn.execute("DROP INDEX articles_outlet")
+            s.conn.execute("ALTER TABLE articles DROP COLUMN outlet")
+            s.conn.execute("DELETE FROM _migrations WHERE name = '0006_outlets'")
+    with Store(db_path) as s:
+        assert s.count_outlets() == 1
+        assert s.conn.execute("SELECT outlet FROM articles").fetchone()[0] == "old.example"

@@ -118,6 +118,7 @@ def test_pair_of_unrelated_articles_is_404(db: Path) -> None:
 def test_summary_api(db: Path) -> None:
     data = client(db).get("/api/summary").json()
     assert data["articles"] == 32 and data["features"]["provenance"] is True
+    assert data["outlets"] >= 2
 
 
 @pytest.mark.parametrize(

@@ -83,10 +83,22 @@ class PutResult:
     status: str
 
 
+@migration("0006_outlets")
+def _add_outlets(conn: sqlite3.Connection) -> None:
+    """Store each article's outlet (site, else URL host) so counting outlets reads an index."""
+    conn.execute("ALTER TABLE articles ADD COLUMN outlet TEXT")
+    rows = conn.execute("SELECT id, site, url FROM articles").fetchall()
+    conn.executemany(
+        "UPDATE articles SET outlet = ? WHERE id = ?", [(outlet_of(r[1], r[2]), r[0]) for r in rows]
+    )
+    conn.execute("CREATE INDEX articles_outlet ON articles (outlet)")
+
+
 _COLUMNS = (
     "id, text, title, url, site, author, published, published_ts, language, ingested_at, "
-    "origin_kind, origin, origin_record, boilerplate, n_words"
+    "origin_kind, origin, origin_record, boilerplate, n_words, outlet"
 )
+_N_COLUMNS = _COLUMNS.count(",") + 1
 
 
 def _row_values(a: Article) -> tuple[object, ...]:
@@ -106,6 +118,7 @@ def _row_values(a: Article) -> tuple[object, ...]:
         a.origin.record if a.origin else None,
         json.dumps([[b.text, b.reason] for b in a.boilerplate], ensure_ascii=False),
         a.n_words,
+        outlet_of(a.site, a.url),
     )
 
 
@@ -149,7 +162,8 @@ class ArticleStore(StoreBase):
                 row = conn.execute("SELECT * FROM articles WHERE id = ?", (article.id,)).fetchone()
                 if row is None:
                     conn.execute(
-                        f"INSERT INTO articles (seq, {_COLUMNS}) VALUES (?, {', '.join('?' * 15)})",
+                        f"INSERT INTO articles (seq, {_COLUMNS}) "
+                        f"VALUES (?, {', '.join('?' * _N_COLUMNS)})",
                         (next_seq, *_row_values(article)),
                     )
                     next_seq += 1
@@ -164,7 +178,7 @@ class ArticleStore(StoreBase):
                     continue
                 values = _row_values(merged)
                 conn.execute(
-                    f"UPDATE articles SET ({_COLUMNS}) = ({', '.join('?' * 15)}) WHERE id = ?",
+                    f"UPDATE articles SET ({_COLUMNS}) = ({', '.join('?' * _N_COLUMNS)}) WHERE id = ?",
                     (*values, article.id),
                 )
                 results.append(PutResult(article.id, "updated"))
@@ -211,9 +225,12 @@ class ArticleStore(StoreBase):
         ]
 
     def count_outlets(self) -> int:
-        """Distinct outlets (site, else URL host) among stored articles; reads no texts."""
-        rows = self.conn.execute("SELECT DISTINCT site, url FROM articles")
-        return len({o for r in rows if (o := outlet_of(r[0], r[1]))})
+        """Distinct outlets (site, else URL host) among stored articles, from an index."""
+        return int(
+            self.conn.execute(
+                "SELECT COUNT(DISTINCT outlet) FROM articles WHERE outlet IS NOT NULL"
+            ).fetchone()[0]
+        )
 
     def count_republished(self) -> int:
         """Articles seen at more than one URL (verbatim republications)."""

@@ -254,7 +254,7 @@ class JobView(BaseModel):
 
 class Summary(BaseModel):
     articles: int
-    outlets: int | None = Field(description="null: counting outlets needs a full scan")
+    outlets: int = Field(description="distinct outlets (site, else URL host)")
     stories: int | None = Field(description="null without the stories stage")
     read_only: bool
     features: dict[str, bool]

@@ -216,11 +216,11 @@ def _story_of(u: Unspin, article_id: str) -> str | None:
 
 
 def summary(u: Unspin, read_only: bool) -> Summary:
-    """Counts for ``GET /api/summary`` (cheap: no full scans)."""
+    """Counts for ``GET /api/summary`` (cheap: counts and an index, no full scans)."""
     feats = features(u)
     return Summary(
         articles=u.store.count_articles(),
-        outlets=None,
+        outlets=u.store.count_outlets(),
         stories=u.store.count_stories() if feats["stories"] else None,
         read_only=read_only,
         features=feats,
