@@ -263,12 +263,6 @@ def features(
     return doc, sents, marks
 
 
-def _logit(p: float) -> float:
-    from unspin.spin.detect import logit
-
-    return logit(p)
-
-
 def fit_calibration() -> dict[str, object]:
     """Fit document and sentence calibration on half A of the genuine news.
 
@@ -284,7 +278,7 @@ def fit_calibration() -> dict[str, object]:
     articles, over the issue's 1 %.
     """
     from unspin.spin.assets import load_lexicon
-    from unspin.spin.detect import Detector
+    from unspin.spin.detect import Detector, logit
     from unspin.spin.learn import pairs_from_phrases, tally
 
     pairs = tortured_pairs()
@@ -344,7 +338,7 @@ def fit_calibration() -> dict[str, object]:
     genuine_p = doc_p[:n_genuine]
     # Span confidence: P(a marked word was swapped | its margin, known swap, the text's
     # document probability), over the marked words of genuine and spun texts alike.
-    mark_x = [mf + [_logit(float(doc_p[k]))] for k, mf, _ in marks]
+    mark_x = [mf + [logit(float(doc_p[k]))] for k, mf, _ in marks]
     mark_y = [float(lab) for _, _, lab in marks]
     return {
         **weights,

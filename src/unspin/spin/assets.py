@@ -45,6 +45,14 @@ def pack(*ids: npt.NDArray[np.int64]) -> U64:
     return key
 
 
+def _find(table: U64, keys: U64) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Positions of ``keys`` in the sorted ``table`` and whether each is there (key 0 never is)."""
+    if len(table) == 0:
+        return np.zeros(keys.shape, np.intp), np.zeros(keys.shape, bool)
+    pos = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    return pos, (table[pos] == keys) & (keys != 0)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Read-only tables for spin scoring; load once with :func:`load_lexicon`.
@@ -82,11 +90,15 @@ class Lexicon:
     def count(self, keys: U64) -> npt.NDArray[np.float32]:
         """Counts of n-gram ``keys`` (0 for unseen)."""
         flat = keys.ravel()
-        pos = np.searchsorted(self.keys, flat)
-        pos = np.minimum(pos, len(self.keys) - 1)
-        hit = self.keys[pos] == flat
-        out = np.where(hit & (flat != 0), self.counts[pos], 0.0).astype(np.float32)
+        pos, hit = _find(self.keys, flat)
+        out = np.where(hit, self.counts[pos], 0.0).astype(np.float32)
         return out.reshape(keys.shape)
+
+    def antonym(
+        self, word: npt.NDArray[np.int64], other: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
+        """Whether each ``other`` id is an antonym of the ``word`` id beside it."""
+        return _find(self.antonyms, pack(word, other))[1]
 
     def phrase_count(self, words: list[str]) -> float:
         """Count of one 2- or 3-word phrase (0 when unseen or outside the vocabulary)."""

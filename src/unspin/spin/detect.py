@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -93,7 +94,7 @@ _JOIN = re.compile(r"[ \t\-]*")
 
 # Fallback calibration (used only when calibration.json is absent): document logit =
 # b + w_rate * flagged-share + w_margin * mean margin of flagged words.
-_DEFAULT_CALIBRATION: dict[str, list[float]] = {
+_DEFAULT_CALIBRATION: dict[str, Any] = {
     "document": [-4.0, 40.0, 0.3, 0.0, 10.0, 40.0],
     "sentence": [-3.0, 8.0, 0.3, 0.0, 5.0, 20.0],
 }
@@ -241,7 +242,9 @@ class Detector:
     def __init__(self, lexicon: Lexicon, restorer: Restorer | None = None) -> None:
         self.lex = lexicon
         self.restorer = restorer or Restorer(lexicon)
-        self.calibration = lexicon.calibration or _DEFAULT_CALIBRATION
+        self.calibration: dict[str, Any] = lexicon.calibration or _DEFAULT_CALIBRATION
+        # The alarm threshold belongs to the calibration it was set with.
+        self.threshold = float(self.calibration.get("alarm_threshold", ALARM_THRESHOLD))
 
     # -- evidence ------------------------------------------------------------------
 
@@ -381,9 +384,10 @@ class Detector:
         )
 
         def fit(ids: npt.NDArray[np.int64]) -> F32:
-            lc = np.log1p(self.lex.count(pack(left, ids)))
-            rc = np.log1p(self.lex.count(pack(ids, right)))
-            return (np.where(left >= 0, lc, 0.0) + np.where(right >= 0, rc, 0.0)).astype(np.float32)
+            # A missing neighbour (-1) packs to key 0, which counts 0.
+            return np.log1p(self.lex.count(pack(left, ids))) + np.log1p(
+                self.lex.count(pack(ids, right))
+            )
 
         w = self.restorer.w
         gain = w.bigram * (fit(cand) - fit(own[at])) + w.learned * np.array(logq, np.float32)
@@ -501,7 +505,7 @@ class Detector:
             sentences.append(SentenceSpin(s, e, self._prob("sentence", feats), n_sp))
         n_elig = int(ws.eligible.sum())
         n_flag = int((ws.margin > MIN_MARGIN).sum())
-        verdict = "spun" if prob >= ALARM_THRESHOLD else "genuine"
+        verdict = "spun" if prob >= self.threshold else "genuine"
         n_known = int(((ws.margin > MIN_MARGIN) & ws.known).sum())
         why = (
             f"{n_flag} of {n_elig} content words read as swapped for a more established "

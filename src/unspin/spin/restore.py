@@ -125,12 +125,7 @@ class Restorer:
     ) -> npt.NDArray[np.bool_]:
         """Candidates never proposed for ``word``: its antonyms, and number words."""
         out: npt.NDArray[np.bool_] = self._number[cand] & ~self._number[word]
-        ant = self.lex.antonyms
-        if len(ant):
-            keys = pack(word, cand.astype(np.int64))
-            pos = np.minimum(np.searchsorted(ant, keys), len(ant) - 1)
-            out |= ant[pos] == keys
-        return out
+        return out | self.lex.antonym(word, cand.astype(np.int64))
 
     def log_q(self, orig: str, count: int) -> float:
         """log q(spun | orig) of a learned swap seen ``count`` times (<= 0)."""
