@@ -6,8 +6,8 @@ copies at 10-50 % of content words (WordNet synonyms and tortured phrases, see
 bench/_spinner.py; the provenance code never sees either source). Independent articles
 about the same event are ECB+ documents of one event cluster; unrelated pairs are
 random Wikinews pairs. Each pair goes through the real pipeline: the pair must share
-an LSH band (:mod:`unspin.fingerprint`) to be verified at all, then
-:func:`unspin.relate.relate` classifies it.
+an LSH band (:mod:`unspin.provenance.fingerprint`) to be verified at all, then
+:func:`unspin.provenance.relate.relate` classifies it.
 
 Split: thresholds were set on the *dev* split (Wikinews 2019, ECB+ topics 1-17); the
 *test* split (Wikinews 2020, ECB+ topics 18-35) is reported separately and untuned.
@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _spinner import edit_sentences, load_tortured, load_wordnet, spin  # noqa: E402
 from harness import append_results, shared_data  # noqa: E402
-from unspin.fingerprint import fingerprint  # noqa: E402
 from unspin.model import Article, Relation  # noqa: E402
 from unspin.provenance import copy_forest  # noqa: E402
-from unspin.relate import relate  # noqa: E402
+from unspin.provenance.fingerprint import fingerprint  # noqa: E402
+from unspin.provenance.relate import relate  # noqa: E402
 from unspin.text import sentences, words  # noqa: E402
 
 RATES = (0.1, 0.2, 0.3, 0.4, 0.5)

@@ -117,9 +117,9 @@ def _recall(found: set[tuple[int, int]], truth: dict[tuple[int, int], str]) -> d
 
 
 def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) -> None:
-    from unspin.fingerprint import fingerprints
     from unspin.provenance import candidate_pairs
-    from unspin.relate import relate
+    from unspin.provenance.fingerprint import fingerprints
+    from unspin.provenance.relate import relate
 
     start_rss = _current_rss_mb()
     t0 = time.perf_counter()

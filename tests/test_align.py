@@ -1,4 +1,4 @@
-"""Word alignment: passages, substitutions, offsets (unspin.align)."""
+"""Word alignment: passages, substitutions, offsets (unspin.provenance.align)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, spin
-from unspin.align import align, word_tokens
+from unspin.provenance.align import align, word_tokens
 
 WORDS = st.sampled_from(
     [

@@ -1,4 +1,4 @@
-"""MinHash/LSH fingerprints, word and stable-token (unspin.fingerprint)."""
+"""MinHash/LSH fingerprints, word and stable-token (unspin.provenance.fingerprint)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, spin
-from unspin.fingerprint import (
+from unspin.provenance.fingerprint import (
     _WORD_OR_STOP,
     STABLE,
     WORD,
@@ -129,7 +129,7 @@ def _reference_keys(text: str) -> np.ndarray:
 
 
 def test_batched_fingerprints_equal_the_plain_definition(monkeypatch: pytest.MonkeyPatch) -> None:
-    import unspin.fingerprint as fp_module
+    import unspin.provenance.fingerprint as fp_module
 
     monkeypatch.setattr(fp_module, "_BATCH", 3)  # cross batch boundaries
     monkeypatch.setattr(fp_module, "_BLOCK", 64)  # and MinHash block boundaries

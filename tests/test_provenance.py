@@ -127,7 +127,7 @@ def test_batch_search_finds_the_same_pairs_as_the_index(
 
 
 def test_candidate_pairs_are_few(family: dict[str, Article]) -> None:
-    from unspin.fingerprint import fingerprints
+    from unspin.provenance.fingerprint import fingerprints
 
     texts = [a.text for a in family.values()]
     pairs = provenance.candidate_pairs(fingerprints(texts))

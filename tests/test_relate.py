@@ -1,11 +1,11 @@
-"""Classifying a pair and deciding its direction (unspin.relate)."""
+"""Classifying a pair and deciding its direction (unspin.provenance.relate)."""
 
 from __future__ import annotations
 
 import pytest
 
 from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, article, edit, spin
-from unspin.relate import naturalness, relate
+from unspin.provenance.relate import naturalness, relate
 
 
 @pytest.mark.parametrize(

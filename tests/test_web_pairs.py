@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _web_helpers import COPY_TEXT, SOURCE_TEXT, article
-from unspin.relate import relate
+from unspin.provenance.relate import relate
 from unspin.web.pairs import pair_rows
 from unspin.web.views import mark
 

@@ -236,7 +236,7 @@ class Unspin:
 
     def relate(self, a: str, b: str) -> Relation:
         """Align and classify two stored articles now (ids or prefixes), stored or not."""
-        from unspin.relate import relate
+        from unspin.provenance.relate import relate
 
         return relate(self.store.get_article(a), self.store.get_article(b))
 

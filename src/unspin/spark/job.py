@@ -5,14 +5,14 @@ Stages, each calling the same functions as the local pipeline:
 1. **ingest** (:mod:`unspin.spark.io`): per partition, the :mod:`unspin.ingest`
    readers turn WARC records and JSONL lines into cleaned articles; one article per
    text id, metadata merged in ingest order (as :meth:`Store.put_articles` does);
-2. **fingerprint**: per partition, :func:`unspin.fingerprint.fingerprints` gives each
-   article its LSH band keys (none for articles under :data:`provenance.MIN_WORDS`);
+2. **fingerprint**: per partition, :func:`unspin.provenance.fingerprint.fingerprints` gives each
+   article its LSH band keys (none for articles under :data:`index.MIN_WORDS`);
 3. **candidates**: a Spark join of the exploded band keys with themselves: every
    earlier article sharing a band with a later one, the :data:`MAX_CANDIDATES` sharing
    most bands per later article (the local pipeline's rule); a band bucket offers only
    its :data:`MAX_CANDIDATES` earliest articles as sources, so one huge copy family
    costs ``n * MAX_CANDIDATES`` pairs, not ``n**2``;
-4. **verify**: per partition, :func:`unspin.relate.relate` aligns each candidate pair
+4. **verify**: per partition, :func:`unspin.provenance.relate.relate` aligns each candidate pair
    (earlier article first) and classifies it; every relation but ``unrelated`` is kept;
 5. **stories**: connected components over those relations (copies and same-story
    pairs), computed with Spark by minimum-label propagation;
@@ -40,12 +40,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from unspin import provenance
 from unspin.errors import InputError
-from unspin.fingerprint import fingerprints
 from unspin.ingest import IngestFailure
 from unspin.model import Article
-from unspin.relate import relate
+from unspin.provenance import index
+from unspin.provenance.fingerprint import fingerprints
+from unspin.provenance.relate import relate
 from unspin.spark.io import (
     Item,
     Order,
@@ -70,9 +70,9 @@ __all__ = ["SparkOptions", "SparkReport", "main", "run_job", "spark_session"]
 log = logging.getLogger(__name__)
 
 # Per later article, at most this many earlier candidates are verified: the local
-# pipeline's limit (provenance.MAX_CANDIDATES), so both find the same pairs.
-MAX_CANDIDATES = provenance.MAX_CANDIDATES
-# Articles fingerprinted per call of unspin.fingerprint.fingerprints: its MinHash is
+# pipeline's limit (index.MAX_CANDIDATES), so both find the same pairs.
+MAX_CANDIDATES = index.MAX_CANDIDATES
+# Articles fingerprinted per call of unspin.provenance.fingerprint.fingerprints: its MinHash is
 # vectorised over a batch; a bounded batch bounds the arrays one call holds per task.
 FINGERPRINT_BATCH = 500
 # Minimum-label propagation stops after this many rounds even if labels still move:
@@ -191,11 +191,11 @@ def _fingerprinted(
 
 
 def _fingerprint_batch(batch: list[tuple[Order, Article]]) -> Iterator[tuple[Any, ...]]:
-    usable = [a.text for _, a in batch if a.n_words >= provenance.MIN_WORDS]
-    fps = iter(fingerprints(usable))  # the vectorised batch path of unspin.fingerprint
+    usable = [a.text for _, a in batch if a.n_words >= index.MIN_WORDS]
+    fps = iter(fingerprints(usable))  # the vectorised batch path of unspin.provenance.fingerprint
     for order, article in batch:
         keys: list[int] = []
-        if article.n_words >= provenance.MIN_WORDS:
+        if article.n_words >= index.MIN_WORDS:
             keys = sorted(set(next(fps).index_keys.tolist()))
         yield article_record(article, order, keys)
 
@@ -257,7 +257,7 @@ def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES
 def verify_pairs(
     spark: SparkSession, articles: DataFrame, pairs: DataFrame, partitions: int
 ) -> DataFrame:
-    """Align and classify every candidate pair with :func:`unspin.relate.relate`."""
+    """Align and classify every candidate pair with :func:`unspin.provenance.relate.relate`."""
     from pyspark.sql import functions as F
 
     cols = [c for c in articles.columns if c != "band_keys"]

@@ -51,8 +51,8 @@ def pairs_from_phrases(original: str, spun: str) -> list[tuple[str, str]]:
 
 
 def pairs_from_texts(source: str, copy: str) -> list[tuple[str, str]]:
-    """Word substitutions found by aligning a spun copy to its source (:mod:`unspin.align`)."""
-    from unspin.align import align
+    """Word substitutions found by aligning a spun copy to its source (:mod:`unspin.provenance.align`)."""
+    from unspin.provenance.align import align
 
     pairs: list[tuple[str, str]] = []
     for sub in align(source, copy).substitutions:

@@ -1,6 +1,6 @@
 """Classify a pair of articles from their word alignment, and decide which is the source.
 
-The relation follows from a few alignment statistics (see :mod:`unspin.align`):
+The relation follows from a few alignment statistics (see :mod:`unspin.provenance.align`):
 
 * **containment**: the larger of the share of the copy taken from the source and the
   share of the source carried by the copy (an excerpt still counts as a copy);
@@ -28,8 +28,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from unspin.align import Alignment, align
 from unspin.model import Article, Relation
+from unspin.provenance.align import Alignment, align
 from unspin.text import FUNCTION_WORDS, sentence_spans
 
 __all__ = [

@@ -1,48 +1,45 @@
-"""Provenance: find the articles that copy each other, and who copied whom.
+"""The provenance index: find the articles that copy each other.
 
 Three steps, each cheap enough to run for every added article:
 
-1. **index**: each article's LSH band keys (:mod:`unspin.fingerprint`: word shingles
+1. **index**: each article's LSH band keys (:mod:`unspin.provenance.fingerprint`: word shingles
    for verbatim and edited copies, stable-token shingles for spun ones) go into the
    ``provenance_bands`` table, so the index grows with the store and is never rebuilt;
 2. **candidates**: the stored articles sharing at least one band key with the new one,
    most shared bands first, at most :data:`MAX_CANDIDATES` (never all pairs);
 3. **verify**: each candidate is aligned word by word and classified
-   (:func:`unspin.relate.relate`); every relation but ``unrelated`` is stored.
+   (:func:`unspin.provenance.relate.relate`); every relation but ``unrelated`` is stored.
 
 :func:`find_copies` does the same over a batch of articles held in memory (one numpy
 sort finds every colliding pair), for rebuilds, the Spark job and the benchmarks.
-:func:`copy_forest` turns copy relations into provenance trees: each copy hangs under
-its closest source, so an article spun from a copy of a copy sits three levels down.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from unspin.fingerprint import STABLE, WORD, Fingerprint, TokenTable, fingerprint, fingerprints
-from unspin.model import COPY_KINDS, Article, CopyTree, Relation, Trace
-from unspin.relate import relate
+from unspin.model import COPY_KINDS, Article, Relation
+from unspin.provenance.fingerprint import (
+    STABLE,
+    WORD,
+    Fingerprint,
+    TokenTable,
+    fingerprint,
+    fingerprints,
+)
+from unspin.provenance.relate import relate
 
 if TYPE_CHECKING:
     from unspin.pipeline import PipelineConfig
     from unspin.store import Store
 
-__all__ = [
-    "candidate_pairs",
-    "copy_forest",
-    "find_copies",
-    "rebuild",
-    "step",
-    "trace",
-    "update",
-]
+__all__ = ["candidate_pairs", "find_copies", "rebuild", "step", "update"]
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +106,7 @@ def rebuild(store: Store) -> dict[str, int]:
     """Drop the provenance index and relations and rebuild both from every article.
 
     The batch path: articles are fingerprinted a thousand at a time (vectorised, see
-    :func:`unspin.fingerprint.fingerprints`), one sort finds the colliding pairs
+    :func:`unspin.provenance.fingerprint.fingerprints`), one sort finds the colliding pairs
     (:func:`candidate_pairs`), each pair is verified, and the band keys are written
     sorted in one transaction. Finds the same relations as adding the
     articles one by one (the earlier-stored article is ``a`` in :func:`relate`).
@@ -229,147 +226,3 @@ def find_copies(articles: Sequence[Article], *, keep_same_story: bool = False) -
         if rel.kind in COPY_KINDS or (keep_same_story and rel.kind == "same_story"):
             out.append(rel)
     return out
-
-
-def _closeness(rel: Relation) -> float:
-    """How directly ``rel.copy_id`` derives from ``rel.source_id`` (higher: closer)."""
-    return rel.reused * rel.coverage * (1.0 - rel.substitution_rate)
-
-
-def copy_forest(relations: Iterable[Relation]) -> list[CopyTree]:
-    """Provenance trees from copy relations: original → copies → copies of copies.
-
-    Each copy hangs under its closest source (most reused, least swapped), so a text
-    spun from an edited copy hangs under the edited copy, not the original. Relations
-    that would close a cycle are left out. Trees come largest first.
-    """
-    parent: dict[str, Relation] = {}
-    nodes: set[str] = set()
-    ranked = sorted(
-        (r for r in relations if r.kind in COPY_KINDS),
-        key=lambda r: (-_closeness(r), r.source_id, r.copy_id),
-    )
-    for rel in ranked:
-        nodes.update((rel.source_id, rel.copy_id))
-        if rel.copy_id in parent:
-            continue
-        up: str | None = rel.source_id
-        while up is not None and up != rel.copy_id:
-            up = parent[up].source_id if up in parent else None
-        if up == rel.copy_id:
-            continue  # would close a cycle
-        parent[rel.copy_id] = rel
-    children: dict[str, list[str]] = defaultdict(list)
-    for copy_id, rel in parent.items():
-        children[rel.source_id].append(copy_id)
-
-    def build(node: str) -> CopyTree:
-        kids = tuple(build(c) for c in sorted(children[node]))
-        return CopyTree(node, parent.get(node), kids)
-
-    roots = [build(n) for n in sorted(nodes) if n not in parent]
-    return sorted(roots, key=lambda t: (-t.size(), t.article_id))
-
-
-def _find(tree: CopyTree, article_id: str, path: list[Relation]) -> CopyTree | None:
-    if tree.article_id == article_id:
-        return tree
-    for child in tree.children:
-        if child.relation is None:  # only roots lack a relation
-            continue
-        path.append(child.relation)
-        hit = _find(child, article_id, path)
-        if hit is not None:
-            return hit
-        path.pop()
-    return None
-
-
-def _component(store: Store, article_id: str) -> list[Relation]:
-    """Every copy relation reachable from ``article_id`` through copy relations."""
-    seen = {article_id}
-    frontier = [article_id]
-    found: dict[tuple[str, str], Relation] = {}
-    while frontier:
-        node = frontier.pop()
-        for rel in store.relations_of(node, kinds=sorted(COPY_KINDS)):
-            found[(rel.source_id, rel.copy_id)] = rel
-            for other in (rel.source_id, rel.copy_id):
-                if other not in seen:
-                    seen.add(other)
-                    frontier.append(other)
-    return list(found.values())
-
-
-def trace(store: Store, article_id: str) -> Trace:
-    """An article's source chain and its copies, from the stored relations.
-
-    Args:
-        article_id: a full article id (resolve prefixes first).
-
-    Returns:
-        The :class:`Trace`; an article with no copy relation is its own original with
-        no copies.
-    """
-    same = tuple(store.relations_of(article_id, kinds=["same_story"]))
-    for tree in copy_forest(_component(store, article_id)):
-        path: list[Relation] = []
-        node = _find(tree, article_id, path)
-        if node is not None:
-            return Trace(article_id, tuple(path), node, same)
-    return Trace(article_id, (), CopyTree(article_id), same)
-
-
-def relation_to_dict(rel: Relation, *, evidence: bool = True) -> dict[str, Any]:
-    """A JSON-ready dict of a relation (stable field names, documented in docs/provenance.md)."""
-    data: dict[str, Any] = {
-        "source": rel.source_id,
-        "copy": rel.copy_id,
-        "kind": rel.kind,
-        "confidence": rel.confidence,
-        "reused": rel.reused,
-        "coverage": rel.coverage,
-        "substitution_rate": rel.substitution_rate,
-        "direction": rel.direction,
-        "n_substitutions": len(rel.substitutions),
-    }
-    if evidence:
-        data["substitutions"] = [
-            {
-                "source": s.source,
-                "copy": s.copy,
-                "source_span": [s.source_start, s.source_end],
-                "copy_span": [s.copy_start, s.copy_end],
-            }
-            for s in rel.substitutions
-        ]
-        data["passages"] = [
-            {
-                "source_span": [p.source_start, p.source_end],
-                "copy_span": [p.copy_start, p.copy_end],
-                "matched": p.matched,
-                "substituted": p.substituted,
-            }
-            for p in rel.passages
-        ]
-    return data
-
-
-def tree_to_dict(tree: CopyTree, *, evidence: bool = False) -> dict[str, Any]:
-    """A JSON-ready dict of a provenance tree: ``article``, ``relation``, ``copies``."""
-    return {
-        "article": tree.article_id,
-        "relation": relation_to_dict(tree.relation, evidence=evidence) if tree.relation else None,
-        "copies": [tree_to_dict(c, evidence=evidence) for c in tree.children],
-    }
-
-
-def trace_to_dict(t: Trace) -> dict[str, Any]:
-    """A JSON-ready dict of a :class:`Trace` (the chain carries full evidence)."""
-    return {
-        "article": t.article_id,
-        "original": t.chain[0].source_id if t.chain else t.article_id,
-        "chain": [relation_to_dict(r) for r in t.chain],
-        "copies": tree_to_dict(t.copies)["copies"],
-        "same_story": [relation_to_dict(r, evidence=False) for r in t.same_story],
-    }

@@ -12,7 +12,7 @@ LSH bands whose hashes are the keys of the candidate index:
   k-grams are still specific to the text.
 
 Two articles whose signatures agree on every row of some band share that band's key;
-pairs sharing a key are candidates, verified by alignment (:mod:`unspin.align`).
+pairs sharing a key are candidates, verified by alignment (:mod:`unspin.provenance.align`).
 Vectorised over a batch of texts (:func:`fingerprints`): the only per-token Python work
 is one regex findall per text and one dict lookup per token (:class:`TokenTable` gives
 each distinct token an id and lower-cases, hashes and classifies it once); sentence

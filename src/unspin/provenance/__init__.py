@@ -1,0 +1,36 @@
+"""Provenance: copies and their sources.
+
+The stage in five modules, in the order a pair goes through them:
+
+* :mod:`~unspin.provenance.fingerprint`: what an article is indexed by (MinHash/LSH bands,
+  sampled anchors that survive editing, spinning and rewording);
+* :mod:`~unspin.provenance.index`: the stage entry points (:func:`update`, :func:`rebuild`,
+  :func:`find_copies`), candidates from the index;
+* :mod:`~unspin.provenance.align`: word alignment of a copy to its source;
+* :mod:`~unspin.provenance.relate`: the relation kind and which article is the source;
+* :mod:`~unspin.provenance.tree`: provenance trees and traces from stored relations.
+"""
+
+from __future__ import annotations
+
+from unspin.provenance.index import candidate_pairs, find_copies, rebuild, step, update
+from unspin.provenance.tree import (
+    copy_forest,
+    relation_to_dict,
+    trace,
+    trace_to_dict,
+    tree_to_dict,
+)
+
+__all__ = [
+    "candidate_pairs",
+    "copy_forest",
+    "find_copies",
+    "rebuild",
+    "relation_to_dict",
+    "step",
+    "trace",
+    "trace_to_dict",
+    "tree_to_dict",
+    "update",
+]

@@ -1,0 +1,164 @@
+"""Provenance trees: who copied whom, from the stored copy relations.
+
+:func:`copy_forest` turns copy relations into trees: each copy hangs under its closest
+source, so an article spun from a copy of a copy sits three levels down. :func:`trace`
+reads one article's chain and copies from the store. The ``*_to_dict`` helpers give the
+JSON-ready shapes every face prints.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from unspin.model import COPY_KINDS, CopyTree, Relation, Trace
+
+if TYPE_CHECKING:
+    from unspin.store import Store
+
+__all__ = ["copy_forest", "relation_to_dict", "trace", "trace_to_dict", "tree_to_dict"]
+
+
+def _closeness(rel: Relation) -> float:
+    """How directly ``rel.copy_id`` derives from ``rel.source_id`` (higher: closer)."""
+    return rel.reused * rel.coverage * (1.0 - rel.substitution_rate)
+
+
+def copy_forest(relations: Iterable[Relation]) -> list[CopyTree]:
+    """Provenance trees from copy relations: original → copies → copies of copies.
+
+    Each copy hangs under its closest source (most reused, least swapped), so a text
+    spun from an edited copy hangs under the edited copy, not the original. Relations
+    that would close a cycle are left out. Trees come largest first.
+    """
+    parent: dict[str, Relation] = {}
+    nodes: set[str] = set()
+    ranked = sorted(
+        (r for r in relations if r.kind in COPY_KINDS),
+        key=lambda r: (-_closeness(r), r.source_id, r.copy_id),
+    )
+    for rel in ranked:
+        nodes.update((rel.source_id, rel.copy_id))
+        if rel.copy_id in parent:
+            continue
+        up: str | None = rel.source_id
+        while up is not None and up != rel.copy_id:
+            up = parent[up].source_id if up in parent else None
+        if up == rel.copy_id:
+            continue  # would close a cycle
+        parent[rel.copy_id] = rel
+    children: dict[str, list[str]] = defaultdict(list)
+    for copy_id, rel in parent.items():
+        children[rel.source_id].append(copy_id)
+
+    def build(node: str) -> CopyTree:
+        kids = tuple(build(c) for c in sorted(children[node]))
+        return CopyTree(node, parent.get(node), kids)
+
+    roots = [build(n) for n in sorted(nodes) if n not in parent]
+    return sorted(roots, key=lambda t: (-t.size(), t.article_id))
+
+
+def _find(tree: CopyTree, article_id: str, path: list[Relation]) -> CopyTree | None:
+    if tree.article_id == article_id:
+        return tree
+    for child in tree.children:
+        if child.relation is None:  # only roots lack a relation
+            continue
+        path.append(child.relation)
+        hit = _find(child, article_id, path)
+        if hit is not None:
+            return hit
+        path.pop()
+    return None
+
+
+def _component(store: Store, article_id: str) -> list[Relation]:
+    """Every copy relation reachable from ``article_id`` through copy relations."""
+    seen = {article_id}
+    frontier = [article_id]
+    found: dict[tuple[str, str], Relation] = {}
+    while frontier:
+        node = frontier.pop()
+        for rel in store.relations_of(node, kinds=sorted(COPY_KINDS)):
+            found[(rel.source_id, rel.copy_id)] = rel
+            for other in (rel.source_id, rel.copy_id):
+                if other not in seen:
+                    seen.add(other)
+                    frontier.append(other)
+    return list(found.values())
+
+
+def trace(store: Store, article_id: str) -> Trace:
+    """An article's source chain and its copies, from the stored relations.
+
+    Args:
+        article_id: a full article id (resolve prefixes first).
+
+    Returns:
+        The :class:`Trace`; an article with no copy relation is its own original with
+        no copies.
+    """
+    same = tuple(store.relations_of(article_id, kinds=["same_story"]))
+    for tree in copy_forest(_component(store, article_id)):
+        path: list[Relation] = []
+        node = _find(tree, article_id, path)
+        if node is not None:
+            return Trace(article_id, tuple(path), node, same)
+    return Trace(article_id, (), CopyTree(article_id), same)
+
+
+def relation_to_dict(rel: Relation, *, evidence: bool = True) -> dict[str, Any]:
+    """A JSON-ready dict of a relation (stable field names, documented in docs/provenance.md)."""
+    data: dict[str, Any] = {
+        "source": rel.source_id,
+        "copy": rel.copy_id,
+        "kind": rel.kind,
+        "confidence": rel.confidence,
+        "reused": rel.reused,
+        "coverage": rel.coverage,
+        "substitution_rate": rel.substitution_rate,
+        "direction": rel.direction,
+        "n_substitutions": len(rel.substitutions),
+    }
+    if evidence:
+        data["substitutions"] = [
+            {
+                "source": s.source,
+                "copy": s.copy,
+                "source_span": [s.source_start, s.source_end],
+                "copy_span": [s.copy_start, s.copy_end],
+            }
+            for s in rel.substitutions
+        ]
+        data["passages"] = [
+            {
+                "source_span": [p.source_start, p.source_end],
+                "copy_span": [p.copy_start, p.copy_end],
+                "matched": p.matched,
+                "substituted": p.substituted,
+            }
+            for p in rel.passages
+        ]
+    return data
+
+
+def tree_to_dict(tree: CopyTree, *, evidence: bool = False) -> dict[str, Any]:
+    """A JSON-ready dict of a provenance tree: ``article``, ``relation``, ``copies``."""
+    return {
+        "article": tree.article_id,
+        "relation": relation_to_dict(tree.relation, evidence=evidence) if tree.relation else None,
+        "copies": [tree_to_dict(c, evidence=evidence) for c in tree.children],
+    }
+
+
+def trace_to_dict(t: Trace) -> dict[str, Any]:
+    """A JSON-ready dict of a :class:`Trace` (the chain carries full evidence)."""
+    return {
+        "article": t.article_id,
+        "original": t.chain[0].source_id if t.chain else t.article_id,
+        "chain": [relation_to_dict(r) for r in t.chain],
+        "copies": tree_to_dict(t.copies)["copies"],
+        "same_story": [relation_to_dict(r, evidence=False) for r in t.same_story],
+    }
