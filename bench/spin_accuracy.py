@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import spin_data  # noqa: E402
 from harness import append_results  # noqa: E402
 from spin_data import half, norm_phrase  # noqa: E402
-from unspin.spin.assets import load_lexicon  # noqa: E402
+from unspin.lexicon import load_lexicon  # noqa: E402
 from unspin.spin.detect import ALARM_THRESHOLD, MIN_MARGIN, Detector  # noqa: E402
 from unspin.spin.learn import pairs_from_phrases, tally  # noqa: E402
 from unspin.spin.restore import Restorer, Weights  # noqa: E402

@@ -147,7 +147,7 @@ def neighbour_spun_news(
     ``rate`` for one of its ``width`` nearest words in the detector's MiniLM word table
     (``lexicon.npz``), drawn uniformly, skipping function words. WordNet is not used.
     """
-    from unspin.spin.assets import load_lexicon
+    from unspin.lexicon import load_lexicon
     from unspin.text import FUNCTION_WORDS
 
     lex = load_lexicon(learned=False)
@@ -277,7 +277,7 @@ def fit_calibration() -> dict[str, object]:
     genuine half-A document probabilities: the 99th left 1.4 % false alarms on all
     articles, over the issue's 1 %.
     """
-    from unspin.spin.assets import load_lexicon
+    from unspin.lexicon import load_lexicon
     from unspin.spin.detect import Detector, logit
     from unspin.spin.learn import pairs_from_phrases, tally
 

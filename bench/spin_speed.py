@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import spin_data  # noqa: E402
 from harness import Timer, append_results, median_time  # noqa: E402
-from unspin.spin.assets import load_lexicon  # noqa: E402
+from unspin.lexicon import load_lexicon  # noqa: E402
 from unspin.spin.detect import Detector  # noqa: E402
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, article, edit, spin
-from unspin.provenance.relate import naturalness, relate
+from unspin.provenance.align import align
+from unspin.provenance.relate import relate
+from unspin.provenance.wording import wording_margin
 
 
 @pytest.mark.parametrize(
@@ -72,8 +74,12 @@ def test_tied_dates_fall_back_to_the_next_rule() -> None:
     assert rel.source_id == orig.id and rel.direction != "published"
 
 
-def test_naturalness_prefers_common_words() -> None:
-    common = naturalness(["storm", "said", "help"])
-    rare = naturalness(["tempest", "stated", "succour"])
-    assert common is not None and rare is not None and common > rare
-    assert naturalness(["the", "of", "2024"]) is None
+def test_wording_margin_prefers_the_phrase_that_fits_its_context() -> None:
+    src = "The storm hit the coast on Monday and the governor said help was coming."
+    cpy = "The tempest hit the shore on Monday and the legislative head said help was coming."
+    swaps = align(src, cpy).substitutions
+    margin = wording_margin(src, cpy, swaps)
+    assert margin is not None and margin > 0
+    back = wording_margin(cpy, src, align(cpy, src).substitutions)
+    assert back is not None and back < 0
+    assert wording_margin(src, src, ()) is None

@@ -169,7 +169,7 @@ def test_a_known_swap_is_flagged_only_where_the_original_fits_better() -> None:
 
 
 def test_alarm_threshold_is_read_from_the_calibration(tmp_path: Path) -> None:
-    from unspin.spin.assets import ASSET_DIR, DEFAULT_ALARM_THRESHOLD, alarm_threshold
+    from unspin.lexicon import ASSET_DIR, DEFAULT_ALARM_THRESHOLD, alarm_threshold
 
     assert alarm_threshold(ASSET_DIR) == ALARM_THRESHOLD
     (tmp_path / "calibration.json").write_text('{"alarm_threshold": 0.93}', "utf-8")

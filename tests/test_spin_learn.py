@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unspin.spin.assets import load_lexicon
+from unspin.lexicon import load_lexicon
 from unspin.spin.learn import pairs_from_phrases, pairs_from_texts, tally
 from unspin.spin.restore import Restorer
 from unspin.store import Store

@@ -25,6 +25,7 @@ __all__ = [
     "CopyTree",
     "Passage",
     "Relation",
+    "SentenceMatch",
     "Substitution",
     "Trace",
     # spin (issue 8)
@@ -198,6 +199,22 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceMatch:
+    """A sentence of a rewritten copy matched by meaning to the source sentence it rewords.
+
+    Attributes:
+        source_start, source_end, copy_start, copy_end: character spans in each text.
+        similarity: 0..1, how closely the two sentences say the same thing.
+    """
+
+    source_start: int
+    source_end: int
+    copy_start: int
+    copy_end: int
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
 class Relation:
     """How two articles relate, with the evidence, oriented source → copy.
 
@@ -205,17 +222,21 @@ class Relation:
         source_id: the article judged to be the source (or the first of the pair for
             ``same_story`` and ``unrelated``).
         copy_id: the article that copies it.
-        kind: ``duplicate``, ``edited_copy``, ``spun_copy``, ``same_story`` or
-            ``unrelated``.
+        kind: ``duplicate``, ``edited_copy``, ``spun_copy``, ``rewritten_copy``,
+            ``same_story`` or ``unrelated``.
         confidence: 0..1, how far the evidence lies past the thresholds that decided it.
         reused: share of the copy's words that come from the source (verbatim or swapped).
         coverage: share of the source's words that the copy carries.
         substitution_rate: share of the aligned source content words swapped.
         direction: why ``source_id`` is the source: ``published`` (earlier date),
             ``containment`` (it holds the other's text), ``wording`` (more natural
-            wording of the differing words) or ``undecided`` (kept in ingest order).
+            wording of the swapped words), ``facts`` (it holds facts the other lacks,
+            for rewrites) or ``undecided`` (kept in ingest order).
         substitutions: each swap, source words → copy words, with offsets.
         passages: the aligned stretches.
+        sentences: for a rewritten copy, each copy sentence matched by meaning to the
+            source sentence it rewords.
+        added_facts: for a rewritten copy, its names and numbers the source lacks.
     """
 
     source_id: str
@@ -228,6 +249,8 @@ class Relation:
     direction: str
     substitutions: tuple[Substitution, ...] = ()
     passages: tuple[Passage, ...] = ()
+    sentences: tuple[SentenceMatch, ...] = ()
+    added_facts: tuple[str, ...] = ()
 
     @property
     def is_copy(self) -> bool:
@@ -235,7 +258,7 @@ class Relation:
 
 
 # The relation kinds that mean one article copies another.
-COPY_KINDS: frozenset[str] = frozenset({"duplicate", "edited_copy", "spun_copy"})
+COPY_KINDS: frozenset[str] = frozenset({"duplicate", "edited_copy", "spun_copy", "rewritten_copy"})
 
 
 @dataclass(frozen=True, slots=True)

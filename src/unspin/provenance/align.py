@@ -24,8 +24,10 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from unspin.model import Passage, Substitution
 from unspin.text import FUNCTION_WORDS, Token, tokenize
@@ -49,9 +51,15 @@ MIN_PASSAGE_MATCHED = 6
 MIN_PASSAGE_DENSITY = 0.4
 
 
-def word_tokens(text: str) -> list[Token]:
+# Texts whose word tokens are remembered: a new article is aligned to each of its
+# candidates in turn (up to 2 x MAX_CANDIDATES), so it is tokenised once, not per pair.
+_TOKEN_CACHE = 64
+
+
+@lru_cache(maxsize=_TOKEN_CACHE)
+def word_tokens(text: str) -> tuple[Token, ...]:
     """The word tokens of ``text`` (punctuation dropped), with character offsets."""
-    return [t for t in tokenize(text) if t.is_word]
+    return tuple(t for t in tokenize(text) if t.is_word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,7 @@ class Alignment:
             inside passages; ``source_content_substituted`` of them were swapped.
         substitutions: the swaps, in source order, with character offsets.
         passages: the aligned stretches, in source order.
+        longest_run: the longest run of words shared verbatim inside a passage.
     """
 
     source_words: int
@@ -78,6 +87,7 @@ class Alignment:
     source_content_substituted: int
     substitutions: tuple[Substitution, ...]
     passages: tuple[Passage, ...]
+    longest_run: int = 0
 
     @property
     def coverage(self) -> float:
@@ -128,6 +138,7 @@ class _Run:
     a1: int = 0
     b1: int = 0
     matched: int = 0
+    longest: int = 0
     subs: list[tuple[int, int, int, int]] | None = None
 
 
@@ -151,7 +162,7 @@ def align(source: str, copy: str) -> Alignment:
     return align_tokens(source, copy, ta, tb)
 
 
-def align_tokens(source: str, copy: str, ta: list[Token], tb: list[Token]) -> Alignment:
+def align_tokens(source: str, copy: str, ta: Sequence[Token], tb: Sequence[Token]) -> Alignment:
     """:func:`align` on word tokens already computed (the batch path reuses them)."""
     la = [t.text.lower() for t in ta]
     lb = [t.text.lower() for t in tb]
@@ -176,6 +187,7 @@ def align_tokens(source: str, copy: str, ta: list[Token], tb: list[Token]) -> Al
                 if _join_gap(lead, 0, 0, ga, gb):
                     current = _Run(0, 0, subs=lead.subs)
         current.matched += block.size
+        current.longest = max(current.longest, block.size)
         current.a1, current.b1 = block.a + block.size, block.b + block.size
         pa, pb = current.a1, current.b1
     if current is not None:
@@ -183,7 +195,7 @@ def align_tokens(source: str, copy: str, ta: list[Token], tb: list[Token]) -> Al
 
     passages: list[Passage] = []
     subs: list[Substitution] = []
-    matched = source_cov = copy_cov = content_cov = content_sub = 0
+    matched = source_cov = copy_cov = content_cov = content_sub = longest = 0
     for run in runs:
         n_a = run.a1 - run.a0
         if run.matched < MIN_PASSAGE_MATCHED or run.matched < MIN_PASSAGE_DENSITY * n_a:
@@ -213,6 +225,7 @@ def align_tokens(source: str, copy: str, ta: list[Token], tb: list[Token]) -> Al
             )
             content_sub += sum(1 for w in la[a0:a1] if _is_content(w))
         matched += run.matched
+        longest = max(longest, run.longest)
         source_cov += n_a
         copy_cov += run.b1 - run.b0
         content_cov += sum(1 for w in la[run.a0 : run.a1] if _is_content(w))
@@ -226,6 +239,7 @@ def align_tokens(source: str, copy: str, ta: list[Token], tb: list[Token]) -> Al
         source_content_substituted=content_sub,
         substitutions=tuple(subs),
         passages=tuple(passages),
+        longest_run=longest,
     )
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
@@ -43,8 +43,10 @@ import numpy.typing as npt
 from unspin.text import FUNCTION_WORDS
 
 __all__ = [
+    "ANCHOR_KINDS",
     "Fingerprint",
     "TokenTable",
+    "anchor_kind",
     "LshParams",
     "STABLE",
     "WORD",
@@ -100,6 +102,40 @@ WORD = LshParams(kind=0, k=5, bands=32, rows=3)
 STABLE = LshParams(kind=1, k=5, bands=24, rows=4)
 
 
+# Anchors: shingles kept when a hash of them is 0 modulo the rate (content-defined
+# sampling: two texts sharing a passage keep the same shingles of it, whatever their
+# lengths). Set on the ECB+ dev wire copies (reuse_pairs_dev.jsonl, label copy) and the
+# SpinBot dev pairs, scripts in bench/provenance_accuracy.py:
+# - word 5-grams, 1 in 8: every wire-copy pair shares >= 2 (1 in 16 loses 16 of 128);
+# - stable-token 3-grams, 1 in 2: 64 of 65 SpinBot pairs share >= 2 (5-grams or 1 in 4
+#   lose 3 to 7: a real spinner also rewrites some function words);
+# - names and numbers (capitalised words inside a sentence, figures), all of them: what a
+#   language-model rewrite keeps when it rewords every sentence.
+ANCHOR_WORD = LshParams(kind=1, k=5, bands=0, rows=8)
+ANCHOR_STABLE = LshParams(kind=2, k=3, bands=0, rows=2)
+ANCHOR_NAME = 3
+ANCHOR_KINDS = {1: "word", 2: "stable", 3: "name"}
+
+
+def anchor_kind(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The kind of each anchor key: 1 word shingle, 2 stable shingle, 3 name or number."""
+    return keys & 3
+
+
+def _anchor_keys(
+    hashes: U64, kind: int, rate: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Anchor keys of shingle or token hashes, and which of them the sample keeps.
+
+    A hash is kept when its mix is 0 modulo ``rate``; its key is that mix with the kind
+    in the low 2 bits.
+    """
+    mixed = _mix(hashes ^ np.uint64((kind * 0x5851F42D4C957F2D) & _MASK64))
+    keep = mixed % np.uint64(rate) == 0 if rate > 1 else np.ones(len(mixed), dtype=bool)
+    keys = (mixed[keep] & ~np.uint64(3)) | np.uint64(kind)
+    return keys.view(np.int64), keep
+
+
 @lru_cache(maxsize=8)
 def _permutations(n: int, salt: int) -> tuple[U64, U64]:
     """Fixed-seed MinHash permutations (cached: pure, read-only arrays)."""
@@ -122,11 +158,17 @@ class Fingerprint:
         word_shingles, stable_shingles: how many shingles (k-gram positions, repeats
             included) each signature summarises (0: too short to fingerprint that way;
             its keys are then never shared).
+        anchors: sorted distinct anchor keys (:func:`anchor_kind` tells their kind): a
+            content-defined sample of the text's word and stable shingles, and its names
+            and numbers. Unlike the bands they find a copy by *containment*: a brief
+            inside a long article, or one spun paragraph in a roundup, shares anchors
+            with its source whatever else either text holds.
     """
 
     keys: npt.NDArray[np.int64]
     word_shingles: int
     stable_shingles: int
+    anchors: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @property
     def index_keys(self) -> npt.NDArray[np.int64]:
@@ -199,6 +241,7 @@ class TokenTable(dict[str, int]):
         kept: lower-cased form is a function word, or the token starts with a digit.
         capital: the token starts with an upper-case letter (a name unless it starts
             a sentence).
+        digit: the token starts with a digit (a number).
     """
 
     def __init__(self) -> None:
@@ -209,6 +252,7 @@ class TokenTable(dict[str, int]):
         self.stops = np.empty(0, dtype=bool)
         self.kept = np.empty(0, dtype=bool)
         self.capital = np.empty(0, dtype=bool)
+        self.digit = np.empty(0, dtype=bool)
 
     def __missing__(self, token: str) -> int:
         idx = self[token] = len(self)
@@ -246,6 +290,7 @@ class TokenTable(dict[str, int]):
             (self.kept, [w in FUNCTION_WORDS or w[:1].isdigit() for w in low])
         )
         self.capital = np.concatenate((self.capital, [t[:1].isupper() for t in new]))
+        self.digit = np.concatenate((self.digit, [t[:1].isdigit() for t in new]))
 
 
 class _Chunks(dict[str, tuple[int, ...]]):
@@ -467,4 +512,38 @@ def _fingerprint_batch(texts: Sequence[str], table: TokenTable) -> list[Fingerpr
         keys.append(band_keys(_minhash_many(sh, first, count, params), params))
         counts.append(count.tolist())
     both = np.concatenate(keys, axis=1)
-    return [Fingerprint(both[i], w, s) for i, (w, s) in enumerate(zip(*counts, strict=True))]
+    names = word & (table.digit[ids] | (table.capital[ids] & ~starts & ~table.kept[ids]))
+    anchors = _anchors(th, doc, len(texts), word, stable, names)
+    return [
+        Fingerprint(both[i], w, s, anchors[i]) for i, (w, s) in enumerate(zip(*counts, strict=True))
+    ]
+
+
+def _anchors(
+    th: U64,
+    doc: npt.NDArray[np.intp],
+    n_docs: int,
+    word: npt.NDArray[np.bool_],
+    stable: npt.NDArray[np.bool_],
+    names: npt.NDArray[np.bool_],
+) -> list[npt.NDArray[np.int64]]:
+    """Each text's sorted distinct anchor keys (sampled shingles, names and numbers)."""
+    parts: list[npt.NDArray[np.int64]] = []
+    owners: list[npt.NDArray[np.intp]] = []
+    for params, mask in ((ANCHOR_WORD, word), (ANCHOR_STABLE, stable)):
+        n_tok = np.bincount(doc[mask], minlength=n_docs)
+        sh, _first, count = _doc_shingles(th[mask], n_tok, params.k)
+        keys, keep = _anchor_keys(sh, params.kind, params.rows)
+        parts.append(keys)
+        owners.append(np.repeat(np.arange(n_docs), count)[keep])
+    parts.append(_anchor_keys(th[names], ANCHOR_NAME, 1)[0])
+    owners.append(doc[names])
+    keys = np.concatenate(parts)
+    owner = np.concatenate(owners)
+    order = np.lexsort((keys, owner))
+    keys, owner = keys[order], owner[order]
+    distinct = np.ones(len(keys), dtype=bool)
+    distinct[1:] = (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])
+    keys, owner = keys[distinct], owner[distinct]
+    bounds = np.searchsorted(owner, np.arange(n_docs + 1))
+    return [keys[bounds[i] : bounds[i + 1]] for i in range(n_docs)]

@@ -25,6 +25,13 @@ import numpy as np
 import numpy.typing as npt
 
 from unspin.model import COPY_KINDS, Article, Relation
+from unspin.provenance.candidates import (
+    ANCHOR_MAX_DF,
+    AnchorMatch,
+    anchor_counts,
+    anchor_pairs,
+    anchor_score,
+)
 from unspin.provenance.fingerprint import (
     STABLE,
     WORD,
@@ -33,7 +40,7 @@ from unspin.provenance.fingerprint import (
     fingerprint,
     fingerprints,
 )
-from unspin.provenance.relate import relate
+from unspin.provenance.relate import relate, relate_rewrite
 
 if TYPE_CHECKING:
     from unspin.pipeline import PipelineConfig
@@ -82,17 +89,54 @@ def update(store: Store, ids: Sequence[str]) -> dict[str, int]:
             continue
         fp = fingerprint(article.text, table)
         keys = fp.index_keys
-        found = store.band_candidates(keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
-        others = [o for o in store.get_articles([i for i, _ in found]) if not _too_short(o)]
-        relations = [r for r in (relate(o, article) for o in others) if r.kind != "unrelated"]
+        anchors = fp.anchors.tolist()
+        found = [
+            i for i, _ in store.band_candidates(keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
+        ]
+        textual = set(found)
+        for other_id, match in _anchor_candidates(store, fp, seq, exclude=textual):
+            found.append(other_id)
+            if match.textual:
+                textual.add(other_id)
+        others = [o for o in store.get_articles(found) if not _too_short(o)]
+        relations = _verify([(o, article, o.id in textual) for o in others])
         with store.transaction():
             store.put_relations(relations)
             store.put_bands(seq, keys.tolist())
+            store.put_anchors(seq, anchors)
         counts["indexed"] += 1
         counts["candidates"] += len(others)
         for r in relations:
             counts[r.kind] += 1
     return dict(counts)
+
+
+def _anchor_candidates(
+    store: Store, fp: Fingerprint, seq: int, exclude: set[str]
+) -> list[tuple[str, AnchorMatch]]:
+    """Stored articles sharing enough anchors with ``fp``, best estimated containment first."""
+    own = anchor_counts(fp.anchors)
+    scored = []
+    for hit in store.anchor_candidates(fp.anchors.tolist(), exclude=seq, max_df=ANCHOR_MAX_DF):
+        match = anchor_score(hit.shared, own, hit.own)
+        if match is not None and hit.article_id not in exclude:
+            scored.append((-match.score, hit.article_id, match))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [(article_id, match) for _, article_id, match in scored[:MAX_CANDIDATES]]
+
+
+def _verify(pairs: Sequence[tuple[Article, Article, bool]]) -> list[Relation]:
+    """Relations of candidate pairs ``(earlier, later, textual)``, ``unrelated`` left out.
+
+    A textual candidate (sharing word runs or their skeleton) is aligned word by word;
+    one sharing only names and numbers is checked as a rewrite alone.
+    """
+    out: list[Relation] = []
+    for a, b, textual in pairs:
+        rel = relate(a, b) if textual else relate_rewrite(a, b)
+        if rel is not None and rel.kind != "unrelated":
+            out.append(rel)
+    return out
 
 
 def step(store: Store, new_ids: Sequence[str], config: PipelineConfig) -> dict[str, Any]:
@@ -135,11 +179,10 @@ def rebuild(store: Store) -> dict[str, int]:
     flush()
     counts: dict[str, int] = defaultdict(int)
     relations = []
-    for i, j, _shared in candidate_pairs(fps):
+    for i, j, textual in _all_pairs(fps):
         a, b = store.get_articles([ids[i], ids[j]])
-        rel = relate(a, b)
         counts["candidates"] += 1
-        if rel.kind != "unrelated":
+        for rel in _verify([(a, b, textual)]):
             relations.append(rel)
             counts[rel.kind] += 1
     index_keys = [fp.index_keys for fp in fps]
@@ -147,9 +190,14 @@ def rebuild(store: Store) -> dict[str, int]:
     owners = np.repeat(np.asarray(seqs, dtype=np.int64), [len(k) for k in index_keys])
     order = np.lexsort((owners, keys))  # b-tree order: appends, no page splits
     rows = zip(keys[order].tolist(), owners[order].tolist(), strict=True)
+    anchor_owners = np.repeat(np.asarray(seqs, dtype=np.int64), [len(fp.anchors) for fp in fps])
+    anchor_keys = np.concatenate([np.empty(0, dtype=np.int64), *(fp.anchors for fp in fps)])
+    order = np.lexsort((anchor_owners, anchor_keys))
+    anchor_rows = list(zip(anchor_keys[order].tolist(), anchor_owners[order].tolist(), strict=True))
     with store.transaction():
         store.put_relations(relations)
         store.put_bands_bulk(rows, all_seqs)
+        store.put_anchors_bulk(anchor_rows)
     counts["indexed"] = len(all_seqs)
     return dict(counts)
 
@@ -207,6 +255,15 @@ def candidate_pairs(fps: Sequence[Fingerprint]) -> list[tuple[int, int, int]]:
     return [(int(c // n), int(c % n), int(s)) for c, s in zip(uniq, shared, strict=True)]
 
 
+def _all_pairs(fps: Sequence[Fingerprint]) -> list[tuple[int, int, bool]]:
+    """Candidate pairs of a batch, ``(i, j, textual)`` with ``i < j``: sharing an LSH band
+    or enough anchors (textual unless only names and numbers are shared)."""
+    pairs = {(i, j): True for i, j, _ in candidate_pairs(fps)}
+    for i, j, match in anchor_pairs(fps, MAX_BUCKET):
+        pairs[(i, j)] = pairs.get((i, j), False) or match.textual
+    return [(i, j, textual) for (i, j), textual in sorted(pairs.items())]
+
+
 def find_copies(articles: Sequence[Article], *, keep_same_story: bool = False) -> list[Relation]:
     """Every related pair among ``articles`` (held in memory), verified by alignment.
 
@@ -221,8 +278,8 @@ def find_copies(articles: Sequence[Article], *, keep_same_story: bool = False) -
     usable = [a for a in articles if not _too_short(a)]
     fps = fingerprints(a.text for a in usable)
     out: list[Relation] = []
-    for i, j, _shared in candidate_pairs(fps):
-        rel = relate(usable[i], usable[j])
-        if rel.kind in COPY_KINDS or (keep_same_story and rel.kind == "same_story"):
-            out.append(rel)
+    for i, j, textual in _all_pairs(fps):
+        for rel in _verify([(usable[i], usable[j], textual)]):
+            if rel.kind in COPY_KINDS or (keep_same_story and rel.kind == "same_story"):
+                out.append(rel)
     return out

@@ -1,6 +1,6 @@
 """Spin detection and restoration without the source (issue 8).
 
-* :mod:`unspin.spin.assets` loads the offline tables (vocabulary, embedding neighbours,
+* :mod:`unspin.lexicon` loads the offline tables (vocabulary, embedding neighbours,
   n-gram counts, learned substitutions, calibration);
 * :mod:`unspin.spin.restore` ranks likely originals of spun words and phrases;
 * :mod:`unspin.spin.detect` scores texts: flagged spans, sentence and document
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from unspin.spin.assets import Lexicon, load_lexicon
+from unspin.lexicon import Lexicon, load_lexicon
 from unspin.spin.detect import ALARM_THRESHOLD, MIN_WORDS, Detector, cannot_judge_reason
 from unspin.spin.restore import Restorer, Weights
 

@@ -36,8 +36,8 @@ import numpy as np
 import numpy.typing as npt
 
 from unspin.language import guess_language
+from unspin.lexicon import Lexicon, alarm_threshold, pack
 from unspin.model import SentenceSpin, SpinReport, SpinSpan
-from unspin.spin.assets import Lexicon, alarm_threshold, pack
 from unspin.spin.restore import Restorer
 from unspin.text import FUNCTION_WORDS, sentence_spans
 

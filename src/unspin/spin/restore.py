@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from unspin.spin.assets import Lexicon, pack
+from unspin.lexicon import Lexicon, pack
 from unspin.text import FUNCTION_WORDS
 
 __all__ = ["Option", "Restorer", "Weights", "match_case"]
@@ -100,7 +100,7 @@ class Restorer:
     """Ranks original wordings for spun words; holds the lexicon and learned swaps.
 
     Args:
-        lexicon: the offline tables (:func:`unspin.spin.assets.load_lexicon`).
+        lexicon: the offline tables (:func:`unspin.lexicon.load_lexicon`).
         weights: scoring weights.
     """
 

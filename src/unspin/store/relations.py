@@ -9,19 +9,25 @@ Tables (migration ``0002_relations``):
   finds every stored article sharing a band without scanning;
 * ``provenance_indexed``: which articles are in the index (so provenance can catch up
   on articles stored while it was switched off).
+
+Migration ``0007_provenance_anchors`` adds the anchor index (``provenance_anchors``, the
+same shape as the bands), each anchor's article count (``provenance_anchor_df``) and
+each article's anchor count by kind (``provenance_anchor_counts``).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from unspin.model import COPY_KINDS, Passage, Relation, Substitution, utcnow
+from unspin.model import COPY_KINDS, Passage, Relation, SentenceMatch, Substitution, utcnow
 from unspin.store.core import StoreBase, run_script
 from unspin.store.migrations import migration
 
-__all__ = ["RelationStore"]
+__all__ = ["AnchorHit", "RelationStore"]
 
 
 @migration("0002_relations")
@@ -54,6 +60,43 @@ def _create_relations(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration("0007_provenance_anchors")
+def _create_anchors(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE provenance_anchors (
+            key  INTEGER NOT NULL,
+            seq  INTEGER NOT NULL,
+            PRIMARY KEY (key, seq)
+        ) WITHOUT ROWID;
+        -- how many articles hold each anchor: common ones are skipped at query time
+        CREATE TABLE provenance_anchor_df (key INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+        -- each article's anchors by kind (word, stable, name), for containment estimates
+        CREATE TABLE provenance_anchor_counts (
+            seq     INTEGER PRIMARY KEY,
+            word    INTEGER NOT NULL,
+            stable  INTEGER NOT NULL,
+            name    INTEGER NOT NULL
+        );
+        """,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorHit:
+    """A stored article sharing anchors with a query: shared and own counts by kind."""
+
+    article_id: str
+    shared: tuple[int, int, int]
+    own: tuple[int, int, int]
+
+
+def _kind_counts(keys: Sequence[int]) -> tuple[int, int, int]:
+    kinds = [int(k) & 3 for k in keys]
+    return kinds.count(1), kinds.count(2), kinds.count(3)
+
+
 def _evidence(rel: Relation) -> str:
     return json.dumps(
         {
@@ -65,6 +108,11 @@ def _evidence(rel: Relation) -> str:
                 [p.source_start, p.source_end, p.copy_start, p.copy_end, p.matched, p.substituted]
                 for p in rel.passages
             ],
+            "sentences": [
+                [m.source_start, m.source_end, m.copy_start, m.copy_end, m.similarity]
+                for m in rel.sentences
+            ],
+            "added_facts": list(rel.added_facts),
         },
         ensure_ascii=False,
     )
@@ -83,6 +131,8 @@ def _relation_from_row(row: sqlite3.Row) -> Relation:
         direction=row["direction"],
         substitutions=tuple(Substitution(*s) for s in ev.get("substitutions", [])),
         passages=tuple(Passage(*p) for p in ev.get("passages", [])),
+        sentences=tuple(SentenceMatch(*m) for m in ev.get("sentences", [])),
+        added_facts=tuple(ev.get("added_facts", [])),
     )
 
 
@@ -187,6 +237,80 @@ class RelationStore(StoreBase):
                 "INSERT OR IGNORE INTO provenance_indexed (seq) VALUES (?)", ((s,) for s in seqs)
             )
 
+    def put_anchors(self, seq: int, keys: Sequence[int]) -> None:
+        """Add one article's anchor keys to the index (and to each key's article count)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO provenance_anchors (key, seq) VALUES (?, ?)",
+                ((int(k), seq) for k in keys),
+            )
+            conn.executemany(
+                "INSERT INTO provenance_anchor_df (key, n) VALUES (?, 1) "
+                "ON CONFLICT (key) DO UPDATE SET n = n + 1",
+                ((int(k),) for k in keys),
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO provenance_anchor_counts (seq, word, stable, name) "
+                "VALUES (?, ?, ?, ?)",
+                (seq, *_kind_counts(keys)),
+            )
+
+    def put_anchors_bulk(self, rows: Sequence[tuple[int, int]]) -> None:
+        """Add many ``(key, seq)`` anchor rows at once (index rebuilds; sort them for speed)."""
+        df: dict[int, int] = defaultdict(int)
+        per_seq: dict[int, list[int]] = defaultdict(list)
+        for key, seq in rows:
+            df[key] += 1
+            per_seq[seq].append(key)
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO provenance_anchors (key, seq) VALUES (?, ?)", rows
+            )
+            conn.executemany(
+                "INSERT INTO provenance_anchor_df (key, n) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET n = n + excluded.n",
+                sorted(df.items()),
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO provenance_anchor_counts (seq, word, stable, name) "
+                "VALUES (?, ?, ?, ?)",
+                ((seq, *_kind_counts(keys)) for seq, keys in sorted(per_seq.items())),
+            )
+
+    def anchor_candidates(
+        self, keys: Sequence[int], *, exclude: int, max_df: int
+    ) -> list[AnchorHit]:
+        """Indexed articles sharing anchors with ``keys``, skipping anchors held by more
+        than ``max_df`` articles (boilerplate, common phrases and names).
+        """
+        if not len(keys):
+            return []
+        marks = ", ".join("?" * len(keys))
+        rare = [
+            int(r[0])
+            for r in self.conn.execute(
+                f"SELECT key FROM provenance_anchor_df WHERE key IN ({marks}) AND n <= ?",
+                (*(int(k) for k in keys), max_df),
+            )
+        ]
+        if not rare:
+            return []
+        marks = ", ".join("?" * len(rare))
+        rows = self.conn.execute(
+            "SELECT a.id, h.w, h.s, h.n, c.word, c.stable, c.name FROM ("
+            "SELECT seq, SUM((key & 3) = 1) AS w, SUM((key & 3) = 2) AS s, "
+            f"SUM((key & 3) = 3) AS n FROM provenance_anchors WHERE key IN ({marks}) "
+            "AND seq != ? GROUP BY seq) h JOIN articles a ON a.seq = h.seq "
+            "JOIN provenance_anchor_counts c ON c.seq = h.seq ORDER BY a.seq",
+            (*rare, exclude),
+        )
+        return [
+            AnchorHit(
+                str(r[0]), (int(r[1]), int(r[2]), int(r[3])), (int(r[4]), int(r[5]), int(r[6]))
+            )
+            for r in rows
+        ]
+
     def band_candidates(
         self, keys: Sequence[int], *, exclude: int, limit: int
     ) -> list[tuple[str, int]]:
@@ -211,4 +335,7 @@ class RelationStore(StoreBase):
         with self.transaction() as conn:
             conn.execute("DELETE FROM provenance_bands")
             conn.execute("DELETE FROM provenance_indexed")
+            conn.execute("DELETE FROM provenance_anchors")
+            conn.execute("DELETE FROM provenance_anchor_df")
+            conn.execute("DELETE FROM provenance_anchor_counts")
             conn.execute("DELETE FROM relations")

@@ -1,4 +1,4 @@
-"""The offline tables spin detection reads: vocabulary, neighbours, n-gram counts.
+"""Offline English tables (vocabulary, word neighbours, n-gram counts) for spin and provenance.
 
 Built by ``scripts/build_spin_assets.py`` and shipped in ``unspin/assets/spin/``:
 
@@ -28,7 +28,7 @@ from unspin.errors import UnspinError
 
 __all__ = ["ASSET_DIR", "ID_BITS", "Lexicon", "alarm_threshold", "load_lexicon", "pack"]
 
-ASSET_DIR = Path(__file__).resolve().parents[1] / "assets" / "spin"
+ASSET_DIR = Path(__file__).resolve().parent / "assets" / "spin"
 ID_BITS = 21
 
 U64 = npt.NDArray[np.uint64]

@@ -1,0 +1,130 @@
+"""Candidates from shared anchors: which stored articles a new one may copy or be copied by.
+
+Anchors (:attr:`unspin.provenance.fingerprint.Fingerprint.anchors`) are a content-defined
+sample of an article's word and stable-token shingles plus its names and numbers. Two
+articles sharing enough of one kind are a candidate pair, to be verified by alignment:
+
+* **word** anchors survive cuts, added paragraphs and house style (wire copies, press
+  releases, a brief inside a longer article);
+* **stable** anchors (function words, names, numbers in order) survive a spinner swapping
+  half the content words;
+* **name** anchors (names and numbers, any order) survive a language model rewording
+  every sentence.
+
+An anchor held by more than :data:`ANCHOR_MAX_DF` articles (a common phrase, a frequent
+name, an outlet's footer) is skipped: it says nothing about copying and would make
+every lookup scan a long list. Candidates are ranked by their estimated containment (the
+share of the smaller side's anchors of that kind that are shared), best first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from unspin.provenance.fingerprint import Fingerprint, anchor_kind
+
+__all__ = ["ANCHOR_MAX_DF", "AnchorMatch", "anchor_counts", "anchor_pairs", "anchor_score"]
+
+# Anchors held by more articles than this are skipped. At 100 the ECB+ dev set (772
+# articles, 35 topics) keeps every name of a topic's event; a 100,000-article store
+# drops the names and phrases of the day (bench/provenance_speed.py).
+ANCHOR_MAX_DF = 100
+# A pair is a candidate when it shares at least this many anchors of a kind (word,
+# stable, name) and at least that share of the smaller side's anchors of that kind.
+# Word 2: every ECB+ dev wire-copy pair; stable 2: 64 of 65 SpinBot dev pairs; names 5
+# and 0.3: every llm_rewrites dev rewrite and its source (bench/provenance_accuracy.py).
+MIN_SHARED = (2, 2, 5)
+MIN_CONTAINMENT = (0.0, 0.05, 0.3)
+
+
+def anchor_counts(anchors: npt.NDArray[np.int64]) -> tuple[int, int, int]:
+    """How many anchors of each kind (word, stable, name) a fingerprint holds."""
+    kinds = anchor_kind(anchors)
+    return int((kinds == 1).sum()), int((kinds == 2).sum()), int((kinds == 3).sum())
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorMatch:
+    """Why a pair is a candidate: its estimated containment, and whether text is shared.
+
+    Attributes:
+        score: the best kind's share of the smaller side's anchors that are shared.
+        textual: word or stable anchors qualify (a copy of word runs is possible); when
+            False only names and numbers do, and only a rewrite is worth checking.
+    """
+
+    score: float
+    textual: bool
+
+
+def anchor_score(
+    shared: Sequence[int], own_a: Sequence[int], own_b: Sequence[int]
+) -> AnchorMatch | None:
+    """Whether a pair is a candidate from its shared anchors, and how strong.
+
+    Args:
+        shared: anchors the two share, by kind (word, stable, name).
+        own_a, own_b: each side's anchors by kind.
+
+    Returns:
+        The :class:`AnchorMatch`, or None when no kind qualifies.
+    """
+    best: float | None = None
+    textual = False
+    for k in range(3):
+        smaller = min(own_a[k], own_b[k])
+        if shared[k] < MIN_SHARED[k] or not smaller:
+            continue
+        share = shared[k] / smaller
+        if share >= MIN_CONTAINMENT[k]:
+            textual = textual or k < 2
+            best = share if best is None else max(best, share)
+    return AnchorMatch(best, textual) if best is not None else None
+
+
+def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int, int, AnchorMatch]]:
+    """Every candidate pair among ``fps`` by shared anchors: ``(i, j, match)``, i < j.
+
+    One sort over all anchors of the batch; anchors held by more than
+    :data:`ANCHOR_MAX_DF` fingerprints (or ``max_bucket``) are skipped, as the store's
+    lookup skips them.
+    """
+    if len(fps) < 2:
+        return []
+    keys = np.concatenate([np.empty(0, np.int64), *(fp.anchors for fp in fps)])
+    owner = np.repeat(np.arange(len(fps), dtype=np.int64), [len(fp.anchors) for fp in fps])
+    order = np.argsort(keys, kind="stable")
+    keys, owner = keys[order], owner[order]
+    edges = np.flatnonzero(np.diff(keys)) + 1
+    starts = np.concatenate(([0], edges))
+    ends = np.concatenate((edges, [len(keys)]))
+    sizes = ends - starts
+    cap = min(ANCHOR_MAX_DF, max_bucket)
+    n = len(fps)
+    codes: list[npt.NDArray[np.int64]] = []
+    for s, e in zip(
+        starts[(sizes >= 2) & (sizes <= cap)], ends[(sizes >= 2) & (sizes <= cap)], strict=True
+    ):
+        members = owner[s:e]
+        ii, jj = np.triu_indices(len(members), k=1)
+        lo, hi = np.minimum(members[ii], members[jj]), np.maximum(members[ii], members[jj])
+        kind = int(keys[s] & 3)
+        codes.append((lo * n + hi) * 4 + kind)
+    if not codes:
+        return []
+    uniq, shared = np.unique(np.concatenate(codes), return_counts=True)
+    own = [anchor_counts(fp.anchors) for fp in fps]
+    per_pair: dict[int, list[int]] = {}
+    for code, count in zip(uniq.tolist(), shared.tolist(), strict=True):
+        per_pair.setdefault(code // 4, [0, 0, 0])[code % 4 - 1] = count
+    out: list[tuple[int, int, AnchorMatch]] = []
+    for pair, counts in sorted(per_pair.items()):
+        i, j = divmod(pair, n)
+        match = anchor_score(counts, own[i], own[j])
+        if match is not None:
+            out.append((i, j, match))
+    return out
