@@ -34,7 +34,7 @@ from unspin.model import (
     Trace,
 )
 from unspin.pipeline import PipelineConfig, run_after_ingest
-from unspin.store import Store
+from unspin.store import BUSY_TIMEOUT_MS, Store
 
 if TYPE_CHECKING:  # spark (issue 7): pyspark is an optional extra, imported on use
     from unspin.spark.job import SparkReport
@@ -99,10 +99,21 @@ class Unspin:
     Args:
         db: database path; ``None`` means ``$UNSPIN_DB`` or ``./unspin.db``.
         read_only: refuse every write (for serving a store you must not change).
+        create: create the database if it is missing (the default); with False a missing
+            file raises :class:`~unspin.errors.StoreError` ("no database at PATH").
+        busy_timeout_ms: how long a write waits for another process's write to finish
+            before it fails with "the database is locked".
     """
 
-    def __init__(self, db: str | os.PathLike[str] | None = None, *, read_only: bool = False):
-        self.store = Store(db, read_only=read_only)
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ):
+        self.store = Store(db, read_only=read_only, create=create, busy_timeout_ms=busy_timeout_ms)
 
     def close(self) -> None:
         self.store.close()
@@ -291,6 +302,13 @@ class Unspin:
             article_id, text = article.id, article.text
         det = spin.detector(self.store.spin_substitutions())
         return det.judge(text, restore=restore, article_id=article_id)
+
+    @staticmethod
+    def spin_text(text: str, *, restore: bool = True) -> SpinReport:
+        """Judge a text with the shipped model alone, without a store's learned swaps."""
+        from unspin import spin
+
+        return spin.detector(()).judge(text, restore=restore)
 
     def despin(self, id_or_text: str) -> str:
         """The text (or stored article) with every flagged span restored.
