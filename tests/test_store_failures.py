@@ -99,6 +99,7 @@ READ_COMMANDS = [
     ["spin", "abc123def456"],
     ["report", "abc123", "--out", "story.html"],
     ["serve", "--read-only"],
+    ["resume"],
 ]
 
 

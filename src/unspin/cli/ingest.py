@@ -1,4 +1,4 @@
-"""Commands over articles: add, list, show, export, summary."""
+"""Commands over articles: add, resume, list, show, export, summary."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def add(
     """Ingest articles into the store; then find copies, stories and claims for new ones.
 
     Prints a table of what was added, already known, updated, and what failed and why.
-    Exits 1 if any source failed (the others are still stored).
+    Exits 1 if any source failed (the others are still stored). Stored articles that an
+    earlier, interrupted run left unprocessed are finished too (see `unspin resume`).
     """
     u = open_store(ctx, create=True)
     ingest_options = IngestOptions(fetch=FetchOptions(timeout=timeout, allow_private=allow_private))
@@ -104,6 +105,32 @@ def add(
     u.close()
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def resume(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
+    """Finish the later stages for stored articles a killed or failed `add` left undone.
+
+    Runs provenance, stories, spin learning and claims for every stored article they
+    have not processed yet (`unspin add` does the same after ingesting), so a run killed
+    part way ends where an uninterrupted one would have. Prints each stage's counts.
+    """
+    u = open_store(ctx)
+    with errors_as_exit():
+        stages = u.resume()
+    u.close()
+    if json_out:
+        print_json({"stages": stages})
+        return
+    if not stages:
+        console.print("Nothing to resume: every stage is up to date.")
+        return
+    table = Table(title="unspin resume", show_edge=False)
+    table.add_column("stage")
+    table.add_column("counts")
+    for stage, counts in stages.items():
+        table.add_row(stage, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    console.print(table)
 
 
 @app.command("list")
