@@ -65,6 +65,7 @@ def _main(
         "--busy-timeout",
         envvar="UNSPIN_BUSY_TIMEOUT",
         min=0.0,
+        metavar="SECONDS",
         help="Seconds a write waits for another process's write before failing.",
     ),
     version: bool = typer.Option(
