@@ -83,4 +83,7 @@ def test_trace_of_an_unknown_id_fails_with_a_message(db: Path) -> None:
 
 
 def test_copies_on_an_empty_store(tmp_path: Path) -> None:
+    from unspin.store import Store
+
+    Store(tmp_path / "empty.db").close()
     assert "No copies found" in _invoke(tmp_path / "empty.db", "copies")

@@ -143,7 +143,7 @@ def test_read_only_on_missing_db_fails_fast(tmp_path: Path) -> None:
     from unspin.errors import StoreError
     from unspin.web import create_app
 
-    with pytest.raises(StoreError, match="no such database"):
+    with pytest.raises(StoreError, match="no database at"):
         create_app(tmp_path / "missing.db", read_only=True)
 
 

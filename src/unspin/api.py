@@ -33,8 +33,8 @@ from unspin.model import (
     StoryDetail,
     Trace,
 )
-from unspin.pipeline import PipelineConfig, run_after_ingest
-from unspin.store import Store
+from unspin.pipeline import PipelineConfig, run_pending
+from unspin.store import BUSY_TIMEOUT_MS, Store
 
 if TYPE_CHECKING:  # spark (issue 7): pyspark is an optional extra, imported on use
     from unspin.spark.job import SparkReport
@@ -99,10 +99,21 @@ class Unspin:
     Args:
         db: database path; ``None`` means ``$UNSPIN_DB`` or ``./unspin.db``.
         read_only: refuse every write (for serving a store you must not change).
+        create: create the database if it is missing (the default); with False a missing
+            file raises :class:`~unspin.errors.StoreError` ("no database at PATH").
+        busy_timeout_ms: how long a write waits for another process's write to finish
+            before it fails with "the database is locked".
     """
 
-    def __init__(self, db: str | os.PathLike[str] | None = None, *, read_only: bool = False):
-        self.store = Store(db, read_only=read_only)
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ):
+        self.store = Store(db, read_only=read_only, create=create, busy_timeout_ms=busy_timeout_ms)
 
     def close(self) -> None:
         self.store.close()
@@ -127,7 +138,9 @@ class Unspin:
 
         Articles are committed in batches of :data:`INGEST_BATCH`; a bad source is
         reported in ``failed`` and the rest of the batch still goes in. After ingest the
-        later stages (provenance, stories, claims) run for the new articles.
+        later stages (provenance, stories, spin learning, claims) run for the new
+        articles and for any stored article a killed earlier run left unprocessed
+        (:func:`unspin.pipeline.run_pending`).
 
         Args:
             on_progress: called with ``(description, total_or_None)`` once per document.
@@ -148,8 +161,20 @@ class Unspin:
                 self._put(batch, report)
                 batch = []
         self._put(batch, report)
-        report.stages = run_after_ingest(self.store, report.added + report.updated, pipeline)
+        report.stages = run_pending(self.store, pipeline)
         return report
+
+    def resume(self, pipeline: PipelineConfig | None = None) -> dict[str, dict[str, Any]]:
+        """Finish the later stages for every stored article they have not processed.
+
+        What ``unspin add`` does after ingesting, without ingesting anything: after a
+        run was killed (or stopped by a full disk) it brings provenance, stories, spin
+        learning and claims to where an uninterrupted run would have left them.
+
+        Returns:
+            Each stage's counts by stage name; empty when nothing was pending.
+        """
+        return run_pending(self.store, pipeline)
 
     def _put(self, articles: list[Article], report: AddReport) -> None:
         """Store one batch in one transaction; file each id under its outcome."""
@@ -169,7 +194,7 @@ class Unspin:
             report.failed.append(IngestFailure(exc.source, exc.reason))
             return report
         self._put([article], report)
-        report.stages = run_after_ingest(self.store, report.added + report.updated)
+        report.stages = run_pending(self.store)
         return report
 
     def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
@@ -244,7 +269,8 @@ class Unspin:
         """Rebuild the provenance index and every relation from the stored articles."""
         from unspin import provenance
 
-        return provenance.rebuild(self.store)
+        with self.store.stage_lock():
+            return provenance.rebuild(self.store)
 
     # --- stories (issue 4) ----------------------------------------------------------------
 
@@ -268,7 +294,8 @@ class Unspin:
         """Forget every story and cluster all stored articles again, oldest first."""
         from unspin.storyrun import rebuild_stories
 
-        return rebuild_stories(self.store)
+        with self.store.stage_lock():
+            return rebuild_stories(self.store)
 
     # --- spin (issue 8) ------------------------------------------------------------------
 
@@ -292,6 +319,13 @@ class Unspin:
         det = spin.detector(self.store.spin_substitutions())
         return det.judge(text, restore=restore, article_id=article_id)
 
+    @staticmethod
+    def spin_text(text: str, *, restore: bool = True) -> SpinReport:
+        """Judge a text with the shipped model alone, without a store's learned swaps."""
+        from unspin import spin
+
+        return spin.detector(()).judge(text, restore=restore)
+
     def despin(self, id_or_text: str) -> str:
         """The text (or stored article) with every flagged span restored.
 
@@ -309,7 +343,8 @@ class Unspin:
         """Learn spinner substitutions from the copy relations provenance has aligned."""
         from unspin.spin.learn import learn_from_store
 
-        return learn_from_store(self.store)
+        with self.store.stage_lock():
+            return learn_from_store(self.store)
 
     # --- claims (issue 5) ---------------------------------------------------------------
 

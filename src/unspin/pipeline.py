@@ -1,9 +1,18 @@
 """What runs after new articles are stored: the later stages, in pipeline order.
 
-Each stage contributes one function ``step(store, new_ids, config) -> dict`` that brings
-its results up to date for the newly added articles and returns counts for the summary.
-:func:`run_after_ingest` runs them in order; the Spark job calls the same stage
-functions per partition instead.
+Each stage contributes one function ``step(store, ids, config) -> dict`` that brings
+its results up to date for the given articles and returns counts for the summary.
+:func:`run_pending` runs them for every stored article a stage has not processed yet,
+which is what ``unspin add`` and ``unspin resume`` do: articles stored by a run that was
+killed before its stages finished are picked up by the next run, in the same order an
+uninterrupted run would have used, so the results come out the same.
+:func:`run_after_ingest` runs the stages for explicit ids only; the Spark job calls the
+same stage functions per partition instead.
+
+What a stage has not processed yet is read from the store: provenance from
+``provenance_indexed``, stories from ``story_members``, claims from ``claims_done``
+(per extractor version) and spin learning from ``spin_learned`` (copy relations found
+since it last learned).
 """
 
 from __future__ import annotations
@@ -43,6 +52,50 @@ def _steps() -> list[tuple[str, Step]]:
 
     steps.append(("claims", claims.step))
     return steps
+
+
+def pending(store: Store, config: PipelineConfig | None = None) -> dict[str, list[str]]:
+    """The article ids each enabled stage has still to process, in ingest order.
+
+    For spin learning these are copies whose relation was found since it last learned.
+    """
+    from unspin.claims import EXTRACTOR_VERSION
+
+    config = config or PipelineConfig()
+    todo: dict[str, list[str]] = {"provenance": [], "stories": [], "spin": [], "claims": []}
+    if config.provenance:
+        todo["provenance"] = store.unindexed_ids()
+        todo["spin"] = store.unlearned_copy_ids()
+    if config.stories:
+        todo["stories"] = store.unclustered_ids()
+    if config.claims:
+        todo["claims"] = store.unextracted_all(EXTRACTOR_VERSION)
+    return todo
+
+
+def run_pending(store: Store, config: PipelineConfig | None = None) -> dict[str, dict[str, Any]]:
+    """Run every later stage for the stored articles it has not processed yet.
+
+    Holds the store's stage lock (:meth:`~unspin.store.StoreBase.stage_lock`), so two
+    processes adding at once take turns here; the pending ids are read once the lock is
+    held. Each stage commits as it goes, so a run killed part way loses nothing that a
+    later run cannot finish.
+
+    Returns:
+        Each stage's counts by stage name; empty when nothing was pending.
+    """
+    config = config or PipelineConfig()
+    with store.stage_lock():
+        todo = pending(store, config)
+        if not any(todo.values()):
+            return {}
+        results: dict[str, dict[str, Any]] = {}
+        for name, step in _steps():
+            ids = todo[name]
+            if name == "spin" and config.provenance:
+                ids = store.unlearned_copy_ids()  # including what provenance just found
+            results[name] = step(store, ids, config)
+        return results
 
 
 def run_after_ingest(

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.logging import RichHandler
 
 from unspin import __version__
 from unspin.errors import UnspinError
+
+if TYPE_CHECKING:
+    from unspin.api import Unspin
 
 app = typer.Typer(
     name="unspin",
@@ -37,6 +40,7 @@ class GlobalOptions:
 
     db: Path | None
     verbose: bool
+    busy_timeout: float = 30.0
 
 
 def _version(value: bool) -> None:
@@ -56,6 +60,14 @@ def _main(
         show_default=False,
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details to stderr."),
+    busy_timeout: float = typer.Option(
+        30.0,
+        "--busy-timeout",
+        envvar="UNSPIN_BUSY_TIMEOUT",
+        min=0.0,
+        metavar="SECONDS",
+        help="Seconds a write waits for another process's write before failing.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -66,13 +78,31 @@ def _main(
         handlers=[RichHandler(console=err_console, show_path=False)],
         format="%(message)s",
     )
-    ctx.obj = GlobalOptions(db=db, verbose=verbose)
+    ctx.obj = GlobalOptions(db=db, verbose=verbose, busy_timeout=busy_timeout)
 
 
 def options(ctx: typer.Context) -> GlobalOptions:
     """The global options of this invocation."""
     obj = ctx.find_root().obj
     return obj if isinstance(obj, GlobalOptions) else GlobalOptions(db=None, verbose=False)
+
+
+def open_store(ctx: typer.Context, *, create: bool = False, read_only: bool = False) -> Unspin:
+    """Open the database named by ``--db`` / ``$UNSPIN_DB`` for one command.
+
+    Only commands that write articles pass ``create=True``; every other command stops
+    with "no database at PATH" on a mistyped path instead of leaving an empty file.
+    """
+    from unspin.api import Unspin
+
+    with errors_as_exit():
+        opts = options(ctx)
+        return Unspin(
+            opts.db,
+            read_only=read_only,
+            create=create,
+            busy_timeout_ms=round(opts.busy_timeout * 1000),
+        )
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

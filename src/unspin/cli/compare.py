@@ -8,7 +8,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from unspin.api import Unspin
 from unspin.claims.render import (
     LABEL_TITLES,
     claim_to_dict,
@@ -16,7 +15,7 @@ from unspin.claims.render import (
     to_html,
     to_markdown,
 )
-from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, fail, options, print_json
+from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, fail, open_store, print_json
 from unspin.model import Comparison
 
 _FORMATS = ("table", "markdown", "json", "html")
@@ -54,7 +53,7 @@ def compare_command(
     if (story_id is None) == (articles is None):
         raise fail("give a STORY_ID or --articles ID,ID,... (not both)")
     ids = [a.strip() for a in articles.split(",") if a.strip()] if articles else None
-    with errors_as_exit(), Unspin(options(ctx).db) as u:
+    with open_store(ctx) as u, errors_as_exit():
         result = u.compare(story_id, article_ids=ids)
     if fmt == "json":
         print_json(comparison_to_dict(result))
@@ -119,7 +118,7 @@ def claims_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List the claims read from one article: numbers, durations, dates, quotes, actors."""
-    with errors_as_exit(), Unspin(options(ctx).db) as u:
+    with open_store(ctx) as u, errors_as_exit():
         claims = [c for c in u.claims(article_id) if kind is None or c.kind == kind]
     if as_json:
         print_json([claim_to_dict(c) for c in claims])

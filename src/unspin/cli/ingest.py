@@ -1,4 +1,4 @@
-"""Commands over articles: add, list, show, export, summary."""
+"""Commands over articles: add, resume, list, show, export, summary."""
 
 from __future__ import annotations
 
@@ -16,23 +16,18 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from unspin.api import Unspin, article_to_dict
+from unspin.api import article_to_dict
 from unspin.cli._app import (
     JSON_OPTION,
     app,
     console,
     err_console,
     errors_as_exit,
-    options,
+    open_store,
     print_json,
 )
 from unspin.ingest import FetchOptions, IngestOptions
 from unspin.pipeline import PipelineConfig
-
-
-def _open(ctx: typer.Context, *, read_only: bool = False) -> Unspin:
-    with errors_as_exit():
-        return Unspin(options(ctx).db, read_only=read_only)
 
 
 @app.command()
@@ -60,9 +55,10 @@ def add(
     """Ingest articles into the store; then find copies, stories and claims for new ones.
 
     Prints a table of what was added, already known, updated, and what failed and why.
-    Exits 1 if any source failed (the others are still stored).
+    Exits 1 if any source failed (the others are still stored). Stored articles that an
+    earlier, interrupted run left unprocessed are finished too (see `unspin resume`).
     """
-    u = _open(ctx)
+    u = open_store(ctx, create=True)
     ingest_options = IngestOptions(fetch=FetchOptions(timeout=timeout, allow_private=allow_private))
     pipeline = PipelineConfig(
         provenance=not no_provenance, stories=not no_stories, claims=not no_claims
@@ -111,6 +107,32 @@ def add(
         raise typer.Exit(1)
 
 
+@app.command()
+def resume(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
+    """Finish the later stages for stored articles a killed or failed `add` left undone.
+
+    Runs provenance, stories, spin learning and claims for every stored article they
+    have not processed yet (`unspin add` does the same after ingesting), so a run killed
+    part way ends where an uninterrupted one would have. Prints each stage's counts.
+    """
+    u = open_store(ctx)
+    with errors_as_exit():
+        stages = u.resume()
+    u.close()
+    if json_out:
+        print_json({"stages": stages})
+        return
+    if not stages:
+        console.print("Nothing to resume: every stage is up to date.")
+        return
+    table = Table(title="unspin resume", show_edge=False)
+    table.add_column("stage")
+    table.add_column("counts")
+    for stage, counts in stages.items():
+        table.add_row(stage, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    console.print(table)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -119,7 +141,7 @@ def list_(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """List stored articles, newest first."""
-    u = _open(ctx, read_only=True) if _exists(ctx) else _open(ctx)
+    u = open_store(ctx)
     with errors_as_exit():
         articles = u.articles(limit=limit, offset=offset)
     if json_out:
@@ -143,13 +165,6 @@ def list_(
     console.print(f"{u.store.count_articles()} articles in {u.store.path}", style="dim")
 
 
-def _exists(ctx: typer.Context) -> bool:
-    from unspin.store import default_db_path
-
-    db = options(ctx).db or default_db_path()
-    return Path(db).exists()
-
-
 @app.command()
 def show(
     ctx: typer.Context,
@@ -162,7 +177,7 @@ def show(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Show one article: metadata and clean text."""
-    u = _open(ctx)
+    u = open_store(ctx)
     with errors_as_exit():
         a = u.article(article_id)
         places = u.appearances(a.id)
@@ -216,7 +231,7 @@ def export(
     out: Path = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Export every article with its metadata as JSON Lines or CSV."""
-    u = _open(ctx)
+    u = open_store(ctx)
     with errors_as_exit():
         if out is None:
             n = u.export(sys.stdout, fmt=fmt)
@@ -229,7 +244,7 @@ def export(
 @app.command()
 def summary(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
     """Summarise the store: articles, outlets, stories, copies, claims."""
-    u = _open(ctx)
+    u = open_store(ctx)
     with errors_as_exit():
         data = u.summary()
     if json_out:

@@ -8,7 +8,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from unspin.api import Unspin
-from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, options, print_json
+from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, open_store, print_json
 from unspin.model import CopyTree, Relation
 from unspin.provenance import trace_to_dict, tree_to_dict
 
@@ -20,11 +20,6 @@ _KIND_LABEL = {
     "unrelated": "unrelated",
 }
 _KIND_STYLE = {"duplicate": "cyan", "edited_copy": "yellow", "spun_copy": "magenta"}
-
-
-def _open(ctx: typer.Context) -> Unspin:
-    with errors_as_exit():
-        return Unspin(options(ctx).db)
 
 
 def _label(u: Unspin, article_id: str) -> str:
@@ -109,7 +104,7 @@ def trace(
 
     For a copy, prints its text with each swapped word next to the original it replaced.
     """
-    u = _open(ctx)
+    u = open_store(ctx)
     with errors_as_exit():
         t = u.trace(article_id)
         if json_out:
@@ -145,7 +140,7 @@ def trace(
 @app.command()
 def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
     """List every copy relation as provenance trees: original → copies → copies of copies."""
-    u = _open(ctx)
+    u = open_store(ctx)
     with errors_as_exit():
         forest = u.copies()
         if json_out:

@@ -10,7 +10,14 @@ import typer
 from rich.table import Table
 
 from unspin.api import Unspin
-from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, options, print_json
+from unspin.cli._app import (
+    JSON_OPTION,
+    app,
+    console,
+    errors_as_exit,
+    open_store,
+    print_json,
+)
 
 spark_app = typer.Typer(
     help="Run the pipeline on Apache Spark over WARC/JSONL inputs (local or any cluster).",
@@ -76,7 +83,7 @@ def import_(
     json_: bool = JSON_OPTION,
 ) -> None:
     """Load the Parquet tables of a Spark run into the database."""
-    with errors_as_exit(), Unspin(options(ctx).db) as u:
+    with open_store(ctx, create=True) as u, errors_as_exit():
         report = u.import_parquet(folder)
     if json_:
         print_json(report.to_dict())

@@ -11,7 +11,16 @@ from rich.table import Table
 from rich.text import Text
 
 from unspin.api import Unspin
-from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, fail, options, print_json
+from unspin.cli._app import (
+    JSON_OPTION,
+    app,
+    console,
+    errors_as_exit,
+    fail,
+    open_store,
+    options,
+    print_json,
+)
 from unspin.errors import InputError
 from unspin.model import SpinReport
 
@@ -136,9 +145,12 @@ def spin_command(
     as "cannot judge: <reason>".
     """
     with errors_as_exit():
-        u = Unspin(options(ctx).db)
+        # A text or file is judged without a database when there is none (nothing is
+        # created); an article id needs the store, and --learn writes (creates) it.
+        needs_store = learn or (target is not None and _is_id(target))
+        u = open_store(ctx, create=learn) if needs_store or _db_exists(ctx) else None
         try:
-            learned: dict[str, int] | None = u.learn_spin() if learn else None
+            learned: dict[str, int] | None = u.learn_spin() if u and learn else None
             if target is None:
                 if learned is None:
                     raise fail("give an article id, a file or - (or --learn)")
@@ -151,9 +163,10 @@ def spin_command(
                     )
                 return
             sources = [target] if _is_id(target) else _texts(target)
-            reports = [u.spin(t) for t in sources]
+            reports = [u.spin(t) if u else Unspin.spin_text(t) for t in sources]
         finally:
-            u.close()
+            if u:
+                u.close()
     if restore:
         for r in reports:
             if not r.judged:
@@ -169,6 +182,12 @@ def spin_command(
         return
     for r in reports:
         _render(r)
+
+
+def _db_exists(ctx: typer.Context) -> bool:
+    from unspin.store import default_db_path
+
+    return Path(options(ctx).db or default_db_path()).is_file()
 
 
 def _is_id(target: str) -> bool:

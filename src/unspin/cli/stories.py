@@ -10,8 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from unspin.api import Unspin
-from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, options, print_json
+from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, open_store, print_json
 from unspin.model import Story, StoryDetail
 
 
@@ -44,7 +43,7 @@ def stories_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List stories, newest first, with their article counts and outlets."""
-    with errors_as_exit(), Unspin(options(ctx).db) as u:
+    with open_store(ctx) as u, errors_as_exit():
         if rebuild:
             u.rebuild_stories()
         stories = u.stories(limit=limit)
@@ -78,7 +77,7 @@ def story_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show one story: its articles on a timeline, their relations, and merges."""
-    with errors_as_exit(), Unspin(options(ctx).db, read_only=False) as u:
+    with open_store(ctx) as u, errors_as_exit():
         detail = u.story(story_id)
     if as_json:
         print_json(story_detail_to_dict(detail))

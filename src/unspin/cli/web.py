@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from unspin.cli._app import app, console, errors_as_exit, fail, options
+from unspin.cli._app import app, console, errors_as_exit, fail, open_store, options
 from unspin.store import default_db_path
 
 
@@ -57,10 +57,9 @@ def report(
 
     The file has its styles inline and loads nothing from anywhere.
     """
-    from unspin.api import Unspin
     from unspin.report import write_story_report
 
-    with errors_as_exit(), Unspin(options(ctx).db, read_only=True) as u:
+    with open_store(ctx, read_only=True) as u, errors_as_exit():
         size = write_story_report(u, story_id, out)
     if size <= 0:
         raise fail(f"{out}: nothing written")

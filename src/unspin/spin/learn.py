@@ -87,7 +87,8 @@ def learn_from_store(store: Any) -> dict[str, int]:
     relations = store.copy_relations()
     pairs = pairs_from_relations(relations)
     rows = tally(pairs)
-    store.put_spin_substitutions(rows)
+    learned_from = [(r.source_id, r.copy_id, r.kind) for r in relations]
+    store.put_spin_substitutions(rows, learned_from=learned_from)
     return {"relations": len(relations), "pairs": len(pairs), "substitutions": len(rows)}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from unspin.store.articles import ArticleStore, PutResult
 from unspin.store.claims import ClaimStore
-from unspin.store.core import DB_ENV, DEFAULT_DB, StoreBase, default_db_path
+from unspin.store.core import BUSY_TIMEOUT_MS, DB_ENV, DEFAULT_DB, StoreBase, default_db_path
 from unspin.store.relations import RelationStore
 from unspin.store.spin import SpinStore
 from unspin.store.stories import StoryStore
@@ -26,4 +26,12 @@ class Store(ArticleStore, RelationStore, StoryStore, ClaimStore, SpinStore):
     """
 
 
-__all__ = ["DB_ENV", "DEFAULT_DB", "PutResult", "Store", "StoreBase", "default_db_path"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "DB_ENV",
+    "DEFAULT_DB",
+    "PutResult",
+    "Store",
+    "StoreBase",
+    "default_db_path",
+]

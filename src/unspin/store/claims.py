@@ -110,6 +110,15 @@ class ClaimStore(StoreBase):
         }
         return [i for i in ids if i not in done]
 
+    def unextracted_all(self, version: int) -> list[str]:
+        """Every stored article (in ingest order) not yet extracted by ``version``."""
+        rows = self.conn.execute(
+            "SELECT a.id FROM articles a LEFT JOIN claims_done d "
+            "ON d.article_id = a.id AND d.version = ? WHERE d.article_id IS NULL ORDER BY a.seq",
+            (version,),
+        )
+        return [str(r[0]) for r in rows]
+
     def count_claims(self) -> dict[str, int]:
         """Stored claims by kind."""
         rows = self.conn.execute("SELECT kind, COUNT(*) FROM claims GROUP BY kind ORDER BY kind")

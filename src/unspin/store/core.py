@@ -1,12 +1,21 @@
-"""The SQLite connection: WAL mode, migrations on open, one transaction per batch."""
+"""The SQLite connection: WAL mode, migrations on open, one transaction per batch.
+
+Every failure SQLite reports about the world outside the program (a file that is
+locked, damaged, read-only, or on a full disk) surfaces as one :class:`StoreError`
+naming the database file and the cause; SQLite's own wording follows in brackets.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from unspin.errors import StoreError
 from unspin.store import migrations
@@ -23,6 +32,121 @@ def default_db_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
+# Primary SQLite result codes of failures a deployment meets, and how to say them.
+# Any other code is a bug in unspin and keeps its traceback.
+_CAUSES = {
+    3: "permission denied",  # SQLITE_PERM
+    5: "the database is locked: another process held it for more than {busy}; run the "
+    "command again when that process is done",  # SQLITE_BUSY
+    6: "the database is locked by another connection of this process",  # SQLITE_LOCKED
+    8: "the file or its folder is read-only",  # SQLITE_READONLY
+    10: "disk I/O error: the file could not be read or written",  # SQLITE_IOERR
+    11: "the database file is damaged; restore it from a backup "
+    "(`sqlite3 {path} .recover` may salvage the rest)",  # SQLITE_CORRUPT
+    13: "the disk is full; free some space and run the command again",  # SQLITE_FULL
+    14: "cannot open the file: check that its folder exists and can be written",  # CANTOPEN
+    15: "the database lock is broken (is it on a network file system?)",  # SQLITE_PROTOCOL
+    22: "the database file is too large for this system",  # SQLITE_NOLFS
+    23: "access denied",  # SQLITE_AUTH
+    26: "not a SQLite database",  # SQLITE_NOTADB
+}
+_SQLITE_CORRUPT = 11
+_SQLITE_READONLY = 8
+
+
+def store_error(path: Path, exc: sqlite3.Error, *, busy_timeout_ms: int) -> StoreError | None:
+    """The one-line :class:`StoreError` for a SQLite failure on ``path``; None for a bug.
+
+    The message names the file, the cause in words and SQLite's own wording in
+    brackets, e.g. ``news.db: cannot write: the disk is full; free some space and run
+    the command again (database or disk is full)``.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if primary is None and detail.startswith("Could not decode to UTF-8"):
+        # Python's own check on a text value: damaged bytes inside a row.
+        primary, detail = _SQLITE_CORRUPT, "a text value is not valid UTF-8"
+    template = _CAUSES.get(primary) if primary is not None else None
+    if template is None:
+        return None
+    cause = template.format(path=path, busy=f"{busy_timeout_ms / 1000:g} s")
+    if primary == _SQLITE_READONLY:
+        cause = "cannot write: " + cause
+    detail = detail or str(getattr(exc, "sqlite_errorname", ""))
+    return StoreError(f"{path}: {cause} ({detail})")
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose environmental SQLite failures raise :class:`StoreError`."""
+
+    def _fail(self, exc: sqlite3.Error) -> Exception:
+        conn: Any = self.connection
+        return store_error(conn.path, exc, busy_timeout_ms=conn.busy_timeout_ms) or exc
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> _Cursor:
+        try:
+            return super().executemany(sql, seq_of_parameters)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        try:
+            return super().fetchmany(self.arraysize if size is None else size)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that knows its file and hands out :class:`_Cursor` cursors."""
+
+    path: Path
+    busy_timeout_ms: int
+
+    def cursor(self, factory: Any = None) -> Any:
+        return super().cursor(factory or _Cursor)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any:
+        return self.cursor().executemany(sql, parameters)
+
+
+def _connect(target: str | Path, *, uri: bool, path: Path, busy_timeout_ms: int) -> _Connection:
+    conn = sqlite3.connect(
+        target, uri=uri, isolation_level=None, check_same_thread=False, factory=_Connection
+    )
+    conn.path = path
+    conn.busy_timeout_ms = busy_timeout_ms
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    return conn
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several SQL statements inside the current transaction (unlike executescript)."""
     statement = ""
@@ -36,52 +160,87 @@ def run_script(conn: sqlite3.Connection, script: str) -> None:
         conn.execute(statement)
 
 
+def _open_error(path: Path, exc: Exception) -> StoreError:
+    """One line saying why ``path`` cannot be opened."""
+    if isinstance(exc, OSError):
+        return StoreError(f"{path}: cannot create the database folder ({exc.strerror})")
+    cause = str(exc).removeprefix(f"{path}: ").removeprefix("cannot write: ")
+    return StoreError(f"{path}: cannot open database: {cause}")
+
+
 class StoreBase:
     """Owns one SQLite connection; stage mixins add the queries.
 
     Args:
-        path: database file; created (with its folder) if missing, unless ``read_only``.
+        path: database file; created (with its folder) if missing, when ``create``.
         read_only: open with ``mode=ro``: every write raises :class:`StoreError`.
+        create: create a missing database; read commands pass False, so a mistyped
+            path stops with "no database at PATH" instead of leaving an empty file.
+        busy_timeout_ms: how long a write waits for another writer before failing.
 
     Raises:
-        StoreError: the file is not a SQLite database, cannot be created, or is newer
-            than this version of unspin.
+        StoreError: there is no database at ``path`` (and ``create`` is off), the file is
+            not a SQLite database, cannot be created, or is newer than this version of
+            unspin. Later SQLite failures (locked, damaged, read-only, disk full) raise it
+            too, naming the file and the cause.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ):
         self.path = Path(path) if path is not None else default_db_path()
         self.read_only = read_only
         self._depth = 0
+        self._lock_fd: int | None = None
+        if (read_only or not create) and not self.path.is_file():
+            raise StoreError(f"no database at {self.path}")
         try:
-            if read_only:
-                if not self.path.exists():
-                    raise StoreError(f"{self.path}: no such database")
-                uri = f"file:{self.path.resolve()}?mode=ro"
-                self.conn = sqlite3.connect(
-                    uri, uri=True, isolation_level=None, check_same_thread=False
-                )
+            if read_only or not create:  # a URI, so SQLite never creates the file
+                uri = f"file:{quote(str(self.path.resolve()))}?mode={'ro' if read_only else 'rw'}"
+                self.conn = _connect(uri, uri=True, path=self.path, busy_timeout_ms=busy_timeout_ms)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(
-                    self.path, isolation_level=None, check_same_thread=False
+                self.conn = _connect(
+                    self.path, uri=False, path=self.path, busy_timeout_ms=busy_timeout_ms
                 )
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not read_only:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._set_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 migrations.apply(self.conn)
             else:
                 self._check_schema()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open database ({exc})") from exc
+        except (StoreError, OSError, sqlite3.DatabaseError) as exc:
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise _open_error(self.path, exc) from exc
+
+    def _set_wal(self) -> None:
+        """Switch to WAL; a fresh file opened by two processes at once may need a retry."""
+        deadline = time.monotonic() + self.conn.busy_timeout_ms / 1000
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except StoreError as exc:
+                busy = "locked" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _check_schema(self) -> None:
-        try:
-            done = {r[0] for r in self.conn.execute("SELECT name FROM _migrations")}
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: not an unspin database ({exc})") from exc
+        has_table = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
+        ).fetchone()
+        if not has_table:
+            raise StoreError(f"{self.path}: not an unspin database (no table _migrations)")
+        done = {r[0] for r in self.conn.execute("SELECT name FROM _migrations")}
         missing = [m for m in migrations.registered() if m not in done]
         if missing:
             raise StoreError(
@@ -108,17 +267,56 @@ class StoreBase:
         self._depth = 1
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
         finally:
             self._depth = 0
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if SQLite has not already done so.
+
+        SQLite rolls back by itself on some failures (a full disk, an I/O error); a
+        ROLLBACK that fails too must not hide the failure that caused it.
+        """
+        if not self.conn.in_transaction:
+            return
+        with suppress(StoreError, sqlite3.Error):
+            self.conn.execute("ROLLBACK")
 
     def schema_version(self) -> list[str]:
         """Names of the migrations applied to this database."""
         return [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+
+    @contextmanager
+    def stage_lock(self) -> Iterator[None]:
+        """Hold the lock that lets one process at a time run the later stages.
+
+        Concurrent ``unspin add`` runs ingest side by side (SQLite serialises their short
+        write transactions); the stages that follow read and update shared state (the
+        provenance index, story centroids), so they take turns: a second process waits
+        here until the first is done. The lock is an ``flock`` on ``<db>.lock`` next to
+        the database; the kernel releases it when its holder exits, even on SIGKILL.
+
+        Raises:
+            StoreError: the lock file cannot be created (a read-only folder).
+        """
+        if self._lock_fd is not None:  # already held by this store
+            yield
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"{lock_path}: cannot create the stage lock ({exc.strerror})") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._lock_fd = fd
+            yield
+        finally:
+            self._lock_fd = None
+            os.close(fd)  # closing the descriptor releases the flock
 
     def close(self) -> None:
         self.conn.close()

@@ -2,7 +2,7 @@
 
 Each stage's store module registers its own migrations with :func:`migration`; names
 start with a four-digit number (``0001_articles``) so the order is explicit. A migration
-runs once per database, inside the same transaction that records it.
+runs once per database, inside the transaction that records it.
 """
 
 from __future__ import annotations
@@ -33,19 +33,33 @@ def registered() -> list[str]:
 
 
 def apply(conn: sqlite3.Connection) -> list[str]:
-    """Apply every registered migration this database lacks; return the names applied."""
+    """Apply every registered migration this database lacks; return the names applied.
+
+    The pending migrations run in one ``BEGIN IMMEDIATE`` transaction, which re-reads
+    ``_migrations`` under the write lock: two processes opening a new database at once
+    migrate it once, and a crash mid-migration leaves the schema as it was.
+    """
     conn.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
     done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+    if all(name in done for name in registered()):
+        return []
     applied: list[str] = []
-    for name in registered():
-        if name in done:
-            continue
-        with conn:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+        for name in registered():
+            if name in done:
+                continue
             _REGISTRY[name](conn)
             conn.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)
             )
-        applied.append(name)
+            applied.append(name)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
     return applied

@@ -10,7 +10,7 @@ Tables (migration ``0002_relations``):
 * ``provenance_indexed``: which articles are in the index (so provenance can catch up
   on articles stored while it was switched off).
 
-Migration ``0007_provenance_anchors`` adds the anchor index (``provenance_anchors``, the
+Migration ``0008_provenance_anchors`` adds the anchor index (``provenance_anchors``, the
 same shape as the bands), each anchor's article count (``provenance_anchor_df``) and
 each article's anchor count by kind (``provenance_anchor_counts``).
 """
@@ -60,7 +60,7 @@ def _create_relations(conn: sqlite3.Connection) -> None:
     )
 
 
-@migration("0007_provenance_anchors")
+@migration("0008_provenance_anchors")
 def _create_anchors(conn: sqlite3.Connection) -> None:
     run_script(
         conn,
