@@ -52,7 +52,9 @@ def test_copies_lists_the_provenance_tree(db: Path) -> None:
 
 
 def test_copies_json_nests_copies_of_copies(db: Path) -> None:
-    (tree,) = json.loads(_invoke(db, "copies", "--json"))
+    data = json.loads(_invoke(db, "copies", "--json"))
+    (tree,) = data["trees"]
+    assert len(data["relations"]) >= 2
     assert tree["article"] == _id(ORIGINAL) and tree["relation"] is None
     (child,) = tree["copies"]
     assert child["relation"]["kind"] == "edited_copy"

@@ -222,7 +222,7 @@ def test_same_claims(out, local) -> None:
 
 def test_huge_bucket_offers_only_its_earliest_sources(spark) -> None:
     """A copy family of 40 sharing every band: 5 sources each, not all 780 pairs."""
-    from unspin.spark.job import candidate_pairs
+    from unspin.spark.job import band_pairs
 
     rows = [(f"a{i:02d}", 0, "f", i, [11, 22, 33]) for i in range(40)]
     rows.append(("loner", 0, "f", 99, [44]))
@@ -230,7 +230,7 @@ def test_huge_bucket_offers_only_its_earliest_sources(spark) -> None:
         rows, "id string, ord_input int, ord_path string, ord_record long, band_keys array<long>"
     )
     pairs = [
-        (r["a_id"], r["b_id"], r["shared"]) for r in candidate_pairs(df, max_candidates=5).collect()
+        (r["a_id"], r["b_id"], r["shared"]) for r in band_pairs(df, max_candidates=5).collect()
     ]
     assert len(pairs) == 0 + 1 + 2 + 3 + 4 + 5 * 35
     assert {a for a, _, _ in pairs} == {f"a{i:02d}" for i in range(5)}

@@ -250,6 +250,11 @@ class Unspin:
 
         return provenance.copy_forest(self.store.copy_relations())
 
+    def copy_relations(self) -> list[Relation]:
+        """Every stored copy relation, flat (an article with two sources appears twice)."""
+        found: list[Relation] = self.store.copy_relations()
+        return found
+
     def relations_of(
         self, id_or_prefix: str, *, kinds: Sequence[str] | None = None
     ) -> list[Relation]:

@@ -10,16 +10,22 @@ from rich.tree import Tree
 from unspin.api import Unspin
 from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, open_store, print_json
 from unspin.model import CopyTree, Relation
-from unspin.provenance import trace_to_dict, tree_to_dict
+from unspin.provenance import relation_to_dict, trace_to_dict, tree_to_dict
 
 _KIND_LABEL = {
     "duplicate": "duplicate",
     "edited_copy": "edited copy",
     "spun_copy": "spun copy",
+    "rewritten_copy": "rewritten copy",
     "same_story": "same story",
     "unrelated": "unrelated",
 }
-_KIND_STYLE = {"duplicate": "cyan", "edited_copy": "yellow", "spun_copy": "magenta"}
+_KIND_STYLE = {
+    "duplicate": "cyan",
+    "edited_copy": "yellow",
+    "spun_copy": "magenta",
+    "rewritten_copy": "red",
+}
 
 
 def _label(u: Unspin, article_id: str) -> str:
@@ -40,10 +46,12 @@ def _relation_label(rel: Relation) -> str:
         f"conf {rel.confidence:.2f}",
         f"{rel.reused:.0%} reused",
     ]
-    if rel.substitutions:
+    if rel.kind == "spun_copy" and rel.substitutions:
         parts.append(
             f"{len(rel.substitutions)} swaps ({rel.substitution_rate:.0%} of content words)"
         )
+    if rel.sentences:
+        parts.append(f"{len(rel.sentences)} sentences reworded, {rel.coverage:.0%} of the source")
     parts.append(f"source by {rel.direction}")
     return ", ".join(parts)
 
@@ -129,7 +137,13 @@ def trace(
         for rel in t.same_story:
             other = rel.copy_id if rel.source_id == t.article_id else rel.source_id
             console.print(f"Same story: {_label(u, other)} [dim](conf {rel.confidence:.2f})[/]")
-        if diff and t.chain and t.chain[-1].substitutions:
+        if diff and t.chain and t.chain[-1].sentences:
+            last = t.chain[-1]
+            console.print(
+                f"\nSentence alignment against its source {last.source_id[:12]} (copy ← source):"
+            )
+            _print_sentences(u, last)
+        elif diff and t.chain and t.chain[-1].substitutions:
             last = t.chain[-1]
             console.print(
                 f"\nWord diff against its source {last.source_id[:12]} ([red]original[/] → [green]swapped[/]):"
@@ -137,14 +151,45 @@ def trace(
             console.print(word_diff(u.article(t.article_id).text, last))
 
 
+def _print_sentences(u: Unspin, rel: Relation) -> None:
+    """Each reworded sentence of a rewritten copy beside the source sentence it rewords."""
+    copy_text, source_text = u.article(rel.copy_id).text, u.article(rel.source_id).text
+    for m in rel.sentences:
+        console.print(f"[bold]{m.similarity:.2f}[/] {escape(copy_text[m.copy_start : m.copy_end])}")
+        console.print(f"     [dim]← {escape(source_text[m.source_start : m.source_end])}[/]")
+    if rel.added_facts:
+        console.print(f"Names and numbers not in the source: {escape(', '.join(rel.added_facts))}")
+
+
+def _in_trees(forest: list[CopyTree]) -> set[tuple[str, str]]:
+    drawn: set[tuple[str, str]] = set()
+    todo = list(forest)
+    while todo:
+        node = todo.pop()
+        for child in node.children:
+            drawn.add((node.article_id, child.article_id))
+            todo.append(child)
+    return drawn
+
+
 @app.command()
 def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
-    """List every copy relation as provenance trees: original → copies → copies of copies."""
+    """List every copy relation: provenance trees (original → copies → copies of copies),
+    then the relations a tree cannot draw (a copy with a second source).
+
+    With --json: ``{"trees": [...], "relations": [...]}``, the relations flat.
+    """
     u = open_store(ctx)
     with errors_as_exit():
+        relations = u.copy_relations()
         forest = u.copies()
         if json_out:
-            print_json([tree_to_dict(t) for t in forest])
+            print_json(
+                {
+                    "trees": [tree_to_dict(t) for t in forest],
+                    "relations": [relation_to_dict(r, evidence=False) for r in relations],
+                }
+            )
             return
         if not forest:
             console.print("No copies found.")
@@ -153,5 +198,17 @@ def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
             root = Tree(f"[green]original[/] {_label(u, tree.article_id)}")
             _add_children(u, root, tree)
             console.print(root)
+        drawn = _in_trees(forest)
+        extra = [r for r in relations if (r.source_id, r.copy_id) not in drawn]
+        if extra:
+            console.print("Also copied (a second source of a copy shown above):")
+            for rel in extra:
+                console.print(
+                    f"  {_label(u, rel.copy_id)} [dim]←[/] {_label(u, rel.source_id)}: "
+                    f"{_relation_label(rel)}"
+                )
         n = sum(t.size() - 1 for t in forest)
-        console.print(f"[dim]{n} copies in {len(forest)} provenance trees[/]")
+        console.print(
+            f"[dim]{len(relations)} copy relations: {n} copies in {len(forest)} provenance trees"
+            f"{f', {len(extra)} more beside them' if extra else ''}[/]"
+        )

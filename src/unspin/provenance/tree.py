@@ -121,8 +121,18 @@ def relation_to_dict(rel: Relation, *, evidence: bool = True) -> dict[str, Any]:
         "substitution_rate": rel.substitution_rate,
         "direction": rel.direction,
         "n_substitutions": len(rel.substitutions),
+        "n_sentences": len(rel.sentences),
     }
     if evidence:
+        data["sentences"] = [
+            {
+                "source_span": [m.source_start, m.source_end],
+                "copy_span": [m.copy_start, m.copy_end],
+                "similarity": m.similarity,
+            }
+            for m in rel.sentences
+        ]
+        data["added_facts"] = list(rel.added_facts)
         data["substitutions"] = [
             {
                 "source": s.source,

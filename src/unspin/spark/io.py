@@ -65,6 +65,7 @@ ARTICLE_COLUMNS = (
     "ord_path",
     "ord_record",
     "band_keys",
+    "anchor_keys",
 )
 
 
@@ -187,7 +188,12 @@ def read_inputs(sc: SparkContext, inputs: Sequence[str], *, min_partitions: int)
 # --- rows ------------------------------------------------------------------------------
 
 
-def article_record(article: Article, order: Order, band_keys: Sequence[int]) -> tuple[Any, ...]:
+def article_record(
+    article: Article,
+    order: Order,
+    band_keys: Sequence[int],
+    anchor_keys: Sequence[int] = (),
+) -> tuple[Any, ...]:
     """One row of the ``articles`` table (:data:`ARTICLE_COLUMNS`)."""
     origin = article.origin
     return (
@@ -209,6 +215,7 @@ def article_record(article: Article, order: Order, band_keys: Sequence[int]) -> 
         order[1],
         order[2],
         [int(k) for k in band_keys],
+        [int(k) for k in anchor_keys],
     )
 
 

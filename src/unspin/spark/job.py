@@ -44,8 +44,9 @@ from unspin.errors import InputError
 from unspin.ingest import IngestFailure
 from unspin.model import Article
 from unspin.provenance import index
+from unspin.provenance.candidates import ANCHOR_MAX_DF, anchor_score
 from unspin.provenance.fingerprint import fingerprints
-from unspin.provenance.relate import relate
+from unspin.provenance.relate import relate, relate_rewrite
 from unspin.spark.io import (
     Item,
     Order,
@@ -195,17 +196,20 @@ def _fingerprint_batch(batch: list[tuple[Order, Article]]) -> Iterator[tuple[Any
     fps = iter(fingerprints(usable))  # the vectorised batch path of unspin.provenance.fingerprint
     for order, article in batch:
         keys: list[int] = []
+        anchors: list[int] = []
         if article.n_words >= index.MIN_WORDS:
-            keys = sorted(set(next(fps).index_keys.tolist()))
-        yield article_record(article, order, keys)
+            fp = next(fps)
+            keys = sorted(set(fp.index_keys.tolist()))
+            anchors = fp.anchors.tolist()
+        yield article_record(article, order, keys, anchors)
 
 
 def _verified(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
     for row in rows:
         earlier = article_from_record(row["a"].asDict(recursive=True))
         later = article_from_record(row["b"].asDict(recursive=True))
-        rel = relate(earlier, later)
-        if rel.kind != "unrelated":
+        rel = relate(earlier, later) if row["textual"] else relate_rewrite(earlier, later)
+        if rel is not None and rel.kind != "unrelated":
             yield relation_record(rel)
 
 
@@ -213,6 +217,23 @@ def _verified(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
 
 
 def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES) -> DataFrame:
+    """Candidate copy pairs, as a join: ``(a_id, b_id, textual)``.
+
+    ``a`` is read before ``b``; each ``b`` keeps its ``max_candidates`` earlier articles
+    sharing the most bands (:func:`band_pairs`) and its ``max_candidates`` best by
+    shared anchors (:func:`anchor_pairs`), as the local index does. ``textual`` is False
+    for pairs sharing only names and numbers: only a rewrite is checked there.
+    """
+    from pyspark.sql import functions as F
+
+    banded = band_pairs(articles, max_candidates=max_candidates).select(
+        "a_id", "b_id", F.lit(True).alias("textual")
+    )
+    anchored = anchor_pairs(articles, exclude=banded, max_candidates=max_candidates)
+    return banded.unionByName(anchored)
+
+
+def band_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES) -> DataFrame:
     """Candidate copy pairs by LSH banding, as a join: ``(a_id, b_id, shared)``.
 
     ``a`` is read before ``b``; each ``b`` keeps its ``max_candidates`` earlier
@@ -254,19 +275,87 @@ def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES
     )
 
 
+def _anchor_match(
+    w: int, s: int, n: int, own_a: list[int], own_b: list[int]
+) -> tuple[float, bool] | None:
+    match = anchor_score((w, s, n), own_a, own_b)
+    return (match.score, match.textual) if match is not None else None
+
+
+def anchor_pairs(
+    articles: DataFrame, *, exclude: DataFrame, max_candidates: int = MAX_CANDIDATES
+) -> DataFrame:
+    """Candidate pairs by shared anchors, as the local index finds them: ``(a_id, b_id,
+    textual)``, each ``b`` keeping its ``max_candidates`` best earlier articles among
+    those not already in ``exclude`` (the band candidates).
+
+    Anchors held by more than :data:`unspin.provenance.candidates.ANCHOR_MAX_DF`
+    articles are skipped (over the whole input; the local index counts the articles
+    stored before each new one, so a huge input may keep a few more pairs locally).
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    order = F.struct("ord_input", "ord_path", "ord_record")
+    anchors = articles.select("id", order.alias("ord"), F.explode("anchor_keys").alias("key"))
+    kind = F.col("key").bitwiseAND(F.lit(3))
+    own = anchors.groupBy("id").agg(
+        F.array(*(F.sum((kind == k).cast("int")) for k in (1, 2, 3))).alias("own")
+    )
+    usable = (
+        anchors.groupBy("key")
+        .count()
+        .where((F.col("count") >= 2) & (F.col("count") <= ANCHOR_MAX_DF))
+        .select("key")
+    )
+    kept = anchors.join(usable, "key")
+    a, b = kept.alias("a"), kept.alias("b")
+    shared = (
+        a.join(b, F.col("a.key") == F.col("b.key"))
+        .where(F.col("a.ord") < F.col("b.ord"))
+        .groupBy(
+            F.col("a.id").alias("a_id"), F.col("a.ord").alias("a_ord"), F.col("b.id").alias("b_id")
+        )
+        .agg(
+            *(
+                F.sum((F.col("a.key").bitwiseAND(F.lit(3)) == k).cast("int")).alias(name)
+                for k, name in ((1, "w"), (2, "s"), (3, "n"))
+            )
+        )
+    )
+    match_type = T.StructType(
+        [T.StructField("score", T.DoubleType()), T.StructField("textual", T.BooleanType())]
+    )
+    match = F.udf(_anchor_match, match_type)
+    scored = (
+        shared.join(own.select(F.col("id").alias("a_id"), F.col("own").alias("own_a")), "a_id")
+        .join(own.select(F.col("id").alias("b_id"), F.col("own").alias("own_b")), "b_id")
+        .withColumn("m", match("w", "s", "n", "own_a", "own_b"))
+        .where(F.col("m").isNotNull())
+        .join(exclude.select("a_id", "b_id"), ["a_id", "b_id"], "left_anti")
+    )
+    rank = Window.partitionBy("b_id").orderBy(F.col("m.score").desc(), F.col("a_id").asc())
+    return (
+        scored.withColumn("rank", F.row_number().over(rank))
+        .where(F.col("rank") <= max_candidates)
+        .select("a_id", "b_id", F.col("m.textual").alias("textual"))
+    )
+
+
 def verify_pairs(
     spark: SparkSession, articles: DataFrame, pairs: DataFrame, partitions: int
 ) -> DataFrame:
     """Align and classify every candidate pair with :func:`unspin.provenance.relate.relate`."""
     from pyspark.sql import functions as F
 
-    cols = [c for c in articles.columns if c != "band_keys"]
+    cols = [c for c in articles.columns if c not in ("band_keys", "anchor_keys")]
     body = articles.select(F.col("id").alias("_id"), F.struct(*cols).alias("art"))
     joined = (
         pairs.join(body.withColumnRenamed("art", "a"), pairs.a_id == F.col("_id"))
         .drop("_id")
         .join(body.withColumnRenamed("art", "b"), pairs.b_id == F.col("_id"))
-        .select("a", "b")
+        .select("a", "b", "textual")
         .repartition(partitions)
     )
     return spark.createDataFrame(

@@ -112,6 +112,10 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
         seqs = store.article_seqs([r["id"] for r in batch])
         bands = sorted((int(k), seqs[r["id"]]) for r in batch for k in (r["band_keys"] or []))
         store.put_bands_bulk(bands, (seqs[r["id"]] for r in batch))
+        anchors = sorted(
+            (int(k), seqs[r["id"]]) for r in batch for k in (r.get("anchor_keys") or [])
+        )
+        store.put_anchors_bulk(anchors)
         indexed += len(batch)
 
     n_relations = 0

@@ -3,7 +3,7 @@
 Tables (one folder each under the output folder):
 
 * ``articles``: one row per text id: the :class:`~unspin.model.Article` fields, the
-  ingest order (``ord_input``, ``ord_path``, ``ord_record``) and the LSH ``band_keys``
+  ingest order (``ord_input``, ``ord_path``, ``ord_record``) and the LSH ``band_keys`` and the provenance ``anchor_keys``
   (so ``unspin import`` fills the provenance index without recomputing them);
 * ``relations``: one row per related pair, oriented source → copy, with the evidence
   (``substitutions``, ``passages``) as nested lists of structs;
@@ -48,7 +48,8 @@ ARTICLES_SCHEMA = (
     "published timestamp, language string, ingested_at timestamp, origin_kind string, "
     "origin string, origin_record string, "
     "boilerplate array<struct<text: string, reason: string>>, n_words int, "
-    "ord_input int, ord_path string, ord_record long, band_keys array<long>"
+    "ord_input int, ord_path string, ord_record long, band_keys array<long>, "
+    "anchor_keys array<long>"
 )
 RELATIONS_SCHEMA = (
     "source_id string, copy_id string, kind string, confidence double, reused double, "
@@ -159,7 +160,7 @@ def _claims_of_rows(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
 
 def claims_table(spark: SparkSession, articles: DataFrame) -> DataFrame:
     """Claims of every article, extracted per partition by :func:`unspin.claims.extract.claims_of`."""
-    cols = [c for c in articles.columns if c != "band_keys"]
+    cols = [c for c in articles.columns if c not in ("band_keys", "anchor_keys")]
     return spark.createDataFrame(
         articles.select(*cols).rdd.mapPartitions(_claims_of_rows),
         claims_schema(),

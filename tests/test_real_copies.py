@@ -1,0 +1,115 @@
+"""Copies as they are made in the wild: heavy spin, house style, wire stories, rewrites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance_samples import ORIGINAL, SAME_STORY, article
+from real_copy_samples import HOUSE_STYLE, REWRITE, SPUN_HEAVY, WIRE_A, WIRE_B, WIRE_C
+from unspin import Unspin
+from unspin.provenance.relate import relate
+from unspin.provenance.swaps import editorial_reason
+
+
+@pytest.mark.parametrize(
+    ("source", "copy", "reason"),
+    [
+        ("jewellery", "jewelry", "spelling"),
+        ("neighbours", "neighbors", "spelling"),
+        ("realized", "realised", "spelling"),
+        ("said", "says", "function"),
+        ("according to", "said", "function"),
+        ("California Highway Patrol", "CHP", "name"),
+        ("his", "Charles", "function"),
+        ("colts", "Charles", "name"),
+        ("two", "2", "number"),
+        ("billion", "bn", "number"),
+        ("on Monday", "today", "date"),
+        ("world ' s", "world's", "format"),
+        ("break - in", "breakin", "format"),
+        ("who was not at", "stopped by the hall for", "reworded"),
+        ("blood alcohol", "ba", "abbreviation"),
+    ],
+)
+def test_an_editors_change_is_named(source: str, copy: str, reason: str) -> None:
+    assert editorial_reason(source, copy) == reason
+
+
+@pytest.mark.parametrize(
+    ("source", "copy"),
+    [
+        ("storm", "tempest"),
+        ("comic strip", "funny cartoon"),
+        ("governor", "legislative head"),
+        ("artificial intelligence", "counterfeit consciousness"),
+        ("rock", "shake"),
+    ],
+)
+def test_a_spinners_swap_has_no_editorial_reason(source: str, copy: str) -> None:
+    assert editorial_reason(source, copy) is None
+
+
+def test_heavily_spun_copy_is_found_with_the_original_as_source() -> None:
+    orig, spun = article(ORIGINAL), article(SPUN_HEAVY)
+    for a, b in ((orig, spun), (spun, orig)):
+        rel = relate(a, b)
+        assert rel.kind == "spun_copy"
+        assert (rel.source_id, rel.copy_id) == (orig.id, spun.id)
+        assert rel.direction == "wording"
+    swaps = {(s.source.lower(), s.copy.lower()) for s in relate(orig, spun).substitutions}
+    assert {("library", "archive"), ("engineers", "technicians"), ("hills", "slopes")} <= swaps
+
+
+def test_house_style_edit_is_an_edited_copy_never_spun() -> None:
+    rel = relate(article(ORIGINAL), article(HOUSE_STYLE))
+    assert rel.kind == "edited_copy"
+    assert rel.coverage > 0.9 and rel.reused > 0.9
+
+
+@pytest.mark.parametrize("wire", [WIRE_A, WIRE_B, WIRE_C], ids=["added", "inserted", "trimmed"])
+def test_wire_story_run_by_another_outlet_is_an_edited_copy(wire: str) -> None:
+    rel = relate(article(ORIGINAL), article(wire))
+    assert rel.kind in ("edited_copy", "duplicate")
+    assert rel.kind != "spun_copy"
+
+
+def test_rewrite_is_traced_with_its_sentence_alignment() -> None:
+    orig, rewrite = article(ORIGINAL, 0), article(REWRITE, 30)
+    rel = relate(rewrite, orig)
+    assert rel.kind == "rewritten_copy"
+    assert (rel.source_id, rel.copy_id) == (orig.id, rewrite.id)
+    assert len(rel.sentences) >= 6
+    assert rel.coverage >= 0.6  # share of the source's sentences reworded
+    # the quote is matched to the quote
+    quote = next(m for m in rel.sentences if "stay away" in REWRITE[m.copy_start : m.copy_end])
+    assert "stay away" in ORIGINAL[quote.source_start : quote.source_end]
+
+
+def test_rewrite_without_dates_takes_the_side_holding_more_facts_as_source() -> None:
+    orig, rewrite = article(ORIGINAL), article(REWRITE.split("\n\n", 3)[-1] + "\n")
+    rel = relate(rewrite, orig)
+    if rel.kind == "rewritten_copy":
+        assert (rel.source_id, rel.direction) == (orig.id, "facts")
+    else:  # a two-paragraph excerpt is too short to call a rewrite: never the wrong way
+        assert rel.kind not in ("duplicate", "edited_copy", "spun_copy")
+
+
+def test_independent_reports_of_one_event_are_the_same_story() -> None:
+    rel = relate(article(ORIGINAL), article(SAME_STORY))
+    assert rel.kind == "same_story"
+
+
+def test_unspin_copies_names_the_original_of_a_heavily_spun_pair(tmp_path: Path) -> None:
+    u = Unspin(tmp_path / "u.db")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "spun.txt").write_text(SPUN_HEAVY)
+    (src / "original.txt").write_text(ORIGINAL)
+    u.add([str(src)])
+    by_text = {a.text.strip()[:40]: a.id for a in u.articles(limit=10)}
+    original_id = by_text[ORIGINAL.strip()[:40]]
+    spun_id = by_text[SPUN_HEAVY.strip()[:40]]
+    rels = [r for r in u.store.copy_relations()]
+    assert [(r.source_id, r.copy_id, r.kind) for r in rels] == [(original_id, spun_id, "spun_copy")]
