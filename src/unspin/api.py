@@ -122,6 +122,7 @@ class Unspin:
         options: IngestOptions | None = None,
         pipeline: PipelineConfig | None = None,
         on_progress: Callable[[str, int | None], None] | None = None,
+        on_stage: Callable[[str], None] | None = None,
     ) -> AddReport:
         """Ingest ``sources`` (paths, directories, URLs, feeds, WARC, JSONL, ``-``).
 
@@ -131,6 +132,7 @@ class Unspin:
 
         Args:
             on_progress: called with ``(description, total_or_None)`` once per document.
+            on_stage: called with each later stage's name just before it runs.
         """
         options = options or IngestOptions()
         report = AddReport()
@@ -148,7 +150,9 @@ class Unspin:
                 self._put(batch, report)
                 batch = []
         self._put(batch, report)
-        report.stages = run_after_ingest(self.store, report.added + report.updated, pipeline)
+        report.stages = run_after_ingest(
+            self.store, report.added + report.updated, pipeline, on_stage=on_stage
+        )
         return report
 
     def _put(self, articles: list[Article], report: AddReport) -> None:

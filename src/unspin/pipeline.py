@@ -46,13 +46,23 @@ def _steps() -> list[tuple[str, Step]]:
 
 
 def run_after_ingest(
-    store: Store, new_ids: Sequence[str], config: PipelineConfig | None = None
+    store: Store,
+    new_ids: Sequence[str],
+    config: PipelineConfig | None = None,
+    *,
+    on_stage: Callable[[str], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Run every later stage for ``new_ids``; return each stage's counts by stage name."""
+    """Run every later stage for ``new_ids``; return each stage's counts by stage name.
+
+    Args:
+        on_stage: called with a stage's name just before it runs (progress, timing).
+    """
     config = config or PipelineConfig()
     results: dict[str, dict[str, Any]] = {}
     if not new_ids:
         return results
     for name, step in _steps():
+        if on_stage:
+            on_stage(name)
         results[name] = step(store, new_ids, config)
     return results
