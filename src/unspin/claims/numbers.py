@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from unspin.claims.dates import not_a_count
+from unspin.claims.dates import fold_ignorecase, not_a_count
 from unspin.claims.units import (
     _CURRENCY_SYMBOLS,
     _CURRENCY_WORDS,
@@ -116,14 +116,6 @@ _BEFORE_NUM = 4  # "US$" and one space
 _LONGEST_QUAL = max(len(q) for q in QUALIFIERS)
 
 
-def _fold(word: str) -> str:
-    """Lower case as re.IGNORECASE compares (dotted capital I, dotless i and long s too)."""
-    low = word.lower()
-    if low.isascii():
-        return low
-    return low.replace("\u0307", "").replace("\u0131", "i").replace("\u017f", "s")
-
-
 def _number_matches(text: str) -> Iterator[re.Match[str]]:
     """The matches of ``_NUMBER.finditer(text)``, tried only around number anchors."""
     pos = 0  # the end of the last match: the next one starts here or later
@@ -131,7 +123,7 @@ def _number_matches(text: str) -> Iterator[re.Match[str]]:
     for a in _ANCHOR.finditer(text):
         q = a.start()
         if not a.group()[0].isdecimal():
-            w = _fold(a.group())
+            w = fold_ignorecase(a.group())
             words.append((q, w))
             if w not in _ANCHOR_WORDS and not w.startswith("multi"):
                 continue
