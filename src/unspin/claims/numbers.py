@@ -120,10 +120,12 @@ def _number_matches(text: str) -> Iterator[re.Match[str]]:
     """The matches of ``_NUMBER.finditer(text)``, tried only around number anchors."""
     pos = 0  # the end of the last match: the next one starts here or later
     words: list[tuple[int, str]] = []  # (start, folded word) of the words read so far
-    for a in _ANCHOR.finditer(text):
+    # ASCII text is folded once, whole (same offsets); other text word by word.
+    ascii_text = text.isascii()
+    for a in _ANCHOR.finditer(text.lower() if ascii_text else text):
         q = a.start()
         if not a.group()[0].isdecimal():
-            w = fold_ignorecase(a.group())
+            w = a.group() if ascii_text else fold_ignorecase(a.group())
             words.append((q, w))
             if w not in _ANCHOR_WORDS and not w.startswith("multi"):
                 continue
