@@ -32,6 +32,7 @@ import csv
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import random
 import resource
 import shutil
@@ -258,8 +259,8 @@ def main() -> None:
     )
     body = "\n".join(
         [
-            f"_{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {machine()} · commit "
-            f"{commit()} · data {data_hash()} · `{cmd}`_",
+            f"_{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {machine()} · load "
+            f"{os.getloadavg()[0]:.1f} · commit {commit()} · data {data_hash()} · `{cmd}`_",
             "",
             f"{len(rows)} ECB+ dev articles (JSONL rows `{{url, text}}`) added to a store already "
             "holding N background articles (Wikinews sentence mixes, indexed, in stories, with "
