@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unspin.claims.dates import find_dateline, find_dates
 
@@ -84,3 +86,29 @@ def test_dateline_is_found_in_the_opening_lines() -> None:
 )
 def test_words_that_look_like_dates_are_not(text: str) -> None:
     assert _values(text, FRIDAY) == []
+
+
+_DATE_PIECES = [
+    "on", "last", "next", "Thursday", "THURSDAY", "thursday", "Friday morning", "May", "3",
+    "May 3, 2013", "3 May", "Sept. 11, 2001", "11/30/09", "2012-04-04", "in December",
+    "September 2010", "in 2008", "yesterday", "YESTERDAY", "last night", "eight days ago",
+    "two weeks AGO", "this year", "last Week", "the past week", "tonight", "will", "said",
+    "\u0130n", "s\u0131x", "\u017fince", "agO", "1999", "20", "-", "/", ".", ",", " ", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=25), st.booleans())
+def test_skipping_patterns_whose_words_are_absent_changes_nothing(
+    pieces: list[str], anchored: bool
+) -> None:
+    from unittest import mock
+
+    from unspin.claims import dates
+
+    text = " ".join(pieces)
+    anchor = date(2013, 5, 10) if anchored else None
+    every = {kind: (False, ("",)) for kind in dates._NEEDS}  # "" is in every text
+    with mock.patch.dict(dates._NEEDS, every):
+        unskipped = find_dates(text, anchor)
+    assert find_dates(text, anchor) == unskipped

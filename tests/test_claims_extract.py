@@ -68,6 +68,22 @@ def test_store_caches_claims_per_extractor_version(store) -> None:  # type: igno
     assert store.count_claims()["quote"] == 1
 
 
+def test_claims_of_several_articles_are_written_in_one_batch(store) -> None:  # type: ignore[no-untyped-def]
+    arts = [
+        Article.create(TEXT, published=PUB),
+        Article.create("Nobody speaks here."),
+        Article.create("About 40 delegates met on Monday.", published=PUB),
+    ]
+    store.put_articles(arts)
+    n = store.put_claims_many([(a.id, claims_of(a)) for a in arts], EXTRACTOR_VERSION)
+    assert n == sum(len(claims_of(a)) for a in arts)
+    for a in arts:
+        assert store.get_claims(a.id, EXTRACTOR_VERSION) == claims_of(a)
+    # replacing: the stored claims of an article are its latest, never appended to
+    store.put_claims_many([(arts[0].id, claims_of(arts[2]))], EXTRACTOR_VERSION)
+    assert len(store.get_claims(arts[0].id, EXTRACTOR_VERSION)) == len(claims_of(arts[2]))
+
+
 def test_adding_an_article_extracts_its_claims(db_path: Path) -> None:
     from unspin.api import Unspin
 

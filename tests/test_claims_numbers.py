@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin.claims.durations import find_durations, format_minutes
@@ -163,3 +163,32 @@ def test_interval_of_qualified_numbers(qualifier: str, inside: float, outside: f
 )
 def test_lemma(word: str, lemma_: str) -> None:
     assert lemma(word) == lemma_
+
+
+# Pieces that put numbers, qualifiers, currencies, odd white space and the letters that
+# re.IGNORECASE folds (İ, ı, ſ) next to each other.
+_PIECES = [
+    "more than", "about", "in the vicinity of", "over", "up to", "some", "no", "in", "a",
+    "US$", "us$", "$", "€", "e", "5", "2008", "2,000", "1, 500", "3.5", "4½", "½", "three",
+    "twenty-five", "hundred", "and", "a dozen", "dozens of", "tens of thousands", "half a",
+    "multi-billion", "multi", "billion", "bn", "m", "and a half", "Seven", "SIX", "ſix",
+    "sİx", "fıve", "people", "years old", "No.", "A", "x", "_", "-", ",", ".", " ", "  ",
+    "\n", "\t", "\u00a0",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.lists(st.booleans(), max_size=30))
+def test_anchored_number_matches_are_exactly_the_regex_matches(
+    pieces: list[str], spaces: list[bool]
+) -> None:
+    from unspin.claims.numbers import _NUMBER, _number_matches
+
+    text = "".join(
+        p + (" " if sp else "") for p, sp in zip(pieces, spaces + [True] * 30, strict=False)
+    )
+
+    def spans(matches: object) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+        return [(m.span(), m.groupdict()) for m in matches]  # type: ignore[attr-defined]
+
+    assert spans(_number_matches(text)) == spans(_NUMBER.finditer(text))

@@ -131,3 +131,17 @@ def test_copy_detection_floors(shared_data: Path) -> None:
     recall, copy_rate = found / len(originals), copies / len(independent)
     assert recall >= BASELINES["provenance_spun_recall_30"], f"spun recall {recall:.3f}"
     assert copy_rate <= BASELINES["provenance_same_story_copy_rate_max"], f"{copy_rate:.3%}"
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_add_speed_ratio_floor(shared_data: Path, tmp_path: Path) -> None:
+    # bench/add_speed.py at its smaller size (~20 s): `unspin add` of the 772 ECB+ dev
+    # articles into a store of 1,000, every stage on, as a share of the store-only rate
+    # measured in the same run (so the floor follows the code more than the machine).
+    from add_speed import fresh_rows, measure
+
+    source = tmp_path / "ecbplus_dev.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in fresh_rows()), encoding="utf-8")
+    ratio = measure(1_000, source, tmp_path, repeat=1)["ratio"]
+    assert ratio >= BASELINES["add_speed_ratio_1000"], f"end to end / store only {ratio:.3f}"

@@ -133,6 +133,7 @@ class Unspin:
         options: IngestOptions | None = None,
         pipeline: PipelineConfig | None = None,
         on_progress: Callable[[str, int | None], None] | None = None,
+        on_stage: Callable[[str], None] | None = None,
     ) -> AddReport:
         """Ingest ``sources`` (paths, directories, URLs, feeds, WARC, JSONL, ``-``).
 
@@ -144,6 +145,7 @@ class Unspin:
 
         Args:
             on_progress: called with ``(description, total_or_None)`` once per document.
+            on_stage: called with each later stage's name just before it runs.
         """
         options = options or IngestOptions()
         report = AddReport()
@@ -161,7 +163,7 @@ class Unspin:
                 self._put(batch, report)
                 batch = []
         self._put(batch, report)
-        report.stages = run_pending(self.store, pipeline)
+        report.stages = run_pending(self.store, pipeline, on_stage=on_stage)
         return report
 
     def resume(self, pipeline: PipelineConfig | None = None) -> dict[str, dict[str, Any]]:

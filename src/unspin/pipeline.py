@@ -73,13 +73,21 @@ def pending(store: Store, config: PipelineConfig | None = None) -> dict[str, lis
     return todo
 
 
-def run_pending(store: Store, config: PipelineConfig | None = None) -> dict[str, dict[str, Any]]:
+def run_pending(
+    store: Store,
+    config: PipelineConfig | None = None,
+    *,
+    on_stage: Callable[[str], None] | None = None,
+) -> dict[str, dict[str, Any]]:
     """Run every later stage for the stored articles it has not processed yet.
 
     Holds the store's stage lock (:meth:`~unspin.store.StoreBase.stage_lock`), so two
     processes adding at once take turns here; the pending ids are read once the lock is
     held. Each stage commits as it goes, so a run killed part way loses nothing that a
     later run cannot finish.
+
+    Args:
+        on_stage: called with a stage's name just before it runs (progress, timing).
 
     Returns:
         Each stage's counts by stage name; empty when nothing was pending.
@@ -94,18 +102,30 @@ def run_pending(store: Store, config: PipelineConfig | None = None) -> dict[str,
             ids = todo[name]
             if name == "spin" and config.provenance:
                 ids = store.unlearned_copy_ids()  # including what provenance just found
+            if on_stage:
+                on_stage(name)
             results[name] = step(store, ids, config)
         return results
 
 
 def run_after_ingest(
-    store: Store, new_ids: Sequence[str], config: PipelineConfig | None = None
+    store: Store,
+    new_ids: Sequence[str],
+    config: PipelineConfig | None = None,
+    *,
+    on_stage: Callable[[str], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Run every later stage for ``new_ids``; return each stage's counts by stage name."""
+    """Run every later stage for ``new_ids``; return each stage's counts by stage name.
+
+    Args:
+        on_stage: called with a stage's name just before it runs (progress, timing).
+    """
     config = config or PipelineConfig()
     results: dict[str, dict[str, Any]] = {}
     if not new_ids:
         return results
     for name, step in _steps():
+        if on_stage:
+            on_stage(name)
         results[name] = step(store, new_ids, config)
     return results

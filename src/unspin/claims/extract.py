@@ -87,6 +87,19 @@ def extract_claims(
         return sentences[lo]
 
     claims: list[Claim] = []
+    # Per sentence: (lower-cased word, context form) of its content words, read once for
+    # all the claims in it.
+    sentence_words: dict[int, list[tuple[str, str]]] = {}
+
+    def content_words(ss: int, sentence: str) -> list[tuple[str, str]]:
+        found = sentence_words.get(ss)
+        if found is None:
+            found = sentence_words[ss] = [
+                (low, lemma(x) if x.islower() else low)
+                for x in _WORD.findall(sentence)
+                if (low := x.lower()) not in _CONTEXT_STOP and len(x) > 2
+            ]
+        return found
 
     def add(kind: str, start: int, end: int, **fields: Any) -> None:
         ss, se = sentence_of(start)
@@ -95,9 +108,7 @@ def extract_claims(
         claim_words = {w.lower() for w in _WORD.findall(words)}
         context = tuple(
             dict.fromkeys(
-                lemma(x) if x.islower() else x.lower()
-                for x in _WORD.findall(sentence)
-                if x.lower() not in _CONTEXT_STOP and x.lower() not in claim_words and len(x) > 2
+                form for low, form in content_words(ss, sentence) if low not in claim_words
             )
         )
         claims.append(

@@ -10,11 +10,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from unspin.api import article_to_dict
 from unspin.cli._app import (
@@ -28,6 +31,14 @@ from unspin.cli._app import (
 )
 from unspin.ingest import FetchOptions, IngestOptions
 from unspin.pipeline import PipelineConfig
+
+
+class _RateColumn(ProgressColumn):
+    """Articles per second while reading sources (rich's own speed columns count bytes)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} articles/s" if speed else "", style="dim")
 
 
 @app.command()
@@ -67,9 +78,10 @@ def add(
         errors_as_exit(),
         Progress(
             SpinnerColumn(),
-            TextColumn("[bold]ingest"),
+            TextColumn("[bold]{task.fields[stage]}"),
             BarColumn(),
             MofNCompleteColumn(),
+            _RateColumn(),
             TextColumn("{task.description}", style="dim"),
             TimeElapsedColumn(),
             console=err_console,
@@ -77,12 +89,22 @@ def add(
             disable=json_out or not err_console.is_terminal,
         ) as progress,
     ):
-        task = progress.add_task("", total=None)
+        task = progress.add_task("", total=None, stage="ingest")
 
         def tick(description: str, _total: int | None) -> None:
             progress.update(task, advance=1, description=description[-60:])
 
-        report = u.add(sources, options=ingest_options, pipeline=pipeline, on_progress=tick)
+        def stage_started(name: str) -> None:
+            done = progress.tasks[0].completed
+            progress.update(task, total=done, stage=name, description=f"{done:.0f} read")
+
+        report = u.add(
+            sources,
+            options=ingest_options,
+            pipeline=pipeline,
+            on_progress=tick,
+            on_stage=stage_started,
+        )
     if json_out:
         print_json(report.to_dict())
     else:

@@ -1,0 +1,284 @@
+"""`unspin add` speed end to end: fresh articles into a store that already holds many.
+
+Issue 20 asks for 100 articles a second. The fresh articles are the 772 ECB+ dev news
+texts, written as one JSON Lines file of ``{url, text}`` rows and added with
+:meth:`unspin.Unspin.add` (what ``unspin add FILE.jsonl`` calls), every later stage on:
+provenance, stories, spin learning, claims. The store already holds ``--sizes``
+background articles (default 1,000 and 10,000; ``--large`` adds 100,000): random mixes
+of 8-20 Wikinews sentences, so none of them shares text with the fresh ECB+ articles,
+indexed for copies (``provenance.rebuild``), clustered into stories
+(``storyrun.rebuild_stories``) and with their claims extracted, as ``unspin add`` would
+have left them.
+
+Measured in one run, each add in its own forked process on its own copy of the
+background store:
+
+* **end to end**: articles/s over the whole ``add`` (read JSONL, store, every stage), the
+  seconds of each stage (through ``on_stage``), and the peak extra memory (peak RSS of
+  the process minus its RSS when it started);
+* **store only**: the same add with every stage off (``--no-provenance --no-stories
+  --no-claims``): reading, Article creation and the SQLite writes. Its rate is the
+  denominator of the ratio the quality gate defends (``add_speed_ratio_1000`` in
+  bench/baselines.json), so the gate follows the code, not the machine.
+
+Run: .venv/bin/python bench/add_speed.py [--sizes 1000 10000] [--large] [--repeat 1]
+     [--no-record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import RESULTS, ROOT, machine, shared_data  # noqa: E402
+from unspin.model import Article  # noqa: E402
+from unspin.pipeline import PipelineConfig  # noqa: E402
+from unspin.text import sentences  # noqa: E402
+
+SEED = 20
+TITLE = "Add speed: `unspin add` end to end (issue 20)"
+TARGET = 100.0  # articles per second end to end (issue 20)
+STAGES = ("store", "provenance", "stories", "spin", "claims")
+ALL_OFF = PipelineConfig(provenance=False, stories=False, claims=False)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def fresh_rows() -> list[dict[str, Any]]:
+    """The ECB+ dev articles as `unspin add` JSONL rows."""
+    path = shared_data("ecbplus", "ecbplus_dev.jsonl")
+    with path.open(encoding="utf-8") as fh:
+        return [{"url": r["url"], "text": r["text"]} for r in map(json.loads, fh)]
+
+
+def background_texts(size: int) -> list[str]:
+    """``size`` articles, each a random mix of 8-20 Wikinews sentences."""
+    pool: list[str] = []
+    for year in ("2019", "2020"):
+        with shared_data("wikinews", f"wikinews_{year}.csv").open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if not row["title"].startswith("TEST PAGE"):
+                    text = Article.create(row["text"]).text
+                    pool.extend(s for s in sentences(text) if len(s.split()) >= 6)
+    rng = random.Random(SEED)
+    return [" ".join(rng.sample(pool, rng.randint(8, 20))) for _ in range(size)]
+
+
+def data_hash() -> str:
+    """First 12 hex digits of SHA-256 over the input files, so figures name their data."""
+    h = hashlib.sha256()
+    for parts in (
+        ("ecbplus", "ecbplus_dev.jsonl"),
+        ("wikinews", "wikinews_2019.csv"),
+        ("wikinews", "wikinews_2020.csv"),
+    ):
+        h.update(shared_data(*parts).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def commit() -> str:
+    """The commit measured, with ``+dirty`` when the tree has changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    rev = git("rev-parse", "--short", "HEAD") or "unknown"
+    return rev + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def build_background(texts: list[str], path: Path, out: Any) -> None:
+    """A store holding ``texts`` with every stage's results, as `unspin add` leaves it."""
+    from unspin import claims, provenance, storyrun
+    from unspin.store import Store
+
+    t0 = time.perf_counter()
+    with Store(path) as store:
+        batch = [Article.create(t) for t in texts]
+        for k in range(0, len(batch), 2000):
+            store.put_articles(batch[k : k + 2000])
+        provenance.rebuild(store)
+        storyrun.rebuild_stories(store)
+        claims.step(store, [a.id for a in batch], PipelineConfig())
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    out.put({"build_s": time.perf_counter() - t0})
+
+
+def run_add(db: Path, source: Path, config: PipelineConfig, out: Any) -> None:
+    """One `unspin add` of ``source`` into ``db``: total seconds, per stage, peak memory."""
+    from unspin import Unspin
+
+    start_rss = _current_rss_mb()
+    marks: list[tuple[str, float]] = []
+    t0 = time.perf_counter()
+    with Unspin(db) as u:
+        report = u.add(
+            [str(source)],
+            pipeline=config,
+            on_stage=lambda name: marks.append((name, time.perf_counter())),
+        )
+    t1 = time.perf_counter()
+    bounds = [("store", t0), *marks, ("end", t1)]
+    stages = {name: b - a for (name, a), (_, b) in zip(bounds, bounds[1:], strict=False)}
+    out.put(
+        {
+            "seconds": t1 - t0,
+            "added": len(report.added),
+            "stages": stages,
+            "counts": report.stages,
+            "peak_mb": _rss_mb() - start_rss,
+        }
+    )
+
+
+def _in_child(fn: Callable[..., None], *args: Any) -> dict[str, Any]:
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=fn, args=(*args, q))
+    p.start()
+    result = q.get()
+    p.join()
+    return dict(result)
+
+
+def measure(size: int, source: Path, tmp: Path, repeat: int) -> dict[str, Any]:
+    """Build the ``size`` background once; time store-only and end-to-end adds into copies."""
+    background = tmp / f"background-{size}.db"
+    build = _in_child(build_background, background_texts(size), background)
+    print(f"background of {size:,}: built in {build['build_s']:.0f} s", flush=True)
+    runs: dict[str, list[dict[str, Any]]] = {"store_only": [], "full": []}
+    for k in range(repeat):
+        for mode, config in (("store_only", ALL_OFF), ("full", PipelineConfig())):
+            db = tmp / f"run-{size}-{mode}-{k}.db"
+            shutil.copy(background, db)
+            runs[mode].append(_in_child(run_add, db, source, config))
+            db.unlink()
+            print(f"  {mode}: {runs[mode][-1]['seconds']:.2f} s", flush=True)
+    background.unlink()
+    full = runs["full"][0]
+    med = {m: statistics.median(r["seconds"] for r in rs) for m, rs in runs.items()}
+    stages = {s: statistics.median(r["stages"].get(s, 0.0) for r in runs["full"]) for s in STAGES}
+    added = full["added"]
+    return {
+        "size": size,
+        "build_s": build["build_s"],
+        "added": added,
+        "full_s": med["full"],
+        "store_s": med["store_only"],
+        "full_rate": added / med["full"],
+        "store_rate": added / med["store_only"],
+        "ratio": med["store_only"] / med["full"],
+        "stages": stages,
+        "peak_mb": max(r["peak_mb"] for r in runs["full"]),
+        "store_peak_mb": max(r["peak_mb"] for r in runs["store_only"]),
+        "counts": full["counts"],
+    }
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    head = [
+        "| store holds | end to end | articles/s | store only (stages off) | ratio to store only | "
+        + " | ".join(f"{s} s" for s in STAGES)
+        + " | peak extra memory |",
+        "| ---: | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: |",
+    ]
+    rows = [
+        f"| {r['size']:,} | {r['full_s']:.2f} s | **{r['full_rate']:.0f}** | "
+        f"{r['store_s']:.2f} s ({r['store_rate']:.0f}/s) | {r['ratio']:.3f} | "
+        + " | ".join(f"{r['stages'][s]:.2f}" for s in STAGES)
+        + f" | {r['peak_mb']:.0f} MiB (store only {r['store_peak_mb']:.0f}) |"
+        for r in results
+    ]
+    return "\n".join(head + rows)
+
+
+def replace_section(title: str, body: str) -> None:
+    """Write ``## title`` with ``body`` at the end of RESULTS.md, replacing an earlier one.
+
+    ``### `` subsections of the earlier one (notes written by hand, such as the profile
+    before and after the speed work) are kept after the new figures.
+    """
+    text = RESULTS.read_text(encoding="utf-8")
+    marker = f"\n## {title}\n"
+    notes = ""
+    start = text.find(marker)
+    if start != -1:
+        end = text.find("\n## ", start + len(marker))
+        old = text[start : end if end != -1 else len(text)]
+        if "\n### " in old:
+            notes = "\n" + old[old.index("\n### ") :].strip() + "\n"
+        text = text[:start] + (text[end:] if end != -1 else "\n")
+    RESULTS.write_text(text.rstrip("\n") + f"\n{marker}\n{body.strip()}\n{notes}", encoding="utf-8")
+    print(f"wrote '{title}' to {RESULTS}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
+    ap.add_argument("--large", action="store_true", help="also a 100,000-article store (long)")
+    ap.add_argument("--repeat", type=int, default=1, help="adds per mode and size (median)")
+    ap.add_argument("--no-record", action="store_true", help="print only")
+    args = ap.parse_args()
+    sizes = [*args.sizes, *([100_000] if args.large else [])]
+    rows = fresh_rows()
+    results = []
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        source = tmp / "ecbplus_dev.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        for size in sizes:
+            results.append(measure(size, source, tmp, args.repeat))
+            print(json.dumps(results[-1], indent=1, default=str), flush=True)
+    cmd = "python bench/add_speed.py " + " ".join(
+        [f"--sizes {' '.join(map(str, args.sizes))}", *(["--large"] if args.large else [])]
+    )
+    body = "\n".join(
+        [
+            f"_{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {machine()} · load "
+            f"{os.getloadavg()[0]:.1f} · commit {commit()} · data {data_hash()} · `{cmd}`_",
+            "",
+            f"{len(rows)} ECB+ dev articles (JSONL rows `{{url, text}}`) added to a store already "
+            "holding N background articles (Wikinews sentence mixes, indexed, in stories, with "
+            "claims), every stage on, each add in its own process on a fresh copy of the store; "
+            f"median of {args.repeat}. Target: {TARGET:.0f} articles/s end to end.",
+            "",
+            table(results),
+            "",
+            "`store` is reading the JSONL, making the Articles and writing them (one transaction "
+            "per batch); the ratio is store-only time over end-to-end time (1.0 would mean the "
+            "stages cost nothing). Stage counts at the largest size: "
+            f"{json.dumps(results[-1]['counts'])}.",
+        ]
+    )
+    print(body)
+    if not args.no_record:
+        replace_section(TITLE, body)
+
+
+if __name__ == "__main__":
+    main()
