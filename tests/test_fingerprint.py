@@ -140,3 +140,62 @@ def test_batched_fingerprints_equal_the_plain_definition(monkeypatch: pytest.Mon
     for text, fp in zip(texts, batch, strict=True):
         assert np.array_equal(fp.keys, _reference_keys(text)), text[:40]
         assert np.array_equal(fingerprint(text, table).keys, fp.keys)
+
+
+_WORDS = st.lists(
+    st.sampled_from(
+        [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "a",
+            "storm",
+            "Helen",
+            "Ortiz",
+            "said",
+            "river",
+            "300",
+            "bridge",
+            "council",
+            "on",
+            "Monday",
+            "harbour",
+            "people",
+            "rain",
+            "boats",
+            "town",
+            "water",
+            "2024",
+            "library",
+        ]
+    ),
+    min_size=30,
+    max_size=120,
+)
+
+
+@given(_WORDS, _WORDS, _WORDS)
+@settings(max_examples=60, deadline=None)
+def test_anchors_of_a_passage_survive_inside_a_longer_text(
+    before: list[str], passage: list[str], after: list[str]
+) -> None:
+    # Content-defined sampling: a passage keeps its word and name anchors wherever it
+    # stands (away from its two edges, where shingles straddle the new context).
+    from unspin.provenance.fingerprint import anchor_kind
+
+    alone = fingerprint(" ".join(passage))
+    inside = fingerprint(" ".join(before + ["."] + passage + ["."] + after))
+    core = fingerprint(" ".join(passage[5:-5]))
+    kept = core.anchors[np.isin(anchor_kind(core.anchors), (1, 3))]
+    assert set(kept.tolist()) <= set(inside.anchors.tolist())
+    assert np.array_equal(np.unique(alone.anchors), alone.anchors), "sorted and distinct"
+
+
+def test_anchor_kinds_are_in_the_low_bits() -> None:
+    from unspin.provenance.fingerprint import anchor_kind
+
+    fp = fingerprint(ORIGINAL)
+    kinds = set(anchor_kind(fp.anchors).tolist())
+    assert kinds == {1, 2, 3}

@@ -113,3 +113,26 @@ def test_unspin_copies_names_the_original_of_a_heavily_spun_pair(tmp_path: Path)
     spun_id = by_text[SPUN_HEAVY.strip()[:40]]
     rels = [r for r in u.store.copy_relations()]
     assert [(r.source_id, r.copy_id, r.kind) for r in rels] == [(original_id, spun_id, "spun_copy")]
+
+
+def test_brief_inside_a_longer_article_is_found_through_the_anchor_index(tmp_path: Path) -> None:
+    # A 3-paragraph brief of the wire story stored before a long article that carries
+    # it among paragraphs of its own: the MinHash bands miss such pairs (their Jaccard
+    # is low), the containment anchors do not.
+    paras = ORIGINAL.strip().split("\n\n")
+    brief = "\n\n".join(paras[:3]) + "\n"
+    own = [
+        f"Paragraph {i} of the long article is its own reporting about the valley "
+        f"railway number {i}, the ferry timetable and the market square in spring."
+        for i in range(40)
+    ]
+    long_article = "\n\n".join([*own[:20], *paras[:3], *own[20:]]) + "\n"
+    u = Unspin(tmp_path / "u.db")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a_brief.txt").write_text(brief)
+    (src / "b_long.txt").write_text(long_article)
+    u.add([str(src)])
+    rels = u.copy_relations()
+    assert len(rels) == 1 and rels[0].kind in ("edited_copy", "duplicate")
+    assert rels[0].reused == 1.0 or rels[0].coverage == 1.0

@@ -48,6 +48,9 @@ MAX_INDEL_GAP = 2
 # among its source words, or it is a chance match (independent articles share "of the").
 # Set on bench/provenance_accuracy.py: ECB+ same-story pairs vs 50 % spins (dev split).
 MIN_PASSAGE_MATCHED = 6
+# A verbatim run of at least this many words is copied text (the unit of ECB+'s reuse
+# labels); shorter shared runs are also what a paraphrase keeps ("the city council").
+LONG_RUN = 8
 MIN_PASSAGE_DENSITY = 0.4
 
 
@@ -76,6 +79,8 @@ class Alignment:
         substitutions: the swaps, in source order, with character offsets.
         passages: the aligned stretches, in source order.
         longest_run: the longest run of words shared verbatim inside a passage.
+        run_words: words shared verbatim in runs of 2 or more words (anywhere).
+        long_run_words: of those, the words in runs of :data:`LONG_RUN` or more.
     """
 
     source_words: int
@@ -88,6 +93,14 @@ class Alignment:
     substitutions: tuple[Substitution, ...]
     passages: tuple[Passage, ...]
     longest_run: int = 0
+    run_words: int = 0
+    long_run_words: int = 0
+
+    @property
+    def long_run_share(self) -> float:
+        """Share of the words shared in runs that lie in long runs (copied text, not
+        phrases a paraphrase happens to keep)."""
+        return self.long_run_words / self.run_words if self.run_words else 0.0
 
     @property
     def coverage(self) -> float:
@@ -170,7 +183,10 @@ def align_tokens(source: str, copy: str, ta: Sequence[Token], tb: Sequence[Token
     runs: list[_Run] = []
     current: _Run | None = None
     pa = pb = 0
-    for block in matcher.get_matching_blocks():
+    blocks = matcher.get_matching_blocks()
+    run_words = sum(b.size for b in blocks if b.size >= 2)
+    long_run_words = sum(b.size for b in blocks if b.size >= LONG_RUN)
+    for block in blocks:
         ga, gb = block.a - pa, block.b - pb
         if current is not None and (ga or gb):
             joined = _join_gap(current, pa, pb, ga, gb)
@@ -240,6 +256,8 @@ def align_tokens(source: str, copy: str, ta: Sequence[Token], tb: Sequence[Token
         substitutions=tuple(subs),
         passages=tuple(passages),
         longest_run=longest,
+        run_words=run_words,
+        long_run_words=long_run_words,
     )
 
 

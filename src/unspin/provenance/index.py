@@ -27,6 +27,7 @@ import numpy.typing as npt
 from unspin.model import COPY_KINDS, Article, Relation
 from unspin.provenance.candidates import (
     ANCHOR_MAX_DF,
+    MIN_SHARED,
     AnchorMatch,
     anchor_counts,
     anchor_pairs,
@@ -37,7 +38,6 @@ from unspin.provenance.fingerprint import (
     WORD,
     Fingerprint,
     TokenTable,
-    fingerprint,
     fingerprints,
 )
 from unspin.provenance.relate import relate, relate_rewrite
@@ -60,6 +60,11 @@ MAX_CANDIDATES = 25
 # In a batch, a band bucket holding more articles than this is a boilerplate collision
 # (a shared footer), not a copy family; its pairs are skipped (bench/provenance_speed.py).
 MAX_BUCKET = 200
+# Articles fingerprinted and indexed per transaction by :func:`update`: one commit per
+# article spent 5 ms of its 13 ms writing the anchors' b-tree pages (bench/add_speed.py,
+# 772 ECB+ articles into 1,000); a batch writes each page once. A killed run loses at
+# most one batch, which the next run redoes (provenance_indexed is in the same commit).
+UPDATE_BATCH = 64
 # Articles read and fingerprinted together by :func:`rebuild` (one vectorised batch).
 _REBUILD_CHUNK = 1000
 
@@ -81,48 +86,64 @@ def update(store: Store, ids: Sequence[str]) -> dict[str, int]:
     seqs = store.article_seqs(todo)
     counts: dict[str, int] = defaultdict(int)
     table = TokenTable()
-    for article in store.get_articles(todo):
-        seq = seqs[article.id]
-        if _too_short(article):
-            store.put_bands(seq, [])
-            counts["indexed"] += 1
-            continue
-        fp = fingerprint(article.text, table)
-        keys = fp.index_keys
-        anchors = fp.anchors.tolist()
-        found = [
-            i for i, _ in store.band_candidates(keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
-        ]
-        textual = set(found)
-        for other_id, match in _anchor_candidates(store, fp, seq, exclude=textual):
-            found.append(other_id)
-            if match.textual:
-                textual.add(other_id)
-        others = [o for o in store.get_articles(found) if not _too_short(o)]
-        relations = _verify([(o, article, o.id in textual) for o in others])
+    for start in range(0, len(todo), UPDATE_BATCH):
+        chunk = store.get_articles(todo[start : start + UPDATE_BATCH])
+        usable = [a for a in chunk if not _too_short(a)]
+        fps = dict(
+            zip((a.id for a in usable), fingerprints([a.text for a in usable], table), strict=True)
+        )
         with store.transaction():
-            store.put_relations(relations)
-            store.put_bands(seq, keys.tolist())
-            store.put_anchors(seq, anchors)
-        counts["indexed"] += 1
-        counts["candidates"] += len(others)
-        for r in relations:
-            counts[r.kind] += 1
+            for article in chunk:
+                seq = seqs[article.id]
+                counts["indexed"] += 1
+                if article.id not in fps:
+                    store.put_bands(seq, [])
+                    continue
+                relations, n_candidates, common = _relate_new(store, article, fps[article.id], seq)
+                store.put_relations(relations)
+                store.put_bands(seq, fps[article.id].index_keys.tolist())
+                store.put_anchors(seq, fps[article.id].anchors.tolist(), common=common)
+                counts["candidates"] += n_candidates
+                for r in relations:
+                    counts[r.kind] += 1
     return dict(counts)
+
+
+def _relate_new(
+    store: Store, article: Article, fp: Fingerprint, seq: int
+) -> tuple[list[Relation], int, frozenset[int]]:
+    """The relations of a new article to the indexed ones its fingerprint points at,
+    how many candidates were verified, and its anchors too common to index."""
+    found = [
+        i
+        for i, _ in store.band_candidates(fp.index_keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
+    ]
+    textual = set(found)
+    anchored, common = _anchor_candidates(store, fp, seq, exclude=textual)
+    for other_id, match in anchored:
+        found.append(other_id)
+        if match.textual:
+            textual.add(other_id)
+    others = [o for o in store.get_articles(found) if not _too_short(o)]
+    return _verify([(o, article, o.id in textual) for o in others]), len(others), common
 
 
 def _anchor_candidates(
     store: Store, fp: Fingerprint, seq: int, exclude: set[str]
-) -> list[tuple[str, AnchorMatch]]:
-    """Stored articles sharing enough anchors with ``fp``, best estimated containment first."""
+) -> tuple[list[tuple[str, AnchorMatch]], frozenset[int]]:
+    """Stored articles sharing enough anchors with ``fp``, best estimated containment
+    first, and the anchors of ``fp`` too common to look up."""
     own = anchor_counts(fp.anchors)
     scored = []
-    for hit in store.anchor_candidates(fp.anchors.tolist(), exclude=seq, max_df=ANCHOR_MAX_DF):
+    hits, common = store.anchor_candidates(
+        fp.anchors.tolist(), exclude=seq, max_df=ANCHOR_MAX_DF, min_shared=MIN_SHARED
+    )
+    for hit in hits:
         match = anchor_score(hit.shared, own, hit.own)
         if match is not None and hit.article_id not in exclude:
             scored.append((-match.score, hit.article_id, match))
     scored.sort(key=lambda t: (t[0], t[1]))
-    return [(article_id, match) for _, article_id, match in scored[:MAX_CANDIDATES]]
+    return [(article_id, match) for _, article_id, match in scored[:MAX_CANDIDATES]], common
 
 
 def _verify(pairs: Sequence[tuple[Article, Article, bool]]) -> list[Relation]:

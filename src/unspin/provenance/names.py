@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["name_overlap", "names"]
 
@@ -10,7 +11,12 @@ __all__ = ["name_overlap", "names"]
 _WORD_OR_STOP = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:['\-]\w+)*|[.!?]")
 
 
-def names(text: str) -> set[str]:
+# Texts whose names are remembered: a new article meets up to 50 candidates in turn.
+_NAMES_CACHE = 256
+
+
+@lru_cache(maxsize=_NAMES_CACHE)
+def names(text: str) -> frozenset[str]:
     """Capitalised words that do not start a sentence, and numbers: names, figures."""
     out: set[str] = set()
     start = True
@@ -21,7 +27,7 @@ def names(text: str) -> set[str]:
         if tok[:1].isdigit() or (tok[:1].isupper() and not start):
             out.add(tok.lower())
         start = False
-    return out
+    return frozenset(out)
 
 
 def name_overlap(a_text: str, b_text: str) -> float:

@@ -88,6 +88,17 @@ CONTAINMENT_MARGIN = 0.1
 # wrong and 3 undecided at 0.5 (55 / 10 / 0 at 0, bench/provenance_accuracy.py).
 WORDING_MARGIN = 0.5
 WORDING_MIN_SWAPS = 3
+# A pair the word alignment calls a copy is checked for a rewrite below this
+# containment (SpinBot copies carry 0.55-1.0 of their words, most above 0.8; the
+# llm_rewrites dev set 0.18-0.67), and is one when its sentences matched by meaning cover
+# at least REWRITE_MIN_GAIN more of the source than its words do (rewrites: 0.22-0.33
+# more; an edited wire copy's matched sentences are the ones it keeps verbatim).
+REWRITE_CHECK_BELOW = 0.75
+REWRITE_MIN_GAIN = 0.15
+# ... and when less than this share of the words it shares in runs lie in runs of 8+
+# words: the llm_rewrites dev set 0.09-0.62 (its long runs are quotes), ECB+ dev wire
+# copies 0.84 and more.
+REWRITE_MAX_LONG_RUN_SHARE = 0.75
 # A rewrite's direction from facts: the copy's facts are found in the source more often
 # than the source's in the copy by at least this much.
 FACTS_MARGIN = 0.05
@@ -231,6 +242,16 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
         rewritten = relate_rewrite(a, b, aln)
         if rewritten is not None:
             return rewritten
+    elif (
+        kind in ("edited_copy", "spun_copy")
+        and max(oriented.reused, oriented.coverage) < REWRITE_CHECK_BELOW
+        and aln.long_run_share < REWRITE_MAX_LONG_RUN_SHARE
+    ):
+        # A language model keeps quotes and many short phrases, so word runs link the
+        # pair; but it rewords far more sentences than the word alignment can carry.
+        rewritten = relate_rewrite(a, b, aln, word_coverage=oriented.coverage)
+        if rewritten is not None:
+            return rewritten
     copying = kind in ("duplicate", "edited_copy", "spun_copy")
     return Relation(
         source_id=source.id,
@@ -246,11 +267,19 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
     )
 
 
-def relate_rewrite(a: Article, b: Article, aln: Alignment | None = None) -> Relation | None:
+def relate_rewrite(
+    a: Article, b: Article, aln: Alignment | None = None, *, word_coverage: float | None = None
+) -> Relation | None:
     """The pair as a rewritten copy, or None when the sentence evidence says otherwise.
 
     For pairs that share no word run (candidates by names alone): only the sentence
     alignment by meaning is computed, gated by :func:`may_be_rewrite`.
+
+    Args:
+        word_coverage: for a pair the word alignment already calls a copy, the share
+            of the source it carries; the sentences reworded must then cover at least
+            :data:`REWRITE_MIN_GAIN` more of the source (an edited wire copy's matched
+            sentences are its verbatim ones, a rewrite's are not).
     """
     if not may_be_rewrite(a.text, b.text):
         return None
@@ -258,6 +287,8 @@ def relate_rewrite(a: Article, b: Article, aln: Alignment | None = None) -> Rela
     source, copy = (a, b) if a_first else (b, a)
     r: Rewording = reword(source.text, copy.text)
     if not is_rewrite(r):
+        return None
+    if word_coverage is not None and r.source_coverage < word_coverage + REWRITE_MIN_GAIN:
         return None
     rate = 0.0
     if aln is not None:

@@ -237,12 +237,18 @@ class RelationStore(StoreBase):
                 "INSERT OR IGNORE INTO provenance_indexed (seq) VALUES (?)", ((s,) for s in seqs)
             )
 
-    def put_anchors(self, seq: int, keys: Sequence[int]) -> None:
-        """Add one article's anchor keys to the index (and to each key's article count)."""
+    def put_anchors(
+        self, seq: int, keys: Sequence[int], *, common: frozenset[int] = frozenset()
+    ) -> None:
+        """Add one article's anchor keys to the index (and to each key's article count).
+
+        Keys in ``common`` (held by more articles than any lookup reads) are counted but
+        get no posting: no lookup would read it.
+        """
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO provenance_anchors (key, seq) VALUES (?, ?)",
-                ((int(k), seq) for k in keys),
+                ((int(k), seq) for k in keys if int(k) not in common),
             )
             conn.executemany(
                 "INSERT INTO provenance_anchor_df (key, n) VALUES (?, 1) "
@@ -278,38 +284,52 @@ class RelationStore(StoreBase):
             )
 
     def anchor_candidates(
-        self, keys: Sequence[int], *, exclude: int, max_df: int
-    ) -> list[AnchorHit]:
+        self,
+        keys: Sequence[int],
+        *,
+        exclude: int,
+        max_df: int,
+        min_shared: tuple[int, int, int] = (1, 1, 1),
+    ) -> tuple[list[AnchorHit], frozenset[int]]:
         """Indexed articles sharing anchors with ``keys``, skipping anchors held by more
-        than ``max_df`` articles (boilerplate, common phrases and names).
+        than ``max_df`` articles (boilerplate, common phrases and names), and articles
+        sharing fewer than ``min_shared`` anchors of every kind (word, stable, name).
+
+        Returns:
+            The hits, and the keys skipped as common.
         """
         if not len(keys):
-            return []
+            return [], frozenset()
         marks = ", ".join("?" * len(keys))
-        rare = [
-            int(r[0])
-            for r in self.conn.execute(
-                f"SELECT key FROM provenance_anchor_df WHERE key IN ({marks}) AND n <= ?",
-                (*(int(k) for k in keys), max_df),
-            )
-        ]
+        rare: list[int] = []
+        common: set[int] = set()
+        for key, n in self.conn.execute(
+            f"SELECT key, n FROM provenance_anchor_df WHERE key IN ({marks})",
+            tuple(int(k) for k in keys),
+        ):
+            if n <= max_df:
+                rare.append(int(key))
+            else:
+                common.add(int(key))
         if not rare:
-            return []
+            return [], frozenset(common)
         marks = ", ".join("?" * len(rare))
         rows = self.conn.execute(
             "SELECT a.id, h.w, h.s, h.n, c.word, c.stable, c.name FROM ("
             "SELECT seq, SUM((key & 3) = 1) AS w, SUM((key & 3) = 2) AS s, "
             f"SUM((key & 3) = 3) AS n FROM provenance_anchors WHERE key IN ({marks}) "
-            "AND seq != ? GROUP BY seq) h JOIN articles a ON a.seq = h.seq "
+            "AND seq != ? GROUP BY seq HAVING w >= ? OR s >= ? OR n >= ?) h "
+            "JOIN articles a ON a.seq = h.seq "
             "JOIN provenance_anchor_counts c ON c.seq = h.seq ORDER BY a.seq",
-            (*rare, exclude),
+            (*rare, exclude, *min_shared),
         )
-        return [
+        hits = [
             AnchorHit(
                 str(r[0]), (int(r[1]), int(r[2]), int(r[3])), (int(r[4]), int(r[5]), int(r[6]))
             )
             for r in rows
         ]
+        return hits, frozenset(common)
 
     def band_candidates(
         self, keys: Sequence[int], *, exclude: int, limit: int
