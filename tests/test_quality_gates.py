@@ -145,3 +145,24 @@ def test_add_speed_ratio_floor(shared_data: Path, tmp_path: Path) -> None:
     source.write_text("".join(json.dumps(r) + "\n" for r in fresh_rows()), encoding="utf-8")
     ratio = measure(1_000, source, tmp_path, repeat=1)["ratio"]
     assert ratio >= BASELINES["add_speed_ratio_1000"], f"end to end / store only {ratio:.3f}"
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_real_copy_floors(shared_data: Path) -> None:
+    # bench/real_copies.py (~20 s): real spinner output, real wire copies and real
+    # language-model rewrites, each stored with `Unspin.add` as a user would.
+    from real_copies import rewrites, spinbot, wire
+
+    sb = spinbot(shared_data / "spinbot" / "pairs_dev.jsonl")
+    assert sb["right"] / sb["pairs"] >= BASELINES["real_copies_spinbot_right_source"], sb
+    assert sb["false_links"] <= BASELINES["real_copies_spinbot_false_links_max"], sb
+    wi = wire(shared_data / "ecbplus")
+    assert wi["copy_found"] / wi["copy"] >= BASELINES["real_copies_wire_found"], wi
+    assert wi["copy_only_through_spun"] <= BASELINES["real_copies_wire_through_spun_max"], wi
+    assert "spun_copy" not in wi["kinds"], wi
+    linked = wi["independent_linked"] + wi["cross_topic_linked"]
+    assert linked <= BASELINES["real_copies_independent_linked_max"], wi
+    rw = rewrites(shared_data)
+    assert rw["traced"] / rw["rewrites"] >= BASELINES["real_copies_rewrites_traced"], rw
+    assert rw["false_links"] <= BASELINES["real_copies_wikinews_false_max"], rw

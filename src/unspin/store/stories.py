@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from unspin.errors import NotFoundError
-from unspin.model import utcnow
+from unspin.model import COPY_KINDS, utcnow
 from unspin.store.core import StoreBase, run_script
 from unspin.store.migrations import migration
 
@@ -282,12 +282,13 @@ class StoryStore(StoreBase):
         out: dict[str, str] = {}
         for i in range(0, len(ids), 500):
             chunk = list(ids[i : i + 500])
+            kinds = sorted(COPY_KINDS)
             q = (
-                "SELECT copy_id, source_id FROM relations WHERE kind IN "
-                "('duplicate', 'edited_copy', 'spun_copy') AND copy_id IN "
+                f"SELECT copy_id, source_id FROM relations WHERE kind IN "
+                f"({', '.join('?' * len(kinds))}) AND copy_id IN "
                 f"({', '.join('?' * len(chunk))}) ORDER BY confidence DESC"
             )
-            for copy_id, source_id in self.conn.execute(q, chunk):
+            for copy_id, source_id in self.conn.execute(q, [*kinds, *chunk]):
                 out.setdefault(copy_id, source_id)
         return out
 
