@@ -8,8 +8,10 @@ dropped, one added, one moved) or spun (30 % of content words, WordNet synonyms)
 Measured in one run, each method in its own forked process (peak memory = its peak
 RSS minus the RSS it started with; the corpus itself is shared):
 
-* **unspin (batch)**: fingerprints (word + stable-token MinHash, LSH bands), one sort
-  for all colliding pairs, then verification of every candidate by alignment;
+* **unspin (batch)**: fingerprints (word + stable-token MinHash, LSH bands, and the
+  containment anchors), one sort for all colliding pairs and one for all pairs sharing
+  anchors, then verification of every candidate (alignment, or the rewrite check for
+  pairs sharing only names and numbers);
 * **datasketch**: ``MinHash(num_perm=96)`` over the same word 5-shingles (same word
   tokens, one regex findall), built with ``MinHash.generator`` (its bulk path, shared
   permutations), ``MinHashLSH(params=(32, 3))`` (the bands unspin uses for words),
@@ -117,21 +119,20 @@ def _recall(found: set[tuple[int, int]], truth: dict[tuple[int, int], str]) -> d
 
 
 def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) -> None:
-    from unspin.provenance import candidate_pairs
     from unspin.provenance.fingerprint import fingerprints
-    from unspin.provenance.relate import relate
+    from unspin.provenance.index import batch_candidates, verify
 
     start_rss = _current_rss_mb()
     t0 = time.perf_counter()
     fps = fingerprints(texts)
     t1 = time.perf_counter()
-    pairs = candidate_pairs(fps)
+    pairs = batch_candidates(fps)  # LSH bands and containment anchors
     t2 = time.perf_counter()
     found: set[tuple[int, int]] = set()
-    for i, j, _ in pairs:
-        rel = relate(Article.create(texts[i]), Article.create(texts[j]))
-        if rel.kind in COPY_KINDS:
-            found.add((i, j))
+    for i, j, textual in pairs:
+        for rel in verify([(Article.create(texts[i]), Article.create(texts[j]), textual)]):
+            if rel.kind in COPY_KINDS:
+                found.add((i, j))
     t3 = time.perf_counter()
     cand = {(i, j) for i, j, _ in pairs}
     out.put(

@@ -9,6 +9,7 @@ import pytest
 from provenance_samples import ORIGINAL, SAME_STORY, article
 from real_copy_samples import HOUSE_STYLE, REWRITE, SPUN_HEAVY, WIRE_A, WIRE_B, WIRE_C
 from unspin import Unspin
+from unspin.provenance.credit import credited_source
 from unspin.provenance.relate import relate
 from unspin.provenance.swaps import editorial_reason
 
@@ -136,3 +137,45 @@ def test_brief_inside_a_longer_article_is_found_through_the_anchor_index(tmp_pat
     rels = u.copy_relations()
     assert len(rels) == 1 and rels[0].kind in ("edited_copy", "duplicate")
     assert rels[0].reused == 1.0 or rels[0].coverage == 1.0
+
+
+def _credited(text: str, dateline: str) -> str:
+    return f"{dateline} (AP) - " + text
+
+
+def test_wire_story_run_by_three_outlets_is_three_siblings_of_the_agency(tmp_path: Path) -> None:
+    # Two outlets add a paragraph each, one trims the story; each credits the AP.
+    u = Unspin(tmp_path / "u.db")
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in (("a", WIRE_A), ("b", WIRE_B), ("c", WIRE_C)):
+        (src / f"{name}.txt").write_text(_credited(text, "PORT ALLEN"))
+    u.add([str(src)])
+    rels = u.copy_relations()
+    assert len(rels) == 3
+    assert {r.kind for r in rels} == {"edited_copy"}
+    assert {r.common_source for r in rels} == {"Associated Press"}
+    ids = [a.id for a in u.articles()]
+    comparison = u.compare(article_ids=ids)
+    assert len(comparison.sources) == 1, "copies of one wire story are one source"
+
+
+def test_copies_extended_differently_share_a_source_that_is_not_stored() -> None:
+    rel = relate(article(WIRE_A), article(WIRE_B))
+    assert rel.kind == "edited_copy" and rel.common_source == "not stored"
+    assert relate(article(ORIGINAL), article(WIRE_C)).common_source is None
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        ("PORT ALLEN (AP) - Heavy rain flooded...", "Associated Press"),
+        ("LONDON (Reuters) - Shares fell...", "Reuters"),
+        ("Shares fell on Monday.\n\n-- AFP", "AFP"),
+        ("Berlin (dpa) - Die...", "dpa"),
+        ("Acme Corp. today announced... (PRNewswire) Press release", "press release"),
+        ("The river rose by nearly two metres, the council said.", None),
+    ],
+)
+def test_credited_source(text: str, credit: str | None) -> None:
+    assert credited_source(text) == credit

@@ -237,6 +237,9 @@ class Relation:
         sentences: for a rewritten copy, each copy sentence matched by meaning to the
             source sentence it rewords.
         added_facts: for a rewritten copy, its names and numbers the source lacks.
+        common_source: set when neither article is the other's source but both copy
+            one that is not stored (a wire story, a press release): the agency their
+            credit lines name, or ``"not stored"``.
     """
 
     source_id: str
@@ -251,6 +254,7 @@ class Relation:
     passages: tuple[Passage, ...] = ()
     sentences: tuple[SentenceMatch, ...] = ()
     added_facts: tuple[str, ...] = ()
+    common_source: str | None = None
 
     @property
     def is_copy(self) -> bool:

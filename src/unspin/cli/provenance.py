@@ -52,7 +52,10 @@ def _relation_label(rel: Relation) -> str:
         )
     if rel.sentences:
         parts.append(f"{len(rel.sentences)} sentences reworded, {rel.coverage:.0%} of the source")
-    parts.append(f"source by {rel.direction}")
+    if rel.common_source:
+        parts.append(f"both copy a common source ({rel.common_source})")
+    else:
+        parts.append(f"source by {rel.direction}")
     return ", ".join(parts)
 
 

@@ -46,7 +46,15 @@ if TYPE_CHECKING:
     from unspin.pipeline import PipelineConfig
     from unspin.store import Store
 
-__all__ = ["candidate_pairs", "find_copies", "rebuild", "step", "update"]
+__all__ = [
+    "batch_candidates",
+    "candidate_pairs",
+    "find_copies",
+    "rebuild",
+    "step",
+    "update",
+    "verify",
+]
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +133,7 @@ def _relate_new(
         if match.textual:
             textual.add(other_id)
     others = [o for o in store.get_articles(found) if not _too_short(o)]
-    return _verify([(o, article, o.id in textual) for o in others]), len(others), common
+    return verify([(o, article, o.id in textual) for o in others]), len(others), common
 
 
 def _anchor_candidates(
@@ -146,7 +154,7 @@ def _anchor_candidates(
     return [(article_id, match) for _, article_id, match in scored[:MAX_CANDIDATES]], common
 
 
-def _verify(pairs: Sequence[tuple[Article, Article, bool]]) -> list[Relation]:
+def verify(pairs: Sequence[tuple[Article, Article, bool]]) -> list[Relation]:
     """Relations of candidate pairs ``(earlier, later, textual)``, ``unrelated`` left out.
 
     A textual candidate (sharing word runs or their skeleton) is aligned word by word;
@@ -200,10 +208,10 @@ def rebuild(store: Store) -> dict[str, int]:
     flush()
     counts: dict[str, int] = defaultdict(int)
     relations = []
-    for i, j, textual in _all_pairs(fps):
+    for i, j, textual in batch_candidates(fps):
         a, b = store.get_articles([ids[i], ids[j]])
         counts["candidates"] += 1
-        for rel in _verify([(a, b, textual)]):
+        for rel in verify([(a, b, textual)]):
             relations.append(rel)
             counts[rel.kind] += 1
     index_keys = [fp.index_keys for fp in fps]
@@ -276,7 +284,7 @@ def candidate_pairs(fps: Sequence[Fingerprint]) -> list[tuple[int, int, int]]:
     return [(int(c // n), int(c % n), int(s)) for c, s in zip(uniq, shared, strict=True)]
 
 
-def _all_pairs(fps: Sequence[Fingerprint]) -> list[tuple[int, int, bool]]:
+def batch_candidates(fps: Sequence[Fingerprint]) -> list[tuple[int, int, bool]]:
     """Candidate pairs of a batch, ``(i, j, textual)`` with ``i < j``: sharing an LSH band
     or enough anchors (textual unless only names and numbers are shared)."""
     pairs = {(i, j): True for i, j, _ in candidate_pairs(fps)}
@@ -299,8 +307,8 @@ def find_copies(articles: Sequence[Article], *, keep_same_story: bool = False) -
     usable = [a for a in articles if not _too_short(a)]
     fps = fingerprints(a.text for a in usable)
     out: list[Relation] = []
-    for i, j, textual in _all_pairs(fps):
-        for rel in _verify([(usable[i], usable[j], textual)]):
+    for i, j, textual in batch_candidates(fps):
+        for rel in verify([(usable[i], usable[j], textual)]):
             if rel.kind in COPY_KINDS or (keep_same_story and rel.kind == "same_story"):
                 out.append(rel)
     return out

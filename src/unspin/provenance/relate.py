@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from unspin.model import Article, Relation, Substitution
 from unspin.provenance.align import Alignment, align
+from unspin.provenance.credit import credited_source
 from unspin.provenance.names import name_overlap, names
 from unspin.provenance.rewrite import (
     REWRITE_MIN_FACTS_CARRIED,
@@ -77,6 +78,10 @@ SPUN_MIN_SPREAD = 0.2
 # ECB+ dev wire copy shares a run of 16 or more, the three independent pairs the aligner
 # linked through reworded sentences none.
 EDITED_MIN_RUN = 8
+# Siblings: when neither text has this share of itself in the other, each holds
+# material of its own (a paragraph added by each outlet), so neither is the source: both
+# copy a text not in the store.
+SIBLING_MAX_CONTAINED = 0.9
 # Same story: shared names/numbers (Jaccard) or some reused passage, short of a copy.
 # Set on bench/provenance_accuracy.py: ECB+ same-event pairs vs Wikinews unrelated pairs.
 SAME_STORY_MIN_NAMES = 0.12
@@ -253,6 +258,7 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
         if rewritten is not None:
             return rewritten
     copying = kind in ("duplicate", "edited_copy", "spun_copy")
+    common = _common_source(a, b, oriented) if kind == "edited_copy" else None
     return Relation(
         source_id=source.id,
         copy_id=copy.id,
@@ -264,7 +270,23 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
         direction=reason,
         substitutions=oriented.substitutions if copying else (),
         passages=oriented.passages if copying else (),
+        common_source=common,
     )
+
+
+def _common_source(a: Article, b: Article, aln: Alignment) -> str | None:
+    """For an edited copy: the source both copy when neither is the other's, else None.
+
+    Both credit the same agency (two outlets running one wire story, whatever each cut
+    or added), or each holds a share of its own that the other lacks (neither contains
+    the other: a common text not in the store, extended differently by each).
+    """
+    credit_a, credit_b = credited_source(a.text), credited_source(b.text)
+    if credit_a is not None and credit_a == credit_b:
+        return credit_a
+    if aln.reused < SIBLING_MAX_CONTAINED and aln.coverage < SIBLING_MAX_CONTAINED:
+        return credit_a or credit_b or "not stored"
+    return None
 
 
 def relate_rewrite(

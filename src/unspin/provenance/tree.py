@@ -122,6 +122,7 @@ def relation_to_dict(rel: Relation, *, evidence: bool = True) -> dict[str, Any]:
         "direction": rel.direction,
         "n_substitutions": len(rel.substitutions),
         "n_sentences": len(rel.sentences),
+        "common_source": rel.common_source,
     }
     if evidence:
         data["sentences"] = [

@@ -113,6 +113,7 @@ def _evidence(rel: Relation) -> str:
                 for m in rel.sentences
             ],
             "added_facts": list(rel.added_facts),
+            "common_source": rel.common_source,
         },
         ensure_ascii=False,
     )
@@ -133,6 +134,7 @@ def _relation_from_row(row: sqlite3.Row) -> Relation:
         passages=tuple(Passage(*p) for p in ev.get("passages", [])),
         sentences=tuple(SentenceMatch(*m) for m in ev.get("sentences", [])),
         added_facts=tuple(ev.get("added_facts", [])),
+        common_source=ev.get("common_source"),
     )
 
 
