@@ -31,7 +31,6 @@ import csv
 import hashlib
 import itertools
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +40,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ROOT, shared_data  # noqa: E402
+from add_speed import commit, replace_section  # noqa: E402
+from harness import shared_data  # noqa: E402
 from unspin import Unspin  # noqa: E402
 from unspin.model import COPY_KINDS  # noqa: E402
 from unspin.pipeline import PipelineConfig  # noqa: E402
@@ -55,18 +55,6 @@ def data_hash(paths: Iterable[Path]) -> str:
     for p in paths:
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
-
-
-def commit() -> str:
-    """The commit measured, with ``+dirty`` when the tree has changes."""
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    rev = git("rev-parse", "--short", "HEAD") or "unknown"
-    return rev + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def store_relations(
@@ -318,13 +306,6 @@ def main() -> None:
     body += f"\n\n_commit {commit()} · data {data_hash(paths)} · `python bench/real_copies.py`_"
     print(body)
     replace_section("Real copies (SpinBot, ECB+ wire stories, language-model rewrites)", body)
-
-
-def replace_section(title: str, body: str) -> None:
-    """Write ``## title`` with ``body`` at the end of RESULTS.md, replacing an earlier one."""
-    from add_speed import replace_section as replace
-
-    replace(title, body)
 
 
 if __name__ == "__main__":

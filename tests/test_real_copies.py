@@ -179,3 +179,14 @@ def test_copies_extended_differently_share_a_source_that_is_not_stored() -> None
 )
 def test_credited_source(text: str, credit: str | None) -> None:
     assert credited_source(text) == credit
+
+
+def test_pair_page_shows_a_rewrite_sentence_beside_sentence() -> None:
+    from unspin.web.pairs import pair_rows
+
+    orig, rewrite = article(ORIGINAL, 0), article(REWRITE, 30)
+    rel = relate(orig, rewrite)
+    rows = pair_rows(orig, rewrite, rel)
+    assert len(rows) == len(rel.sentences)
+    quote = next(r for r in rows if "stay away" in r.copy_[0].text)
+    assert "stay away" in quote.source[0].text

@@ -27,7 +27,14 @@ import numpy.typing as npt
 
 from unspin.provenance.fingerprint import Fingerprint, anchor_kind
 
-__all__ = ["ANCHOR_MAX_DF", "AnchorMatch", "anchor_counts", "anchor_pairs", "anchor_score"]
+__all__ = [
+    "ANCHOR_MAX_DF",
+    "AnchorMatch",
+    "anchor_counts",
+    "anchor_pairs",
+    "anchor_score",
+    "buckets",
+]
 
 # Anchors held by more articles than this are skipped. At 100 the ECB+ dev set (772
 # articles, 35 topics) keeps every name of a topic's event; a 100,000-article store
@@ -92,6 +99,21 @@ def anchor_score(
     return AnchorMatch(best, textual) if best is not None else None
 
 
+def buckets(
+    keys: npt.NDArray[np.int64], owner: npt.NDArray[np.int64]
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.intp]
+]:
+    """``keys`` and their ``owner`` sorted by key, with each run of one key's
+    ``[start, end)``: the buckets of a batch's keys, found with one sort."""
+    order = np.argsort(keys, kind="stable")
+    keys, owner = keys[order], owner[order]
+    edges = np.flatnonzero(np.diff(keys)) + 1
+    starts = np.concatenate(([0], edges))
+    ends = np.concatenate((edges, [len(keys)]))
+    return keys, owner, starts, ends
+
+
 def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int, int, AnchorMatch]]:
     """Every candidate pair among ``fps`` by shared anchors: ``(i, j, match)``, i < j.
 
@@ -103,11 +125,7 @@ def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int,
         return []
     keys = np.concatenate([np.empty(0, np.int64), *(fp.anchors for fp in fps)])
     owner = np.repeat(np.arange(len(fps), dtype=np.int64), [len(fp.anchors) for fp in fps])
-    order = np.argsort(keys, kind="stable")
-    keys, owner = keys[order], owner[order]
-    edges = np.flatnonzero(np.diff(keys)) + 1
-    starts = np.concatenate(([0], edges))
-    ends = np.concatenate((edges, [len(keys)]))
+    keys, owner, starts, ends = buckets(keys, owner)
     sizes = ends - starts
     cap = min(ANCHOR_MAX_DF, max_bucket)
     n = len(fps)

@@ -32,6 +32,7 @@ from unspin.provenance.candidates import (
     anchor_counts,
     anchor_pairs,
     anchor_score,
+    buckets,
 )
 from unspin.provenance.fingerprint import (
     STABLE,
@@ -236,11 +237,7 @@ def _group_pairs(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     n, nb = keys.shape
     flat = keys.ravel()
     owner = np.repeat(np.arange(n, dtype=np.int64), nb)
-    order = np.argsort(flat, kind="stable")
-    flat, owner = flat[order], owner[order]
-    edges = np.flatnonzero(np.diff(flat)) + 1
-    starts = np.concatenate(([0], edges))
-    ends = np.concatenate((edges, [len(flat)]))
+    flat, owner, starts, ends = buckets(flat, owner)
     sizes = ends - starts
     out: list[npt.NDArray[np.int64]] = []
     two = starts[sizes == 2]

@@ -110,6 +110,8 @@ def pair_rows(source: Article, copy: Article, rel: Relation) -> list[PairRow]:
     into one row per paragraph so long passages stay side by side. Every substitution
     is marked wherever it falls.
     """
+    if rel.sentences and not rel.passages:
+        return _sentence_rows(source, copy, rel)
     swapped: list[Span] = [
         (s.source_start, s.source_end, "swapped", s.copy) for s in rel.substitutions
     ]
@@ -167,6 +169,18 @@ def pair_rows(source: Article, copy: Article, rel: Relation) -> list[PairRow]:
     else:
         own_row(s_pos, len(st), c_pos, len(ct))
     return rows
+
+
+def _sentence_rows(source: Article, copy: Article, rel: Relation) -> list[PairRow]:
+    """A rewritten copy's rows: each reworded sentence beside the source sentence it
+    rewords, in the copy's order (the matches of the sentence alignment by meaning)."""
+    return [
+        PairRow(
+            source=[Segment(text=source.text[m.source_start : m.source_end])],
+            copy=[Segment(text=copy.text[m.copy_start : m.copy_end])],
+        )
+        for m in sorted(rel.sentences, key=lambda m: m.copy_start)
+    ]
 
 
 def _closes(text: str) -> bool:
