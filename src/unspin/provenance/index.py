@@ -283,10 +283,18 @@ def candidate_pairs(fps: Sequence[Fingerprint]) -> list[tuple[int, int, int]]:
 
 def batch_candidates(fps: Sequence[Fingerprint]) -> list[tuple[int, int, bool]]:
     """Candidate pairs of a batch, ``(i, j, textual)`` with ``i < j``: sharing an LSH band
-    or enough anchors (textual unless only names and numbers are shared)."""
+    or enough anchors (textual unless only names and numbers are shared), each later
+    article ``j`` with at most :data:`MAX_CANDIDATES` by anchors."""
     pairs = {(i, j): True for i, j, _ in candidate_pairs(fps)}
+    # As the incremental index does: each later article keeps its MAX_CANDIDATES best
+    # anchor candidates among those its bands did not already give (ties: the earlier).
+    best: dict[int, list[tuple[float, int, bool]]] = defaultdict(list)
     for i, j, match in anchor_pairs(fps, MAX_BUCKET):
-        pairs[(i, j)] = pairs.get((i, j), False) or match.textual
+        if (i, j) not in pairs:
+            best[j].append((-match.score, i, match.textual))
+    for j, ranked in best.items():
+        for _, i, textual in sorted(ranked)[:MAX_CANDIDATES]:
+            pairs[(i, j)] = textual
     return [(i, j, textual) for (i, j), textual in sorted(pairs.items())]
 
 
