@@ -229,7 +229,9 @@ def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES
     banded = band_pairs(articles, max_candidates=max_candidates).select(
         "a_id", "b_id", F.lit(True).alias("textual")
     )
-    anchored = anchor_pairs(articles, exclude=banded, max_candidates=max_candidates)
+    anchored = anchor_pairs(
+        articles, exclude=banded, max_candidates=min(max_candidates, index.MAX_ANCHOR_CANDIDATES)
+    )
     return banded.unionByName(anchored)
 
 
