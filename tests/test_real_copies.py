@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from provenance_samples import ORIGINAL, SAME_STORY, article
 from real_copy_samples import HOUSE_STYLE, REWRITE, SPUN_HEAVY, WIRE_A, WIRE_B, WIRE_C
 from unspin import Unspin
+from unspin.cli import app
 from unspin.provenance.credit import credited_source
 from unspin.provenance.relate import relate
 from unspin.provenance.swaps import editorial_reason
@@ -112,8 +115,16 @@ def test_unspin_copies_names_the_original_of_a_heavily_spun_pair(tmp_path: Path)
     by_text = {a.text.strip()[:40]: a.id for a in u.articles(limit=10)}
     original_id = by_text[ORIGINAL.strip()[:40]]
     spun_id = by_text[SPUN_HEAVY.strip()[:40]]
-    rels = [r for r in u.store.copy_relations()]
-    assert [(r.source_id, r.copy_id, r.kind) for r in rels] == [(original_id, spun_id, "spun_copy")]
+    u.close()
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "u.db"), "copies", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(r["source"], r["copy"], r["kind"]) for r in data["relations"]] == [
+        (original_id, spun_id, "spun_copy")
+    ]
+    assert data["trees"][0]["article"] == original_id
+    text = CliRunner().invoke(app, ["--db", str(tmp_path / "u.db"), "copies"]).output
+    assert "spun copy" in text and "original" in text
 
 
 def test_brief_inside_a_longer_article_is_found_through_the_anchor_index(tmp_path: Path) -> None:
@@ -158,6 +169,13 @@ def test_wire_story_run_by_three_outlets_is_three_siblings_of_the_agency(tmp_pat
     ids = [a.id for a in u.articles()]
     comparison = u.compare(article_ids=ids)
     assert len(comparison.sources) == 1, "copies of one wire story are one source"
+    (story,) = u.stories()
+    assert u.story(story.id).independent_sources == 1
+    out = CliRunner().invoke(app, ["--db", str(tmp_path / "u.db"), "story", story.id]).output
+    assert "3 articles, 1 independent sources" in out
+    from unspin.web.storyview import story_page
+
+    assert story_page(u, story.id).independent_sources == 1
 
 
 def test_copies_extended_differently_share_a_source_that_is_not_stored() -> None:

@@ -547,3 +547,21 @@ class StoryDetail:
     story: Story
     members: tuple[StoryMember, ...]
     merges: tuple[StoryMerge, ...] = ()
+
+    @property
+    def independent_sources(self) -> int:
+        """Members left when copies fold into what they copy: copies of one wire story,
+        press release or article (in any chain) count once."""
+        parent = {m.article_id: m.article_id for m in self.members}
+
+        def find(a: str) -> str:
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for m in self.members:
+            for kind, _role, other in m.relations:
+                if kind in COPY_KINDS and other in parent:
+                    parent[find(m.article_id)] = find(other)
+        return len({find(a) for a in parent})

@@ -26,6 +26,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
 def story_detail_to_dict(detail: StoryDetail) -> dict[str, Any]:
     """A JSON-ready dict of a story with its members and merges."""
     data = asdict(detail)
+    data["independent_sources"] = detail.independent_sources
     for member in data["members"]:
         member["relations"] = [
             {"kind": k, "role": r, "article_id": a} for k, r, a in member["relations"]
@@ -85,7 +86,8 @@ def story_cmd(
     s = detail.story
     console.print(f"[bold]{escape(s.title or '(untitled)')}[/]  [dim]{s.id}[/]")
     console.print(
-        f"{s.n_articles} articles, {_day(s.first_published)} to {_day(s.last_published)}; "
+        f"{s.n_articles} articles, {detail.independent_sources} independent sources, "
+        f"{_day(s.first_published)} to {_day(s.last_published)}; "
         f"outlets: {escape(', '.join(s.outlets) or '-')}; key terms: {escape(', '.join(s.key_terms))}"
     )
     table = Table()

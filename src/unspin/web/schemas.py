@@ -210,6 +210,10 @@ class StoryPage(BaseModel):
     id: str
     title: str | None
     n_articles: int
+    independent_sources: int | None = Field(
+        default=None,
+        description="articles left when copies fold into what they copy; null without provenance",
+    )
     outlets: list[str]
     timeline: list[TimelineEntry]
     claims: ClaimMatrix | None = Field(description="null until claims are compared")

@@ -230,11 +230,28 @@ def story_page(u: Unspin, story_id: str) -> StoryPage:
         id=story_id,
         title=title,
         n_articles=len(articles),
+        independent_sources=_independent(articles, rels) if rels is not None else None,
         outlets=outlets,
         timeline=timeline(articles, roles),
         claims=claims_matrix(u, [a.id for a in articles], copy_of) if feats["claims"] else None,
         provenance=tree,
     )
+
+
+def _independent(articles: list[Article], rels: list[Relation]) -> int:
+    """Articles left when each copy folds into what it copies (chains and siblings too)."""
+    parent = {a.id: a.id for a in articles}
+
+    def find(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for r in rels:
+        if r.source_id in parent and r.copy_id in parent:
+            parent[find(r.copy_id)] = find(r.source_id)
+    return len({find(a) for a in parent})
 
 
 def story_of(u: Unspin, article_id: str) -> str | None:
