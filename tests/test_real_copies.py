@@ -208,3 +208,49 @@ def test_pair_page_shows_a_rewrite_sentence_beside_sentence() -> None:
     assert len(rows) == len(rel.sentences)
     quote = next(r for r in rows if "stay away" in r.copy_[0].text)
     assert "stay away" in quote.source[0].text
+
+
+_QUESTIONS = [
+    "Why are you running for the council this year?",
+    "What would you change first about the bus network?",
+    "How would you pay for the new flood defences along the river?",
+    "What do you make of the plan to close the central library on Sundays?",
+    "Which of your opponents' proposals would you keep, and why?",
+    "What is the one promise voters should hold you to?",
+]
+
+
+def _interview(name: str, answers: list[str]) -> str:
+    intro = (
+        f"Ahead of the Port Allen council election, Harbour News put the same questions "
+        f"to every candidate. Here are the answers of {name}."
+    )
+    body = "\n\n".join(f"{q}\n\n{name}: {a}" for q, a in zip(_QUESTIONS, answers, strict=True))
+    return intro + "\n\n" + body + "\n"
+
+
+def test_interviews_sharing_a_questionnaire_are_not_copies() -> None:
+    one = _interview(
+        "Mira Santos",
+        [
+            "Because the harbour district has waited ten years for a plan.",
+            "More evening buses to the hospital, paid from the parking fund.",
+            "A levy on new waterfront flats, agreed with the regional office.",
+            "I oppose it; the library is where our older residents meet.",
+            "The cycle lanes on Mill Street, which cost little and save lives.",
+            "That the bridge reopens before next winter.",
+        ],
+    )
+    two = _interview(
+        "Tom Okafor",
+        [
+            "I have run a bakery here for twenty years and know the streets.",
+            "Cheaper monthly passes for students and shift workers.",
+            "Through the national flood programme, not local taxes.",
+            "It is a sensible saving if the reading rooms stay open.",
+            "None of them, frankly; they are recycled ideas.",
+            "No new parking charges in the town centre.",
+        ],
+    )
+    rel = relate(article(one, 0), article(two, 5))
+    assert rel.kind not in ("duplicate", "edited_copy", "spun_copy", "rewritten_copy")

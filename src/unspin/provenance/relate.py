@@ -82,6 +82,10 @@ EDITED_MIN_RUN = 8
 # material of its own (a paragraph added by each outlet), so neither is the source: both
 # copy a text not in the store.
 SIBLING_MAX_CONTAINED = 0.9
+# A copy whose aligned text is at least this share questions is two interviews sharing
+# one questionnaire: Wikinews candidate interviews 0.71-0.93, ECB+ dev wire copies at
+# most 0.13 (bench/real_copies.py).
+TEMPLATE_MIN_QUESTION_SHARE = 0.5
 # Same story: shared names/numbers (Jaccard) or some reused passage, short of a copy.
 # Set on bench/provenance_accuracy.py: ECB+ same-event pairs vs Wikinews unrelated pairs.
 SAME_STORY_MIN_NAMES = 0.12
@@ -257,6 +261,12 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
         rewritten = relate_rewrite(a, b, aln, word_coverage=oriented.coverage)
         if rewritten is not None:
             return rewritten
+    if kind in ("edited_copy", "spun_copy") and (
+        _question_share(copy.text, oriented) >= TEMPLATE_MIN_QUESTION_SHARE
+    ):
+        # Two interviews that put one list of questions to different people: a shared
+        # questionnaire, not a copy of the answers.
+        kind, confidence = "same_story", 0.5
     copying = kind in ("duplicate", "edited_copy", "spun_copy")
     common = _common_source(a, b, oriented) if kind == "edited_copy" else None
     return Relation(
@@ -272,6 +282,22 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
         passages=oriented.passages if copying else (),
         common_source=common,
     )
+
+
+def _question_share(copy_text: str, aln: Alignment) -> float:
+    """Share of the copy's aligned text that lies in questions (sentences ending in ?)."""
+    aligned = sum(p.copy_end - p.copy_start for p in aln.passages)
+    if not aligned:
+        return 0.0
+    questions = [
+        (s, e) for s, e in sentence_spans(copy_text) if copy_text[s:e].rstrip().endswith("?")
+    ]
+    inside = sum(
+        max(0, min(e, p.copy_end) - max(s, p.copy_start))
+        for p in aln.passages
+        for s, e in questions
+    )
+    return inside / aligned
 
 
 def _common_source(a: Article, b: Article, aln: Alignment) -> str | None:
