@@ -2,16 +2,21 @@
 
 Three steps, each cheap enough to run for every added article:
 
-1. **index**: each article's LSH band keys (:mod:`unspin.provenance.fingerprint`: word shingles
-   for verbatim and edited copies, stable-token shingles for spun ones) go into the
-   ``provenance_bands`` table, so the index grows with the store and is never rebuilt;
-2. **candidates**: the stored articles sharing at least one band key with the new one,
-   most shared bands first, at most :data:`MAX_CANDIDATES` (never all pairs);
-3. **verify**: each candidate is aligned word by word and classified
-   (:func:`unspin.provenance.relate.relate`); every relation but ``unrelated`` is stored.
+1. **index**: each article's LSH band keys and anchors
+   (:mod:`unspin.provenance.fingerprint`) go into the ``provenance_bands`` and
+   ``provenance_anchors`` tables, so the index grows with the store and is never
+   rebuilt;
+2. **candidates**: the stored articles sharing the most band keys with the new one (at
+   most :data:`MAX_CANDIDATES`), and those sharing the most anchors by estimated
+   containment (at most :data:`MAX_ANCHOR_CANDIDATES`,
+   :mod:`unspin.provenance.candidates`): never all pairs;
+3. **verify** (:func:`verify`): each candidate sharing text is aligned word by word and
+   classified (:func:`unspin.provenance.relate.relate`), one sharing only names and
+   numbers is checked as a rewrite; every relation but ``unrelated`` is stored.
 
-:func:`find_copies` does the same over a batch of articles held in memory (one numpy
-sort finds every colliding pair), for rebuilds, the Spark job and the benchmarks.
+:func:`find_copies` and :func:`rebuild` do the same over a batch held in memory (one
+numpy sort over the band keys, one over the anchors, :func:`batch_candidates`); the
+Spark job finds the same candidates as joins.
 """
 
 from __future__ import annotations
