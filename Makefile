@@ -16,8 +16,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# torch first, pinned: the CPU build (a plain `torch` would pull a CUDA build); the
+# transformer extra's tests then run instead of skipping.
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test,transformer]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -31,8 +34,10 @@ demo: $(VENV)/.installed
 	@echo
 	@echo "See it in the web app:  $(BIN)/unspin --db $(DB) serve   then open http://127.0.0.1:8000/"
 
-## test: the whole test suite (unit, property, end-to-end, browser, spark)
+## test: the whole test suite (unit, property, end-to-end, browser, spark); installs the
+## system packages it needs first (scripts/system_deps.sh), so nothing is skipped
 test: $(VENV)/.installed-test
+	bash scripts/system_deps.sh
 	$(BIN)/python -m pytest
 
 ## bench: accuracy and speed benchmarks; figures appended to bench/RESULTS.md

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -129,8 +130,11 @@ def test_load_embedder_rejects_unknown_kind() -> None:
 HAS_ST = importlib.util.find_spec("sentence_transformers") is not None
 
 
-@pytest.mark.skipif(HAS_ST, reason="sentence-transformers is installed")
-def test_transformer_without_extra_says_how_to_install(tmp_path: Path) -> None:
+def test_transformer_without_extra_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on an install without the extra, whether or not this one has it.
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
     with pytest.raises(UnspinError, match=r"unspin\[transformer\]"):
         TransformerEmbedder(tmp_path)
 

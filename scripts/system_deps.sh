@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The system packages the test suite needs (Debian names), installed when we may.
+#   chromium, chromium-driver: the browser tests drive a real headless Chromium;
+#   wordnet-base: the WordNet spinner of the copy-detection quality gate.
+# Java 17 (for the Spark tests) must already be on the machine.
+# As root, or with sudo that needs no password, missing packages are installed with apt;
+# otherwise one line per missing package names it and the command that installs it.
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -f /usr/share/wordnet/data.noun ] || missing+=(wordnet-base)
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+  run=()
+elif sudo -n true 2>/dev/null; then
+  run=(sudo -n)
+else
+  for p in "${missing[@]}"; do
+    echo "missing system package $p: install it with: sudo apt-get install -y $p" >&2
+  done
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${run[@]}" apt-get update -qq
+"${run[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
