@@ -40,7 +40,15 @@ class Spun:
 
 
 def load_wordnet(root: Path = WORDNET) -> dict[str, list[str]]:
-    """Word → synonyms (other lemmas of its synsets), single words and short phrases."""
+    """Word → synonyms (other lemmas of its synsets), single words and short phrases.
+
+    Exits with one line naming the missing package when WordNet is not installed.
+    """
+    if not (root / "data.noun").exists():
+        raise SystemExit(
+            f"{root}: WordNet 3.0 is not installed; the benchmark's spinner needs it: "
+            "`make wordnet` (Debian package wordnet-base)"
+        )
     syn: dict[str, set[str]] = {}
     for pos in ("noun", "verb", "adj", "adv"):
         for line in (root / f"data.{pos}").read_text(encoding="latin-1").splitlines():
