@@ -38,7 +38,6 @@ from unspin.provenance.rewrite import (
     Rewording,
     facts_carried,
     is_rewrite,
-    may_be_rewrite,
     reword,
 )
 from unspin.provenance.swaps import spinner_swaps
@@ -218,13 +217,12 @@ def decide_direction(a: Article, b: Article, aln: Alignment) -> tuple[bool, str]
     return True, "undecided"
 
 
-def _rewrite_direction(a: Article, b: Article) -> tuple[bool, str]:
+def _rewrite_direction(a: Article, b: Article, b_in_a: float, a_in_b: float) -> tuple[bool, str]:
     """Whether ``a`` is the source of a rewrite pair: earlier, else the one holding facts
-    the other lacks (a rewrite adds none of its own)."""
+    the other lacks (a rewrite adds none of its own). ``b_in_a``: the share of ``b``'s
+    names and numbers found in ``a``; ``a_in_b`` the other way."""
     if a.published is not None and b.published is not None and a.published != b.published:
         return a.published < b.published, "published"
-    b_in_a, _ = facts_carried(a.text, b.text)
-    a_in_b, _ = facts_carried(b.text, a.text)
     if abs(b_in_a - a_in_b) >= FACTS_MARGIN:
         return b_in_a > a_in_b, "facts"
     return True, "undecided"
@@ -321,7 +319,8 @@ def relate_rewrite(
     """The pair as a rewritten copy, or None when the sentence evidence says otherwise.
 
     For pairs that share no word run (candidates by names alone): only the sentence
-    alignment by meaning is computed, gated by :func:`may_be_rewrite`.
+    alignment by meaning is computed, and only when one side's names and numbers are
+    carried by the other (:data:`REWRITE_MIN_FACTS_CARRIED`), a cheap gate.
 
     Args:
         word_coverage: for a pair the word alignment already calls a copy, the share
@@ -329,9 +328,11 @@ def relate_rewrite(
             :data:`REWRITE_MIN_GAIN` more of the source (an edited wire copy's matched
             sentences are its verbatim ones, a rewrite's are not).
     """
-    if not may_be_rewrite(a.text, b.text):
+    b_in_a, _ = facts_carried(a.text, b.text)
+    a_in_b, _ = facts_carried(b.text, a.text)
+    if max(b_in_a, a_in_b) < REWRITE_MIN_FACTS_CARRIED:
         return None
-    a_first, reason = _rewrite_direction(a, b)
+    a_first, reason = _rewrite_direction(a, b, b_in_a, a_in_b)
     source, copy = (a, b) if a_first else (b, a)
     r: Rewording = reword(source.text, copy.text)
     if not is_rewrite(r):

@@ -30,7 +30,7 @@ from unspin.model import SentenceMatch
 from unspin.provenance.names import names
 from unspin.text import FUNCTION_WORDS, sentence_spans
 
-__all__ = ["Rewording", "facts_carried", "is_rewrite", "may_be_rewrite", "reword"]
+__all__ = ["Rewording", "facts_carried", "is_rewrite", "reword"]
 
 # A copy sentence rewords a source sentence when their similarity (half embedding
 # cosine, half content-word overlap) reaches this. Rewrites' matched sentences average
@@ -164,13 +164,6 @@ def reword(source_text: str, copy_text: str) -> Rewording:
         added_facts=added,
         similarity=round(float(best_score[hit].mean()), 3) if hit.any() else 0.0,
     )
-
-
-def may_be_rewrite(a_text: str, b_text: str) -> bool:
-    """A cheap gate before :func:`reword`: one side's names and numbers carried by the other."""
-    b_in_a, _ = facts_carried(a_text, b_text)
-    a_in_b, _ = facts_carried(b_text, a_text)
-    return max(b_in_a, a_in_b) >= REWRITE_MIN_FACTS_CARRIED
 
 
 def is_rewrite(r: Rewording) -> bool:
