@@ -31,23 +31,28 @@ import argparse
 import csv
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import RESULTS, ROOT, machine, shared_data  # noqa: E402
+from harness import (  # noqa: E402
+    RESULTS,
+    ROOT,
+    current_rss_mb,
+    in_child,
+    machine,
+    peak_rss_mb,
+    shared_data,
+)
 from unspin.model import Article  # noqa: E402
 from unspin.pipeline import PipelineConfig  # noqa: E402
 from unspin.text import sentences  # noqa: E402
@@ -57,15 +62,6 @@ TITLE = "Add speed: `unspin add` end to end (issue 20)"
 TARGET = 100.0  # articles per second end to end (issue 20)
 STAGES = ("store", "provenance", "stories", "spin", "claims")
 ALL_OFF = PipelineConfig(provenance=False, stories=False, claims=False)
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _current_rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def fresh_rows() -> list[dict[str, Any]]:
@@ -133,7 +129,7 @@ def run_add(db: Path, source: Path, config: PipelineConfig, out: Any) -> None:
     """One `unspin add` of ``source`` into ``db``: total seconds, per stage, peak memory."""
     from unspin import Unspin
 
-    start_rss = _current_rss_mb()
+    start_rss = current_rss_mb()
     marks: list[tuple[str, float]] = []
     t0 = time.perf_counter()
     with Unspin(db) as u:
@@ -151,32 +147,22 @@ def run_add(db: Path, source: Path, config: PipelineConfig, out: Any) -> None:
             "added": len(report.added),
             "stages": stages,
             "counts": report.stages,
-            "peak_mb": _rss_mb() - start_rss,
+            "peak_mb": peak_rss_mb() - start_rss,
         }
     )
-
-
-def _in_child(fn: Callable[..., None], *args: Any) -> dict[str, Any]:
-    ctx = mp.get_context("fork")
-    q = ctx.Queue()
-    p = ctx.Process(target=fn, args=(*args, q))
-    p.start()
-    result = q.get()
-    p.join()
-    return dict(result)
 
 
 def measure(size: int, source: Path, tmp: Path, repeat: int) -> dict[str, Any]:
     """Build the ``size`` background once; time store-only and end-to-end adds into copies."""
     background = tmp / f"background-{size}.db"
-    build = _in_child(build_background, background_texts(size), background)
+    build = in_child(build_background, background_texts(size), background)
     print(f"background of {size:,}: built in {build['build_s']:.0f} s", flush=True)
     runs: dict[str, list[dict[str, Any]]] = {"store_only": [], "full": []}
     for k in range(repeat):
         for mode, config in (("store_only", ALL_OFF), ("full", PipelineConfig())):
             db = tmp / f"run-{size}-{mode}-{k}.db"
             shutil.copy(background, db)
-            runs[mode].append(_in_child(run_add, db, source, config))
+            runs[mode].append(in_child(run_add, db, source, config))
             db.unlink()
             print(f"  {mode}: {runs[mode][-1]['seconds']:.2f} s", flush=True)
     background.unlink()

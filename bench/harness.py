@@ -113,3 +113,23 @@ def append_results(title: str, body: str, *, command: str | None = None) -> None
     with RESULTS.open("a", encoding="utf-8") as fh:
         fh.write(f"\n## {title}\n\n_{stamp} · {machine()} · `{cmd}`_\n\n{body.strip()}\n")
     print(f"appended '{title}' to {RESULTS}")
+
+
+def current_rss_mb() -> float:
+    """This process's resident memory now (MiB), to subtract from a later peak."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def in_child(fn: Callable[..., None], *args: Any) -> dict[str, Any]:
+    """Run ``fn(*args, queue)`` in a forked process and return the dict it puts on the
+    queue: each measured method gets its own peak memory."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=fn, args=(*args, q))
+    p.start()
+    result = q.get()
+    p.join()
+    return dict(result)

@@ -32,10 +32,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import multiprocessing as mp
 import random
 import re
-import resource
 import statistics
 import sys
 import tempfile
@@ -46,7 +44,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _spinner import load_wordnet, spin  # noqa: E402
-from harness import append_results, machine, shared_data  # noqa: E402
+from harness import (  # noqa: E402
+    append_results,
+    current_rss_mb,
+    in_child,
+    machine,
+    peak_rss_mb,
+    shared_data,
+)
 from unspin.model import COPY_KINDS, Article  # noqa: E402
 from unspin.text import sentences  # noqa: E402
 
@@ -54,15 +59,6 @@ SEED = 11
 # Word tokens as unspin.text.tokenize finds them (one findall; both methods use it).
 _WORDS = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:\.[^\W\d_])+|\w+(?:['\-]\w+)*")
 COPY_SHARE = 0.1
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _current_rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def sentence_pool() -> list[str]:
@@ -122,7 +118,7 @@ def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) ->
     from unspin.provenance.fingerprint import fingerprints
     from unspin.provenance.index import batch_candidates, verify
 
-    start_rss = _current_rss_mb()
+    start_rss = current_rss_mb()
     t0 = time.perf_counter()
     fps = fingerprints(texts)
     t1 = time.perf_counter()
@@ -144,7 +140,7 @@ def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) ->
             "found": len(found),
             "recall": _recall(found, truth),
             "candidate_recall": _recall(cand, truth),
-            "peak_mb": _rss_mb() - start_rss,
+            "peak_mb": peak_rss_mb() - start_rss,
         }
     )
 
@@ -152,7 +148,7 @@ def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) ->
 def run_datasketch(texts: list[str], truth: dict[tuple[int, int], str], out: Any) -> None:
     from datasketch import MinHash, MinHashLSH
 
-    start_rss = _current_rss_mb()
+    start_rss = current_rss_mb()
     t0 = time.perf_counter()
     lsh = MinHashLSH(num_perm=96, params=(32, 3))
 
@@ -178,7 +174,7 @@ def run_datasketch(texts: list[str], truth: dict[tuple[int, int], str], out: Any
             "query_s": t2 - t1,
             "found": len(found),
             "recall": _recall(found, truth),
-            "peak_mb": _rss_mb() - start_rss,
+            "peak_mb": peak_rss_mb() - start_rss,
         }
     )
 
@@ -226,16 +222,6 @@ def run_incremental(texts: list[str], adds: int, out: Any) -> None:
                 "adds": adds,
             }
         )
-
-
-def _in_child(fn: Any, *args: Any) -> dict[str, Any]:
-    ctx = mp.get_context("fork")
-    q = ctx.Queue()
-    p = ctx.Process(target=fn, args=(*args, q))
-    p.start()
-    result = q.get()
-    p.join()
-    return dict(result)
 
 
 def _store_lines(n: int, inc: dict[str, Any]) -> list[str]:
@@ -288,15 +274,15 @@ def main() -> None:
     )
     n = len(texts)
     if args.store_only:
-        inc = _in_child(run_incremental, texts, args.adds)
+        inc = in_child(run_incremental, texts, args.adds)
         print("incremental", inc)
         _record_store_only(args, n, n_words, len(truth), inc)
         return
-    ours = _in_child(run_unspin, texts, truth)
+    ours = in_child(run_unspin, texts, truth)
     print("unspin", ours)
-    peer = _in_child(run_datasketch, texts, truth)
+    peer = in_child(run_datasketch, texts, truth)
     print("datasketch", peer)
-    inc = None if args.no_store else _in_child(run_incremental, texts, args.adds)
+    inc = None if args.no_store else in_child(run_incremental, texts, args.adds)
     print("incremental", inc)
 
     ours_cand_s = ours["fingerprint_s"] + ours["candidates_s"]

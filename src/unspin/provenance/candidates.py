@@ -51,7 +51,9 @@ ANCHOR_MAX_DF = 100
 # shares 89-97 % of the smaller side's names and numbers with its source; at 30 % ten
 # times as many same-story pairs were checked for a rewrite (bench/add_speed.py).
 MIN_SHARED = (2, 2, 5)
-MIN_CONTAINMENT = (0.05, 0.2, 0.6)
+# Pair codes counted per step by :func:`anchor_pairs` (about 32 MiB of int64).
+_PAIR_CHUNK = 4_000_000
+MIN_CONTAINMENT = (0.15, 0.2, 0.6)
 
 
 def anchor_counts(anchors: npt.NDArray[np.int64]) -> tuple[int, int, int]:
@@ -119,36 +121,54 @@ def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int,
 
     One sort over all anchors of the batch; anchors held by more than
     :data:`ANCHOR_MAX_DF` fingerprints (or ``max_bucket``) are skipped, as the store's
-    lookup skips them.
+    lookup skips them. The pairs of the buckets are counted a few million at a time
+    (bounded memory), and the thresholds of :func:`anchor_score` applied to all of them
+    at once.
     """
-    if len(fps) < 2:
+    n = len(fps)
+    if n < 2:
         return []
     keys = np.concatenate([np.empty(0, np.int64), *(fp.anchors for fp in fps)])
-    owner = np.repeat(np.arange(len(fps), dtype=np.int64), [len(fp.anchors) for fp in fps])
+    owner = np.repeat(np.arange(n, dtype=np.int64), [len(fp.anchors) for fp in fps])
     keys, owner, starts, ends = buckets(keys, owner)
     sizes = ends - starts
-    cap = min(ANCHOR_MAX_DF, max_bucket)
-    n = len(fps)
-    codes: list[npt.NDArray[np.int64]] = []
-    for s, e in zip(
-        starts[(sizes >= 2) & (sizes <= cap)], ends[(sizes >= 2) & (sizes <= cap)], strict=True
-    ):
+    usable = (sizes >= 2) & (sizes <= min(ANCHOR_MAX_DF, max_bucket))
+    found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
+    chunk: list[npt.NDArray[np.int64]] = []
+    pending = 0
+
+    def flush() -> None:
+        if chunk:
+            found.append(np.unique(np.concatenate(chunk), return_counts=True))
+            chunk.clear()
+
+    for s, e in zip(starts[usable], ends[usable], strict=True):
         members = owner[s:e]
         ii, jj = np.triu_indices(len(members), k=1)
         lo, hi = np.minimum(members[ii], members[jj]), np.maximum(members[ii], members[jj])
-        kind = int(keys[s] & 3)
-        codes.append((lo * n + hi) * 4 + kind)
-    if not codes:
+        chunk.append((lo * n + hi) * 4 + (keys[s] & 3))
+        pending += len(ii)
+        if pending >= _PAIR_CHUNK:
+            flush()
+            pending = 0
+    flush()
+    if not found:
         return []
-    uniq, shared = np.unique(np.concatenate(codes), return_counts=True)
-    own = [anchor_counts(fp.anchors) for fp in fps]
-    per_pair: dict[int, list[int]] = {}
-    for code, count in zip(uniq.tolist(), shared.tolist(), strict=True):
-        per_pair.setdefault(code // 4, [0, 0, 0])[code % 4 - 1] = count
-    out: list[tuple[int, int, AnchorMatch]] = []
-    for pair, counts in sorted(per_pair.items()):
-        i, j = divmod(pair, n)
-        match = anchor_score(counts, own[i], own[j])
-        if match is not None:
-            out.append((i, j, match))
-    return out
+    codes = np.concatenate([c for c, _ in found])
+    counts = np.concatenate([k for _, k in found])
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    uniq, first = np.unique(codes, return_index=True)
+    summed = np.add.reduceat(counts, first)
+    pairs, inverse = np.unique(uniq // 4, return_inverse=True)
+    shared = np.zeros((len(pairs), 3), dtype=np.int64)
+    shared[inverse, uniq % 4 - 1] = summed
+    own = np.array([anchor_counts(fp.anchors) for fp in fps], dtype=np.int64)
+    i, j = pairs // n, pairs % n
+    smaller = np.minimum(own[i], own[j])
+    share = shared / np.maximum(smaller, 1)
+    ok = (shared >= np.array(MIN_SHARED)) & (smaller > 0) & (share >= np.array(MIN_CONTAINMENT))
+    keep = np.flatnonzero(ok.any(axis=1))
+    best = np.where(ok, share, -1.0).max(axis=1)
+    textual = ok[:, 0] | ok[:, 1]
+    return [(int(i[k]), int(j[k]), AnchorMatch(float(best[k]), bool(textual[k]))) for k in keep]

@@ -1,0 +1,59 @@
+"""Candidate pairs by shared anchors (unspin.provenance.candidates)."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import numpy as np
+
+from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, edit, spin
+from real_copy_samples import HOUSE_STYLE, REWRITE, SPUN_HEAVY, WIRE_A, WIRE_B, WIRE_C
+from unspin.provenance.candidates import ANCHOR_MAX_DF, anchor_counts, anchor_pairs, anchor_score
+from unspin.provenance.fingerprint import anchor_kind, fingerprints
+
+TEXTS = [
+    ORIGINAL,
+    SAME_STORY,
+    UNRELATED,
+    edit(ORIGINAL),
+    spin(ORIGINAL, 0.5, seed=3)[0],
+    HOUSE_STYLE,
+    REWRITE,
+    SPUN_HEAVY,
+    WIRE_A,
+    WIRE_B,
+    WIRE_C,
+]
+
+
+def _reference() -> dict[tuple[int, int], tuple[float, bool]]:
+    """anchor_score on every pair, one at a time (the definition the batch path keeps)."""
+    fps = fingerprints(TEXTS)
+    df = Counter(k for fp in fps for k in fp.anchors.tolist())
+    out = {}
+    for i, j in itertools.combinations(range(len(fps)), 2):
+        shared = np.intersect1d(fps[i].anchors, fps[j].anchors)
+        shared = shared[[2 <= df[int(k)] <= ANCHOR_MAX_DF for k in shared]]
+        kinds = anchor_kind(shared)
+        counts = [int((kinds == k).sum()) for k in (1, 2, 3)]
+        match = anchor_score(counts, anchor_counts(fps[i].anchors), anchor_counts(fps[j].anchors))
+        if match is not None:
+            out[(i, j)] = (round(match.score, 9), match.textual)
+    return out
+
+
+def test_batch_anchor_pairs_equal_the_pairwise_definition() -> None:
+    fast = {
+        (i, j): (round(m.score, 9), m.textual)
+        for i, j, m in anchor_pairs(fingerprints(TEXTS), max_bucket=200)
+    }
+    assert fast == _reference()
+
+
+def test_copies_are_candidates_and_the_unrelated_article_is_not() -> None:
+    pairs = {(i, j): m for i, j, m in anchor_pairs(fingerprints(TEXTS), max_bucket=200)}
+    for copy in (3, 4, 5, 7, 8, 10):  # edited, spun, house style, heavy spin, wire copies
+        assert (0, copy) in pairs and pairs[(0, copy)].textual
+    assert (0, 6) in pairs  # the rewrite, through its names and numbers
+    assert not any(2 in pair for pair in pairs)
