@@ -45,11 +45,13 @@ ANCHOR_MAX_DF = 100
 # Set on the ECB+ dev pairs (reuse_pairs_dev.jsonl), the SpinBot dev pairs and the
 # llm_rewrites dev set (bench/real_copies.py): every wire-copy pair shares >= 20 % of
 # its word anchors and >= 28 % of its stable ones, 64 of 65 SpinBot pairs >= 29 % of
-# their stable ones; of the 8,277 independent same-topic pairs 95 share < 5 % of word
-# anchors (99th percentile 9.5 %) and 87 >= 20 % of stable ones (0.05 let 1,632 through,
-# each an alignment for nothing). Names 5 and 60 %: every llm_rewrites dev rewrite
-# shares 89-97 % of the smaller side's names and numbers with its source; at 30 % ten
-# times as many same-story pairs were checked for a rewrite (bench/add_speed.py).
+# their stable ones; of the 8,277 independent same-topic pairs 87 share >= 20 % of their
+# stable anchors (5 % let 1,632 through) and under 1 % share >= 9.5 % of their word
+# anchors. Word 15 %: one shared sentence of a 15-sentence article is no candidate (at
+# 5 % the 20,000 sentence mixes of bench/provenance_speed.py verified 194,206 pairs).
+# Names 5 and 60 %: every llm_rewrites dev rewrite shares 89-97 % of the smaller side's
+# names and numbers with its source; at 30 % ten times as many same-story pairs were
+# checked for a rewrite (bench/add_speed.py).
 MIN_SHARED = (2, 2, 5)
 # Pair codes counted per step by :func:`anchor_pairs` (about 32 MiB of int64).
 _PAIR_CHUNK = 4_000_000
