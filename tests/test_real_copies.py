@@ -86,6 +86,8 @@ def test_rewrite_is_traced_with_its_sentence_alignment() -> None:
     assert (rel.source_id, rel.copy_id) == (orig.id, rewrite.id)
     assert len(rel.sentences) >= 6
     assert rel.coverage >= 0.6  # share of the source's sentences reworded
+    assert rel.facts_carried is not None and rel.facts_carried >= 0.8
+    assert rel.order_kept is not None and rel.order_kept >= 0.8
     # the quote is matched to the quote
     quote = next(m for m in rel.sentences if "stay away" in REWRITE[m.copy_start : m.copy_end])
     assert "stay away" in ORIGINAL[quote.source_start : quote.source_end]
@@ -254,3 +256,22 @@ def test_interviews_sharing_a_questionnaire_are_not_copies() -> None:
     )
     rel = relate(article(one, 0), article(two, 5))
     assert rel.kind not in ("duplicate", "edited_copy", "spun_copy", "rewritten_copy")
+
+
+def test_unspin_trace_shows_a_rewrite_sentence_by_sentence(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "original.txt").write_text(
+        "Title: Floods in Port Allen\nPublished: 2024-03-05\n\n" + ORIGINAL
+    )
+    (src / "rewrite.txt").write_text(
+        "Title: Port Allen under water\nPublished: 2024-03-06\n\n" + REWRITE
+    )
+    db = tmp_path / "u.db"
+    with Unspin(db) as u:
+        u.add([str(src)])
+        (rel,) = u.copy_relations()
+    assert rel.kind == "rewritten_copy"
+    out = CliRunner().invoke(app, ["--db", str(db), "trace", rel.copy_id]).output
+    assert "rewritten copy" in out and "Sentence alignment" in out
+    assert "names and numbers are in the source" in out

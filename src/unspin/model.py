@@ -237,6 +237,10 @@ class Relation:
         sentences: for a rewritten copy, each copy sentence matched by meaning to the
             source sentence it rewords.
         added_facts: for a rewritten copy, its names and numbers the source lacks.
+        order_kept: for a rewritten copy, the share of consecutive matched sentences that
+            come in the source's order.
+        facts_carried: for a rewritten copy, the share of its names and numbers found in
+            the source.
         common_source: set when neither article is the other's source but both copy
             one that is not stored (a wire story, a press release): the agency their
             credit lines name, or ``"not stored"``.
@@ -254,6 +258,8 @@ class Relation:
     passages: tuple[Passage, ...] = ()
     sentences: tuple[SentenceMatch, ...] = ()
     added_facts: tuple[str, ...] = ()
+    order_kept: float | None = None
+    facts_carried: float | None = None
     common_source: str | None = None
 
     @property

@@ -160,6 +160,11 @@ def _print_sentences(u: Unspin, rel: Relation) -> None:
     for m in rel.sentences:
         console.print(f"[bold]{m.similarity:.2f}[/] {escape(copy_text[m.copy_start : m.copy_end])}")
         console.print(f"     [dim]← {escape(source_text[m.source_start : m.source_end])}[/]")
+    if rel.facts_carried is not None:
+        console.print(
+            f"{rel.facts_carried:.0%} of the copy's names and numbers are in the source; "
+            f"{rel.order_kept or 0:.0%} of its matched sentences keep the source's order"
+        )
     if rel.added_facts:
         console.print(f"Names and numbers not in the source: {escape(', '.join(rel.added_facts))}")
 

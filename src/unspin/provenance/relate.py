@@ -357,4 +357,6 @@ def relate_rewrite(
         direction=reason,
         sentences=r.matches,
         added_facts=r.added_facts,
+        order_kept=r.order_kept,
+        facts_carried=r.facts_carried,
     )

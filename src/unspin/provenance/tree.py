@@ -134,6 +134,8 @@ def relation_to_dict(rel: Relation, *, evidence: bool = True) -> dict[str, Any]:
             for m in rel.sentences
         ]
         data["added_facts"] = list(rel.added_facts)
+        data["order_kept"] = rel.order_kept
+        data["facts_carried"] = rel.facts_carried
         data["substitutions"] = [
             {
                 "source": s.source,

@@ -114,6 +114,8 @@ def _evidence(rel: Relation) -> str:
             ],
             "added_facts": list(rel.added_facts),
             "common_source": rel.common_source,
+            "order_kept": rel.order_kept,
+            "facts_carried": rel.facts_carried,
         },
         ensure_ascii=False,
     )
@@ -135,6 +137,8 @@ def _relation_from_row(row: sqlite3.Row) -> Relation:
         sentences=tuple(SentenceMatch(*m) for m in ev.get("sentences", [])),
         added_facts=tuple(ev.get("added_facts", [])),
         common_source=ev.get("common_source"),
+        order_kept=ev.get("order_kept"),
+        facts_carried=ev.get("facts_carried"),
     )
 
 
