@@ -275,3 +275,13 @@ def test_unspin_trace_shows_a_rewrite_sentence_by_sentence(tmp_path: Path) -> No
     out = CliRunner().invoke(app, ["--db", str(db), "trace", rel.copy_id]).output
     assert "rewritten copy" in out and "Sentence alignment" in out
     assert "names and numbers are in the source" in out
+
+
+def test_independent_reports_of_the_bundled_fare_story_are_not_rewrites(tmp_path: Path) -> None:
+    # examples/README.md: four independent reports of the Brennford fare increase, written
+    # to share most facts; none may be taken for a rewrite (or any copy) of another.
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    with Unspin(tmp_path / "u.db") as u:
+        u.add([str(examples / "transit-fares"), str(examples / "feeds" / "wire.rss")])
+        kinds = {r.kind for r in u.copy_relations()}
+    assert kinds == set()
