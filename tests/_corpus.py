@@ -1,4 +1,5 @@
-"""Synthetic article batches for crash and concurrency tests (seeded, no real data).
+"""Synthetic article batches for crash and concurrency tests (seeded, no real data),
+and the helper that runs ``unspin`` in its own process for them.
 
 Each article is ~150 words of English function words mixed with made-up content
 words, so unrelated articles share no shingles (provenance stays fast) while about
@@ -9,7 +10,10 @@ added), which provenance relates, spin learning learns from and stories group.
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -145,3 +149,15 @@ def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
     """Write ``records`` as JSON Lines to ``path``; return the path."""
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+def start_unspin(db: Path, *args: str) -> subprocess.Popen[str]:
+    """``unspin --db DB ARGS`` in its own process (``$UNSPIN_DB`` cleared), pipes open."""
+    env = {k: v for k, v in os.environ.items() if k != "UNSPIN_DB"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "unspin", "--db", str(db), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )

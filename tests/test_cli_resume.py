@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -16,24 +13,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from _corpus import articles, write_jsonl
+from _corpus import articles, start_unspin, write_jsonl
 from unspin.api import Unspin
 from unspin.cli import app
 from unspin.pipeline import PipelineConfig, run_after_ingest
 from unspin.store import Store
 
 runner = CliRunner()
-
-
-def _unspin(db: Path, *args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "UNSPIN_DB"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "unspin", "--db", str(db), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
 
 
 def _counts(db: Path) -> dict[str, Any]:
@@ -129,7 +115,7 @@ def test_add_killed_at_random_moments_then_run_again(tmp_path: Path) -> None:
     batch = write_jsonl(tmp_path / "big.jsonl", articles(CRASH_ARTICLES, seed=17))
     whole = tmp_path / "whole.db"
     started = time.monotonic()
-    done = _unspin(whole, "add", str(batch), "--json")
+    done = start_unspin(whole, "add", str(batch), "--json")
     out, err = done.communicate(timeout=120)
     assert done.returncode == 0, err
     full_run = time.monotonic() - started
@@ -142,7 +128,7 @@ def test_add_killed_at_random_moments_then_run_again(tmp_path: Path) -> None:
     # Each run resumes where the last stopped; the windows widen so the kills land in
     # ingest, provenance and stories as well as in claims (the longest stage).
     for window in (0.3, 0.45, 0.8):
-        proc = _unspin(db, "add", str(batch), "--json")
+        proc = start_unspin(db, "add", str(batch), "--json")
         time.sleep(rng.uniform(0.5, window * full_run))
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
@@ -152,7 +138,7 @@ def test_add_killed_at_random_moments_then_run_again(tmp_path: Path) -> None:
         assert stored <= now, "a committed article was lost"
         stored = now
 
-    final = _unspin(db, "add", str(batch), "--json")
+    final = start_unspin(db, "add", str(batch), "--json")
     out, err = final.communicate(timeout=120)
     assert final.returncode == 0, err
     _check_intact(db)

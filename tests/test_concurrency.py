@@ -7,7 +7,6 @@ row is lost: the result holds what adding the two batches one after the other ho
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -17,18 +16,7 @@ from typing import Any
 
 import pytest
 
-from _corpus import articles, write_jsonl
-
-
-def _start(db: Path, *args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "UNSPIN_DB"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "unspin", "--db", str(db), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+from _corpus import articles, start_unspin, write_jsonl
 
 
 def _rows(db: Path) -> dict[str, Any]:
@@ -63,11 +51,11 @@ def test_two_writers_and_a_reader(tmp_path: Path) -> None:
     second = write_jsonl(tmp_path / "b.jsonl", articles(300, seed=22, tag="b"))
     serial = tmp_path / "serial.db"
     for batch in (first, second):
-        done = _start(serial, "add", str(batch))
+        done = start_unspin(serial, "add", str(batch))
         assert done.wait(timeout=120) == 0
 
     db = tmp_path / "shared.db"
-    writers = [_start(db, "add", str(first)), _start(db, "add", str(second))]
+    writers = [start_unspin(db, "add", str(first)), start_unspin(db, "add", str(second))]
     reads: list[subprocess.CompletedProcess[str]] = []
     deadline = time.monotonic() + 120
     while any(w.poll() is None for w in writers) and time.monotonic() < deadline:

@@ -17,6 +17,17 @@ from unspin.provenance.relate import relate
 from unspin.provenance.swaps import editorial_reason
 
 
+def _store_texts(tmp_path: Path, texts: dict[str, str]) -> Unspin:
+    """A store at ``tmp_path/u.db`` holding ``texts`` (file name -> text), added as files."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in texts.items():
+        (src / name).write_text(text)
+    u = Unspin(tmp_path / "u.db")
+    u.add([str(src)])
+    return u
+
+
 @pytest.mark.parametrize(
     ("source", "copy", "reason"),
     [
@@ -108,12 +119,7 @@ def test_independent_reports_of_one_event_are_the_same_story() -> None:
 
 
 def test_unspin_copies_names_the_original_of_a_heavily_spun_pair(tmp_path: Path) -> None:
-    u = Unspin(tmp_path / "u.db")
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "spun.txt").write_text(SPUN_HEAVY)
-    (src / "original.txt").write_text(ORIGINAL)
-    u.add([str(src)])
+    u = _store_texts(tmp_path, {"spun.txt": SPUN_HEAVY, "original.txt": ORIGINAL})
     by_text = {a.text.strip()[:40]: a.id for a in u.articles(limit=10)}
     original_id = by_text[ORIGINAL.strip()[:40]]
     spun_id = by_text[SPUN_HEAVY.strip()[:40]]
@@ -141,12 +147,7 @@ def test_brief_inside_a_longer_article_is_found_through_the_anchor_index(tmp_pat
         for i in range(40)
     ]
     long_article = "\n\n".join([*own[:20], *paras[:3], *own[20:]]) + "\n"
-    u = Unspin(tmp_path / "u.db")
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "a_brief.txt").write_text(brief)
-    (src / "b_long.txt").write_text(long_article)
-    u.add([str(src)])
+    u = _store_texts(tmp_path, {"a_brief.txt": brief, "b_long.txt": long_article})
     rels = u.copy_relations()
     assert len(rels) == 1 and rels[0].kind in ("edited_copy", "duplicate")
     assert rels[0].reused == 1.0 or rels[0].coverage == 1.0
@@ -158,12 +159,8 @@ def _credited(text: str, dateline: str) -> str:
 
 def test_wire_story_run_by_three_outlets_is_three_siblings_of_the_agency(tmp_path: Path) -> None:
     # Two outlets add a paragraph each, one trims the story; each credits the AP.
-    u = Unspin(tmp_path / "u.db")
-    src = tmp_path / "in"
-    src.mkdir()
-    for name, text in (("a", WIRE_A), ("b", WIRE_B), ("c", WIRE_C)):
-        (src / f"{name}.txt").write_text(_credited(text, "PORT ALLEN"))
-    u.add([str(src)])
+    wire = {"a.txt": WIRE_A, "b.txt": WIRE_B, "c.txt": WIRE_C}
+    u = _store_texts(tmp_path, {n: _credited(t, "PORT ALLEN") for n, t in wire.items()})
     rels = u.copy_relations()
     assert len(rels) == 3
     assert {r.kind for r in rels} == {"edited_copy"}
@@ -259,17 +256,12 @@ def test_interviews_sharing_a_questionnaire_are_not_copies() -> None:
 
 
 def test_unspin_trace_shows_a_rewrite_sentence_by_sentence(tmp_path: Path) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "original.txt").write_text(
-        "Title: Floods in Port Allen\nPublished: 2024-03-05\n\n" + ORIGINAL
-    )
-    (src / "rewrite.txt").write_text(
-        "Title: Port Allen under water\nPublished: 2024-03-06\n\n" + REWRITE
-    )
+    texts = {
+        "original.txt": "Title: Floods in Port Allen\nPublished: 2024-03-05\n\n" + ORIGINAL,
+        "rewrite.txt": "Title: Port Allen under water\nPublished: 2024-03-06\n\n" + REWRITE,
+    }
     db = tmp_path / "u.db"
-    with Unspin(db) as u:
-        u.add([str(src)])
+    with _store_texts(tmp_path, texts) as u:
         (rel,) = u.copy_relations()
     assert rel.kind == "rewritten_copy"
     out = CliRunner().invoke(app, ["--db", str(db), "trace", rel.copy_id]).output
