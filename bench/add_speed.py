@@ -7,7 +7,7 @@ provenance, stories, spin learning, claims. The store already holds ``--sizes``
 background articles (default 1,000 and 10,000; ``--large`` adds 100,000): random mixes
 of 8-20 Wikinews sentences, so none of them shares text with the fresh ECB+ articles,
 indexed for copies (``provenance.rebuild``), clustered into stories
-(``storyrun.rebuild_stories``) and with their claims extracted, as ``unspin add`` would
+(``stories.rebuild_stories``) and with their claims extracted, as ``unspin add`` would
 have left them.
 
 Measured in one run, each add in its own forked process on its own copy of the
@@ -110,7 +110,7 @@ def commit() -> str:
 
 def build_background(texts: list[str], path: Path, out: Any) -> None:
     """A store holding ``texts`` with every stage's results, as `unspin add` leaves it."""
-    from unspin import claims, provenance, storyrun
+    from unspin import claims, provenance, stories
     from unspin.store import Store
 
     t0 = time.perf_counter()
@@ -119,8 +119,8 @@ def build_background(texts: list[str], path: Path, out: Any) -> None:
         for k in range(0, len(batch), 2000):
             store.put_articles(batch[k : k + 2000])
         provenance.rebuild(store)
-        storyrun.rebuild_stories(store)
-        claims.step(store, [a.id for a in batch], PipelineConfig())
+        stories.rebuild_stories(store)
+        claims.update(store, [a.id for a in batch])
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     out.put({"build_s": time.perf_counter() - t0})
 

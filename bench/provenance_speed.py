@@ -208,7 +208,7 @@ def run_incremental(texts: list[str], adds: int, out: Any) -> None:
             article = Article.create(text)
             store.put_articles([article])
             s = time.perf_counter()
-            res = provenance.update(store, [article.id])
+            res = provenance.update(store, [article.id]).counts
             latencies.append(time.perf_counter() - s)
             found += sum(v for k, v in res.items() if k in COPY_KINDS) > 0
         out.put(

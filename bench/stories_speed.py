@@ -3,7 +3,7 @@
 Corpus: ``--size`` synthetic dated articles (default 100,000) built from real Wikinews
 sentences: events of 2-8 articles spread over a year in time order, each article mixing four of its event's
 six sentences with four random ones. They are stored and assigned to stories through
-the real pipeline step (:func:`unspin.storyrun.assign_articles`, batches of 1,000).
+the real pipeline step (:func:`unspin.stories.assign_articles`, batches of 1,000).
 Then ``--new`` further articles (default 1,000: the next day's news) are assigned in
 one call and timed: that is the throughput figure (embedding, terms, candidate search,
 scoring, and the SQLite writes). Also measured:
@@ -35,8 +35,7 @@ from harness import Timer, append_results, machine, peak_rss_mb, shared_data  # 
 from unspin.embed import StaticEmbedder  # noqa: E402
 from unspin.model import Article  # noqa: E402
 from unspin.store import Store  # noqa: E402
-from unspin.stories import Clusterer, StoryConfig  # noqa: E402
-from unspin.storyrun import assign_articles, signals  # noqa: E402
+from unspin.stories import Clusterer, StoryConfig, assign_articles, signals  # noqa: E402  # noqa: E402
 from unspin.text import sentences  # noqa: E402
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -142,7 +141,7 @@ def main() -> None:
         store.close()
 
     # Index: brute force over the window vs over all stories (what undated costs).
-    from unspin.storyrun import _state
+    from unspin.stories.assign import _state
 
     # What assign_articles does: only the stories in the batch's window are loaded.
     windowed = Clusterer(StoryConfig(), (_state(r, None) for r in window_rows))

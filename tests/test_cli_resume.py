@@ -100,7 +100,7 @@ def test_add_of_nothing_new_finishes_pending_work(tmp_path: Path) -> None:
 
 
 # Articles in the crash test: enough that a kill lands in every phase, fewer than one
-# story batch (storyrun.BATCH), and a run under ten seconds.
+# story batch (unspin.stories.assign.BATCH), and a run under ten seconds.
 CRASH_ARTICLES = 800
 
 

@@ -20,7 +20,7 @@ def store(tmp_path: Path) -> Store:
 
 def _add(store: Store, *articles: Article) -> dict[str, int]:
     store.put_articles(articles)
-    return provenance.update(store, [a.id for a in articles])
+    return provenance.update(store, [a.id for a in articles]).counts
 
 
 def _pairs(store: Store) -> dict[tuple[str, str], str]:
@@ -68,7 +68,7 @@ def test_adding_later_checks_against_the_stored_index(
 
 def test_update_skips_articles_already_indexed(store: Store, family: dict[str, Article]) -> None:
     _add(store, family["orig"], family["edited"])
-    assert provenance.update(store, [family["orig"].id, family["edited"].id]) == {}
+    assert provenance.update(store, [family["orig"].id, family["edited"].id]).counts == {}
 
 
 def test_copy_of_a_copy_hangs_under_the_copy(store: Store, family: dict[str, Article]) -> None:
@@ -141,7 +141,7 @@ def test_the_pipeline_step_runs_after_ingest(store: Store, family: dict[str, Art
     result = run_after_ingest(store, [f["orig"].id, f["edited"].id], only_provenance)
     assert result["provenance"]["edited_copy"] == 1
     off = PipelineConfig(provenance=False, stories=False, claims=False)
-    assert provenance.step(store, [f["spun"].id], off) == {"skipped": True}
+    assert run_after_ingest(store, [f["spun"].id], off)["provenance"] == {"skipped": True}
     assert store.unindexed_ids() == [f["spun"].id]
 
 

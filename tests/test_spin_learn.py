@@ -9,9 +9,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unspin.lexicon import load_lexicon
-from unspin.spin.learn import pairs_from_phrases, pairs_from_texts, tally
+from unspin.provenance.align import align
+from unspin.spin.learn import pairs_from_phrases, tally
 from unspin.spin.restore import Restorer
 from unspin.store import Store
+
+
+def pairs_from_texts(source: str, copy: str) -> list[tuple[str, str]]:
+    """Word substitutions found by aligning a spun copy to its source, as provenance
+    records them on a relation (the spin stage learns from those)."""
+    return [
+        p
+        for sub in align(source, copy).substitutions
+        for p in pairs_from_phrases(sub.source, sub.copy)
+    ]
 
 
 @pytest.mark.parametrize(

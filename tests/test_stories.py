@@ -10,8 +10,16 @@ import pytest
 
 from unspin.model import Article, Relation
 from unspin.store import Store
-from unspin.stories import ArticleSignals, Clusterer, StoryConfig, extract_terms
-from unspin.storyrun import assign_articles, read_stories, read_story, rebuild_stories
+from unspin.stories import (
+    ArticleSignals,
+    Clusterer,
+    StoryConfig,
+    assign_articles,
+    extract_terms,
+    read_stories,
+    read_story,
+    rebuild_stories,
+)
 
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
 

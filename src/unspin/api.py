@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from unspin.errors import InputError, UnspinError
 from unspin.ingest import IngestFailure, IngestOptions, iter_articles
 from unspin.model import (
+    COPY_KINDS,
     Appearance,
     Article,
     Claim,
@@ -207,6 +208,24 @@ class Unspin:
         """One article by id or unique id prefix. Raises :class:`NotFoundError`."""
         return self.store.get_article(id_or_prefix)
 
+    def articles_by_id(self, ids: Sequence[str]) -> list[Article]:
+        """The stored articles among ``ids`` (full ids), in the order given; unknown ids
+        are left out."""
+        return self.store.get_articles(list(ids))
+
+    def count_articles(self) -> int:
+        """How many articles are stored (cheap: one index count)."""
+        return int(self.store.count_articles())
+
+    def count_outlets(self) -> int:
+        """How many outlets the stored articles come from (cheap: an index)."""
+        return int(self.store.count_outlets())
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return Path(self.store.path)
+
     def appearances(self, id_or_prefix: str) -> list[Appearance]:
         """Every URL/outlet where this exact text was seen, earliest first."""
         return self.store.appearances(self.store.resolve_article_id(id_or_prefix))
@@ -257,6 +276,19 @@ class Unspin:
         found: list[Relation] = self.store.copy_relations()
         return found
 
+    def copy_sources(self, article_ids: Sequence[str]) -> list[Relation]:
+        """The copy relations among ``article_ids`` (full ids), one per copy: the relation
+        to its source as :func:`unspin.provenance.closest_sources` names it."""
+        from unspin import provenance
+
+        members = set(article_ids)
+        among: dict[tuple[str, str], Relation] = {}
+        for article_id in article_ids:
+            for rel in self.store.relations_of(article_id, kinds=sorted(COPY_KINDS)):
+                if rel.source_id in members and rel.copy_id in members:
+                    among[(rel.source_id, rel.copy_id)] = rel
+        return list(provenance.closest_sources(among.values()).values())
+
     def relations_of(
         self, id_or_prefix: str, *, kinds: Sequence[str] | None = None
     ) -> list[Relation]:
@@ -283,7 +315,7 @@ class Unspin:
 
     def stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
         """Stories, newest first (by their latest article), with counts and outlets."""
-        from unspin.storyrun import read_stories
+        from unspin.stories import read_stories
 
         return read_stories(self.store, limit=limit, offset=offset)
 
@@ -293,13 +325,23 @@ class Unspin:
         Raises:
             NotFoundError: no story, or several, match.
         """
-        from unspin.storyrun import read_story
+        from unspin.stories import read_story
 
         return read_story(self.store, id_or_prefix)
 
+    def count_stories(self) -> int:
+        """How many stories there are (cheap: one index count)."""
+        return int(self.store.count_stories())
+
+    def story_of(self, id_or_prefix: str) -> str | None:
+        """The id of the story an article belongs to, if it is in one yet."""
+        article_id = self.store.resolve_article_id(id_or_prefix)
+        found: dict[str, str] = self.store.story_of([article_id])
+        return found.get(article_id)
+
     def rebuild_stories(self) -> dict[str, int]:
         """Forget every story and cluster all stored articles again, oldest first."""
-        from unspin.storyrun import rebuild_stories
+        from unspin.stories import rebuild_stories
 
         with self.store.stage_lock():
             return rebuild_stories(self.store)
@@ -382,7 +424,7 @@ class Unspin:
                 stories are not available in this store (use ``article_ids``).
             NotFoundError: an id names no article or story.
         """
-        from unspin.claims import claims_for, compare_claims, copy_map
+        from unspin.claims import claims_for, compare_claims
 
         if (story_id is None) == (article_ids is None):
             raise UnspinError("compare: give either a story id or a list of article ids")
@@ -395,8 +437,9 @@ class Unspin:
             raise UnspinError(f"{story_id or 'compare'}: no articles to compare")
         articles = {aid: self.store.get_article(aid) for aid in ids}
         claims = {aid: claims_for(self.store, aid) for aid in ids}
-        links = copy_map(self.store, ids) if copy_of is None else copy_of
-        return compare_claims(claims, articles=articles, copy_of=links, story_id=story_id)
+        if copy_of is None:
+            copy_of = {r.copy_id: r.source_id for r in self.copy_sources(ids)}
+        return compare_claims(claims, articles=articles, copy_of=copy_of, story_id=story_id)
 
     def _story_article_ids(self, story_id: str) -> list[str]:
         """Member article ids of a story (id or prefix), oldest first."""

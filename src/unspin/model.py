@@ -571,3 +571,16 @@ class StoryDetail:
                 if kind in COPY_KINDS and other in parent:
                     parent[find(m.article_id)] = find(other)
         return len({find(a) for a in parent})
+
+
+@dataclass(frozen=True, slots=True)
+class StageReport:
+    """What one stage's ``update(store, article_ids)`` did: the stage and its counts.
+
+    Every stage package (provenance, stories, spin learning, claims) has one entry point
+    of that shape; the pipeline collects the reports, and ``unspin add`` prints their
+    counts.
+    """
+
+    stage: str
+    counts: dict[str, Any] = field(default_factory=dict)

@@ -1,7 +1,10 @@
 """What runs after new articles are stored: the later stages, in pipeline order.
 
-Each stage contributes one function ``step(store, ids, config) -> dict`` that brings
-its results up to date for the given articles and returns counts for the summary.
+The pipeline owns the order of the stages and their configuration. Each stage package
+has one entry point ``update(store, article_ids) -> StageReport`` that brings its
+results up to date for the given articles (:func:`unspin.provenance.update`,
+:func:`unspin.stories.update`, :func:`unspin.spin.learn.update`,
+:func:`unspin.claims.update`); stages never import the pipeline or each other.
 :func:`run_pending` runs them for every stored article a stage has not processed yet,
 which is what ``unspin add`` and ``unspin resume`` do: articles stored by a run that was
 killed before its stages finished are picked up by the next run, in the same order an
@@ -19,39 +22,64 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unspin.store import Store
+
+if TYPE_CHECKING:
+    from unspin.model import StageReport
+    from unspin.stories import StoryConfig
+
+STAGES = ("provenance", "stories", "spin", "claims")
 
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """Switches for the stages that run after ingest (built at the CLI/API boundary)."""
+    """Which stages run after ingest, and each stage's own settings (built at the
+    CLI/API boundary). Spin learning runs with provenance: it learns from the copies
+    provenance finds."""
 
     provenance: bool = True
     stories: bool = True
     claims: bool = True
+    story_settings: StoryConfig | None = None
+
+    def enabled(self, stage: str) -> bool:
+        return bool(getattr(self, "provenance" if stage == "spin" else stage))
 
 
-Step = Callable[[Store, Sequence[str], PipelineConfig], dict[str, Any]]
+# What a switched-off stage reports (``unspin add --json`` prints it).
+_SWITCHED_OFF: dict[str, dict[str, Any]] = {
+    "provenance": {"skipped": True},
+    "stories": {},
+    "spin": {},
+    "claims": {"skipped": True},
+}
 
 
-def _steps() -> list[tuple[str, Step]]:
-    """The stage steps, in pipeline order. Stages import lazily to keep start-up fast."""
-    steps: list[tuple[str, Step]] = []
-    from unspin import provenance  # issue 3: copies, spun copies and their sources
+def _run(store: Store, stage: str, ids: Sequence[str], config: PipelineConfig) -> StageReport:
+    """One stage's ``update`` for ``ids``. Stages import lazily to keep start-up fast."""
+    if stage == "provenance":
+        from unspin import provenance  # copies, spun copies and their sources
 
-    steps.append(("provenance", provenance.step))
-    from unspin import storyrun  # issue 4: new articles join or start stories
+        return provenance.update(store, ids)
+    if stage == "stories":
+        from unspin import stories  # new articles join or start stories
 
-    steps.append(("stories", storyrun.step))
-    from unspin.spin import learn as spin_learn  # issue 8: learn spinner swaps from copies
+        return stories.update(store, ids, config.story_settings)
+    if stage == "spin":
+        from unspin.spin import learn  # learn spinner swaps from traced copies
 
-    steps.append(("spin", spin_learn.step))
-    from unspin import claims  # issue 5: claims of new articles, cached for `compare`
+        return learn.update(store, ids)
+    from unspin import claims  # claims of new articles, cached for `compare`
 
-    steps.append(("claims", claims.step))
-    return steps
+    return claims.update(store, ids)
+
+
+def _step(store: Store, stage: str, ids: Sequence[str], config: PipelineConfig) -> dict[str, Any]:
+    if not config.enabled(stage):
+        return dict(_SWITCHED_OFF[stage])
+    return _run(store, stage, ids, config).counts
 
 
 def pending(store: Store, config: PipelineConfig | None = None) -> dict[str, list[str]]:
@@ -98,13 +126,13 @@ def run_pending(
         if not any(todo.values()):
             return {}
         results: dict[str, dict[str, Any]] = {}
-        for name, step in _steps():
+        for name in STAGES:
             ids = todo[name]
             if name == "spin" and config.provenance:
                 ids = store.unlearned_copy_ids()  # including what provenance just found
             if on_stage:
                 on_stage(name)
-            results[name] = step(store, ids, config)
+            results[name] = _step(store, name, ids, config)
         return results
 
 
@@ -124,8 +152,8 @@ def run_after_ingest(
     results: dict[str, dict[str, Any]] = {}
     if not new_ids:
         return results
-    for name, step in _steps():
+    for name in STAGES:
         if on_stage:
             on_stage(name)
-        results[name] = step(store, new_ids, config)
+        results[name] = _step(store, name, new_ids, config)
     return results

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from unspin import __version__
+from unspin._version import __version__
 from unspin.api import Unspin
 from unspin.errors import UnspinError
 

@@ -8,20 +8,19 @@
 
 Everything is rule-based, offline and CPU-only; no language model is involved.
 This module also holds the store-facing glue used by the API and the pipeline:
-:func:`claims_for` (cached extraction), :func:`copy_map` and :func:`step`.
+:func:`claims_for` (cached extraction) and :func:`update`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from unspin.claims.compare import compare_claims, relate_pair
 from unspin.claims.extract import EXTRACTOR_VERSION, claims_of, extract_claims
-from unspin.model import Claim
+from unspin.model import Claim, StageReport
 
 if TYPE_CHECKING:
-    from unspin.pipeline import PipelineConfig
     from unspin.store import Store
 
 __all__ = [
@@ -29,10 +28,9 @@ __all__ = [
     "claims_for",
     "claims_of",
     "compare_claims",
-    "copy_map",
     "extract_claims",
     "relate_pair",
-    "step",
+    "update",
 ]
 
 
@@ -51,36 +49,18 @@ def claims_for(store: Store, article_id: str) -> list[Claim]:
     return claims
 
 
-def copy_map(store: Store, article_ids: Sequence[str]) -> dict[str, str]:
-    """copy id -> source id for the copy relations among ``article_ids`` (provenance).
-
-    Relations whose source lies outside the set still fold the copy into that source's
-    voice only when the source is compared too; otherwise the copy speaks for it.
-    """
-    wanted = set(article_ids)
-    relations = getattr(store, "copy_relations", None)
-    if relations is None:
-        return {}
-    out: dict[str, str] = {}
-    for rel in relations():
-        if rel.copy_id in wanted and rel.source_id in wanted:
-            out[rel.copy_id] = rel.source_id
-    return out
-
-
-# Articles read, extracted and written per transaction by :func:`step`: one transaction
+# Articles read, extracted and written per transaction by :func:`update`: one transaction
 # per article cost 0.2 s of the 772 ECB+ dev articles' claims stage (bench/add_speed.py);
 # a few hundred keep a batch's claims small in memory and each commit short.
 CLAIMS_BATCH = 256
 
 
-def step(store: Store, new_ids: Sequence[str], config: PipelineConfig) -> dict[str, Any]:
-    """The pipeline step after ``unspin add``: extract and cache claims of new articles."""
-    if not getattr(config, "claims", True):
-        return {"skipped": True}
+def update(store: Store, new_ids: Sequence[str]) -> StageReport:
+    """The stage's entry point: extract and cache the claims of ``new_ids`` (those not
+    extracted yet by the current extractor)."""
     todo = store.unextracted_ids(list(new_ids), EXTRACTOR_VERSION)
     n = 0
     for k in range(0, len(todo), CLAIMS_BATCH):
         articles = store.get_articles(todo[k : k + CLAIMS_BATCH])
         n += store.put_claims_many(((a.id, claims_of(a)) for a in articles), EXTRACTOR_VERSION)
-    return {"articles": len(todo), "claims": n}
+    return StageReport("claims", {"articles": len(todo), "claims": n})

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
-from unspin import __version__
+from unspin._version import __version__
 from unspin.errors import UnspinError
 
 if TYPE_CHECKING:

@@ -184,7 +184,7 @@ def list_(
             a.title or a.text[:70].replace("\n", " "),
         )
     console.print(table)
-    console.print(f"{u.store.count_articles()} articles in {u.store.path}", style="dim")
+    console.print(f"{u.count_articles()} articles in {u.path}", style="dim")
 
 
 @app.command()

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from unspin import __version__
+from unspin._version import __version__
 from unspin.errors import FetchError
 
 __all__ = ["FetchOptions", "Fetcher", "Response", "check_url"]

@@ -13,8 +13,9 @@ The stage in five modules, in the order a pair goes through them:
 
 from __future__ import annotations
 
-from unspin.provenance.index import candidate_pairs, find_copies, rebuild, step, update
+from unspin.provenance.index import candidate_pairs, find_copies, rebuild, update
 from unspin.provenance.tree import (
+    closest_sources,
     copy_forest,
     relation_to_dict,
     trace,
@@ -23,12 +24,12 @@ from unspin.provenance.tree import (
 )
 
 __all__ = [
+    "closest_sources",
     "candidate_pairs",
     "copy_forest",
     "find_copies",
     "rebuild",
     "relation_to_dict",
-    "step",
     "trace",
     "trace_to_dict",
     "tree_to_dict",

@@ -24,12 +24,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from unspin.model import COPY_KINDS, Article, Relation
+from unspin.model import COPY_KINDS, Article, Relation, StageReport
 from unspin.provenance.candidates import (
     ANCHOR_MAX_DF,
     MIN_SHARED,
@@ -49,7 +49,6 @@ from unspin.provenance.fingerprint import (
 from unspin.provenance.relate import relate, relate_rewrite
 
 if TYPE_CHECKING:
-    from unspin.pipeline import PipelineConfig
     from unspin.store import Store
 
 __all__ = [
@@ -57,7 +56,6 @@ __all__ = [
     "candidate_pairs",
     "find_copies",
     "rebuild",
-    "step",
     "update",
     "verify",
 ]
@@ -92,8 +90,9 @@ def _too_short(article: Article) -> bool:
     return article.n_words < MIN_WORDS
 
 
-def update(store: Store, ids: Sequence[str]) -> dict[str, int]:
-    """Index ``ids`` (those not indexed yet) and relate each to the stored articles.
+def update(store: Store, ids: Sequence[str]) -> StageReport:
+    """The stage's entry point: index ``ids`` (those not indexed yet) and relate each to
+    the stored articles.
 
     Articles are handled in the order given, each checked against everything indexed
     before it, so copies within one batch are found too.
@@ -125,7 +124,7 @@ def update(store: Store, ids: Sequence[str]) -> dict[str, int]:
                 counts["candidates"] += n_candidates
                 for r in relations:
                     counts[r.kind] += 1
-    return dict(counts)
+    return StageReport("provenance", dict(counts))
 
 
 def _relate_new(
@@ -178,13 +177,6 @@ def verify(pairs: Sequence[tuple[Article, Article, bool]]) -> list[Relation]:
         if rel is not None and rel.kind != "unrelated":
             out.append(rel)
     return out
-
-
-def step(store: Store, new_ids: Sequence[str], config: PipelineConfig) -> dict[str, Any]:
-    """The pipeline step run after ``unspin add``: :func:`update` for the new articles."""
-    if not config.provenance:
-        return {"skipped": True}
-    return update(store, new_ids)
 
 
 def rebuild(store: Store) -> dict[str, int]:

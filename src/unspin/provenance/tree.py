@@ -17,7 +17,14 @@ from unspin.model import COPY_KINDS, CopyTree, Relation, Trace
 if TYPE_CHECKING:
     from unspin.store import Store
 
-__all__ = ["copy_forest", "relation_to_dict", "trace", "trace_to_dict", "tree_to_dict"]
+__all__ = [
+    "closest_sources",
+    "copy_forest",
+    "relation_to_dict",
+    "trace",
+    "trace_to_dict",
+    "tree_to_dict",
+]
 
 
 def _closeness(rel: Relation) -> float:
@@ -25,21 +32,21 @@ def _closeness(rel: Relation) -> float:
     return rel.reused * rel.coverage * (1.0 - rel.substitution_rate)
 
 
-def copy_forest(relations: Iterable[Relation]) -> list[CopyTree]:
-    """Provenance trees from copy relations: original → copies → copies of copies.
+def closest_sources(relations: Iterable[Relation]) -> dict[str, Relation]:
+    """The one rule for which article is the source of a copy: copy id -> the relation
+    to its closest source (most reused, least swapped; ties by source id).
 
-    Each copy hangs under its closest source (most reused, least swapped), so a text
-    spun from an edited copy hangs under the edited copy, not the original. Relations
-    that would close a cycle are left out. Trees come largest first.
+    A copy with several stored sources gets one, so a text spun from an edited copy has
+    the edited copy as its source, not the original; a relation that would close a cycle
+    is left out. The provenance trees, ``unspin trace``, the story page, the pair links
+    and the claims comparison all read a copy's source from here.
     """
     parent: dict[str, Relation] = {}
-    nodes: set[str] = set()
     ranked = sorted(
         (r for r in relations if r.kind in COPY_KINDS),
         key=lambda r: (-_closeness(r), r.source_id, r.copy_id),
     )
     for rel in ranked:
-        nodes.update((rel.source_id, rel.copy_id))
         if rel.copy_id in parent:
             continue
         up: str | None = rel.source_id
@@ -48,6 +55,18 @@ def copy_forest(relations: Iterable[Relation]) -> list[CopyTree]:
         if up == rel.copy_id:
             continue  # would close a cycle
         parent[rel.copy_id] = rel
+    return parent
+
+
+def copy_forest(relations: Iterable[Relation]) -> list[CopyTree]:
+    """Provenance trees from copy relations: original → copies → copies of copies.
+
+    Each copy hangs under its source as :func:`closest_sources` names it. Trees come
+    largest first.
+    """
+    relations = [r for r in relations if r.kind in COPY_KINDS]
+    parent = closest_sources(relations)
+    nodes = {a for r in relations for a in (r.source_id, r.copy_id)}
     children: dict[str, list[str]] = defaultdict(list)
     for copy_id, rel in parent.items():
         children[rel.source_id].append(copy_id)

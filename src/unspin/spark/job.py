@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from unspin.claims.extract import EXTRACTOR_VERSION
 from unspin.errors import InputError
 from unspin.ingest import IngestFailure
 from unspin.model import Article
@@ -419,15 +420,6 @@ def _stories(articles: DataFrame, relations: DataFrame, partitions: int) -> Data
     return members.withColumn("size", size).select("story_id", "article_id", "size")
 
 
-def _claims_available() -> str | None:
-    """None if the claims stage offers its per-article extraction, else why not."""
-    try:
-        from unspin.claims.extract import claims_of  # noqa: F401
-    except ImportError as exc:
-        return f"the claims stage cannot be imported ({exc})"
-    return None
-
-
 def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -> SparkReport:
     """Run the whole job on ``inputs`` and write its tables under ``options.out``.
 
@@ -485,17 +477,11 @@ def run_job(spark: SparkSession, inputs: Sequence[str], options: SparkOptions) -
     n_claims: int | None = None
     claims_version: int | None = None
     if options.claims:
-        reason = _claims_available()
-        if reason is None:
-            from unspin.claims.extract import EXTRACTOR_VERSION
-
-            claims_df = claims_table(spark, articles)
-            claims_df.write.mode("overwrite").parquet(f"{out}/claims")
-            n_claims = spark.read.parquet(f"{out}/claims").count()
-            claims_version = EXTRACTOR_VERSION
-            lap("claims")
-        else:
-            skipped["claims"] = reason
+        claims_df = claims_table(spark, articles)
+        claims_df.write.mode("overwrite").parquet(f"{out}/claims")
+        n_claims = spark.read.parquet(f"{out}/claims").count()
+        claims_version = EXTRACTOR_VERSION
+        lap("claims")
     else:
         skipped["claims"] = "switched off"
 

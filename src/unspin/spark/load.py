@@ -5,7 +5,7 @@ through :meth:`Store.put_articles` in the order the job read them (so the store'
 is the one ``unspin add`` would have given), their LSH band keys into the provenance
 index (so a later ``unspin add`` finds copies of imported articles), relations through
 :meth:`Store.put_relations` and claims through :meth:`Store.put_claims`. Then the story
-stage runs on the imported articles (:func:`unspin.storyrun.step`, as after ``unspin
+stage runs on the imported articles (:func:`unspin.stories.update`, as after ``unspin
 add``): story clustering is a stream over the articles in read order, which the job does
 not reproduce; the job's ``stories`` table (connected components of its relations)
 stays in Parquet for Spark-side use.
@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from unspin import stories
 from unspin.errors import InputError
 from unspin.spark.io import article_from_record
 from unspin.spark.tables import claim_from_record, relation_from_record
@@ -123,7 +124,7 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
         n_relations += store.put_relations(relation_from_record(r) for r in batch)
 
     skipped: dict[str, str] = {}
-    n_stories = _assign_stories(store, new_ids, skipped)
+    n_stories = _assign_stories(store, new_ids)
     n_claims = _import_claims(store, folder, [r["id"] for r in rows], skipped)
     return ImportReport(
         folder=str(folder),
@@ -136,21 +137,14 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
     )
 
 
-def _assign_stories(store: Store, new_ids: list[str], skipped: dict[str, str]) -> int | None:
+def _assign_stories(store: Store, new_ids: list[str]) -> int:
     """Run the story stage on the imported articles, as ``unspin add`` does after ingest.
 
     Story clustering is a stream (each article joins the best live story, in read
     order), so it runs here, in the store, on the imported relations; the job's
     ``stories`` table (connected components of the relations) stays in Parquet.
     """
-    try:
-        from unspin import storyrun
-    except ImportError as exc:
-        skipped["stories"] = f"the story stage cannot be imported ({exc})"
-        return None
-    from unspin.pipeline import PipelineConfig
-
-    storyrun.step(store, new_ids, PipelineConfig())
+    stories.update(store, new_ids)
     return int(store.count_stories())
 
 

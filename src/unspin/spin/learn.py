@@ -14,14 +14,13 @@ from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
-from unspin.model import Relation
+from unspin.model import COPY_KINDS, Relation, StageReport
 
 __all__ = [
     "learn_from_store",
     "pairs_from_phrases",
     "pairs_from_relations",
-    "pairs_from_texts",
-    "step",
+    "update",
     "tally",
 ]
 
@@ -48,16 +47,6 @@ def pairs_from_phrases(original: str, spun: str) -> list[tuple[str, str]]:
         if op == "replace" and i2 - i1 == j2 - j1:
             pairs.extend(zip(a[i1:i2], b[j1:j2], strict=True))
     return [(o, s) for o, s in pairs if o != s]
-
-
-def pairs_from_texts(source: str, copy: str) -> list[tuple[str, str]]:
-    """Word substitutions found by aligning a spun copy to its source (:mod:`unspin.provenance.align`)."""
-    from unspin.provenance.align import align
-
-    pairs: list[tuple[str, str]] = []
-    for sub in align(source, copy).substitutions:
-        pairs.extend(pairs_from_phrases(sub.source, sub.copy))
-    return pairs
 
 
 def pairs_from_relations(relations: Iterable[Relation]) -> list[tuple[str, str]]:
@@ -92,17 +81,14 @@ def learn_from_store(store: Any) -> dict[str, int]:
     return {"relations": len(relations), "pairs": len(pairs), "substitutions": len(rows)}
 
 
-def step(store: Any, new_ids: Sequence[str], config: Any) -> dict[str, int]:
-    """Pipeline step: re-learn substitutions when new articles joined a copy relation.
+def update(store: Any, new_ids: Sequence[str]) -> StageReport:
+    """The stage's entry point: re-learn substitutions when ``new_ids`` joined a copy
+    relation.
 
     Runs after provenance, so a spinner traced once is recognised in every later
     ``unspin spin`` without an explicit ``--learn``.
     """
-    if not getattr(config, "provenance", True):
-        return {}
-    from unspin.model import COPY_KINDS
-
     kinds = sorted(COPY_KINDS)
     if not any(store.relations_of(i, kinds=kinds) for i in new_ids):
-        return {}
-    return learn_from_store(store)
+        return StageReport("spin")
+    return StageReport("spin", learn_from_store(store))

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from unspin.api import Unspin
 from unspin.errors import UnspinError
 from unspin.web import security, views
-from unspin.web.app import get_unspin, settings_of
-from unspin.web.pages import parse_urls
+from unspin.web.context import get_unspin, parse_urls, settings_of
 from unspin.web.schemas import (
     AddResult,
     AddText,

@@ -13,109 +13,26 @@ module globals.
 from __future__ import annotations
 
 import os
-import queue
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from unspin import __version__
+from unspin._version import __version__
 from unspin.api import Unspin
 from unspin.errors import NotFoundError, StoreError, UnspinError
-from unspin.web import security
+from unspin.web import api_routes, pages, security
+from unspin.web.context import TOKEN_ENV, Pool, WebSettings, page
 from unspin.web.jobs import JobManager
-from unspin.web.render import STATIC_DIR, render
+from unspin.web.render import STATIC_DIR
 
-__all__ = ["WebSettings", "create_app", "get_unspin", "page"]
-
-TOKEN_ENV = "UNSPIN_TOKEN"
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    """How the app was started (built once by :func:`create_app`)."""
-
-    db_path: Path
-    read_only: bool
-    token: str | None
-    max_request_bytes: int = security.MAX_REQUEST_BYTES
-
-
-class _Pool:
-    """Open :class:`Unspin` handles, one per concurrent request, reused afterwards."""
-
-    def __init__(self, settings: WebSettings) -> None:
-        self._settings = settings
-        self._idle: queue.SimpleQueue[Unspin] = queue.SimpleQueue()
-        self._all: list[Unspin] = []
-
-    def acquire(self) -> Unspin:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            u = Unspin(self._settings.db_path, read_only=self._settings.read_only)
-            self._all.append(u)
-            return u
-
-    def release(self, u: Unspin) -> None:
-        if any(held is u for held in self._all):  # not closed by a shutdown meanwhile
-            self._idle.put(u)
-
-    def close(self) -> None:
-        """Close every handle; a later request opens fresh ones (the app may restart)."""
-        while True:
-            try:
-                self._idle.get_nowait()
-            except queue.Empty:
-                break
-        for u in self._all:
-            u.close()
-        self._all.clear()
-
-
-def get_unspin(request: Request) -> Iterator[Unspin]:
-    """FastAPI dependency: an :class:`Unspin` for this request, returned to the pool after."""
-    pool: _Pool = request.app.state.pool
-    u = pool.acquire()
-    try:
-        yield u
-    finally:
-        pool.release(u)
-
-
-def settings_of(request: Request) -> WebSettings:
-    settings: WebSettings = request.app.state.settings
-    return settings
-
-
-def link(path: str) -> str | None:
-    """Site-relative link (the static report passes a ``link`` that returns ``None``)."""
-    return path
-
-
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a full page with the context every template expects."""
-    settings = settings_of(request)
-    base = {
-        "standalone": False,
-        "link": link,
-        "css": None,
-        "version": __version__,
-        "read_only": settings.read_only,
-        "csrf_token": security.csrf_token(request),
-        "csrf_field": security.CSRF_FIELD,
-        "nav": request.url.path,
-        "title": "unspin",
-    }
-    base.update(context)
-    return HTMLResponse(render(template, base), status_code=status_code)
+__all__ = ["create_app"]
 
 
 def _wants_json(request: Request) -> bool:
@@ -171,7 +88,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.pool = _Pool(settings)
+    app.state.pool = Pool(settings)
     app.state.jobs = JobManager(run_batch)
 
     @app.middleware("http")
@@ -231,8 +148,6 @@ def create_app(
                 for e in exc.errors()
             ),
         )
-
-    from unspin.web import api_routes, pages
 
     app.include_router(api_routes.router)
     app.include_router(pages.router)

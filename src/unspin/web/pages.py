@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 from unspin.api import Unspin
 from unspin.errors import UnspinError
 from unspin.web import security, views
-from unspin.web.app import get_unspin, page, settings_of
+from unspin.web.context import MAX_URLS, get_unspin, page, parse_urls, settings_of
 
 __all__ = [
     "MAX_FILES",
@@ -35,7 +35,6 @@ router = APIRouter(include_in_schema=False)
 MAX_TEXT_CHARS = 1_000_000  # a pasted article; the longest news features run ~100k chars
 MAX_FILES = 50
 MAX_FILE_BYTES = 5 * 1024 * 1024  # one HTML page or text file
-MAX_URLS = 100
 
 U = Annotated[Unspin, Depends(get_unspin)]
 PAGE_SIZE = 20
@@ -46,28 +45,6 @@ def require_writable(request: Request) -> None:
         raise HTTPException(403, "this server is read-only (started with --read-only)")
 
 
-def parse_urls(text: str) -> list[str]:
-    """One http(s) URL per line (blank lines and ``#`` comments skipped).
-
-    Raises:
-        HTTPException: a line is not an http(s) URL (a path would read the server's
-            files), or there are more than :data:`MAX_URLS`.
-    """
-    urls: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if not re.match(r"^https?://[^\s/?#]+", line, re.IGNORECASE):
-            raise HTTPException(422, f"{line[:200]}: not an http(s) URL")
-        urls.append(line)
-    if not urls:
-        raise HTTPException(422, "give at least one URL")
-    if len(urls) > MAX_URLS:
-        raise HTTPException(422, f"{len(urls)} URLs: at most {MAX_URLS} per batch")
-    return urls
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
@@ -75,11 +52,10 @@ def home(
     q: Annotated[str, Query(max_length=500)] = "",
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> Response:
-    """The stories list, newest first (articles until the stories stage exists)."""
-    feats = views.features(u)
-    if feats["stories"] and not q:
+    """The stories list, newest first (a query searches the articles instead)."""
+    if not q:
         data: Any = views.story_list(u, offset=offset, limit=PAGE_SIZE)
-        return page(request, "stories.html", data=data, features=feats, q=q, title="Stories")
+        return page(request, "stories.html", data=data, q=q, title="Stories")
     return articles(request, u, q, offset)
 
 
@@ -93,7 +69,7 @@ def articles(
     """Articles newest first, or the full-text search results for ``q``."""
     data = views.article_list(u, q, offset=offset, limit=PAGE_SIZE)
     title = f"Search: {q}" if q.strip() else "Articles"
-    return page(request, "articles.html", data=data, features=views.features(u), q=q, title=title)
+    return page(request, "articles.html", data=data, q=q, title=title)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)

@@ -12,6 +12,7 @@ from collections import Counter
 from unspin.api import Unspin
 from unspin.errors import NotFoundError
 from unspin.model import COPY_KINDS, Article, Relation
+from unspin.web.fragments import article_summary, mark
 from unspin.web.schemas import PairPage, PairRow, Segment, SubstitutionView
 
 __all__ = ["find_relation", "pair_page", "pair_rows"]
@@ -43,7 +44,6 @@ def find_relation(u: Unspin, copy_id: str, source_id: str) -> Relation:
 
 
 def _mark(text: str, start: int, end: int, spans: list[Span]) -> list[Segment]:
-    from unspin.web.views import mark
 
     inside = [sp for sp in spans if sp[0] < end and sp[1] > start]
     return mark(text, inside, start, end)
@@ -202,10 +202,9 @@ def pair_page(u: Unspin, copy_id: str, source_id: str) -> PairPage:
     Raises:
         NotFoundError: unknown article, or no copy relation between the two.
     """
-    from unspin.web.views import article_summary
 
     rel = find_relation(u, copy_id, source_id)
-    source, copy = u.store.get_articles([rel.source_id, rel.copy_id])
+    source, copy = u.articles_by_id([rel.source_id, rel.copy_id])
     counts = Counter((s.source, s.copy) for s in rel.substitutions)
     return PairPage(
         source=article_summary(source),

@@ -2,10 +2,7 @@
 
 One function per page; the HTML routes, the JSON API and the static report all call
 these, so a page and its JSON never disagree. No SQL here: every read goes through the
-API (or the store's public methods where the API has none yet).
-
-Stages that are not installed are feature-detected: a page section whose API method is
-missing comes back ``None`` and the template leaves it out.
+API.
 """
 
 from __future__ import annotations
@@ -15,30 +12,25 @@ from typing import Any
 from unspin.api import Unspin
 from unspin.errors import UnspinError
 from unspin.model import COPY_KINDS, Article, Relation
+from unspin.web.fragments import FEATURES, article_summary, paragraph_segments
+from unspin.web.pairs import pair_page
 from unspin.web.schemas import (
     ArticleDetail,
     ArticleListPage,
     ArticlePage,
-    ArticleSummary,
     BoilerplateItem,
-    PairPage,
     RelationLink,
     Segment,
     SpinSpan,
     SpinView,
-    StoryListPage,
-    StoryPage,
     Summary,
 )
+from unspin.web.storyview import story_list, story_of, story_page
 
 __all__ = [
     "MAX_SEARCH_RESULTS",
-    "SNIPPET_WORDS",
     "article_list",
     "article_page",
-    "article_summary",
-    "features",
-    "mark",
     "pair_page",
     "relation_links",
     "story_list",
@@ -46,42 +38,9 @@ __all__ = [
     "summary",
 ]
 
-# Words of an article shown under its title in lists.
-SNIPPET_WORDS = 40
 # Search hits a user can page through; FTS5 ranks them best first, and beyond this a
 # user refines the query rather than reading page 26.
 MAX_SEARCH_RESULTS = 500
-
-
-def features(u: Unspin) -> dict[str, bool]:
-    """Which later stages the installed API offers (the pages show only those)."""
-    return {
-        "stories": hasattr(u, "stories") and hasattr(u, "story"),
-        "provenance": hasattr(u, "relations_of"),
-        "claims": hasattr(u, "compare"),
-        "spin": hasattr(u, "spin"),
-    }
-
-
-def _snippet(text: str, words: int = SNIPPET_WORDS) -> str:
-    parts = text.split(None, words)
-    if len(parts) <= words:
-        return " ".join(parts)
-    return " ".join(parts[:words]) + " …"
-
-
-def article_summary(a: Article) -> ArticleSummary:
-    """The short view of an article used in lists, timelines and trees."""
-    return ArticleSummary(
-        id=a.id,
-        title=a.title,
-        outlet=a.outlet,
-        url=a.url,
-        published=a.published.isoformat() if a.published else None,
-        ingested_at=a.ingested_at.isoformat(),
-        n_words=a.n_words,
-        snippet=_snippet(a.text),
-    )
 
 
 def article_list(
@@ -97,7 +56,7 @@ def article_list(
         items = hits[offset : offset + limit]
         more = len(hits) > offset + limit
     else:
-        total = u.store.count_articles()
+        total = u.count_articles()
         items = u.articles(limit=limit, offset=offset)
         more = offset + limit < total
     return ArticleListPage(
@@ -130,9 +89,9 @@ def article_page(u: Unspin, article_id: str) -> ArticlePage:
     article = u.article(article_id)
     return ArticlePage(
         article=article_detail(article),
-        spin=spin_view(u, article) if features(u)["spin"] else None,
-        relations=relation_links(u, article.id) if features(u)["provenance"] else None,
-        story_id=_story_of(u, article.id),
+        spin=spin_view(u, article),
+        relations=relation_links(u, article.id),
+        story_id=story_of(u, article.id),
     )
 
 
@@ -166,7 +125,7 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
             )
             for s in report.spans
         ],
-        paragraphs=_paragraph_segments(text, spans),
+        paragraphs=paragraph_segments(text, spans),
         restored_text=report.restored() if report.spans else None,
     )
 
@@ -185,7 +144,7 @@ def relation_links(u: Unspin, article_id: str) -> list[RelationLink]:
     """The articles this one copies, is copied by, or shares a story with."""
     rels = [r for r in _relations(u, article_id) if r.kind != "unrelated"]
     others = {r.source_id if r.copy_id == article_id else r.copy_id for r in rels}
-    known = {a.id: a for a in u.store.get_articles(sorted(others))}
+    known = {a.id: a for a in u.articles_by_id(sorted(others))}
     links: list[RelationLink] = []
     for r in rels:
         other_id = r.source_id if r.copy_id == article_id else r.copy_id
@@ -209,95 +168,12 @@ def relation_links(u: Unspin, article_id: str) -> list[RelationLink]:
     return links
 
 
-def _story_of(u: Unspin, article_id: str) -> str | None:
-    from unspin.web.storyview import story_of
-
-    return story_of(u, article_id)
-
-
 def summary(u: Unspin, read_only: bool) -> Summary:
     """Counts for ``GET /api/summary`` (cheap: counts and an index, no full scans)."""
-    feats = features(u)
     return Summary(
-        articles=u.store.count_articles(),
-        outlets=u.store.count_outlets(),
-        stories=u.store.count_stories() if feats["stories"] else None,
+        articles=u.count_articles(),
+        outlets=u.count_outlets(),
+        stories=u.count_stories(),
         read_only=read_only,
-        features=feats,
+        features=dict(FEATURES),
     )
-
-
-def mark(
-    text: str, spans: list[tuple[int, int, str, str | None]], start: int = 0, end: int | None = None
-) -> list[Segment]:
-    """Cut ``text[start:end]`` into segments, marking ``spans``.
-
-    Args:
-        spans: ``(start, end, kind, other)`` character spans in ``text``; overlapping
-            or out-of-range spans are clipped, later overlaps dropped.
-
-    Returns:
-        Segments covering ``text[start:end]`` exactly, in order.
-    """
-    end = len(text) if end is None else end
-    out: list[Segment] = []
-    pos = start
-    for s, e, kind, other in sorted(spans, key=lambda x: (x[0], x[1])):
-        s, e = max(s, pos), min(e, end)
-        if e <= s:
-            continue
-        if s > pos:
-            out.append(Segment(text=text[pos:s]))
-        out.append(Segment(text=text[s:e], kind=kind, other=other))  # type: ignore[arg-type]
-        pos = e
-    if pos < end:
-        out.append(Segment(text=text[pos:end]))
-    return out
-
-
-def _paragraph_segments(
-    text: str, spans: list[tuple[int, int, str, str | None]]
-) -> list[list[Segment]]:
-    """:func:`mark` per paragraph (paragraphs are separated by a blank line)."""
-    out: list[list[Segment]] = []
-    pos = 0
-    for para in text.split("\n\n"):
-        out.append(
-            mark(
-                text,
-                [sp for sp in spans if sp[0] < pos + len(para) and sp[1] > pos],
-                pos,
-                pos + len(para),
-            )
-        )
-        pos += len(para) + 2
-    return out
-
-
-def pair_page(u: Unspin, copy_id: str, source_id: str) -> PairPage:
-    """A copy beside its source (see :mod:`unspin.web.pairs`)."""
-    from unspin.web.pairs import pair_page as build
-
-    return build(u, copy_id, source_id)
-
-
-def story_list(u: Unspin, *, offset: int = 0, limit: int = 20) -> StoryListPage:
-    """Stories newest first (see :mod:`unspin.web.storyview`).
-
-    Raises:
-        NotFoundError: the stories stage is not installed.
-    """
-    from unspin.web.storyview import story_list as build
-
-    return build(u, offset=offset, limit=limit)
-
-
-def story_page(u: Unspin, story_id: str) -> StoryPage:
-    """One story's timeline, claims matrix and provenance tree.
-
-    Raises:
-        NotFoundError: no such story, or the stories stage is not installed.
-    """
-    from unspin.web.storyview import story_page as build
-
-    return build(u, story_id)

@@ -19,7 +19,7 @@ younger story is merged into the older and the reason (article, scores, shared t
 recorded.
 
 The algorithm (:class:`Clusterer`) is pure and in-memory, so the benchmark runs it
-directly; :mod:`unspin.storyrun` loads its state from the store for a batch of new
+directly; :mod:`unspin.stories.assign` loads its state from the store for a batch of new
 articles and writes the changes back.
 """
 

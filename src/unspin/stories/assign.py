@@ -2,7 +2,7 @@
 
 :func:`assign_articles` is the pipeline step behind ``unspin add``: it embeds the new
 articles (static model), loads the live stories whose time span meets the batch's
-(plus the undated ones), runs :class:`unspin.stories.Clusterer` over the articles in
+(plus the undated ones), runs :class:`unspin.stories.cluster.Clusterer` over the articles in
 publication order, and writes memberships, merges and the changed stories back in one
 transaction. Copies that provenance found follow their source into its story.
 """
@@ -19,10 +19,10 @@ import numpy as np
 
 from unspin.embed import StaticEmbedder
 from unspin.errors import NotFoundError
-from unspin.model import Article, Story, StoryDetail, StoryMember, StoryMerge
+from unspin.model import Article, StageReport, Story, StoryDetail, StoryMember, StoryMerge
 from unspin.store import Store
 from unspin.store.stories import StoryRow
-from unspin.stories import (
+from unspin.stories.cluster import (
     EMBED_TOKENS,
     ArticleSignals,
     Clusterer,
@@ -39,7 +39,7 @@ __all__ = [
     "read_stories",
     "read_story",
     "signals",
-    "step",
+    "update",
 ]
 
 log = logging.getLogger(__name__)
@@ -188,11 +188,9 @@ def rebuild_stories(store: Store, *, config: StoryConfig | None = None) -> dict[
     return assign_articles(store, store.article_ids_by_time(), config=config)
 
 
-def step(store: Store, new_ids: Sequence[str], config: Any) -> dict[str, int]:
-    """Pipeline step after ``unspin add``: assign the new articles to stories."""
-    if not getattr(config, "stories", True):
-        return {}
-    return assign_articles(store, new_ids)
+def update(store: Store, new_ids: Sequence[str], config: StoryConfig | None = None) -> StageReport:
+    """The stage's entry point: assign ``new_ids`` (those in no story yet) to stories."""
+    return StageReport("stories", assign_articles(store, new_ids, config=config))
 
 
 # --- reading -----------------------------------------------------------------------
