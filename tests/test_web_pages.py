@@ -267,7 +267,7 @@ def test_article_page_marks_spin_with_restoration(
     )
     assert "<script>alert(9)" not in r.text
     data = c.get(f"/api/articles/{copy.id}").json()["spin"]
-    assert data["spans"][0]["restoration"].startswith("rain ")
+    assert data["spans"][0]["suggestion"].startswith("rain ")
     assert "".join(seg["text"] for seg in data["paragraphs"][0]) == copy.paragraphs[0]
     assert data["restored_text"].startswith("Heavy rain <script>")
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from _web_helpers import COPY_TEXT, SOURCE_TEXT, article
 from unspin.provenance.relate import relate
-from unspin.web.pairs import pair_rows
 from unspin.web.fragments import mark
+from unspin.web.pairs import pair_rows
 
 SWAPS = {
     "rain": "downpour",

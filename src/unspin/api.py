@@ -35,6 +35,7 @@ from unspin.model import (
     Trace,
 )
 from unspin.pipeline import PipelineConfig, run_pending
+from unspin.serialize import article_to_dict
 from unspin.store import BUSY_TIMEOUT_MS, Store
 
 if TYPE_CHECKING:  # spark (issue 7): pyspark is an optional extra, imported on use
@@ -71,27 +72,6 @@ class AddReport:
             "failed": [{"source": f.source, "reason": f.reason} for f in self.failed],
             "stages": self.stages,
         }
-
-
-def article_to_dict(article: Article, *, boilerplate: bool = True) -> dict[str, Any]:
-    """A JSON-ready dict of an article with stable field names (documented in docs/api.md)."""
-    data: dict[str, Any] = {
-        "id": article.id,
-        "title": article.title,
-        "url": article.url,
-        "site": article.outlet,
-        "author": article.author,
-        "published": article.published.isoformat() if article.published else None,
-        "language": article.language,
-        "ingested_at": article.ingested_at.isoformat(),
-        "origin": str(article.origin) if article.origin else None,
-        "origin_kind": article.origin.kind if article.origin else None,
-        "n_words": article.n_words,
-        "text": article.text,
-    }
-    if boilerplate:
-        data["boilerplate"] = [{"text": b.text, "reason": b.reason} for b in article.boilerplate]
-    return data
 
 
 class Unspin:

@@ -1,17 +1,16 @@
 """A comparison as data, Markdown or HTML (the terminal table lives in the CLI).
 
-:func:`comparison_to_dict` is the JSON shape documented in docs/claims.md; Markdown and
+:func:`unspin.serialize.comparison_to_dict` is the JSON shape (docs/api.md); Markdown and
 HTML are rendered from it, so all formats say the same thing.
 """
 
 from __future__ import annotations
 
 import html
-from typing import Any
 
-from unspin.model import Claim, ClaimGroup, Comparison
+from unspin.model import Comparison
 
-__all__ = ["claim_to_dict", "comparison_to_dict", "to_html", "to_markdown", "LABEL_TITLES"]
+__all__ = ["LABEL_TITLES", "to_html", "to_markdown"]
 
 LABEL_TITLES = {
     "conflict": "Conflicts",
@@ -19,62 +18,6 @@ LABEL_TITLES = {
     "agree": "Agreements",
     "unique": "Reported by one source only",
 }
-
-
-def claim_to_dict(c: Claim) -> dict[str, Any]:
-    """A JSON-ready dict of one claim (stable field names)."""
-    return {
-        "article_id": c.article_id,
-        "kind": c.kind,
-        "start": c.start,
-        "end": c.end,
-        "words": c.words,
-        "sentence": c.sentence,
-        "sentence_start": c.sentence_start,
-        "sentence_end": c.sentence_end,
-        "value": c.value,
-        "text_value": c.text_value,
-        "unit": c.unit,
-        "counts": c.counts,
-        "qualifier": c.qualifier,
-        "who": c.who,
-        "verb": c.verb,
-        "verb_class": c.verb_class,
-        "direct": c.direct,
-        "negated": c.negated,
-    }
-
-
-def _group_to_dict(g: ClaimGroup) -> dict[str, Any]:
-    return {
-        "label": g.label,
-        "kind": g.kind,
-        "topic": g.topic,
-        "reason": g.reason,
-        "voices": list(g.voices),
-        "echoes": list(g.echoes),
-        "claims": [claim_to_dict(c) for c in g.claims],
-    }
-
-
-def comparison_to_dict(cmp: Comparison) -> dict[str, Any]:
-    """The comparison as JSON-ready data: sources, counts by label, and every group."""
-    counts = {label: len(cmp.by_label(label)) for label in LABEL_TITLES}
-    return {
-        "story_id": cmp.story_id,
-        "sources": [
-            {
-                "article_id": s.article_id,
-                "outlet": s.outlet,
-                "title": s.title,
-                "published": s.published.isoformat() if s.published else None,
-                "copies": list(s.copies),
-            }
-            for s in cmp.sources
-        ],
-        "counts": counts,
-        "groups": [_group_to_dict(g) for g in cmp.groups],
-    }
 
 
 def _outlets(cmp: Comparison) -> dict[str, str]:

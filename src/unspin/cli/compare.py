@@ -8,15 +8,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from unspin.claims.render import (
-    LABEL_TITLES,
-    claim_to_dict,
-    comparison_to_dict,
-    to_html,
-    to_markdown,
-)
+from unspin.claims.render import LABEL_TITLES, to_html, to_markdown
 from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, fail, open_store, print_json
 from unspin.model import Comparison
+from unspin.serialize import claim_to_dict, comparison_to_dict
 
 _FORMATS = ("table", "markdown", "json", "html")
 _STYLE = {"conflict": "bold red", "differ": "yellow", "agree": "green", "unique": "cyan"}

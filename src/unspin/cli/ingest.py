@@ -19,7 +19,6 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from unspin.api import article_to_dict
 from unspin.cli._app import (
     JSON_OPTION,
     app,
@@ -31,6 +30,7 @@ from unspin.cli._app import (
 )
 from unspin.ingest import FetchOptions, IngestOptions
 from unspin.pipeline import PipelineConfig
+from unspin.serialize import article_summary_to_dict, article_to_dict
 
 
 class _RateColumn(ProgressColumn):
@@ -167,7 +167,7 @@ def list_(
     with errors_as_exit():
         articles = u.articles(limit=limit, offset=offset)
     if json_out:
-        print_json([article_to_dict(a, boilerplate=False) | {"text": None} for a in articles])
+        print_json([article_summary_to_dict(a) for a in articles])
         return
     table = Table(show_edge=False)
     table.add_column("id", no_wrap=True)

@@ -10,7 +10,7 @@ from rich.tree import Tree
 from unspin.api import Unspin
 from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, open_store, print_json
 from unspin.model import CopyTree, Relation
-from unspin.provenance import relation_to_dict, trace_to_dict, tree_to_dict
+from unspin.serialize import relation_to_dict, trace_to_dict, tree_to_dict
 
 _KIND_LABEL = {
     "duplicate": "duplicate",

@@ -23,37 +23,7 @@ from unspin.cli._app import (
 )
 from unspin.errors import InputError
 from unspin.model import SpinReport
-
-
-def report_to_dict(report: SpinReport) -> dict[str, Any]:
-    """A JSON-ready dict of a spin report (field names documented in docs/spin.md)."""
-    return {
-        "article_id": report.article_id,
-        "verdict": report.verdict,
-        "probability": report.probability,
-        "reason": report.reason,
-        "spans": [
-            {
-                "start": s.start,
-                "end": s.end,
-                "text": s.text,
-                "suggestion": s.suggestion,
-                "alternatives": list(s.alternatives),
-                "confidence": round(s.confidence, 4),
-            }
-            for s in report.spans
-        ],
-        "sentences": [
-            {
-                "start": s.start,
-                "end": s.end,
-                "probability": round(s.probability, 4),
-                "spans": s.n_spans,
-            }
-            for s in report.sentences
-        ],
-        "restored": report.restored() if report.judged else None,
-    }
+from unspin.serialize import spin_report_to_dict
 
 
 def _texts(target: str) -> list[str]:
@@ -174,7 +144,7 @@ def spin_command(
             sys.stdout.write(r.restored() + "\n")
         return
     if json_out:
-        data = [report_to_dict(r) for r in reports]
+        data = [spin_report_to_dict(r) for r in reports]
         payload: Any = data[0] if len(data) == 1 else data
         if learned is not None:
             payload = {"learned": learned, "reports": data}

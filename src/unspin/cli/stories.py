@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, open_store, print_json
-from unspin.model import Story, StoryDetail
+from unspin.serialize import story_detail_to_dict, story_to_dict
 
 
 def _day(value: datetime | None) -> str:
     return value.date().isoformat() if value else "-"
-
-
-def story_to_dict(story: Story) -> dict[str, Any]:
-    """A JSON-ready dict of a story (stable field names, documented in docs/stories.md)."""
-    return asdict(story)
-
-
-def story_detail_to_dict(detail: StoryDetail) -> dict[str, Any]:
-    """A JSON-ready dict of a story with its members and merges."""
-    data = asdict(detail)
-    data["independent_sources"] = detail.independent_sources
-    for member in data["members"]:
-        member["relations"] = [
-            {"kind": k, "role": r, "article_id": a} for k, r, a in member["relations"]
-        ]
-    return data
 
 
 @app.command("stories")

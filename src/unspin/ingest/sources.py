@@ -364,6 +364,8 @@ class SourceReader:
                     k: obj.get(k)
                     for k in ("title", "url", "site", "author", "published", "language")
                 }
+                if meta["site"] is None:  # `unspin export` writes the outlet (docs/api.md)
+                    meta["site"] = obj.get("outlet")
                 meta = {k: (str(v) if v is not None else None) for k, v in meta.items()}
                 if isinstance(obj.get("text"), str) and obj["text"].strip():
                     yield article_from_text(obj["text"], label, origin, **meta)

@@ -17,10 +17,7 @@ from unspin.provenance.index import candidate_pairs, find_copies, rebuild, updat
 from unspin.provenance.tree import (
     closest_sources,
     copy_forest,
-    relation_to_dict,
     trace,
-    trace_to_dict,
-    tree_to_dict,
 )
 
 __all__ = [
@@ -29,9 +26,6 @@ __all__ = [
     "copy_forest",
     "find_copies",
     "rebuild",
-    "relation_to_dict",
     "trace",
-    "trace_to_dict",
-    "tree_to_dict",
     "update",
 ]

@@ -2,15 +2,15 @@
 
 :func:`copy_forest` turns copy relations into trees: each copy hangs under its closest
 source, so an article spun from a copy of a copy sits three levels down. :func:`trace`
-reads one article's chain and copies from the store. The ``*_to_dict`` helpers give the
-JSON-ready shapes every face prints.
+reads one article's chain and copies from the store (:mod:`unspin.serialize` gives
+the JSON-ready shapes every face prints).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from unspin.model import COPY_KINDS, CopyTree, Relation, Trace
 
@@ -20,10 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "closest_sources",
     "copy_forest",
-    "relation_to_dict",
     "trace",
-    "trace_to_dict",
-    "tree_to_dict",
 ]
 
 
@@ -126,71 +123,3 @@ def trace(store: Store, article_id: str) -> Trace:
         if node is not None:
             return Trace(article_id, tuple(path), node, same)
     return Trace(article_id, (), CopyTree(article_id), same)
-
-
-def relation_to_dict(rel: Relation, *, evidence: bool = True) -> dict[str, Any]:
-    """A JSON-ready dict of a relation (stable field names, documented in docs/provenance.md)."""
-    data: dict[str, Any] = {
-        "source": rel.source_id,
-        "copy": rel.copy_id,
-        "kind": rel.kind,
-        "confidence": rel.confidence,
-        "reused": rel.reused,
-        "coverage": rel.coverage,
-        "substitution_rate": rel.substitution_rate,
-        "direction": rel.direction,
-        "n_substitutions": len(rel.substitutions),
-        "n_sentences": len(rel.sentences),
-        "common_source": rel.common_source,
-    }
-    if evidence:
-        data["sentences"] = [
-            {
-                "source_span": [m.source_start, m.source_end],
-                "copy_span": [m.copy_start, m.copy_end],
-                "similarity": m.similarity,
-            }
-            for m in rel.sentences
-        ]
-        data["added_facts"] = list(rel.added_facts)
-        data["order_kept"] = rel.order_kept
-        data["facts_carried"] = rel.facts_carried
-        data["substitutions"] = [
-            {
-                "source": s.source,
-                "copy": s.copy,
-                "source_span": [s.source_start, s.source_end],
-                "copy_span": [s.copy_start, s.copy_end],
-            }
-            for s in rel.substitutions
-        ]
-        data["passages"] = [
-            {
-                "source_span": [p.source_start, p.source_end],
-                "copy_span": [p.copy_start, p.copy_end],
-                "matched": p.matched,
-                "substituted": p.substituted,
-            }
-            for p in rel.passages
-        ]
-    return data
-
-
-def tree_to_dict(tree: CopyTree, *, evidence: bool = False) -> dict[str, Any]:
-    """A JSON-ready dict of a provenance tree: ``article``, ``relation``, ``copies``."""
-    return {
-        "article": tree.article_id,
-        "relation": relation_to_dict(tree.relation, evidence=evidence) if tree.relation else None,
-        "copies": [tree_to_dict(c, evidence=evidence) for c in tree.children],
-    }
-
-
-def trace_to_dict(t: Trace) -> dict[str, Any]:
-    """A JSON-ready dict of a :class:`Trace` (the chain carries full evidence)."""
-    return {
-        "article": t.article_id,
-        "original": t.chain[0].source_id if t.chain else t.article_id,
-        "chain": [relation_to_dict(r) for r in t.chain],
-        "copies": tree_to_dict(t.copies)["copies"],
-        "same_story": [relation_to_dict(r, evidence=False) for r in t.same_story],
-    }

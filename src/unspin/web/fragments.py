@@ -6,36 +6,19 @@ segments, and the stages a server offers. Below :mod:`views`, :mod:`pairs` and
 from __future__ import annotations
 
 from unspin.model import Article
+from unspin.serialize import article_summary_to_dict
 from unspin.web.schemas import ArticleSummary, Segment
 
-__all__ = ["FEATURES", "SNIPPET_WORDS", "article_summary", "mark", "paragraph_segments"]
+__all__ = ["FEATURES", "article_summary", "mark", "paragraph_segments"]
 
-# Words of an article shown under its title in lists.
-SNIPPET_WORDS = 40
 # The stages a server offers (``GET /api/summary``): every stage ships in the package,
 # so all are on; the field stays for clients that read it.
 FEATURES: dict[str, bool] = {"stories": True, "provenance": True, "claims": True, "spin": True}
 
 
-def _snippet(text: str, words: int = SNIPPET_WORDS) -> str:
-    parts = text.split(None, words)
-    if len(parts) <= words:
-        return " ".join(parts)
-    return " ".join(parts[:words]) + " …"
-
-
 def article_summary(a: Article) -> ArticleSummary:
     """The short view of an article used in lists, timelines and trees."""
-    return ArticleSummary(
-        id=a.id,
-        title=a.title,
-        outlet=a.outlet,
-        url=a.url,
-        published=a.published.isoformat() if a.published else None,
-        ingested_at=a.ingested_at.isoformat(),
-        n_words=a.n_words,
-        snippet=_snippet(a.text),
-    )
+    return ArticleSummary(**article_summary_to_dict(a))
 
 
 def mark(

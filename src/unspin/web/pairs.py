@@ -210,7 +210,7 @@ def pair_page(u: Unspin, copy_id: str, source_id: str) -> PairPage:
         source=article_summary(source),
         copy=article_summary(copy),
         relation=rel.kind,
-        reuse_rate=rel.reused,
+        reused=rel.reused,
         substitution_rate=rel.substitution_rate,
         substitutions=[
             SubstitutionView(original=o, spun=c, count=n)

@@ -118,12 +118,14 @@ class SpinSpan(BaseModel):
     start: int = Field(description="character offset in the article text")
     end: int
     text: str
-    restoration: str | None
-    score: float | None
+    suggestion: str | None = Field(description="the likely original wording")
+    confidence: float | None = Field(description="how likely the span was swapped, 0..1")
 
 
 class SpinView(BaseModel):
-    score: float | None = Field(description="how machine-spun the wording reads, 0..1")
+    probability: float | None = Field(
+        description="calibrated probability that the text is spinner output"
+    )
     verdict: str | None
     spans: list[SpinSpan]
     paragraphs: list[list[Segment]] = Field(description="the text with spans marked")
@@ -136,7 +138,7 @@ class RelationLink(BaseModel):
     role: Literal["source", "copy", "related"] = Field(
         description="what the other article is to this one"
     )
-    reuse_rate: float | None
+    reused: float | None = Field(description="share of the copy's words taken from the source")
     substitution_rate: float | None
     pair: str | None = Field(description="path of the pair page (copy, source), if a copy")
 
@@ -165,7 +167,7 @@ class PairPage(BaseModel):
     source: ArticleSummary
     copy_: ArticleSummary = Field(alias="copy")
     relation: str
-    reuse_rate: float | None = Field(description="share of the copy's words taken from the source")
+    reused: float | None = Field(description="share of the copy's words taken from the source")
     substitution_rate: float | None = Field(description="share of aligned content words swapped")
     substitutions: list[SubstitutionView]
     rows: list[PairRow] = Field(description="aligned paragraphs, source beside copy")

@@ -105,7 +105,7 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
         report = u.spin(article.id)
     except UnspinError as exc:
         return SpinView(
-            score=None,
+            probability=None,
             verdict=f"not judged: {exc}",
             spans=[],
             paragraphs=[[Segment(text=p)] for p in article.paragraphs],
@@ -117,11 +117,15 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
     ]
     verdict = report.verdict + (f": {report.reason}" if report.reason else "")
     return SpinView(
-        score=report.probability,
+        probability=report.probability,
         verdict=verdict,
         spans=[
             SpinSpan(
-                start=s.start, end=s.end, text=s.text, restoration=s.suggestion, score=s.confidence
+                start=s.start,
+                end=s.end,
+                text=s.text,
+                suggestion=s.suggestion,
+                confidence=s.confidence,
             )
             for s in report.spans
         ],
@@ -158,7 +162,7 @@ def relation_links(u: Unspin, article_id: str) -> list[RelationLink]:
                 other=article_summary(known[other_id]),
                 relation=r.kind,
                 role=role,
-                reuse_rate=r.reused if r.kind in COPY_KINDS else None,
+                reused=r.reused if r.kind in COPY_KINDS else None,
                 substitution_rate=r.substitution_rate if r.kind in COPY_KINDS else None,
                 pair=pair_path(r),
             )
