@@ -80,7 +80,9 @@ def write_record(
     path = out_dir / RECORD_NAME
     record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"outputs": {}}
     step = {
-        "command": " ".join(command if command is not None else [Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
+        "command": " ".join(
+            command if command is not None else [Path(sys.argv[0]).as_posix(), *sys.argv[1:]]
+        ),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _commit(),
         "python": platform.python_version(),

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from build_record import write_record
 
 ROOT = Path(__file__).resolve().parents[1]
