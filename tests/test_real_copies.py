@@ -277,3 +277,42 @@ def test_independent_reports_of_the_bundled_fare_story_are_not_rewrites(tmp_path
         u.add([str(examples / "transit-fares"), str(examples / "feeds" / "wire.rss")])
         kinds = {r.kind for r in u.copy_relations()}
     assert kinds == set()
+
+
+_STATEMENT = (
+    '"The harbour has served this town for more than a century and it will serve it for '
+    "another. We have asked the ministry for emergency funding, and we expect an answer by "
+    "the end of the month. Until then the council will pay for the temporary repairs "
+    'itself, because the boats cannot wait," '
+)
+
+
+def test_two_reports_quoting_one_statement_verbatim_are_not_copies() -> None:
+    """The same quote carried by two independent reports is not copying."""
+    a = article(
+        "The mayor of Brennford vowed on Monday to keep the old harbour open after storms "
+        "damaged its western pier. " + _STATEMENT + "she told reporters at the town hall. "
+        "The pier was built in 1911 and handles about forty fishing boats. Engineers are "
+        "due to inspect it next week, according to the council, which has not yet put a "
+        "figure on the cost of the work."
+    )
+    b = article(
+        "Brennford's mayor, Lorraine Abbott, said she would fight to save the harbour. "
+        + _STATEMENT
+        + "Abbott said in a statement. Fishermen gathered on the quay on Tuesday to hear "
+        "what would happen to their moorings. Some said they had already moved their "
+        "boats to Selcombe, a port twelve miles along the coast."
+    )
+    assert relate(a, b).kind == "same_story"
+
+
+def test_a_copy_of_the_narrative_around_a_quote_is_still_a_copy() -> None:
+    narrative = (
+        "The mayor of Brennford vowed on Monday to keep the old harbour open after storms "
+        "damaged its western pier, which was built in 1911 and handles about forty "
+        "fishing boats. Engineers are due to inspect it next week, according to the "
+        "council, which has not yet put a figure on the cost of the work. "
+    )
+    a = article(narrative + _STATEMENT + "she said.")
+    b = article(narrative + _STATEMENT + "the mayor said, speaking at the town hall.")
+    assert relate(a, b).kind in ("edited_copy", "duplicate")

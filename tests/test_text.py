@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unspin.text import article_id, normalize, normalize_paragraphs, sentence_spans, tokenize, words
+from unspin.text import (
+    article_id,
+    normalize,
+    normalize_paragraphs,
+    quoted_spans,
+    sentence_spans,
+    tokenize,
+    words,
+)
 
 
 @given(st.text())
@@ -79,3 +87,18 @@ def test_sentence_spans_are_ordered_and_inside(text: str) -> None:
     for start, end in sentence_spans(text):
         assert last <= start < end <= len(text)
         last = end
+
+
+@given(st.text(alphabet=st.sampled_from('ab "\n.'), max_size=80))
+def test_quoted_spans_lie_between_quote_marks_within_a_paragraph(text: str) -> None:
+    spans = quoted_spans(text)
+    assert spans == sorted(spans)
+    for start, end in spans:
+        assert 0 < start <= end <= len(text)
+        assert text[start - 1] == '"'
+        assert '"' not in text[start:end] and "\n" not in text[start:end]
+
+
+def test_quoted_spans_of_a_news_sentence() -> None:
+    text = 'She said: "We will rebuild." Then: "It will take\na year.'
+    assert [text[s:e] for s, e in quoted_spans(text)] == ["We will rebuild.", "It will take"]

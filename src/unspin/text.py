@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "quoted_spans",
     "FUNCTION_WORDS",
     "Token",
     "article_id",
@@ -452,3 +453,27 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` as strings (see :func:`sentence_spans`)."""
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+# A quotation runs from an opening straight double quote to the next one within its
+# paragraph (normalised text has only straight quotes); an unclosed quote ends with the
+# paragraph, as news prints a quote that continues into the next paragraph.
+_QUOTE_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``[start, end)`` of the words inside double quotation marks."""
+    spans: list[tuple[int, int]] = []
+    for para in _QUOTE_PARAGRAPH.finditer(text):
+        start = None
+        for k in range(para.start(), para.end()):
+            if text[k] != '"':
+                continue
+            if start is None:
+                start = k + 1
+            else:
+                spans.append((start, k))
+                start = None
+        if start is not None and start < para.end():
+            spans.append((start, para.end()))
+    return spans
