@@ -245,6 +245,10 @@ def test_import_loads_the_tables_into_a_store(out, local, tmp_path: Path) -> Non
         assert report.articles == {"added": len(u.store.article_ids())}
         assert imported.store.article_ids() == u.store.article_ids(), "same ingest order"
         assert _relation_set(_local_relations(imported)) == _relation_set(_local_relations(u))
+        key = lambda r: (r.source_id, r.copy_id)  # noqa: E731
+        assert sorted(imported.store.copy_relations(), key=key) == sorted(
+            u.store.copy_relations(), key=key
+        ), "every field of every copy relation, evidence included, survives the import"
         assert imported.store.unindexed_ids() == []
         spun = next(r for r in imported.store.copy_relations() if r.kind == "spun_copy")
         assert imported.trace(spun.copy_id).chain[-1].source_id == spun.source_id

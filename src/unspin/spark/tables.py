@@ -5,8 +5,9 @@ Tables (one folder each under the output folder):
 * ``articles``: one row per text id: the :class:`~unspin.model.Article` fields, the
   ingest order (``ord_input``, ``ord_path``, ``ord_record``) and the LSH ``band_keys`` and the provenance ``anchor_keys``
   (so ``unspin import`` fills the provenance index without recomputing them);
-* ``relations``: one row per related pair, oriented source → copy, with the evidence
-  (``substitutions``, ``passages``) as nested lists of structs;
+* ``relations``: one row per related pair, oriented source → copy, every
+  :class:`~unspin.model.Relation` field with the evidence (``substitutions``,
+  ``passages``, ``sentences``) as nested lists of structs;
 * ``stories``: ``story_id``, ``article_id``, ``size`` (articles in the story);
 * ``claims``: one row per :class:`~unspin.model.Claim` (its fields, as named there,
   and ``pos``, its place in the article's reading order);
@@ -24,7 +25,7 @@ import typing
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from unspin.model import Claim, Passage, Relation, Substitution
+from unspin.model import Claim, Passage, Relation, SentenceMatch, Substitution
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -57,7 +58,10 @@ RELATIONS_SCHEMA = (
     "substitutions array<struct<source: string, copy: string, source_start: int, "
     "source_end: int, copy_start: int, copy_end: int>>, "
     "passages array<struct<source_start: int, source_end: int, copy_start: int, "
-    "copy_end: int, matched: int, substituted: int>>"
+    "copy_end: int, matched: int, substituted: int>>, "
+    "sentences array<struct<source_start: int, source_end: int, copy_start: int, "
+    "copy_end: int, similarity: double>>, "
+    "added_facts array<string>, order_kept double, facts_carried double, common_source string"
 )
 STORIES_SCHEMA = "story_id string, article_id string, size long"
 FAILURES_SCHEMA = "source string, reason string"
@@ -76,6 +80,11 @@ def relation_record(rel: Relation) -> tuple[Any, ...]:
         rel.direction,
         [dataclasses.astuple(s) for s in rel.substitutions],
         [dataclasses.astuple(p) for p in rel.passages],
+        [dataclasses.astuple(m) for m in rel.sentences],
+        list(rel.added_facts),
+        rel.order_kept,
+        rel.facts_carried,
+        rel.common_source,
     )
 
 
@@ -96,6 +105,11 @@ def relation_from_record(rec: dict[str, Any]) -> Relation:
         direction=rec["direction"],
         substitutions=tuple(Substitution(**s) for s in rows(rec.get("substitutions"))),
         passages=tuple(Passage(**p) for p in rows(rec.get("passages"))),
+        sentences=tuple(SentenceMatch(**m) for m in rows(rec.get("sentences"))),
+        added_facts=tuple(rec.get("added_facts") or ()),
+        order_kept=rec.get("order_kept"),
+        facts_carried=rec.get("facts_carried"),
+        common_source=rec.get("common_source"),
     )
 
 
