@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from unspin.store import Store
+from unspin.workers import Workers
 
 if TYPE_CHECKING:
     from unspin.model import StageReport
@@ -43,6 +44,10 @@ class PipelineConfig:
     stories: bool = True
     claims: bool = True
     story_settings: StoryConfig | None = None
+    # Worker processes for per-article work (claims, candidate verification); the
+    # results are the same whatever the number (unspin.workers). The CLI defaults to
+    # every core; the library to none, so embedding it starts no processes.
+    jobs: int = 1
 
     def enabled(self, stage: str) -> bool:
         return bool(getattr(self, "provenance" if stage == "spin" else stage))
@@ -57,12 +62,14 @@ _SWITCHED_OFF: dict[str, dict[str, Any]] = {
 }
 
 
-def _run(store: Store, stage: str, ids: Sequence[str], config: PipelineConfig) -> StageReport:
+def _run(
+    store: Store, stage: str, ids: Sequence[str], config: PipelineConfig, workers: Workers
+) -> StageReport:
     """One stage's ``update`` for ``ids``. Stages import lazily to keep start-up fast."""
     if stage == "provenance":
         from unspin import provenance  # copies, spun copies and their sources
 
-        return provenance.update(store, ids)
+        return provenance.update(store, ids, workers)
     if stage == "stories":
         from unspin import stories  # new articles join or start stories
 
@@ -73,13 +80,15 @@ def _run(store: Store, stage: str, ids: Sequence[str], config: PipelineConfig) -
         return learn.update(store, ids)
     from unspin import claims  # claims of new articles, cached for `compare`
 
-    return claims.update(store, ids)
+    return claims.update(store, ids, workers)
 
 
-def _step(store: Store, stage: str, ids: Sequence[str], config: PipelineConfig) -> dict[str, Any]:
+def _step(
+    store: Store, stage: str, ids: Sequence[str], config: PipelineConfig, workers: Workers
+) -> dict[str, Any]:
     if not config.enabled(stage):
         return dict(_SWITCHED_OFF[stage])
-    return _run(store, stage, ids, config).counts
+    return _run(store, stage, ids, config, workers).counts
 
 
 def pending(store: Store, config: PipelineConfig | None = None) -> dict[str, list[str]]:
@@ -126,13 +135,14 @@ def run_pending(
         if not any(todo.values()):
             return {}
         results: dict[str, dict[str, Any]] = {}
-        for name in STAGES:
-            ids = todo[name]
-            if name == "spin" and config.provenance:
-                ids = store.unlearned_copy_ids()  # including what provenance just found
-            if on_stage:
-                on_stage(name)
-            results[name] = _step(store, name, ids, config)
+        with Workers(config.jobs, close_fds=store.held_lock_fds()) as workers:
+            for name in STAGES:
+                ids = todo[name]
+                if name == "spin" and config.provenance:
+                    ids = store.unlearned_copy_ids()  # including what provenance just found
+                if on_stage:
+                    on_stage(name)
+                results[name] = _step(store, name, ids, config, workers)
         return results
 
 
@@ -152,8 +162,9 @@ def run_after_ingest(
     results: dict[str, dict[str, Any]] = {}
     if not new_ids:
         return results
-    for name in STAGES:
-        if on_stage:
-            on_stage(name)
-        results[name] = _step(store, name, new_ids, config)
+    with Workers(config.jobs, close_fds=store.held_lock_fds()) as workers:
+        for name in STAGES:
+            if on_stage:
+                on_stage(name)
+            results[name] = _step(store, name, new_ids, config, workers)
     return results

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from unspin.claims.compare import compare_claims, relate_pair
 from unspin.claims.extract import EXTRACTOR_VERSION, claims_of, extract_claims
 from unspin.model import Claim, StageReport
+from unspin.workers import Workers
 
 if TYPE_CHECKING:
     from unspin.store import Store
@@ -55,12 +56,17 @@ def claims_for(store: Store, article_id: str) -> list[Claim]:
 CLAIMS_BATCH = 256
 
 
-def update(store: Store, new_ids: Sequence[str]) -> StageReport:
+def update(store: Store, new_ids: Sequence[str], workers: Workers | None = None) -> StageReport:
     """The stage's entry point: extract and cache the claims of ``new_ids`` (those not
-    extracted yet by the current extractor)."""
+    extracted yet by the current extractor), on ``workers`` when given (one article at
+    a time; written in order, so the same claims whatever the number of workers)."""
+    workers = workers or Workers(1)
     todo = store.unextracted_ids(list(new_ids), EXTRACTOR_VERSION)
     n = 0
     for k in range(0, len(todo), CLAIMS_BATCH):
         articles = store.get_articles(todo[k : k + CLAIMS_BATCH])
-        n += store.put_claims_many(((a.id, claims_of(a)) for a in articles), EXTRACTOR_VERSION)
+        found = workers.map(claims_of, articles)
+        n += store.put_claims_many(
+            zip((a.id for a in articles), found, strict=True), EXTRACTOR_VERSION
+        )
     return StageReport("claims", {"articles": len(todo), "claims": n})

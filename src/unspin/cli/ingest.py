@@ -31,6 +31,21 @@ from unspin.cli._app import (
 from unspin.ingest import FetchOptions, IngestOptions
 from unspin.pipeline import PipelineConfig
 from unspin.serialize import article_summary_to_dict, article_to_dict
+from unspin.workers import default_jobs
+
+# 0 means every core this process may use (unspin.workers.default_jobs).
+JOBS_OPTION = typer.Option(
+    0,
+    "--jobs",
+    "-j",
+    min=0,
+    help="Worker processes for claims and copy verification (0: one per core). "
+    "The results are the same whatever the number.",
+)
+
+
+def jobs_or_default(jobs: int) -> int:
+    return jobs or default_jobs()
 
 
 class _RateColumn(ProgressColumn):
@@ -61,6 +76,7 @@ def add(
     no_claims: bool = typer.Option(
         False, "--no-claims", help="Do not extract claims from the new articles."
     ),
+    jobs: int = JOBS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Ingest articles into the store; then find copies, stories and claims for new ones.
@@ -72,7 +88,10 @@ def add(
     u = open_store(ctx, create=True)
     ingest_options = IngestOptions(fetch=FetchOptions(timeout=timeout, allow_private=allow_private))
     pipeline = PipelineConfig(
-        provenance=not no_provenance, stories=not no_stories, claims=not no_claims
+        provenance=not no_provenance,
+        stories=not no_stories,
+        claims=not no_claims,
+        jobs=jobs_or_default(jobs),
     )
     with (
         errors_as_exit(),
@@ -130,7 +149,7 @@ def add(
 
 
 @app.command()
-def resume(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
+def resume(ctx: typer.Context, jobs: int = JOBS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """Finish the later stages for stored articles a killed or failed `add` left undone.
 
     Runs provenance, stories, spin learning and claims for every stored article they
@@ -139,7 +158,7 @@ def resume(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
     """
     u = open_store(ctx)
     with errors_as_exit():
-        stages = u.resume()
+        stages = u.resume(PipelineConfig(jobs=jobs_or_default(jobs)))
     u.close()
     if json_out:
         print_json({"stages": stages})

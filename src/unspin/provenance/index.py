@@ -47,6 +47,7 @@ from unspin.provenance.fingerprint import (
     fingerprints,
 )
 from unspin.provenance.relate import relate, relate_rewrite
+from unspin.workers import Workers
 
 if TYPE_CHECKING:
     from unspin.store import Store
@@ -90,16 +91,21 @@ def _too_short(article: Article) -> bool:
     return article.n_words < MIN_WORDS
 
 
-def update(store: Store, ids: Sequence[str]) -> StageReport:
+def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> StageReport:
     """The stage's entry point: index ``ids`` (those not indexed yet) and relate each to
     the stored articles.
 
     Articles are handled in the order given, each checked against everything indexed
-    before it, so copies within one batch are found too.
+    before it, so copies within one batch are found too. Per batch, the candidates are
+    looked up and the article indexed one after the other (each sees the ones before);
+    then the candidate pairs are verified, on ``workers`` when given (the expensive,
+    independent part), and the relations written in order: the same relations whatever
+    the number of workers.
 
     Returns:
         Counts: ``indexed`` articles, ``candidates`` verified, and relations by kind.
     """
+    workers = workers or Workers(1)
     todo = store.unindexed_ids(ids)
     seqs = store.article_seqs(todo)
     counts: dict[str, int] = defaultdict(int)
@@ -111,27 +117,30 @@ def update(store: Store, ids: Sequence[str]) -> StageReport:
             zip((a.id for a in usable), fingerprints([a.text for a in usable], table), strict=True)
         )
         with store.transaction():
+            pairs: list[list[tuple[Article, Article, bool]]] = []
             for article in chunk:
                 seq = seqs[article.id]
                 counts["indexed"] += 1
                 if article.id not in fps:
                     store.put_bands(seq, [])
                     continue
-                relations, n_candidates, common = _relate_new(store, article, fps[article.id], seq)
-                store.put_relations(relations)
+                candidates, common = _candidates(store, article, fps[article.id], seq)
+                pairs.append(candidates)
                 store.put_bands(seq, fps[article.id].index_keys.tolist())
                 store.put_anchors(seq, fps[article.id].anchors.tolist(), common=common)
-                counts["candidates"] += n_candidates
+                counts["candidates"] += len(candidates)
+            for relations in workers.map(verify, pairs):
+                store.put_relations(relations)
                 for r in relations:
                     counts[r.kind] += 1
     return StageReport("provenance", dict(counts))
 
 
-def _relate_new(
+def _candidates(
     store: Store, article: Article, fp: Fingerprint, seq: int
-) -> tuple[list[Relation], int, frozenset[int]]:
-    """The relations of a new article to the indexed ones its fingerprint points at,
-    how many candidates were verified, and its anchors too common to index."""
+) -> tuple[list[tuple[Article, Article, bool]], frozenset[int]]:
+    """The candidate pairs ``(indexed, new, textual)`` of a new article that its
+    fingerprint points at, and its anchors too common to index."""
     found = [
         i
         for i, _ in store.band_candidates(fp.index_keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
@@ -143,7 +152,7 @@ def _relate_new(
         if match.textual:
             textual.add(other_id)
     others = [o for o in store.get_articles(found) if not _too_short(o)]
-    return verify([(o, article, o.id in textual) for o in others]), len(others), common
+    return [(o, article, o.id in textual) for o in others], common
 
 
 def _anchor_candidates(

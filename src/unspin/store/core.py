@@ -289,6 +289,10 @@ class StoreBase:
         """Names of the migrations applied to this database."""
         return [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
 
+    def held_lock_fds(self) -> tuple[int, ...]:
+        """The descriptors of the locks this store holds (worker processes close them)."""
+        return (self._lock_fd,) if self._lock_fd is not None else ()
+
     @contextmanager
     def stage_lock(self) -> Iterator[None]:
         """Hold the lock that lets one process at a time run the later stages.

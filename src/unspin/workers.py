@@ -1,0 +1,107 @@
+"""Worker processes for the per-article work of the later stages (``--jobs N``).
+
+Claim extraction and the verification of provenance candidates each take one article
+(or one candidate pair) at a time and touch nothing shared, so they run in a pool of
+processes while the single writer (the main process) reads, indexes and commits in
+order. :meth:`Workers.map` returns results in input order whatever the number of
+processes, so a run with ``--jobs 4`` stores exactly what ``--jobs 1`` stores
+(tests/test_workers.py).
+
+Small batches run in the main process: starting a process costs more than the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TypeVar
+
+__all__ = ["MIN_PARALLEL_ITEMS", "Workers", "default_jobs"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# A batch shorter than this runs in the main process: forking two workers and sending
+# them their articles costs about as much as extracting claims from 30 articles.
+MIN_PARALLEL_ITEMS = 32
+# Items sent to a worker at a time: amortises the pickling round trip without leaving
+# one worker idle at the end of a batch of a few hundred.
+CHUNK_ITEMS = 8
+
+
+def default_jobs() -> int:
+    """The CPU cores this process may use (its affinity mask, else the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# prctl(2) option: the signal a process gets when its parent dies (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(close_fds: tuple[int, ...]) -> None:
+    """In each new worker: die with the parent (a ``kill -9`` of ``unspin add`` leaves no
+    orphan behind), and close the inherited descriptors that must not outlive it (the
+    stage lock: an ``flock`` lasts while any process holds its descriptor)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+    for fd in close_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+class Workers:
+    """A lazily started pool of ``jobs`` processes; ``jobs <= 1`` runs everything here.
+
+    Use as a context manager, so the processes end with the run that needed them.
+
+    Args:
+        jobs: worker processes (1: none, everything runs in this process).
+        close_fds: descriptors each worker closes on start (locks held by the parent).
+    """
+
+    def __init__(self, jobs: int = 1, *, close_fds: Sequence[int] = ()) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
+        self.jobs = jobs
+        self._close_fds = tuple(close_fds)
+        self._pool: Executor | None = None
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``[fn(x) for x in items]``, in input order, spread over the workers when
+        there are enough items. ``fn`` must be a module-level function (it is pickled)."""
+        if self.jobs <= 1 or len(items) < MIN_PARALLEL_ITEMS:
+            return [fn(x) for x in items]
+        if self._pool is None:
+            # fork: the workers start with the parent's modules and read-only tables
+            # (lexicon, embedding model) already loaded, and share their pages.
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(self._close_fds,),
+            )
+        return list(self._pool.map(fn, items, chunksize=CHUNK_ITEMS))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
