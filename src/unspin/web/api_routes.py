@@ -78,10 +78,15 @@ def stories(u: U, offset: Offset = 0, limit: Limit = 20) -> StoryListPage:
     return views.story_list(u, offset=offset, limit=limit)
 
 
-@router.get("/stories/{story_id}", response_model=StoryPage, responses=_ERRORS)
-def story(u: U, story_id: str) -> StoryPage:
-    """A story: its sources on a timeline, the claims matrix, the provenance tree."""
-    return views.story_page(u, story_id)
+@router.get(
+    "/stories/{story_id}",
+    response_model=StoryPage,
+    responses={**_ERRORS, 400: {"description": "tz is not a known time zone"}},
+)
+def story(u: U, story_id: str, tz: str | None = None) -> StoryPage:
+    """A story: its sources on a timeline (times in `tz`, UTC by default, beside each
+    outlet's own), the claims ranked as statements, the provenance tree."""
+    return views.story_page(u, story_id, tz)
 
 
 @router.get("/pairs/{copy_id}/{source_id}", response_model=PairPage, responses=_ERRORS)
