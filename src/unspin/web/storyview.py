@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unspin.api import Unspin
 from unspin.claims.render import statements, support
-from unspin.errors import InputError, NotFoundError
+from unspin.errors import NotFoundError, UnspinError
 from unspin.model import Article, Relation
 from unspin.web.fragments import article_summary
 from unspin.web.schemas import (
@@ -39,14 +39,14 @@ def time_zone(name: str | None) -> tzinfo:
     """The zone a page shows times in: ``UTC`` (the default) or an IANA name.
 
     Raises:
-        InputError: ``name`` is not a known time zone.
+        UnspinError: ``name`` is not a known time zone.
     """
     if not name or name.upper() == "UTC":
         return UTC
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise UnspinError(
             f"tz={name}: unknown time zone (use an IANA name such as Europe/London, or UTC)"
         ) from None
 
@@ -239,7 +239,7 @@ def story_page(u: Unspin, story_id: str, tz: str | None = None) -> StoryPage:
 
     Raises:
         NotFoundError: no such story.
-        InputError: ``tz`` is not a known time zone.
+        UnspinError: ``tz`` is not a known time zone.
     """
     zone = time_zone(tz)
     detail = u.story(story_id)
