@@ -537,16 +537,17 @@ def _capital(text: str) -> str:
 
 
 def statement(members: Sequence[Claim]) -> str:
-    """What a group of claims says, as a reader reads it: for a quote, its speaker and
-    words; otherwise the shortest clause among the sources' sentences that holds the
+    """What a group of claims says, as a reader reads it: for a direct quote, its
+    speaker and words; otherwise the shortest clause among the sources' sentences that holds the
     claim (``Raising the price of a single ride to $2.90 from $2.50``).
     """
-    if members[0].kind == "quote":
-        who = next((c.who for c in members if c.who and c.who.lower() not in _PRONOUNS), None)
-        said = min((c.text_value or c.words for c in members), key=len)
+    direct = [c for c in members if c.kind == "quote" and c.direct]
+    who = next((c.who for c in direct if c.who and c.who.lower() not in _PRONOUNS), None)
+    if direct and who:
+        said = min((c.text_value or c.words for c in direct), key=len)
         if len(said) > STATEMENT_MAX_CHARS:
             said = said[:STATEMENT_MAX_CHARS].rsplit(" ", 1)[0] + " …"
-        return f"{who or 'A source'}: \u201c{said}\u201d"
+        return f"{who}: \u201c{said}\u201d"
     # A clause that opens its sentence reads on its own ("The increase takes effect on
     # June 1", not "are due to take effect on June 1"); then the shortest.
     clauses = [

@@ -120,10 +120,7 @@ def _outlets(cmp: Comparison) -> dict[str, str]:
 def _spans(claims: Sequence[Claim]) -> tuple[tuple[int, int], ...]:
     return tuple(
         sorted(
-            {
-                (max(0, c.start - c.sentence_start), max(0, c.end - c.sentence_start))
-                for c in claims
-            }
+            {(max(0, c.start - c.sentence_start), max(0, c.end - c.sentence_start)) for c in claims}
         )
     )
 

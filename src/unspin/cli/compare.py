@@ -121,8 +121,12 @@ def _print_statements(cmp: Comparison, *, unique: bool, verbose: bool) -> None:
             mine = unique_by_source(found)
             if not verbose:
                 for outlet, items in mine.items():
-                    console.print(Padding(Text(f"{outlet}: {len(items)}"), (0, 0, 0, 2), expand=False))
-                console.print(Padding(Text("(-v lists them)", style="dim"), (0, 0, 0, 2), expand=False))
+                    console.print(
+                        Padding(Text(f"{outlet}: {len(items)}"), (0, 0, 0, 2), expand=False)
+                    )
+                console.print(
+                    Padding(Text("(-v lists them)", style="dim"), (0, 0, 0, 2), expand=False)
+                )
                 continue
             for outlet, items in mine.items():
                 console.print(Padding(Text(outlet, style="bold"), (0, 0, 0, 2), expand=False))

@@ -57,7 +57,9 @@ def _stamp(when: datetime) -> str:
         offset = when.utcoffset()
         minutes = int(offset.total_seconds() // 60) if offset is not None else 0
         sign = "-" if minutes < 0 else "+"
-        zone = "UTC" + (f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "")
+        zone = "UTC" + (
+            f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else ""
+        )
     return f"{when:%Y-%m-%d %H:%M} {zone}"
 
 
@@ -168,7 +170,9 @@ def claims_matrix(
     columns = [s.article_id for s in comparison.sources if s.article_id in sources]
     rows: list[ClaimRow] = []
     for st in statements(comparison):
-        status = _status("unique" if st.section == "unique" else st.section.replace("minor", "differ"))
+        status = _status(
+            "unique" if st.section == "unique" else st.section.replace("minor", "differ")
+        )
         said = {s.article_id: s for s in st.said}
         cells = []
         for col in columns:
