@@ -109,3 +109,47 @@ def test_unknown_zone_is_one_clear_error(app_client: TestClient, transit: str) -
     r = app_client.get(f"/api/stories/{transit}", params={"tz": "Mars/Olympus"})
     assert r.status_code == 400
     assert r.json()["detail"].startswith("tz=Mars/Olympus: unknown time zone")
+
+
+def test_story_page_draws_who_copied_whom(app_client: TestClient) -> None:
+    """The Aldermoor story: one original, an edited copy and two spun copies (one a copy
+    of the edited copy), drawn with each node a link to its article, each edge to its
+    pair page, coloured by kind."""
+    items = app_client.get("/api/stories").json()["items"]
+    sid = next(s["id"] for s in items if "Aldermoor" in (s["title"] or ""))
+    d = app_client.get(f"/api/stories/{sid}").json()["diagram"]
+    top = {n["outlet"] for n in d["nodes"] if n["y"] == min(m["y"] for m in d["nodes"])}
+    assert top == {"Wexcombe Gazette"}
+    by_id = {n["id"]: n for n in d["nodes"]}
+    for e in d["edges"]:
+        assert by_id[e["copy"]]["y"] > by_id[e["source"]]["y"]  # a copy sits beneath
+        assert e["pair"] == f"/pairs/{e['copy']}/{e['source']}"
+    assert {e["kind"] for e in d["edges"]} == {"edited_copy", "spun_copy"}
+    html = app_client.get(f"/stories/{sid}").text
+    svg = html[html.index('<svg class="prov"') : html.index("</svg>")]
+    for n in d["nodes"]:
+        assert f'<a href="/articles/{n["id"]}"' in svg
+    for e in d["edges"]:
+        assert f'<a href="{e["pair"]}"' in svg
+    assert 'class="edge spun_copy"' in svg and 'class="node edited_copy"' in svg
+
+
+def test_story_without_copies_has_no_diagram(app_client: TestClient, transit: str) -> None:
+    data = app_client.get(f"/api/stories/{transit}").json()
+    assert data["diagram"] is None
+    assert '<svg class="prov"' not in app_client.get(f"/stories/{transit}").text
+
+
+def test_report_carries_the_diagram_and_statements(db: Path, app_client: TestClient) -> None:
+    from unspin.report import story_report
+
+    items = app_client.get("/api/stories").json()["items"]
+    copies = next(s["id"] for s in items if "Aldermoor" in (s["title"] or ""))
+    transit = next(s["id"] for s in items if "transit fare" in (s["title"] or ""))
+    with Unspin(db, read_only=True) as u:
+        drawn, compared = story_report(u, copies), story_report(u, transit)
+    svg = drawn[drawn.index('<svg class="prov"') : drawn.index("</svg>")]
+    assert "Wexcombe Gazette" in svg and "<a " not in svg  # a mailed file has no server
+    assert "svg.prov line.edge.spun_copy" in drawn  # the stylesheet travels inline
+    assert compared.index("Confirmed by several sources") < compared.index("minor difference")
+    assert "<mark>$2.90</mark>" in compared

@@ -26,10 +26,13 @@ __all__ = [
     "ClaimMatrix",
     "ClaimRow",
     "ClaimSaid",
+    "DiagramEdge",
+    "DiagramNode",
     "Failure",
     "JobView",
     "PairPage",
     "PairRow",
+    "ProvenanceDiagram",
     "ProvenanceNode",
     "RelationLink",
     "Segment",
@@ -235,6 +238,44 @@ class ProvenanceNode(BaseModel):
     children: list[ProvenanceNode]
 
 
+class DiagramNode(BaseModel):
+    id: str = Field(description="the article's id")
+    x: float = Field(description="left edge in SVG units")
+    y: float = Field(description="top edge in SVG units")
+    outlet: str = Field(description="the outlet, shortened to fit the node")
+    title: str = Field(description="the article's headline (the node's tooltip)")
+    published: str | None = Field(description="publication day (UTC)")
+    kind: str = Field(
+        description="original, or how it copies its source: duplicate, edited_copy, "
+        "spun_copy, rewritten_copy, common_source (both copy a source not stored)"
+    )
+    href: str = Field(description="the article's page")
+
+
+class DiagramEdge(BaseModel):
+    source: str
+    copy_: str = Field(alias="copy")
+    kind: str = Field(description="as a node's kind")
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    pair: str = Field(description="the pair page: the copy beside its source")
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class ProvenanceDiagram(BaseModel):
+    width: float
+    height: float
+    node_width: float
+    node_height: float
+    nodes: list[DiagramNode] = Field(
+        description="independent sources on the top row, each copy beneath its source"
+    )
+    edges: list[DiagramEdge]
+
+
 class StoryPage(BaseModel):
     id: str
     title: str | None
@@ -248,6 +289,9 @@ class StoryPage(BaseModel):
     timeline: list[TimelineEntry]
     claims: ClaimMatrix | None = Field(description="null until claims are compared")
     provenance: list[ProvenanceNode] | None = Field(description="null until provenance exists")
+    diagram: ProvenanceDiagram | None = Field(
+        default=None, description="who copied whom, laid out for drawing; null without copies"
+    )
 
 
 class Failure(BaseModel):

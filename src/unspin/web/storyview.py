@@ -12,6 +12,7 @@ from unspin.api import Unspin
 from unspin.claims.render import statements, support
 from unspin.errors import NotFoundError, UnspinError
 from unspin.model import Article, Relation
+from unspin.web.diagram import provenance_diagram
 from unspin.web.fragments import article_summary
 from unspin.web.schemas import (
     ClaimCell,
@@ -264,6 +265,7 @@ def story_page(u: Unspin, story_id: str, tz: str | None = None) -> StoryPage:
         zone="UTC" if zone is UTC else str(tz),
         claims=claims_matrix(u, [a.id for a in articles], copy_of),
         provenance=tree,
+        diagram=provenance_diagram(articles, rels) if rels else None,
     )
 
 
