@@ -120,7 +120,9 @@ def pages(server: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def report(pages: dict[str, str], served: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory) -> str:
+def report(
+    pages: dict[str, str], served: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """The static report of the Aldermoor story, written by the CLI from the same store."""
     out = tmp_path_factory.mktemp("report") / "story.html"
     subprocess.run(
