@@ -2,10 +2,22 @@
 # The system packages the test suite needs (Debian names), installed when we may.
 #   chromium, chromium-driver: the browser tests drive a real headless Chromium;
 #   wordnet-base: the WordNet spinner of the copy-detection quality gate.
+#   axe-core (from npm, into .cache/axe): the accessibility checks of the browser tests.
 # Java 17 (for the Spark tests) must already be on the machine.
 # As root, or with sudo that needs no password, missing packages are installed with apt;
 # otherwise one line per missing package names it and the command that installs it.
 set -euo pipefail
+# axe-core (npm), the accessibility engine the browser tests run inside Chromium: into a
+# git-ignored folder, pinned; the tests themselves never touch the network.
+AXE_VERSION=4.14.1
+if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --silent --no-audit --no-fund --prefix .cache/axe "axe-core@$AXE_VERSION"
+  else
+    echo "missing npm: install it (sudo apt-get install -y npm) so axe-core can be fetched" >&2
+    exit 1
+  fi
+fi
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -46,21 +47,66 @@ def test_json_shows_the_issue_example(story: tuple[Path, list[str]]) -> None:
     assert data["counts"]["conflict"] == len(conflicts)
 
 
-def test_table_in_the_terminal(story: tuple[Path, list[str]]) -> None:
+def test_terminal_opens_with_conflicts_then_confirmed_facts(
+    story: tuple[Path, list[str]],
+) -> None:
     db, ids = story
     result = unspin(db, "compare", "--articles", ",".join(ids))
     assert result.exit_code == 0, result.output
-    for part in (
-        "Conflicts (2)",
-        "Agreements",
-        "Reported by one source only",
-        "Thursday",
-        "Friday morning",
-    ):
-        assert part in result.stdout
+    out = result.stdout
+    order = [
+        out.index(part)
+        for part in (
+            "Conflicts (2)",
+            "Confirmed by several sources",
+            "Reported by one source only",
+        )
+    ]
+    assert order == sorted(order)
+    # A conflict shows why without -v: both sources' words.
+    flat = " ".join(out.split())
+    assert '"Friday morning"' in flat and '"Thursday"' in flat
+    assert "disputed between 2 of 2 sources (2 independent)" in flat
+    # Claims one source makes are counted per source, listed only with -v.
+    assert re.search(r"Northwind Herald: \d+\n", out) and re.search(r"Coastal Times: \d+\n", out)
+    assert "(-v lists them)" in out
 
 
-@pytest.mark.parametrize(("fmt", "marker"), [("markdown", "## Conflicts"), ("html", "<table>")])
+def test_verbose_shows_each_sources_sentence(story: tuple[Path, list[str]]) -> None:
+    db, ids = story
+    result = unspin(db, "compare", "--articles", ",".join(ids), "-v")
+    assert result.exit_code == 0, result.output
+    assert "200 detainees" in result.stdout and "(-v lists them)" not in result.stdout
+    assert "Northwind Herald: " in result.stdout and "Coastal Times: " in result.stdout
+
+
+def test_statements_show_no_internal_keys(story: tuple[Path, list[str]]) -> None:
+    """A topic is words a reader reads: a clause of a sentence, or who said what."""
+    db, ids = story
+    data = json.loads(unspin(db, "compare", "--articles", ",".join(ids), "--json").stdout)
+    for g in data["groups"]:
+        sentences = " ".join(c["sentence"] for c in g["claims"])
+        topic = g["topic"].strip("… ")
+        if g["kind"] == "quote" and ": \u201c" in topic:
+            assert all(w[:1].isupper() for w in topic.split(": ")[0].split()), topic
+            continue
+        # every word of the statement is read from one of the sources' sentences
+        assert topic.split()[-1] in sentences, topic
+        assert topic.split()[0].lower() in sentences.lower(), topic
+
+
+def test_ranked_conflicts_then_agreements_then_differences(
+    story: tuple[Path, list[str]],
+) -> None:
+    db, ids = story
+    data = json.loads(unspin(db, "compare", "--articles", ",".join(ids), "--json").stdout)
+    section = {"conflict": 0, "agree": 1, "differ": 2, "unique": 4}
+    ranks = [3 if g["minor"] else section[g["label"]] for g in data["groups"]]
+    assert ranks == sorted(ranks)
+    assert any(g["minor"] for g in data["groups"])  # "about 50" / "50" delegates
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("markdown", "## Conflicts"), ("html", "<mark>")])
 def test_markdown_and_html(story: tuple[Path, list[str]], fmt: str, marker: str) -> None:
     db, ids = story
     result = unspin(db, "compare", "--articles", ",".join(ids), "--format", fmt)

@@ -95,7 +95,7 @@ def test_report_is_self_contained(story: tuple[Path, str], tmp_path: Path) -> No
     )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    assert "<style>" in html and ".cell.agree" in html
+    assert "<style>" in html and "li.statement.agree" in html
     assert "default-src 'none'" in html  # the file may load nothing, even if opened online
     # nothing external: no script, no stylesheet link, no src/href to anywhere
     assert "<script" not in html.replace("&lt;script", "")

@@ -448,11 +448,16 @@ class ClaimGroup:
             ``differ`` (compatible, different precision or wording) or ``unique`` (one
             voice only).
         kind: the claims' kind.
-        topic: a few words saying what the group is about (``talks lasted``).
+        topic: what the group is about, as a reader reads it: the clause of a source's
+            sentence that holds the claim (``The talks lasted more than three hours``),
+            or the speaker and the words of a quote; never an internal key.
         claims: one claim per voice (the earliest source of each voice).
         voices: the article id of each independent voice, in ``claims`` order.
         reason: one line explaining a conflict or difference; ``None`` for agree/unique.
         echoes: ids of copies that repeat a claim of their source (not counted as voices).
+        minor: a difference in form only (the same day named differently, "more than
+            three hours" / "three-hour", one statement in other words); ``False`` for a
+            difference in substance and for every other label.
     """
 
     label: str
@@ -462,6 +467,7 @@ class ClaimGroup:
     voices: tuple[str, ...]
     reason: str | None = None
     echoes: tuple[str, ...] = ()
+    minor: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,8 +488,9 @@ class Comparison:
     Attributes:
         story_id: the story compared, or ``None`` for an explicit set of articles.
         sources: the independent voices (copies folded into their sources).
-        groups: every claim group: conflicts first, then differences, agreements, and
-            unique claims.
+        groups: every claim group ranked by what matters to a reader: conflicts, then
+            agreements (most independent voices first), differences in substance, minor
+            differences, and claims only one voice makes.
     """
 
     story_id: str | None

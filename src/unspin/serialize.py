@@ -325,6 +325,7 @@ def _group_to_dict(g: ClaimGroup) -> dict[str, Any]:
         "kind": g.kind,
         "topic": g.topic,
         "reason": g.reason,
+        "minor": g.minor,
         "voices": list(g.voices),
         "echoes": list(g.echoes),
         "claims": [claim_to_dict(c) for c in g.claims],

@@ -35,7 +35,7 @@ from unspin.claims.numbers import interval
 from unspin.claims.units import TO_METRES
 from unspin.model import Article, Claim, ClaimGroup, ComparedSource, Comparison
 
-__all__ = ["MATCH_MIN", "compare_claims", "relate_pair"]
+__all__ = ["MATCH_MIN", "compare_claims", "minor_difference", "rank", "relate_pair"]
 
 # Minimum matching score for two claims to be about the same thing. Set on the dev
 # clusters of bench/claims_annotations.json (agreements found vs. false matches) and the
@@ -319,7 +319,8 @@ def compare_claims(
         story_id: recorded on the result.
 
     Returns:
-        A :class:`Comparison`: groups sorted conflicts, differences, agreements, unique.
+        A :class:`Comparison`: groups ranked by :func:`rank` (conflicts, agreements,
+        differences in substance, minor differences, unique claims).
     """
     copy_of = dict(copy_of or {})
     articles = articles or {}
@@ -400,7 +401,7 @@ def compare_claims(
                 seen.add(id(m))
             members_ = sorted(members_, key=lambda m: order.get(voice_of[id(m)], 0))
             groups.append(_label(members_, voice_of, outlet, echoes))
-    groups.sort(key=lambda g: (_LABEL_ORDER[g.label], order.get(g.voices[0], 0), g.claims[0].start))
+    groups.sort(key=lambda g: (*rank(g), order.get(g.voices[0], 0), g.claims[0].start))
     return Comparison(story_id, tuple(sources), tuple(groups))
 
 
@@ -412,7 +413,7 @@ def _label(
 ) -> ClaimGroup:
     voices = tuple(voice_of[id(c)] for c in members)
     echo_ids = tuple(e for c in members for e in echoes.get(id(c), []))
-    topic = _topic(members)
+    topic = statement(members)
     if len(members) == 1:
         return ClaimGroup("unique", members[0].kind, topic, tuple(members), voices, None, echo_ids)
     worst, reason = "agree", None
@@ -423,31 +424,142 @@ def _label(
                 worst = label
                 oa, ob = outlet[voice_of[id(a)]], outlet[voice_of[id(b)]]
                 reason = f'"{a.words}" ({oa}) vs "{b.words}" ({ob}): {why}'
-    return ClaimGroup(worst, members[0].kind, topic, tuple(members), voices, reason, echo_ids)
+    minor = worst == "differ" and all(
+        minor_difference(a, b) for i, a in enumerate(members) for b in members[i + 1 :]
+    )
+    return ClaimGroup(
+        worst, members[0].kind, topic, tuple(members), voices, reason, echo_ids, minor
+    )
 
 
-def _topic(members: list[Claim]) -> str:
-    """A few words saying what a group is about: the content words its sentences share,
-    nearest the claim first (deterministic: no set iteration order is involved)."""
-    head = members[0]
-    if len(members) > 1:
-        shared = set(map(_canon, head.context))
-        for c in members[1:]:
-            shared &= set(map(_canon, c.context))
-        words = [w for w in head.context if _canon(w) in shared]
-    else:
-        words = list(head.context)
-    low = head.sentence.lower()
-    at = head.start - head.sentence_start
+# --- ranking: what a reader should see first ---
 
-    def distance(w: str) -> tuple[int, str]:
-        i = low.find(w[:5])
-        return (abs(i - at) if i >= 0 else 10_000, w)
+# Sections in reading order: a conflict first (someone is wrong), then what several
+# independent voices confirm, then differences of substance, then differences of form.
+_RANK = {"conflict": 0, "agree": 1, "differ": 2, "minor": 3, "unique": 4}
 
-    words = sorted(words, key=distance)[:3]
-    lead = head.counts if head.kind == "quantity" and head.counts else None
-    if head.kind == "quote" and head.who:
-        lead = f"{head.who} said"
-    if head.kind == "actor":
-        lead = f"{head.who or 'someone'} {head.verb}"
-    return " ".join(([lead] if lead else []) + [w for w in words if w != lead])
+
+def minor_difference(a: Claim, b: Claim) -> bool:
+    """Whether two claims about one thing differ in form only: values that can both be
+    true in one unit ("more than three hours" / "three-hour"), the same day named at
+    another precision, one speaker's statement in other words, the same act. Different
+    currencies, days that cannot be compared, or attributions to different people are
+    differences of substance.
+    """
+    if a.kind != b.kind:
+        return False
+    if a.kind in ("quantity", "duration"):
+        if a.kind == "quantity" and _unit_class(a.unit) != _unit_class(b.unit):
+            return False
+        la, ha = interval(_norm_value(a), a.qualifier)
+        lb, hb = interval(_norm_value(b), b.qualifier)
+        return not (ha < lb or hb < la)
+    if a.kind == "date":
+        va, vb = a.text_value or "", b.text_value or ""
+        if va == vb or va.startswith(vb) or vb.startswith(va):
+            return True
+        wa, wb = _weekday_of(va), _weekday_of(vb)
+        return wa is not None and wa == wb
+    if a.kind == "quote":
+        return not _different_speakers(a, b)
+    if a.kind == "actor":
+        return a.verb_class == b.verb_class and a.negated == b.negated
+    return False
+
+
+def rank(group: ClaimGroup) -> tuple[int, int, int]:
+    """A group's place in reading order (smaller first): its section (conflict,
+    agreement, difference in substance, minor difference, unique), then the most
+    independent voices first, then the most articles (voices and their echoing copies).
+    """
+    section = "minor" if group.minor else group.label
+    return (_RANK.get(section, len(_RANK)), -len(group.voices), -len(set(group.echoes)))
+
+
+# --- what a group is about, in words a reader reads once ---
+
+# Clause boundaries inside a sentence: commas, semicolons, colons, brackets and dashes.
+_CLAUSE_BREAK = re.compile(r"[,;:()]\s+|\s+[-\u2013\u2014]\s+")
+# A clause shorter than this many words ("on Thursday") borrows its neighbours: four
+# words is the shortest clause that still names what happened in the bundled examples'
+# claims ("the fare rises to $2.90").
+STATEMENT_MIN_WORDS = 4
+# At most this many characters of a statement (about one line of a narrow terminal with
+# its support count); longer clauses are cut around the claim with an ellipsis.
+STATEMENT_MAX_CHARS = 110
+
+
+def _clause(c: Claim) -> str:
+    """The clause of ``c``'s sentence that holds the claim, cut to a readable length."""
+    s = c.sentence
+    lo = max(0, min(len(s), c.start - c.sentence_start))
+    hi = max(lo, min(len(s), c.end - c.sentence_start))
+    bounds = [0]
+    for m in _CLAUSE_BREAK.finditer(s):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(s))
+    pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds) - 1, 2)]
+    first = next((i for i, (_, e) in enumerate(pieces) if e > lo), len(pieces) - 1)
+    last = next((i for i, (_, e) in enumerate(pieces) if e >= hi), len(pieces) - 1)
+    start, end = pieces[first][0], pieces[max(first, last)][1]
+    while len(s[start:end].split()) < STATEMENT_MIN_WORDS and (first > 0 or last < len(pieces) - 1):
+        if first > 0:
+            first -= 1
+            start = pieces[first][0]
+        if len(s[start:end].split()) < STATEMENT_MIN_WORDS and last < len(pieces) - 1:
+            last += 1
+            end = pieces[last][1]
+    if end - start > STATEMENT_MAX_CHARS:
+        cut_start = max(start, min(lo, (lo + hi - STATEMENT_MAX_CHARS) // 2))
+        cut_end = min(end, max(hi, cut_start + STATEMENT_MAX_CHARS))
+        if cut_start > start:  # back to a word boundary, never into the claim
+            cut_start = s.rfind(" ", start, cut_start) + 1 or start
+        if cut_end < end:
+            space = s.find(" ", cut_end, end)
+            cut_end = end if space < 0 else space
+        text = s[cut_start:cut_end].strip().rstrip(".,;:")
+        prefix = "… " if cut_start > start else ""
+        suffix = " …" if cut_end < end else ""
+        return _capital(prefix + text + suffix) if not prefix else prefix + text + suffix
+    return _capital(s[start:end].strip().rstrip(".,;:"))
+
+
+# Words that join a clause to the one before it; a statement standing alone drops them.
+_JOINERS = frozenset(("and", "but", "or", "while", "which", "whereas", "-", "\u2013", "\u2014"))
+
+
+def _capital(text: str) -> str:
+    words = text.split(" ")
+    while len(words) > STATEMENT_MIN_WORDS and words[0].lower() in _JOINERS:
+        words = words[1:]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def statement(members: Sequence[Claim]) -> str:
+    """What a group of claims says, as a reader reads it: for a direct quote, its
+    speaker and words; otherwise the shortest clause among the sources' sentences that holds the
+    claim (``Raising the price of a single ride to $2.90 from $2.50``).
+    """
+    direct = [c for c in members if c.kind == "quote" and c.direct]
+    who = next((c.who for c in direct if c.who and c.who.lower() not in _PRONOUNS), None)
+    if direct and who:
+        said = min((c.text_value or c.words for c in direct), key=len)
+        if len(said) > STATEMENT_MAX_CHARS:
+            said = said[:STATEMENT_MAX_CHARS].rsplit(" ", 1)[0] + " …"
+        return f"{who}: \u201c{said}\u201d"
+    # A clause that opens its sentence reads on its own ("The increase takes effect on
+    # June 1", not "are due to take effect on June 1"); then the shortest.
+    clauses = [
+        (t, _opens_sentence(c) and not t.startswith("…")) for c in members for t in [_clause(c)]
+    ]
+    best = min(
+        clauses, key=lambda t: (len(t[0].split()) < STATEMENT_MIN_WORDS, not t[1], len(t[0]))
+    )
+    return best[0]
+
+
+def _opens_sentence(c: Claim) -> bool:
+    lo = c.start - c.sentence_start
+    first = _CLAUSE_BREAK.search(c.sentence)
+    return first is None or first.start() >= lo

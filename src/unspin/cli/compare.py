@@ -6,15 +6,34 @@ import sys
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
-from unspin.claims.render import LABEL_TITLES, to_html, to_markdown
+from unspin.claims.render import (
+    SECTION_TITLES,
+    Said,
+    by_section,
+    statements,
+    support,
+    to_html,
+    to_markdown,
+    unique_by_source,
+)
 from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, fail, open_store, print_json
 from unspin.model import Comparison
 from unspin.serialize import claim_to_dict, comparison_to_dict
 
 _FORMATS = ("table", "markdown", "json", "html")
-_STYLE = {"conflict": "bold red", "differ": "yellow", "agree": "green", "unique": "cyan"}
+_STYLE = {
+    "conflict": "red",
+    "agree": "green",
+    "differ": "yellow",
+    "minor": "dim",
+    "unique": "cyan",
+}
+# One mark per section, so the rows read apart without colour too.
+_MARK = {"conflict": "!", "agree": "=", "differ": "~", "minor": "·", "unique": "-"}
 
 
 @app.command("compare")
@@ -35,11 +54,19 @@ def compare_command(
     unique: bool = typer.Option(
         True, "--unique/--no-unique", help="Show claims only one source makes."
     ),
+    verbose: bool = typer.Option(
+        False,
+        "--verbose",
+        "-v",
+        help="Under each statement, each source's own sentence and why they differ.",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Compare what a story's sources claim: agreements, conflicts (with reasons), unique claims.
+    """Compare what a story's sources claim: conflicts, confirmed facts, differences.
 
-    Copies of one article count as one voice with their source.
+    Conflicts come first, then facts several independent sources confirm, differences in
+    substance, minor differences, and claims one source makes (counted per source; -v
+    lists them). Copies of one article count as one voice with their source.
     """
     if as_json:
         fmt = "json"
@@ -57,50 +84,68 @@ def compare_command(
     elif fmt == "html":
         sys.stdout.write(to_html(result))
     else:
-        _print_tables(result, unique=unique)
+        _print_statements(result, unique=unique, verbose=verbose)
 
 
-def _print_tables(cmp: Comparison, *, unique: bool) -> None:
-    outlets = {s.article_id: s.outlet or s.article_id[:10] for s in cmp.sources}
+def _said_text(said: Said) -> Text:
+    text = Text(f"{said.outlet}: ", style="bold")
+    for piece, marked in said.pieces():
+        text.append(piece, style="reverse" if marked else "")
+    return text
+
+
+def _print_statements(cmp: Comparison, *, unique: bool, verbose: bool) -> None:
+    """Each statement on its own lines, wrapped to the terminal (rich measures it):
+    the statement, who says it, and with ``-v`` each source's sentence and the reason."""
+    n_copies = sum(len(s.copies) for s in cmp.sources)
     console.print(
-        f"[bold]{len(cmp.sources)} sources[/]: "
-        + ", ".join(
-            escape(outlets[s.article_id])
-            + (f" [dim](+{len(s.copies)} copies)[/]" if s.copies else "")
-            for s in cmp.sources
+        Text(
+            f"{len(cmp.sources)} independent sources"
+            + (f" (+{n_copies} copies)" if n_copies else "")
+            + ": "
+            + ", ".join(s.outlet or s.article_id[:10] for s in cmp.sources)
         )
     )
-    for label, title in LABEL_TITLES.items():
-        groups = cmp.by_label(label)
-        if not groups or (label == "unique" and not unique):
-            continue
-        table = Table(
-            title=f"{title} ({len(groups)})",
-            title_style=_STYLE[label],
-            show_lines=True,
-            expand=False,
+    rows = statements(cmp)
+    if not rows:
+        console.print("No comparable claims were found.")
+        return
+    for section, found in by_section(rows).items():
+        console.print()
+        console.print(
+            Text(f"{SECTION_TITLES[section]} ({len(found)})", style=f"bold {_STYLE[section]}")
         )
-        table.add_column("kind", style="dim")
-        if label == "unique":
-            table.add_column("source")
-            table.add_column("claim")
-            table.add_column("sentence", overflow="fold")
-            for g in groups:
-                c = g.claims[0]
-                table.add_row(
-                    c.kind, escape(outlets[g.voices[0]]), escape(c.words), escape(c.sentence[:160])
+        if section == "unique":
+            if not unique:
+                continue
+            mine = unique_by_source(found)
+            if not verbose:
+                for outlet, items in mine.items():
+                    console.print(
+                        Padding(Text(f"{outlet}: {len(items)}"), (0, 0, 0, 2), expand=False)
+                    )
+                console.print(
+                    Padding(Text("(-v lists them)", style="dim"), (0, 0, 0, 2), expand=False)
                 )
-        else:
-            table.add_column("about")
-            table.add_column("what each source says", overflow="fold")
-            table.add_column("reason", overflow="fold")
-            for g in groups:
-                says = "\n".join(
-                    f"[bold]{escape(outlets[v])}[/]: {escape(c.words)}"
-                    for v, c in zip(g.voices, g.claims, strict=True)
-                )
-                table.add_row(g.kind, escape(g.topic), says, escape(g.reason or ""))
-        console.print(table)
+                continue
+            for outlet, items in mine.items():
+                console.print(Padding(Text(outlet, style="bold"), (0, 0, 0, 2), expand=False))
+                for r in items:
+                    console.print(Padding(Text(f"- {r.text}"), (0, 0, 0, 4), expand=False))
+            continue
+        for r in found:
+            line = Text(f"{_MARK[section]} ", style=_STYLE[section])
+            line.append(r.text)
+            line.append(f" — {support(r)}", style="dim")
+            console.print(line)
+            if r.reason and (verbose or section in ("conflict", "differ")):
+                console.print(Padding(Text(r.reason, style="italic"), (0, 0, 0, 2), expand=False))
+            if verbose:
+                for said in r.said:
+                    console.print(Padding(_said_text(said), (0, 0, 0, 4), expand=False))
+    if not verbose:
+        console.print()
+        console.print(Text("Each source's own sentence: -v; everything: --json", style="dim"))
 
 
 @app.command("claims")

@@ -8,6 +8,7 @@ token configured every call needs ``Authorization: Bearer $UNSPIN_TOKEN``.
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
@@ -39,6 +40,10 @@ _WRITE_ERRORS: dict[int | str, dict[str, str]] = {
     415: {"description": "the body is not application/json"},
     422: {"description": "the body is not valid"},
 }
+
+# The zones a story's timeline can be shown in: the IANA names this machine's tz
+# database holds (the schema lists them, so every documented value is accepted).
+_ZONES = sorted({"UTC", *available_timezones()})
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -78,10 +83,25 @@ def stories(u: U, offset: Offset = 0, limit: Limit = 20) -> StoryListPage:
     return views.story_list(u, offset=offset, limit=limit)
 
 
-@router.get("/stories/{story_id}", response_model=StoryPage, responses=_ERRORS)
-def story(u: U, story_id: str) -> StoryPage:
-    """A story: its sources on a timeline, the claims matrix, the provenance tree."""
-    return views.story_page(u, story_id)
+@router.get(
+    "/stories/{story_id}",
+    response_model=StoryPage,
+    responses={**_ERRORS, 400: {"description": "tz is not a known time zone"}},
+)
+def story(
+    u: U,
+    story_id: str,
+    tz: Annotated[
+        str | None,
+        Query(
+            description="IANA time zone of the timeline's `when` (default UTC)",
+            json_schema_extra={"enum": _ZONES},
+        ),
+    ] = None,
+) -> StoryPage:
+    """A story: its sources on a timeline (times in `tz`, UTC by default, beside each
+    outlet's own), the claims ranked as statements, the provenance tree."""
+    return views.story_page(u, story_id, tz)
 
 
 @router.get("/pairs/{copy_id}/{source_id}", response_model=PairPage, responses=_ERRORS)

@@ -79,8 +79,8 @@ def article(request: Request, u: U, article_id: str) -> Response:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, u: U, story_id: str) -> Response:
-    data = views.story_page(u, story_id)
+def story(request: Request, u: U, story_id: str, tz: str | None = None) -> Response:
+    data = views.story_page(u, story_id, tz)
     return page(request, "story.html", data=data, title=data.title or "Story")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 __all__ = ["STATIC_DIR", "TEMPLATE_DIR", "environment", "inline_css", "render"]
 
@@ -52,6 +53,20 @@ def _http_url(value: str | None) -> str | None:
     return None
 
 
+def _marked(sentence: str, marks: list[tuple[int, int]]) -> markupsafe.Markup:
+    """A source's sentence with the claim's words in ``<mark>``; every piece escaped."""
+    out: list[str] = []
+    at = 0
+    for start, end in sorted(marks):
+        if start < at or end > len(sentence):
+            continue
+        out += [str(markupsafe.escape(sentence[at:start])), "<mark>"]
+        out += [str(markupsafe.escape(sentence[start:end])), "</mark>"]
+        at = end
+    out.append(str(markupsafe.escape(sentence[at:])))
+    return markupsafe.Markup("".join(out))
+
+
 def _short(article_id: str | None) -> str:
     return (article_id or "")[:10]
 
@@ -69,6 +84,7 @@ def environment() -> jinja2.Environment:
     env.filters["percent"] = _percent
     env.filters["date"] = _date
     env.filters["short"] = _short
+    env.filters["marked"] = _marked
     env.filters["http_url"] = _http_url
     return env
 

@@ -25,10 +25,14 @@ __all__ = [
     "ClaimCell",
     "ClaimMatrix",
     "ClaimRow",
+    "ClaimSaid",
+    "DiagramEdge",
+    "DiagramNode",
     "Failure",
     "JobView",
     "PairPage",
     "PairRow",
+    "ProvenanceDiagram",
     "ProvenanceNode",
     "RelationLink",
     "Segment",
@@ -179,6 +183,16 @@ class TimelineEntry(BaseModel):
     article: ArticleSummary
     position: float = Field(ge=0, le=1, description="place on the story's time axis")
     role: str | None = Field(description="original, copy … where provenance knows")
+    when: str | None = Field(
+        default=None,
+        description="publication time in the page's zone ('2026-03-12 23:40 UTC'); "
+        "null when undated",
+    )
+    local: str | None = Field(
+        default=None,
+        description="the outlet's own local time and offset ('2026-03-13 04:10 UTC+04:30'); "
+        "null when it equals `when` or the article gave no offset",
+    )
 
 
 class ClaimCell(BaseModel):
@@ -187,11 +201,27 @@ class ClaimCell(BaseModel):
     sentence: str | None = Field(description="the sentence it was read from")
 
 
+class ClaimSaid(BaseModel):
+    article_id: str
+    outlet: str
+    sentence: str = Field(description="this source's own sentence")
+    marks: list[tuple[int, int]] = Field(
+        description="(start, end) offsets of the claim's words in the sentence"
+    )
+
+
 class ClaimRow(BaseModel):
-    label: str = Field(description="what the claims are about")
+    label: str = Field(description="the statement, as a reader reads it")
     kind: str = Field(description="quantity, duration, date, quote or actor")
     status: ClaimStatus
+    section: str = Field(
+        description="conflict, agree, differ (in substance), minor or unique: the row's place"
+    )
+    support: str = Field(description="who says it: '4 of 4 sources (3 independent)'")
+    sources: int = Field(description="articles that make the claim (copies included)")
+    independent: int = Field(description="independent voices that make it")
     reason: str | None = Field(description="why the sources conflict or differ")
+    said: list[ClaimSaid] = Field(description="each voice's own sentence")
     cells: list[ClaimCell] = Field(description="one per column, in column order")
 
 
@@ -208,6 +238,44 @@ class ProvenanceNode(BaseModel):
     children: list[ProvenanceNode]
 
 
+class DiagramNode(BaseModel):
+    id: str = Field(description="the article's id")
+    x: float = Field(description="left edge in SVG units")
+    y: float = Field(description="top edge in SVG units")
+    outlet: str = Field(description="the outlet, shortened to fit the node")
+    title: str = Field(description="the article's headline (the node's tooltip)")
+    published: str | None = Field(description="publication day (UTC)")
+    kind: str = Field(
+        description="original, or how it copies its source: duplicate, edited_copy, "
+        "spun_copy, rewritten_copy, common_source (both copy a source not stored)"
+    )
+    href: str = Field(description="the article's page")
+
+
+class DiagramEdge(BaseModel):
+    source: str
+    copy_: str = Field(alias="copy")
+    kind: str = Field(description="as a node's kind")
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    pair: str = Field(description="the pair page: the copy beside its source")
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class ProvenanceDiagram(BaseModel):
+    width: float
+    height: float
+    node_width: float
+    node_height: float
+    nodes: list[DiagramNode] = Field(
+        description="independent sources on the top row, each copy beneath its source"
+    )
+    edges: list[DiagramEdge]
+
+
 class StoryPage(BaseModel):
     id: str
     title: str | None
@@ -217,9 +285,13 @@ class StoryPage(BaseModel):
         description="articles left when copies fold into what they copy; null without provenance",
     )
     outlets: list[str]
+    zone: str = Field(default="UTC", description="the zone the timeline's `when` is in")
     timeline: list[TimelineEntry]
     claims: ClaimMatrix | None = Field(description="null until claims are compared")
     provenance: list[ProvenanceNode] | None = Field(description="null until provenance exists")
+    diagram: ProvenanceDiagram | None = Field(
+        default=None, description="who copied whom, laid out for drawing; null without copies"
+    )
 
 
 class Failure(BaseModel):

@@ -5,16 +5,20 @@ and provenance tree, each built from the API.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unspin.api import Unspin
-from unspin.errors import NotFoundError
+from unspin.claims.render import statements, support
+from unspin.errors import NotFoundError, UnspinError
 from unspin.model import Article, Relation
+from unspin.web.diagram import provenance_diagram
 from unspin.web.fragments import article_summary
 from unspin.web.schemas import (
     ClaimCell,
     ClaimMatrix,
     ClaimRow,
+    ClaimSaid,
     ClaimStatus,
     ProvenanceNode,
     StoryListPage,
@@ -23,17 +27,60 @@ from unspin.web.schemas import (
     TimelineEntry,
 )
 
-__all__ = ["provenance_tree", "timeline"]
+__all__ = ["provenance_tree", "time_zone", "timeline"]
 
 
 def _when(a: Article) -> datetime:
-    return a.published or a.ingested_at
+    when = a.published or a.ingested_at
+    # A time without an offset is read as UTC, so every article sorts on one clock.
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def time_zone(name: str | None) -> tzinfo:
+    """The zone a page shows times in: ``UTC`` (the default) or an IANA name.
+
+    Raises:
+        UnspinError: ``name`` is not a known time zone.
+    """
+    if not name or name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise UnspinError(
+            f"tz={name}: unknown time zone (use an IANA name such as Europe/London, or UTC)"
+        ) from None
+
+
+def _stamp(when: datetime) -> str:
+    zone = when.strftime("%Z") or ""
+    if not zone or zone.startswith(("+", "-")):
+        offset = when.utcoffset()
+        minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+        sign = "-" if minutes < 0 else "+"
+        zone = "UTC" + (
+            f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else ""
+        )
+    return f"{when:%Y-%m-%d %H:%M} {zone}"
+
+
+def _times(a: Article, zone: tzinfo) -> tuple[str | None, str | None]:
+    """(the publication time in ``zone``, the outlet's own time when it differs)."""
+    if a.published is None:
+        return None, None
+    when = _stamp(_when(a).astimezone(zone))
+    if a.published.tzinfo is None:
+        return when, None
+    local = _stamp(a.published)
+    return when, (local if local != when else None)
 
 
 def timeline(
-    articles: Sequence[Article], roles: dict[str, str] | None = None
+    articles: Sequence[Article], roles: dict[str, str] | None = None, zone: tzinfo = UTC
 ) -> list[TimelineEntry]:
-    """The articles oldest first, each placed on ``[0, 1]`` between the first and last.
+    """The articles oldest first (one clock: each time read with its offset), each placed
+    on ``[0, 1]`` between the first and last, with its time in ``zone`` and the outlet's
+    own local time beside it.
 
     Articles without a publication date are placed by when they were ingested.
     """
@@ -48,6 +95,8 @@ def timeline(
             article=article_summary(a),
             position=((_when(a).timestamp() - t0) / span) if span > 0 else 0.0,
             role=roles.get(a.id),
+            when=_times(a, zone)[0],
+            local=_times(a, zone)[1],
         )
         for a in ordered
     ]
@@ -121,23 +170,42 @@ def claims_matrix(
     sources = {a.id: a for a in u.articles_by_id([s.article_id for s in comparison.sources])}
     columns = [s.article_id for s in comparison.sources if s.article_id in sources]
     rows: list[ClaimRow] = []
-    for group in comparison.groups:
-        status = _status(group.label)
-        said = dict(zip(group.voices, group.claims, strict=False))
+    for st in statements(comparison):
+        status = _status(
+            "unique" if st.section == "unique" else st.section.replace("minor", "differ")
+        )
+        said = {s.article_id: s for s in st.said}
         cells = []
         for col in columns:
-            claim = said.get(col)
+            one = said.get(col)
             cells.append(
-                ClaimCell(status=status, text=claim.words, sentence=claim.sentence)
-                if claim is not None
+                ClaimCell(
+                    status=status,
+                    text=one.sentence[one.marks[0][0] : one.marks[0][1]] if one.marks else None,
+                    sentence=one.sentence,
+                )
+                if one is not None
                 else ClaimCell(status="absent", text=None, sentence=None)
             )
         rows.append(
             ClaimRow(
-                label=group.topic,
-                kind=group.kind,
+                label=st.text,
+                kind=st.kind,
                 status=status,
-                reason=group.reason,
+                section=st.section,
+                support=support(st),
+                sources=st.sources,
+                independent=st.independent,
+                reason=st.reason,
+                said=[
+                    ClaimSaid(
+                        article_id=s.article_id,
+                        outlet=s.outlet,
+                        sentence=s.sentence,
+                        marks=list(s.marks),
+                    )
+                    for s in st.said
+                ],
                 cells=cells,
             )
         )
@@ -168,12 +236,17 @@ def story_list(u: Unspin, *, offset: int = 0, limit: int = 20) -> StoryListPage:
     )
 
 
-def story_page(u: Unspin, story_id: str) -> StoryPage:
+def story_page(u: Unspin, story_id: str, tz: str | None = None) -> StoryPage:
     """One story: its sources on a timeline, the claims matrix, the provenance tree.
+
+    Args:
+        tz: the zone the timeline shows times in (IANA name; UTC by default).
 
     Raises:
         NotFoundError: no such story.
+        UnspinError: ``tz`` is not a known time zone.
     """
+    zone = time_zone(tz)
     detail = u.story(story_id)
     ids = [m.article_id for m in detail.members]
     articles = u.articles_by_id(ids)
@@ -188,9 +261,11 @@ def story_page(u: Unspin, story_id: str) -> StoryPage:
         n_articles=len(articles),
         independent_sources=detail.independent_sources,
         outlets=sorted({a.outlet for a in articles if a.outlet}),
-        timeline=timeline(articles, roles),
+        timeline=timeline(articles, roles, zone),
+        zone="UTC" if zone is UTC else str(tz),
         claims=claims_matrix(u, [a.id for a in articles], copy_of),
         provenance=tree,
+        diagram=provenance_diagram(articles, rels) if rels else None,
     )
 
 
