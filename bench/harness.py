@@ -118,7 +118,8 @@ def data_hash(paths: Iterable[Path]) -> str:
 
 
 def commit() -> str:
-    """The commit measured, with ``+dirty`` when tracked files have changes."""
+    """The commit measured, with ``+dirty`` when tracked files other than the records
+    (RESULTS.md, baselines.json: what benchmarks write) have changes."""
 
     def git(*args: str) -> str:
         return subprocess.run(
@@ -126,7 +127,9 @@ def commit() -> str:
         ).stdout.strip()
 
     rev = git("rev-parse", "--short", "HEAD") or "unknown"
-    return rev + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+    records = (f":!{RESULTS.relative_to(ROOT)}", ":!bench/baselines.json")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", *records)
+    return rev + ("+dirty" if dirty else "")
 
 
 def command_line() -> str:
