@@ -3,10 +3,10 @@
 Every gate of bench/baselines.json is defined in bench/gates.py (its split, whether that
 split is held out from tuning and calibration, the data it reads) and measured here the
 way ``python bench/gates.py`` measured it: one test per measurement group, skipped where
-the public data is absent. Seconds per group (2 shared cores, bench/RESULTS.md "Quality
-gates"): extraction ~5, spin on genuine half B ~10, tortured restoration ~2, unseen
-spinner ~10, SpinBot documents ~1, stories ~20, copy detection ~12; slow: add speed
-~20, real copies ~10.
+the public data is absent. Seconds per group as `bench/gates.py` measured them
+(``group_seconds`` in baselines.json; 2 cores, "Quality gates" in bench/RESULTS.md):
+extraction 3, genuine_half_b 6, tortured_restoration 2, unseen_spinner 3,
+spinbot_documents 1, stories 5, copy_detection 13; slow: add_speed 20, real_copies 8.
 """
 
 from __future__ import annotations
