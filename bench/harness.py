@@ -151,8 +151,8 @@ def stamp(data: Iterable[Path], command: str | None = None) -> str:
 def replace_section(title: str, body: str) -> None:
     """Write ``## title`` with ``body`` at the end of RESULTS.md, replacing an earlier one.
 
-    ``### `` subsections of the earlier one (notes written by hand, such as "where we
-    lose") are kept after the new figures.
+    ``### `` subsections of the earlier one that the new body does not write itself
+    (notes written by hand, such as "where we lose") are kept after the new figures.
     """
     text = RESULTS.read_text(encoding="utf-8")
     marker = f"\n## {title}\n"
@@ -161,8 +161,13 @@ def replace_section(title: str, body: str) -> None:
     if start != -1:
         end = text.find("\n## ", start + len(marker))
         old = text[start : end if end != -1 else len(text)]
-        if "\n### " in old:
-            notes = "\n" + old[old.index("\n### ") :].strip() + "\n"
+        if "\n### " in old:  # hand-written subsections the new body does not write
+            kept = [
+                part
+                for part in old[old.index("\n### ") + 1 :].split("\n### ")
+                if f"### {part.removeprefix('### ').splitlines()[0]}\n" not in body + "\n"
+            ]
+            notes = "".join(f"\n### {p.removeprefix('### ').strip()}\n" for p in kept)
         text = text[:start] + (text[end:] if end != -1 else "\n")
     RESULTS.write_text(text.rstrip("\n") + f"\n{marker}\n{body.strip()}\n{notes}", encoding="utf-8")
     print(f"wrote '{title}' to {RESULTS}")

@@ -60,3 +60,22 @@ def test_recorded_commits_exist() -> None:
             ["git", "cat-file", "-e", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True
         )
         assert proc.returncode == 0, f"commit {rev} is not in this repository"
+
+
+def test_a_new_section_replaces_the_old_and_keeps_hand_notes_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import harness
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text(
+        "# R\n\n## A\n\nold a\n\n### Table\n\nold t\n\n### Where we lose\n\nhand\n\n## B\n\nb\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(harness, "RESULTS", results)
+    harness.replace_section("A", "new a\n\n### Table\n\nnew t")
+    text = results.read_text(encoding="utf-8")
+    assert text == (
+        "# R\n\n## B\n\nb\n\n## A\n\nnew a\n\n### Table\n\nnew t\n\n### Where we lose\n\nhand\n"
+    )
