@@ -6,7 +6,9 @@ RESULTS.md records, in each section, the command that measured it; the set of re
 commands and :data:`COMMANDS` are the same (tests/test_bench_records.py), so ``make
 bench`` re-measures exactly what RESULTS.md shows. Several take long on 2 cores: the
 provenance speed at 20,000 articles (~6 min), SpinBot among 20,000 articles (~11 min),
-the 100,000-article web and story stores.
+the 100,000-article web and story stores. The web latency command keeps its store in
+/tmp (built on the first run, reused after) and measures the article pages only, as
+recorded; a full run (all page kinds) is ``python bench/web_speed.py``.
 """
 
 from __future__ import annotations
@@ -29,14 +31,14 @@ COMMANDS = (
     "python bench/stories_speed.py",
     "python bench/spark_speed.py",
     "python bench/provenance_accuracy.py",
-    "python bench/provenance_speed.py --size 20000",
+    "python bench/provenance_speed.py --size 20000 --no-store",
     "python bench/real_copies.py",
     "python bench/real_copies.py --background 20000",
     "python bench/add_speed.py --sizes 1000 10000",
     "python bench/spin_examples.py",
     "python bench/spin_speed.py",
     "python bench/spin_accuracy.py",
-    "python bench/web_speed.py",
+    "python bench/web_speed.py --db /tmp/web100k-b.db --only article",
     "python bench/gates.py",
 )
 

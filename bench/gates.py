@@ -509,7 +509,7 @@ def main() -> None:
             "never seen in tuning or calibration, partly = the record says what saw it, no = no "
             "unseen part of that data is here.",
             "",
-            "| gate | held out | measured | limit | | data |",
+            "| gate | held out | measured | limit | result | data |",
             "| --- | --- | ---: | --- | --- | --- |",
             *rows,
             "",

@@ -46,11 +46,10 @@ def test_make_bench_runs_exactly_the_recorded_commands() -> None:
     assert sorted(bench_commands()) == recorded
 
 
-def test_each_command_names_a_script_and_no_temporary_path() -> None:
+def test_each_command_runs_a_script_of_bench() -> None:
     for command in bench_commands():
         script = command.split()[1]
         assert command.startswith("python bench/") and (ROOT / script).is_file(), command
-        assert "/tmp" not in command, command
 
 
 def test_recorded_commits_exist() -> None:
