@@ -40,7 +40,8 @@ test: $(VENV)/.installed-test
 	bash scripts/system_deps.sh
 	$(BIN)/python -m pytest
 
-## bench: accuracy and speed benchmarks; figures appended to bench/RESULTS.md
+## bench: accuracy and speed benchmarks: exactly the commands bench/RESULTS.md records
+## (bench/__main__.py), each replacing its own section there
 bench: $(VENV)/.installed-test wordnet
 	$(BIN)/python -m bench
 

@@ -29,13 +29,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
-import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,12 +42,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
-    RESULTS,
-    ROOT,
     current_rss_mb,
     in_child,
-    machine,
     peak_rss_mb,
+    record_results,
     shared_data,
 )
 from unspin.model import Article  # noqa: E402
@@ -84,28 +79,13 @@ def background_texts(size: int) -> list[str]:
     return [" ".join(rng.sample(pool, rng.randint(8, 20))) for _ in range(size)]
 
 
-def data_hash() -> str:
-    """First 12 hex digits of SHA-256 over the input files, so figures name their data."""
-    h = hashlib.sha256()
-    for parts in (
-        ("ecbplus", "ecbplus_dev.jsonl"),
-        ("wikinews", "wikinews_2019.csv"),
-        ("wikinews", "wikinews_2020.csv"),
-    ):
-        h.update(shared_data(*parts).read_bytes())
-    return h.hexdigest()[:12]
-
-
-def commit() -> str:
-    """The commit measured, with ``+dirty`` when the tree has changes."""
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    rev = git("rev-parse", "--short", "HEAD") or "unknown"
-    return rev + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+def data_files() -> list[Path]:
+    """The files the added articles and the background are made of."""
+    return [
+        shared_data("ecbplus", "ecbplus_dev.jsonl"),
+        shared_data("wikinews", "wikinews_2019.csv"),
+        shared_data("wikinews", "wikinews_2020.csv"),
+    ]
 
 
 def build_background(texts: list[str], path: Path, out: Any) -> None:
@@ -203,26 +183,6 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(head + rows)
 
 
-def replace_section(title: str, body: str) -> None:
-    """Write ``## title`` with ``body`` at the end of RESULTS.md, replacing an earlier one.
-
-    ``### `` subsections of the earlier one (notes written by hand, such as the profile
-    before and after the speed work) are kept after the new figures.
-    """
-    text = RESULTS.read_text(encoding="utf-8")
-    marker = f"\n## {title}\n"
-    notes = ""
-    start = text.find(marker)
-    if start != -1:
-        end = text.find("\n## ", start + len(marker))
-        old = text[start : end if end != -1 else len(text)]
-        if "\n### " in old:
-            notes = "\n" + old[old.index("\n### ") :].strip() + "\n"
-        text = text[:start] + (text[end:] if end != -1 else "\n")
-    RESULTS.write_text(text.rstrip("\n") + f"\n{marker}\n{body.strip()}\n{notes}", encoding="utf-8")
-    print(f"wrote '{title}' to {RESULTS}")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
@@ -245,9 +205,6 @@ def main() -> None:
     )
     body = "\n".join(
         [
-            f"_{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {machine()} · load "
-            f"{os.getloadavg()[0]:.1f} · commit {commit()} · data {data_hash()} · `{cmd}`_",
-            "",
             f"{len(rows)} ECB+ dev articles (JSONL rows `{{url, text}}`) added to a store already "
             "holding N background articles (Wikinews sentence mixes, indexed, in stories, with "
             "claims), every stage on, each add in its own process on a fresh copy of the store; "
@@ -263,7 +220,7 @@ def main() -> None:
     )
     print(body)
     if not args.no_record:
-        replace_section(TITLE, body)
+        record_results(TITLE, body, data=data_files(), command=cmd)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from harness import append_results, shared_data  # noqa: E402
+from harness import record_results, shared_data  # noqa: E402
 from unspin.claims import compare_claims, extract_claims, relate_pair  # noqa: E402
 from unspin.model import Claim  # noqa: E402
 
@@ -255,8 +255,10 @@ def main() -> None:
     body = "\n\n".join(parts) + "\n\n" + NOTES
     print(body)
     if args.split == "all" and not args.no_append:
-        append_results(
-            "Claims: extraction, quote attribution, conflicts (ECB+ annotated clusters)", body
+        record_results(
+            "Claims: extraction, quote attribution, conflicts (ECB+ annotated clusters)",
+            body,
+            data=[path],
         )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from harness import append_results, median_time, shared_data  # noqa: E402
+from harness import median_time, record_results, shared_data  # noqa: E402
 from unspin.claims import compare_claims, extract_claims  # noqa: E402
 
 TARGET = 20.0  # articles per second per core (issue 5)
@@ -60,7 +60,9 @@ def main() -> None:
         ]
     )
     print(body)
-    append_results("Claims: extraction and comparison speed (ECB+ dev, one core)", body)
+    record_results(
+        "Claims: extraction and comparison speed (ECB+ dev, one core)", body, data=[path]
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import trafilatura  # noqa: E402
 
-from harness import append_results, shared_data  # noqa: E402
+from harness import record_results, shared_data  # noqa: E402
 from unspin.errors import InputError  # noqa: E402
 from unspin.ingest import article_from_html  # noqa: E402
 
@@ -105,7 +105,7 @@ def main() -> None:
             f"| trafilatura 2.0.0 `extract()` (peer, same run) | {p['precision']:.3f} | {p['recall']:.3f} | {p['f1']:.3f} |\n\n"
             f"F1 difference: {o['f1'] - p['f1']:+.3f}."
         )
-        append_results("Extraction accuracy (issue 2)", body)
+        record_results("Extraction accuracy (issue 2)", body, data=[base])
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import trafilatura  # noqa: E402
 
-from harness import append_results, median_time, shared_data  # noqa: E402
+from harness import median_time, record_results, shared_data  # noqa: E402
 from unspin.ingest import article_from_html  # noqa: E402
 from unspin.store import Store  # noqa: E402
 
@@ -72,7 +72,7 @@ def main() -> None:
         f"overhead vs plain extract: {overhead:+.1%}; vs the same extraction settings: {overhead_same:+.1%}"
     )
     if not args.no_append:
-        append_results(
+        record_results(
             "Ingest speed (issue 2)",
             f"{n} HTML news pages (extraction benchmark), median of {args.repeat} runs, one process.\n\n"
             "| pipeline | pages/s |\n|---|---|\n"
@@ -81,6 +81,7 @@ def main() -> None:
             f"| unspin ingest end to end (extract + metadata + clean-up + SQLite) | {n / t_ours.median:.1f} |\n\n"
             f"Overhead beyond plain extraction: **{overhead:+.1%}**; beyond extraction with the same "
             f"settings: {overhead_same:+.1%} (goal: under 15 %).",
+            data=[shared_data("extraction", "html")],
         )
 
 

@@ -32,8 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _spinner import edit_sentences, load_tortured, load_wordnet, spin  # noqa: E402
-from harness import append_results, shared_data  # noqa: E402
+from _spinner import WORDNET, edit_sentences, load_tortured, load_wordnet, spin  # noqa: E402
+from harness import record_results, shared_data  # noqa: E402
 from unspin.model import Article, Relation  # noqa: E402
 from unspin.provenance import copy_forest  # noqa: E402
 from unspin.provenance.fingerprint import fingerprint  # noqa: E402
@@ -276,10 +276,15 @@ def main() -> None:
     )
     print(body)
     if not args.no_record:
-        append_results(
+        record_results(
             "Provenance accuracy (copy detection)",
             body,
-            command="python bench/provenance_accuracy.py",
+            data=[
+                shared_data("wikinews"),
+                shared_data("ecbplus", "ecbplus_dev.jsonl"),
+                shared_data("tortured_phrases", "tortured_dev.csv"),
+                WORDNET,
+            ],
         )
 
 

@@ -43,13 +43,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _spinner import load_wordnet, spin  # noqa: E402
+from _spinner import WORDNET, load_wordnet, spin  # noqa: E402
 from harness import (  # noqa: E402
-    append_results,
     current_rss_mb,
     in_child,
     machine,
     peak_rss_mb,
+    record_results,
     shared_data,
 )
 from unspin.model import COPY_KINDS, Article  # noqa: E402
@@ -247,11 +247,12 @@ def _record_store_only(
     )
     print(text)
     if not args.no_record:
-        append_results(
-            f"Provenance incremental add ({n:,} articles)",
-            text,
-            command=f"python bench/provenance_speed.py --size {args.size} --store-only --adds {args.adds}",
-        )
+        record_results(f"Provenance incremental add ({n:,} articles)", text, data=_data())
+
+
+def _data() -> list[Path]:
+    """The files the corpus is built from (their hash is stamped on the figures)."""
+    return [shared_data("wikinews"), shared_data("ecbplus", "ecbplus_dev.jsonl"), WORDNET]
 
 
 def main() -> None:
@@ -313,11 +314,7 @@ def main() -> None:
     text = "\n".join(body)
     print(text)
     if not args.no_record:
-        append_results(
-            f"Provenance speed ({n:,} articles)",
-            text,
-            command=f"python bench/provenance_speed.py --size {args.size}",
-        )
+        record_results(f"Provenance speed ({n:,} articles)", text, data=_data())
 
 
 if __name__ == "__main__":

@@ -40,21 +40,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from add_speed import commit, replace_section  # noqa: E402
-from harness import shared_data  # noqa: E402
+from harness import record_results, shared_data  # noqa: E402
 from unspin import Unspin  # noqa: E402
 from unspin.model import COPY_KINDS  # noqa: E402
 from unspin.pipeline import PipelineConfig  # noqa: E402
 
 SPUN_KINDS = {"spun_copy", "rewritten_copy"}
-
-
-def data_hash(paths: Iterable[Path]) -> str:
-    """First 12 hex digits of SHA-256 over the files, so figures name their data."""
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.read_bytes())
-    return h.hexdigest()[:12]
 
 
 def store_relations(
@@ -327,11 +318,11 @@ def main() -> None:
             f"{_pct(sb['right'], sb['pairs'])}, linked either way {_pct(sb['linked'], sb['pairs'])}, "
             f"false links {sb['false_links']} (to background articles or between pairs), "
             f"{time.perf_counter() - t0:.0f} s with the background's provenance."
-            f"\n\n_commit {commit()} · data {data_hash(paths)} · "
-            f"`python bench/real_copies.py --background {background}`_"
         )
         print(body)
-        replace_section(f"Real copies among {background:,} other articles (SpinBot)", body)
+        record_results(
+            f"Real copies among {background:,} other articles (SpinBot)", body, data=paths
+        )
         return
     t0 = time.perf_counter()
     sb = spinbot(paths[0])
@@ -341,9 +332,10 @@ def main() -> None:
     rw = rewrites(shared)
     print("rewrites", json.dumps(rw))
     body = report(sb, wi, rw, time.perf_counter() - t0)
-    body += f"\n\n_commit {commit()} · data {data_hash(paths)} · `python bench/real_copies.py`_"
     print(body)
-    replace_section("Real copies (SpinBot, ECB+ wire stories, language-model rewrites)", body)
+    record_results(
+        "Real copies (SpinBot, ECB+ wire stories, language-model rewrites)", body, data=paths
+    )
 
 
 if __name__ == "__main__":

@@ -36,8 +36,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _spinner import edit_sentences, load_wordnet, spin  # noqa: E402
-from harness import append_results, shared_data  # noqa: E402
+from _spinner import WORDNET, edit_sentences, load_wordnet, spin  # noqa: E402
+from harness import record_results, shared_data  # noqa: E402
 from unspin.text import sentences  # noqa: E402
 
 SEED = 7
@@ -174,7 +174,11 @@ Failures: {report.failures}; stories: {report.stories}; claims: {report.claims}.
 Spark job seconds by stage (each ends with its Parquet table written): {stages}.
 """
     print(body)
-    append_results(f"Spark throughput ({args.master}) vs local pipeline", body)
+    record_results(
+        f"Spark throughput ({args.master}) vs local pipeline",
+        body,
+        data=[shared_data("wikinews"), shared_data("ecbplus", "ecbplus_dev.jsonl"), WORDNET],
+    )
 
 
 if __name__ == "__main__":

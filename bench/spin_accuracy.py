@@ -38,7 +38,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import spin_data  # noqa: E402
-from harness import append_results  # noqa: E402
+from _spinner import WORDNET  # noqa: E402
+from harness import record_results  # noqa: E402
 from spin_data import half, norm_phrase  # noqa: E402
 from unspin.lexicon import load_lexicon  # noqa: E402
 from unspin.spin.detect import ALARM_THRESHOLD, MIN_MARGIN, Detector  # noqa: E402
@@ -370,7 +371,9 @@ def main() -> None:
         print(fig)
         parts.append("### Documents (real-spinner swaps)\n\n" + body)
     if not args.no_record:
-        append_results("Spin detection and restoration (issue 8)", "\n".join(parts))
+        data = [spin_data.DATA / "wikinews", spin_data.DATA / "ecbplus" / "ecbplus_dev.jsonl"]
+        data += [spin_data.DATA / "tortured_phrases" / "tortured_dev.csv", WORDNET]
+        record_results("Spin detection and restoration (issue 8)", "\n".join(parts), data=data)
 
 
 if __name__ == "__main__":

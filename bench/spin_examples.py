@@ -30,7 +30,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent / "src"))
 
-from harness import append_results  # noqa: E402
+from harness import record_results  # noqa: E402
 from unspin.api import Unspin  # noqa: E402
 from unspin.ingest import IngestFailure, IngestOptions, iter_articles  # noqa: E402
 from unspin.model import SpinReport  # noqa: E402
@@ -102,7 +102,7 @@ def main() -> None:
     )
     print(body)
     if not args.no_record:
-        append_results("Spin on the bundled examples (issue 8)", body)
+        record_results("Spin on the bundled examples (issue 8)", body, data=[EXAMPLES])
 
 
 if __name__ == "__main__":

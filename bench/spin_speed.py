@@ -22,7 +22,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import spin_data  # noqa: E402
-from harness import Timer, append_results, median_time  # noqa: E402
+from harness import Timer, median_time, record_results  # noqa: E402
 from unspin.lexicon import load_lexicon  # noqa: E402
 from unspin.spin.detect import Detector  # noqa: E402
 
@@ -55,7 +55,11 @@ def main() -> None:
     )
     print(body)
     if not args.no_record:
-        append_results("Spin scoring speed (issue 8)", body)
+        record_results(
+            "Spin scoring speed (issue 8)",
+            body,
+            data=[spin_data.DATA / "wikinews", spin_data.DATA / "ecbplus" / "ecbplus_dev.jsonl"],
+        )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import append_results, machine, shared_data  # noqa: E402
+from harness import machine, record_results, shared_data  # noqa: E402
 from unspin.embed import StaticEmbedder  # noqa: E402
 from unspin.stories import (  # noqa: E402
     EMBED_TOKENS,
@@ -224,7 +224,7 @@ def main() -> None:
     ]
     print("\n".join(body))
     if not args.no_write:
-        append_results("Story clustering accuracy (ECB+)", "\n".join(body))
+        record_results("Story clustering accuracy (ECB+)", "\n".join(body), data=[path])
 
 
 if __name__ == "__main__":

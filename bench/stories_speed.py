@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import Timer, append_results, machine, peak_rss_mb, shared_data  # noqa: E402
+from harness import Timer, machine, peak_rss_mb, record_results, shared_data  # noqa: E402
 from unspin.embed import StaticEmbedder  # noqa: E402
 from unspin.model import Article  # noqa: E402
 from unspin.store import Store  # noqa: E402
@@ -210,7 +210,7 @@ def main() -> None:
     )
     print(body)
     if not args.no_write:
-        append_results("Story assignment speed and memory", body)
+        record_results("Story assignment speed and memory", body, data=[shared_data("wikinews")])
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Timer, append_results, shared_data  # noqa: E402
+from harness import Timer, record_results, shared_data  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 6
@@ -328,7 +328,7 @@ def main() -> None:
     )
     print(body)
     if not args.no_record:
-        append_results("Web page latency (issue 6)", body)
+        record_results("Web page latency (issue 6)", body, data=[shared_data("wikinews")])
     if tmp is not None:
         tmp.cleanup()
 
