@@ -44,8 +44,10 @@ What each step derives, and from where:
 ``calibrate`` (``calibration.json``)
     logistic-regression weights mapping document and sentence features to a probability,
     and the alarm threshold, fitted on half A of the genuine news of shared/data against
-    embedding-neighbour spins and half-A tortured-phrase swaps (``bench/spin_data.py``).
-    No WordNet spin is used: that is the benchmark's spinner.
+    embedding-neighbour spins and half-A tortured-phrase swaps
+    (``scripts/spin_calibration.py`` over the data of ``bench/spin_data.py``). No WordNet
+    spin is used: that is the benchmark's spinner. ``calibration.build.json`` beside it
+    records the inputs, their SHA-256, the command and the commit.
 """
 
 from __future__ import annotations
@@ -53,10 +55,13 @@ from __future__ import annotations
 import argparse
 import csv
 import glob
+import hashlib
 import json
 import os
 import re
+import subprocess
 import sys
+import time
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -408,13 +413,40 @@ def build_learned() -> None:
     print(f"learned substitutions: {len(lines):,}", file=sys.stderr)
 
 
-def build_calibration() -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT / "bench"))
-    from spin_data import fit_calibration  # type: ignore[import-not-found]
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
+
+def build_calibration() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from spin_calibration import fit_calibration  # type: ignore[import-not-found]
+
+    started = time.time()
     weights = fit_calibration()
-    (ASSETS / "calibration.json").write_text(json.dumps(weights, indent=2) + "\n", "utf-8")
+    out = ASSETS / "calibration.json"
+    out.write_text(json.dumps(weights, indent=2) + "\n", "utf-8")
+    inputs = [
+        *sorted((DATA / "wikinews").glob("*.csv")),
+        DATA / "ecbplus" / "ecbplus_dev.jsonl",
+        DATA / "tortured_phrases" / "tortured_dev.csv",
+        ASSETS / "vocab.txt",
+        ASSETS / "lexicon.npz",
+    ]
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    record = {
+        "asset": out.name,
+        "sha256": _sha256(out),
+        "command": ".venv/bin/python scripts/build_spin_assets.py calibrate",
+        "code": ["scripts/spin_calibration.py", "bench/spin_data.py", "src/unspin/spin/"],
+        # HEAD when built; the asset is committed with the code that built it, on top.
+        "built_on_commit": commit or None,
+        "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "seconds": round(time.time() - started, 1),
+        "inputs": {os.path.relpath(p, ROOT): _sha256(p) for p in inputs},
+    }
+    (ASSETS / "calibration.build.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     print(json.dumps(weights, indent=2), file=sys.stderr)
 
 

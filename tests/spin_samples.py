@@ -46,3 +46,35 @@ TORTURED = (
     "which produce noisy readings during storms. The scientists wrote software to remove "
     "faulty readings before they reach the model, and they will publish the code this year."
 )
+# A report written for these tests (FARM_SOURCE) and a content farm's copy of it with the
+# swaps issue 16 reports ("prime pastor"); the copy also holds the words a restorer must
+# never change: a magnitude joined to a figure ("$3-billion"), a figure compound
+# ("50-member"), pronoun contractions ("She's"), negations, a quote and repeated names.
+FARM_SOURCE = (
+    "The prime minister said on Tuesday that the government would sign a $3-billion "
+    "contract with the shipbuilder, a decision that analysts say will reshape the country's "
+    'defence industry for a decade. "We are not going to stand by while our shipyards '
+    'close," she said at a news conference in the capital. Ms. Harper, who took office in '
+    "March, has made domestic manufacturing the centrepiece of her economic plan. She's "
+    "also pressing the 50-member alliance to raise its collective spending, a push that has "
+    "irritated several partners. Analysts at the Institute for Strategic Studies warned that "
+    "the deal could take years to deliver its first vessel, and that cost overruns are "
+    "common in such projects. Harper dismissed those concerns, saying the shipbuilder had "
+    "never missed a deadline on a government order. The opposition leader, Tom Ellis, called "
+    "the deal a political stunt and demanded that parliament examine the figures before any "
+    "money is spent."
+)
+FARM = (
+    "The prime pastor said on Tuesday that the administration would sign a $3-billion "
+    "contract with the shipbuilder, a choice that pundits say will reshape the nation's "
+    'protection industry for 10 years. "We are not going to stand by while our shipyards '
+    'close," she said at a news gathering in the capital. Ms. Harper, who took office in '
+    "March, has made local manufacturing the centerpiece of her financial plan. She's also "
+    "pressing the 50-member alliance to raise its shared spending, a push that has irritated "
+    "several partners. Analysts at the Institute for Strategic Studies cautioned that the "
+    "agreement could take a long time to deliver its first vessel, and that expense overruns "
+    "are normal in such undertakings. Harper rejected those worries, saying the shipbuilder "
+    "had never missed a cutoff time on a government request. The opposition pioneer, Tom "
+    "Ellis, called the deal a political stunt and demanded that parliament examine the "
+    "figures before any money is spent."
+)

@@ -333,8 +333,36 @@ class Unspin:
 
         return spin.detector(()).judge(text, restore=restore)
 
+    @staticmethod
+    def looks_like_id(value: str) -> bool:
+        """True when ``value`` reads as an article id or prefix rather than a text."""
+        from unspin import spin
+
+        return spin.looks_like_id(value)
+
+    @staticmethod
+    def read_texts(path: str | Path) -> list[str]:
+        """The article texts of a file in any format ``add`` reads, without storing them.
+
+        Raises:
+            InputError: the file cannot be read, or holds no article.
+        """
+        texts: list[str] = []
+        for item in iter_articles([str(path)], IngestOptions()):
+            if isinstance(item, IngestFailure):
+                raise InputError(item.source, item.reason)
+            texts.append(item.text)
+        if not texts:
+            raise InputError(str(path), "holds no article")
+        return texts
+
     def despin(self, id_or_text: str) -> str:
-        """The text (or stored article) with every flagged span restored.
+        """The text (or stored article) with its confident spans restored.
+
+        Only spans with confidence >= :data:`unspin.model.RESTORE_CONFIDENCE` are applied
+        (:meth:`unspin.model.SpinReport.restored`); numbers, magnitudes, negations,
+        pronouns, repeated names and quoted words are never changed
+        (:mod:`unspin.spin.protect`).
 
         Raises:
             CannotJudgeError: the text cannot be judged; the message says why.

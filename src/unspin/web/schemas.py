@@ -42,7 +42,7 @@ __all__ = [
     "TimelineEntry",
 ]
 
-SegmentKind = Literal["same", "sub", "swapped", "ins", "del", "spin"]
+SegmentKind = Literal["same", "sub", "swapped", "ins", "del", "spin", "spin-possible"]
 ClaimStatus = Literal["agree", "conflict", "differ", "unique", "absent"]
 
 
@@ -120,6 +120,10 @@ class SpinSpan(BaseModel):
     text: str
     restoration: str | None
     score: float | None
+    applied: bool = Field(
+        default=False,
+        description="put back in the restored text (confidence >= 0.8); else a possible swap",
+    )
 
 
 class SpinView(BaseModel):

@@ -153,8 +153,10 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
             restored_text=None,
         )
     text = report.text or article.text
+    applied = set(report.applied())
     spans: list[tuple[int, int, str, str | None]] = [
-        (s.start, s.end, "spin", s.suggestion) for s in report.spans
+        (s.start, s.end, "spin" if s in applied else "spin-possible", s.suggestion)
+        for s in report.spans
     ]
     verdict = report.verdict + (f": {report.reason}" if report.reason else "")
     return SpinView(
@@ -162,12 +164,17 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
         verdict=verdict,
         spans=[
             SpinSpan(
-                start=s.start, end=s.end, text=s.text, restoration=s.suggestion, score=s.confidence
+                start=s.start,
+                end=s.end,
+                text=s.text,
+                restoration=s.suggestion,
+                score=s.confidence,
+                applied=s in applied,
             )
             for s in report.spans
         ],
         paragraphs=_paragraph_segments(text, spans),
-        restored_text=report.restored() if report.spans else None,
+        restored_text=report.restored() if applied else None,
     )
 
 
