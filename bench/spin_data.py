@@ -216,3 +216,27 @@ _PAREN = re.compile(r"\s*\([^)]*\)")
 def norm_phrase(phrase: str) -> str:
     """Comparable form of an expected phrase: lower case, parentheses dropped, spaces."""
     return " ".join(_PAREN.sub("", phrase).lower().split())
+
+
+def data_files() -> list[Path]:
+    """The public data the spin benchmarks read, for the data hash of their results."""
+    return [
+        *sorted((DATA / "wikinews").glob("*.csv")),
+        DATA / "ecbplus" / "ecbplus_dev.jsonl",
+        DATA / "tortured_phrases" / "tortured_dev.csv",
+        DATA / "spinbot" / "pairs_dev.jsonl",
+    ]
+
+
+def stamp(command: str) -> str:
+    """``_date · machine · commit · data hash · command_`` for a RESULTS.md section."""
+    from datetime import UTC, datetime
+
+    from add_speed import commit  # type: ignore[import-not-found]
+    from harness import machine
+
+    h = hashlib.sha256()
+    for path in data_files():
+        h.update(path.read_bytes())
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"_{when} · {machine()} · commit {commit()} · data {h.hexdigest()[:12]} · `{command}`_"

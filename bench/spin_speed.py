@@ -22,7 +22,8 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import spin_data  # noqa: E402
-from harness import Timer, append_results, median_time  # noqa: E402
+from add_speed import replace_section  # noqa: E402
+from harness import Timer, median_time  # noqa: E402
 from unspin.lexicon import load_lexicon  # noqa: E402
 from unspin.spin.detect import Detector  # noqa: E402
 
@@ -55,7 +56,10 @@ def main() -> None:
     )
     print(body)
     if not args.no_record:
-        append_results("Spin scoring speed (issue 8)", body)
+        replace_section(
+            "Spin scoring speed (issues 8, 16)",
+            spin_data.stamp("python bench/spin_speed.py") + "\n\n" + body,
+        )
 
 
 if __name__ == "__main__":

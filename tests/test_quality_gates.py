@@ -61,6 +61,31 @@ def test_spin_heldout_restoration_floor(shared_data: Path) -> None:
 
 
 @pytest.mark.data
+def test_spin_on_real_spinbot_output_floors(shared_data: Path) -> None:
+    from spin_accuracy import spinbot_part
+
+    _, figures = spinbot_part()
+    name = "shipped tables, half B"
+    assert figures[name + " detection"] >= BASELINES["spin_spinbot_detection_half_b"]
+    assert (
+        figures[name + " originals alarmed"]
+        <= BASELINES["spin_spinbot_originals_alarmed_half_b_max"]
+    )
+    assert figures[name] >= BASELINES["spin_spinbot_restored_exactly_half_b"], (
+        f"SpinBot swaps restored exactly {figures[name]:.3f}"
+    )
+
+
+@pytest.mark.data
+def test_spin_restoration_leaves_genuine_news_alone(shared_data: Path) -> None:
+    from spin_accuracy import safety_part
+
+    _, s = safety_part()
+    assert s["applied changed"] <= BASELINES["spin_genuine_words_changed_max"]
+    assert s["applied harmful"] <= BASELINES["spin_genuine_harmful_changes_max"]
+
+
+@pytest.mark.data
 def test_spin_known_spinner_recall_floor(shared_data: Path) -> None:
     from spin_accuracy import real_spinner_part
 
