@@ -78,3 +78,37 @@ FARM = (
     "Ellis, called the deal a political stunt and demanded that parliament examine the "
     "figures before any money is spent."
 )
+# Three reports of one event written for these tests: two quote the minister verbatim
+# ("humanitarian aid"), the third alters the quote ("compassionate help").
+STORY_A = (
+    "Floods in northern province: government promises help\n\n"
+    "Heavy rain has flooded dozens of villages in the northern province, forcing "
+    "thousands of residents to leave their homes on Monday. Rescue teams used boats to "
+    "reach families trapped on rooftops, and the regional hospital said it had treated "
+    'more than forty people for injuries. "We will send humanitarian aid to the flooded '
+    'villages of the northern province this week," said Minister Olga Brandt at a '
+    "briefing in the capital. Forecasters expect more rain on Wednesday, and the river is"
+    " still rising near the town of Kessel."
+)
+
+STORY_B = (
+    "Minister Brandt pledges aid as northern villages flood\n\n"
+    "Rivers burst their banks across the northern province after three days of storms, "
+    "and emergency services evacuated residents from low-lying farms overnight. Army "
+    "trucks carried drinking water and blankets to shelters set up in school buildings. "
+    '"We will send humanitarian aid to the flooded villages of the northern province this'
+    ' week," said Minister Olga Brandt, who visited a shelter near Kessel on Tuesday '
+    "morning. Farmers warned that the spring harvest was lost in many districts and asked"
+    " for compensation."
+)
+
+STORY_X = (
+    "Northern province floods: thousands leave homes\n\n"
+    "Torrential rain left large parts of the northern province under water this week, and"
+    " local officials said roads to several villages remained closed. Volunteers filled "
+    "sandbags along the river near Kessel while police directed traffic away from the "
+    'bridge. "We will send compassionate help to the flooded villages of the northern '
+    'province this week," said Minister Olga Brandt on Monday. Aid groups said families '
+    "in the shelters needed food, dry clothes and medicine, and that the worst may not be"
+    " over."
+)

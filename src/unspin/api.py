@@ -93,6 +93,13 @@ def article_to_dict(article: Article, *, boilerplate: bool = True) -> dict[str, 
     return data
 
 
+# Spin judges a stored article against at most this many other sources of its story
+# (the earliest first): a story of hundreds of wire reprints adds nothing past a few
+# dozen, and each source costs a sentence comparison on every judgement (the web article
+# page judges on every request; bench/web_speed.py).
+MAX_STORY_SOURCES = 30
+
+
 class Unspin:
     """The unspin API over one database.
 
@@ -313,6 +320,11 @@ class Unspin:
         as the text itself. Texts that cannot be judged (not English, under ~50 words,
         no prose) get verdict ``cannot judge`` and the reason, not a score.
 
+        A stored article is also compared with the other articles of its story: a
+        sentence that differs from one of theirs only by swapped content words counts
+        those swaps as a spinner's, and restoration proposes the others' wording
+        (:mod:`unspin.spin.story`).
+
         Raises:
             NotFoundError: an id that names no article (or several).
         """
@@ -320,11 +332,30 @@ class Unspin:
 
         article_id = None
         text = id_or_text
+        learned = self.store.spin_substitutions()
         if spin.looks_like_id(id_or_text):
             article = self.store.get_article(id_or_text.strip())
             article_id, text = article.id, article.text
-        det = spin.detector(self.store.spin_substitutions())
+            learned += self._story_swaps(article.id, text)
+        det = spin.detector(learned)
         return det.judge(text, restore=restore, article_id=article_id)
+
+    def _story_swaps(self, article_id: str, text: str) -> tuple[tuple[str, str, int], ...]:
+        """Swaps between an article and the other sources of its story (not its copies)."""
+        from unspin.spin.story import story_swaps
+
+        story = self.store.story_of([article_id]).get(article_id)
+        if story is None:
+            return ()
+        copies = {
+            r.copy_id for r in self.store.relations_of(article_id) if r.source_id == article_id
+        }
+        others = [
+            m["article_id"]
+            for m in self.store.story_member_rows([story])[story]
+            if m["article_id"] != article_id and m["article_id"] not in copies
+        ][:MAX_STORY_SOURCES]
+        return story_swaps(text, (a.text for a in self.store.get_articles(others)))
 
     @staticmethod
     def spin_text(text: str, *, restore: bool = True) -> SpinReport:
