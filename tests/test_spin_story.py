@@ -10,23 +10,28 @@ from spin_samples import STORY_A, STORY_B, STORY_X
 from unspin.api import Unspin
 from unspin.spin.story import sentence_swaps, story_swaps
 
-THEIRS = "We will send humanitarian aid to the flooded villages of the province".split()
+
+def _words(sentence: str) -> list[str]:
+    return sentence.split()
+
+
+THEIRS = _words("We will send humanitarian aid to the flooded villages of the province")
 
 
 def test_a_reworded_quote_gives_its_swaps() -> None:
-    mine = "We will send compassionate help to the flooded villages of the province".split()
+    mine = _words("We will send compassionate help to the flooded villages of the province")
     assert sentence_swaps(mine, THEIRS) == [("humanitarian", "compassionate"), ("aid", "help")]
 
 
 @pytest.mark.parametrize(
     "mine",
     [
-        "We will send humanitarian aid to the flooded villages of the province".split(),
-        "We will send aid to the flooded villages of the province".split(),
-        "We will send humanitarian aid to the flooded towns of two provinces".split(),
-        "We will not send humanitarian aid to the flooded villages of the province".split(),
-        "We will send humanitarian aid to the flooded villages of the Kessel".split(),
-        "They could bring medical supplies toward every damaged village in the province".split(),
+        _words("We will send humanitarian aid to the flooded villages of the province"),
+        _words("We will send aid to the flooded villages of the province"),
+        _words("We will send humanitarian aid to the flooded towns of two provinces"),
+        _words("We will not send humanitarian aid to the flooded villages of the province"),
+        _words("We will send humanitarian aid to the flooded villages of the Kessel"),
+        _words("They could bring medical supplies toward every damaged village in the province"),
     ],
     ids=["verbatim", "shorter", "number", "negation-added", "name", "different-sentence"],
 )
