@@ -29,7 +29,13 @@ from spin_data import (  # type: ignore[import-not-found]  # noqa: E402
     tortured_spun_news,
 )
 
-__all__ = ["features", "fit_calibration", "fit_logistic"]
+__all__ = ["ALARM_QUANTILE", "features", "fit_calibration", "fit_logistic"]
+
+# The alarm threshold: this quantile of the genuine half-A document probabilities. At
+# the 99th percentile 1.4 % of all genuine articles raised the alarm, at the 99.5th
+# 1.2 % once the SpinBot table shipped and hyphenated number compounds were protected
+# (issue 16); the 99.7th keeps them at or under the issue's 1 % (bench/spin_accuracy.py).
+ALARM_QUANTILE = 0.997
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50) -> list[float]:
@@ -86,9 +92,8 @@ def fit_calibration() -> dict[str, object]:
     WordNet spin and no half-B phrase is used: those are what the benchmark evaluates on.
     Features come from a detector whose learned map holds only half A of the tortured
     phrases (plus the shipped SpinBot table, itself from half A of the SpinBot pairs), so about half of the real-spinner swaps are unknown to it, as they would be
-    for a spinner seen only in part. The alarm threshold is the 99.5th percentile of the
-    genuine half-A document probabilities: the 99th left 1.4 % false alarms on all
-    articles, over the issue's 1 %.
+    for a spinner seen only in part. The alarm threshold is the :data:`ALARM_QUANTILE`
+    percentile of the genuine half-A document probabilities.
     """
     from unspin.lexicon import ASSET_DIR, load_lexicon, read_learned
     from unspin.spin.detect import Detector, logit
@@ -160,8 +165,8 @@ def fit_calibration() -> dict[str, object]:
         **weights,
         "sentence": fit_logistic(np.array(sx), np.array(sy, float)),
         "span": fit_logistic(np.array(mark_x), np.array(mark_y)),
-        "alarm_threshold": float(np.quantile(genuine_p, 0.995, method="higher")),
-        "alarm_threshold_rule": "99.5th percentile of the genuine half-A document probabilities",
+        "alarm_threshold": float(np.quantile(genuine_p, ALARM_QUANTILE, method="higher")),
+        "alarm_threshold_rule": f"{100 * ALARM_QUANTILE:.1f}th percentile of the genuine half-A document probabilities",
         "fitted_on": (
             "scripts/spin_calibration.py on bench/spin_data.py half A: genuine Wikinews+ECB+; document: vs embedding-neighbour "
             "spins at 10/20/30 %; document_known: vs real-spinner (half-A tortured-phrase) word "

@@ -50,6 +50,21 @@ def test_safe_swaps(written: str, original: str) -> None:
     assert safe_swap(written, original)
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("a six-month delay", {"six", "month"}), ("the 61-year-old man", {"year", "old"}),
+     ("a magnitude-5.2 quake", {"magnitude"}), ("a five-storey block", {"five", "storey"})],
+)  # fmt: skip
+def test_every_word_of_a_compound_with_a_number_is_fixed(text: str, words: set[str]) -> None:
+    fixed, _ = _protected(text)
+    assert fixed == words
+
+
+def test_a_compound_without_a_number_is_judged() -> None:
+    fixed, _ = _protected("a well-known author and state-of-the-art tools")
+    assert fixed == set()
+
+
 def test_words_joined_to_a_figure_are_fixed() -> None:
     fixed, _ = _protected("They signed a $3-billion deal with the 50-member alliance today.")
     assert {"billion", "member"} <= fixed

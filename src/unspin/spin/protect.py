@@ -5,8 +5,9 @@ magnitudes, negations, who is speaking, the names. A restorer that proposed "mil
 for "billion", "you're" for "she's" or "played" for "missed" would change what the text
 says while claiming to put it back (issue 16). So these words are held fixed:
 
-* **numbers and magnitudes**: number words ("fifty", "billion", "percent") and words
-  joined to a figure ("member" in "50-member", "billion" in "$3-billion");
+* **numbers and magnitudes**: number words ("fifty", "billion", "percent") and every word
+  of a hyphenated compound with a figure or a number word ("member" in "50-member",
+  "billion" in "$3-billion", "month" in "six-month", "year" in "61-year-old");
 * **negations**: "not", "never", "no", "without", any "-n't" form;
 * **pronouns**, contractions included ("she's", "they'll");
 * **names that occur verbatim elsewhere in the text**: a capitalised word written the
@@ -62,6 +63,10 @@ PRONOUNS = frozenset({
 _NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "non", "dis", "anti", "a")
 # Paired double quotation marks (straight or typographic) around at most this many
 # characters on one line: longer runs are unbalanced marks, not a quote.
+# The rest of a hyphenated compound on either side of a word ("six-" + "month" + "-old").
+_HYPHEN = re.compile("[-\u2010\u2011]")
+_COMPOUND_LEFT = re.compile("(?:[\\w$.,']+[-\u2010\u2011])+$")
+_COMPOUND_RIGHT = re.compile("(?:[-\u2010\u2011][\\w$%.,']*\\w)+")
 _QUOTE = re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201c\u201d\n]{1,600}\u201d")
 
 
@@ -101,6 +106,22 @@ def safe_swap(written: str, original: str) -> bool:
     return True
 
 
+def _in_figure_compound(text: str, start: int, end: int) -> bool:
+    """Is the word at ``start:end`` part of a hyphenated compound with a figure, a number
+    word or another fact word ("50-member", "$3-billion", "six-month", "61-year-old",
+    "magnitude-5.2", "thank-you")?"""
+    if text[start - 1 : start].isdigit():  # "3billion"
+        return True
+    left = _COMPOUND_LEFT.search(text[max(start - 40, 0) : start])
+    right = _COMPOUND_RIGHT.match(text, end)
+    parts = (left.group() if left else "") + text[start:end] + (right.group() if right else "")
+    for part in _HYPHEN.split(parts):
+        part = part.strip("$%.,'")
+        if any(ch.isdigit() for ch in part) or (part and is_fact_word(part)):
+            return True
+    return False
+
+
 def quoted_regions(text: str) -> list[tuple[int, int]]:
     """Character ranges of ``text`` inside paired double quotation marks."""
     return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
@@ -126,12 +147,10 @@ def protected_words(text: str, words: list[str], starts: list[int]) -> Protected
     quoted = np.zeros(n, bool)
     counts = Counter(words)
     for i, (word, start) in enumerate(zip(words, starts, strict=True)):
-        before = text[max(start - 2, 0) : start]
-        joined_to_figure = before[-1:].isdigit() or (
-            len(before) == 2 and before[1] in "-\u2010\u2011" and before[0].isdigit()
-        )
         fixed[i] = (
-            is_fact_word(word) or joined_to_figure or (word[:1].isupper() and counts[word] > 1)
+            is_fact_word(word)
+            or _in_figure_compound(text, start, start + len(word))
+            or (word[:1].isupper() and counts[word] > 1)
         )
     regions = quoted_regions(text)
     if regions:
