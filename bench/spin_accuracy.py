@@ -512,7 +512,7 @@ def safety_part() -> tuple[str, dict[str, float]]:
         f"changes {100 * s['applied changed']:.2f} % of their words, "
         f"{int(s['applied harmful'])} of the changes harmful (a figure, number word, "
         "magnitude, negation, pronoun, or a name written elsewhere in the text). Applying "
-        f"every flagged span instead (the behaviour before issue 16) would change "
+        f"every flagged span instead (confidence ignored, protected words still kept) would change "
         f"{100 * s['every span changed']:.2f} % of the words, {int(s['every span harmful'])} "
         "of the changes harmful. Goal: <= 0.5 % changed, 0 harmful.\n"
     )
