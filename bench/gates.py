@@ -140,21 +140,24 @@ def genuine_half_b() -> dict[str, float]:
 
     det = detector()
     docs = [d for d in spin_data.genuine_news() if spin_data.half(d[0]) == "B"]
-    judged = alarms = spans = bad = 0
+    judged = alarms = spans = bad = words = changed = 0
     for _, text in docs:
         rep = det.judge(text, restore=True)
         if not rep.judged:
             continue
         judged += 1
+        words += len(text.split())
         alarms += rep.probability >= det.threshold  # type: ignore[operator]
-        for span in rep.spans:
+        for span in rep.applied():  # what the restored text puts back
             spans += 1
+            changed += len(span.text.split())
             bad += bool(harmful(span.text, span.suggestion, det.lex))
     return {
         "spin_false_alarm_rate_max": alarms / judged,
         "spin_harmful_restorations_max": float(bad),
+        "spin_genuine_words_changed_max": changed / words,
         "_judged": float(judged),
-        "_spans": float(spans),
+        "_applied_spans": float(spans),
     }
 
 
@@ -191,22 +194,18 @@ def unseen_spinner() -> dict[str, float]:
 
 
 def spinbot_documents() -> dict[str, float]:
-    """The shipped detector on SpinBot's paragraphs and their Wikipedia originals."""
-    from unspin.spin import detector
+    """The shipped detector on half B of SpinBot's paragraphs and their Wikipedia
+    originals (the shipped SpinBot table learned half A): detection, false alarms, and
+    one-for-one swaps the restored text puts back exactly (bench/spin_accuracy.py)."""
+    from spin_accuracy import spinbot_part
 
-    det = detector()
-    path = data_root() / "spinbot" / "pairs_dev.jsonl"
-    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
-    out: dict[str, float] = {}
-    for side, name in (
-        ("spun", "spin_spinbot_detected"),
-        ("original", "spin_spinbot_false_alarms_max"),
-    ):
-        reps = [det.judge(r[side], restore=False) for r in rows]
-        judged = [r for r in reps if r.judged]
-        out[name] = sum(r.probability >= det.threshold for r in judged) / len(judged)  # type: ignore[operator]
-        out[f"_judged_{side}"] = float(len(judged))
-    return out
+    _, figures = spinbot_part()
+    name = "shipped tables, half B"
+    return {
+        "spin_spinbot_detected": figures[name + " detection"],
+        "spin_spinbot_false_alarms_max": figures[name + " originals alarmed"],
+        "spin_spinbot_restored_exactly": figures[name],
+    }
 
 
 def stories() -> dict[str, float]:
@@ -355,8 +354,14 @@ GATES: dict[str, Gate] = {
     "spin_harmful_restorations_max": Gate(
         "genuine_half_b",
         "max",
-        _HALF_B + "; every span the shipped detector restores (despin), a harmful one changing "
-        "a number, a name, a negation or a word's polarity (gates.harmful). Goal: 0",
+        _HALF_B + "; every span the restored text applies (confidence >= 0.8), a harmful one "
+        "changing a number, a name, a negation or a word's polarity (gates.harmful). Goal: 0",
+        "yes",
+    ),
+    "spin_genuine_words_changed_max": Gate(
+        "genuine_half_b",
+        "max",
+        _HALF_B + "; the share of their words the restored text changes (goal <= 0.5 %)",
         "yes",
     ),
     "spin_restoration_top1_heldout": Gate(
@@ -377,15 +382,23 @@ GATES: dict[str, Gate] = {
     "spin_spinbot_detected": Gate(
         "spinbot_documents",
         "min",
-        "SpinBot dev paragraphs (those judged, 50 words or more) at the shipped threshold: "
-        "the spin detector and its calibration never saw SpinBot output",
+        "SpinBot dev paragraphs of half B (sha256 of the id, as bench/real_copies.py) at the "
+        "shipped threshold: the shipped SpinBot table learned half A only, and the "
+        "calibration never saw SpinBot output",
         "yes",
     ),
     "spin_spinbot_false_alarms_max": Gate(
         "spinbot_documents",
         "max",
-        "the Wikipedia originals of the SpinBot dev pairs (those judged) at the shipped "
-        "threshold: never seen by the spin detector or its calibration",
+        "the Wikipedia originals of half B of the SpinBot dev pairs at the shipped "
+        "threshold: never seen by the spin detector, its tables or its calibration",
+        "yes",
+    ),
+    "spin_spinbot_restored_exactly": Gate(
+        "spinbot_documents",
+        "min",
+        "half B of the SpinBot dev pairs: one-for-one swaps the restored text puts back "
+        "exactly (bench/spin_accuracy.py spinbot_part); the shipped table learned half A",
         "yes",
     ),
     "stories_bcubed_f1_heldout": Gate(

@@ -26,11 +26,14 @@ Run: ``.venv/bin/python bench/spin_accuracy.py [--tune] [--no-record]``.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import random
 import re
 import sys
 import time
 from dataclasses import replace
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -41,13 +44,17 @@ import spin_data  # noqa: E402
 from _spinner import WORDNET  # noqa: E402
 from harness import record_results  # noqa: E402
 from spin_data import half, norm_phrase  # noqa: E402
-from unspin.lexicon import load_lexicon  # noqa: E402
+from unspin.lexicon import ASSET_DIR, load_lexicon, read_learned  # noqa: E402
+from unspin.model import RESTORE_CONFIDENCE, SpinReport, SpinSpan  # noqa: E402
 from unspin.spin.detect import ALARM_THRESHOLD, MIN_MARGIN, Detector  # noqa: E402
 from unspin.spin.learn import pairs_from_phrases, tally  # noqa: E402
+from unspin.spin.protect import is_fact_word  # noqa: E402
 from unspin.spin.restore import Restorer, Weights  # noqa: E402
 from unspin.text import sentences  # noqa: E402
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+# Words for counting changes: figures and hyphenated compounds ("$3-billion") are one.
+_TOKEN = re.compile(r"[\w$%.,'-]*\w")
 
 
 def learned_from(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str, int], ...]:
@@ -292,7 +299,10 @@ def real_spinner_part() -> tuple[str, dict[str, float]]:
     a = [p for p in pairs if half(norm_phrase(p[1])) == "A"]
     b = [p for p in pairs if half(norm_phrase(p[1])) == "B"]
     lex = load_lexicon(learned=False)
-    det = Detector(lex.with_learned(learned_from(a)))
+    # The product's tables less the tortured phrases of half B: PPS half A and the
+    # shipped SpinBot table (as the calibration's detector).
+    spinbot = read_learned(ASSET_DIR / "learned_spinbot.tsv")
+    det = Detector(lex.with_learned(learned_from(a) + spinbot))
     docs = [d for d in spin_data.genuine_news() if half(d[0]) == "B"]
     rows = []
     figures: dict[str, float] = {}
@@ -324,6 +334,7 @@ def real_spinner_part() -> tuple[str, dict[str, float]]:
     ]
     body = (
         "Half-B news with real-spinner word swaps, detector learned from half-A phrases "
+        "and the shipped SpinBot table "
         f"(alarm threshold {ALARM_THRESHOLD}):\n\n"
         "| swaps drawn from | articles | swapped content words | recall |\n"
         "| --- | ---: | ---: | ---: |\n" + "\n".join(rows) + "\n\n"
@@ -335,6 +346,180 @@ def real_spinner_part() -> tuple[str, dict[str, float]]:
     return body, figures
 
 
+def _id_half(key: str) -> str:
+    """Half of a SpinBot pair by id hash, as bench/real_copies.py splits them."""
+    return "A" if int(hashlib.sha256(key.encode()).hexdigest(), 16) % 2 == 0 else "B"
+
+
+def _word_diff(
+    before: str, after: str
+) -> tuple[int, list[tuple[list[tuple[str, int]], list[tuple[str, int]]]]]:
+    """Words of ``before`` and the changed stretches ``(before words, after words)``.
+
+    Words carry their character offset; figures and hyphenated compounds count as words.
+    """
+    a = [(m.group(), m.start()) for m in _TOKEN.finditer(before)]
+    b = [(m.group(), m.start()) for m in _TOKEN.finditer(after)]
+    sm = SequenceMatcher(None, [w.lower() for w, _ in a], [w.lower() for w, _ in b], autojunk=False)
+    changes = [(a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal"]
+    return len(a), changes
+
+
+def _harmful(text: str, written: list[tuple[str, int]], new: list[tuple[str, int]]) -> bool:
+    """A change that alters a fact: a figure, number word, magnitude, negation, pronoun,
+    or a capitalised word that occurs verbatim elsewhere in ``text`` (a name)."""
+    for word, _ in written + new:
+        for part in word.split("-"):
+            if any(ch.isdigit() for ch in part) or is_fact_word(part):
+                return True
+    names = _WORD.findall(text)
+    return any(w[:1].isupper() and names.count(w) > 1 for w, _ in written)
+
+
+def restoration_safety(reports: list[SpinReport]) -> dict[str, float]:
+    """Words the restored text changes in ``reports`` (genuine texts), and harmful ones."""
+    out: dict[str, float] = {}
+    for name, conf in (("applied", RESTORE_CONFIDENCE), ("every span", 0.0)):
+        words = changed = harmful = 0
+        for rep in reports:
+            n, changes = _word_diff(rep.text, rep.restored(conf))
+            words += n
+            changed += sum(max(len(x), len(y)) for x, y in changes)
+            harmful += sum(_harmful(rep.text, x, y) for x, y in changes)
+        out[f"{name} changed"] = changed / max(words, 1)
+        out[f"{name} harmful"] = harmful
+    return out
+
+
+def _swaps(original: str, spun: str) -> tuple[list[tuple[int, str]], set[int]]:
+    """One-for-one word swaps ``(offset in spun, original word)`` and every changed offset."""
+    a = [(m.group(), m.start()) for m in _WORD.finditer(original)]
+    b = [(m.group(), m.start()) for m in _WORD.finditer(spun)]
+    sm = SequenceMatcher(None, [w.lower() for w, _ in a], [w.lower() for w, _ in b], autojunk=False)
+    one_for_one: list[tuple[int, str]] = []
+    changed: set[int] = set()
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        changed.update(off for _, off in b[j1:j2])
+        if op == "replace" and i2 - i1 == j2 - j1:
+            one_for_one.extend(
+                (b[j][1], a[i][0].lower())
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            )
+    return one_for_one, changed
+
+
+def _word_in_span(span: SpinSpan, offset: int) -> str | None:
+    """The suggestion's word standing where the written word at ``offset`` stands."""
+    k = len(_WORD.findall(span.text[: offset - span.start]))
+    words = _WORD.findall(span.suggestion)
+    return words[k].lower() if k < len(words) and span.suggestion != span.text else None
+
+
+def spinbot_part() -> tuple[str, dict[str, float]]:
+    """Real SpinBot output: documents, swapped words restored, spans; learning from half A."""
+    from spin_data import pairs_from_texts
+
+    path = spin_data.DATA / "spinbot" / "pairs_dev.jsonl"
+    pairs = [json.loads(line) for line in path.open(encoding="utf-8")]
+    train = [p for p in pairs if _id_half(p["id"]) == "A"]
+    test = [p for p in pairs if _id_half(p["id"]) == "B"]
+    bare = load_lexicon(learned=False)
+    learned = tally([w for p in train for w in pairs_from_texts(p["original"], p["spun"])])
+    settings = (
+        ("no spinner table, all pairs", Detector(bare), pairs),
+        ("no spinner table, half B", Detector(bare), test),
+        # The shipped tables: tortured phrases and SpinBot's half-A swaps (learned_spinbot.tsv).
+        ("shipped tables, half B", Detector(load_lexicon()), test),
+        (
+            "shipped + traced half-A copies, half B",
+            Detector(
+                load_lexicon().with_learned(load_lexicon().learned + learned),
+                traced=frozenset((o, s) for o, s, _ in learned),
+            ),
+            test,
+        ),
+    )
+    rows = []
+    figures: dict[str, float] = {}
+    for name, det, subset in settings:
+        spun_hit = orig_alarm = n_swaps = exact = exact_any = 0
+        n_spans = n_applied = spans_on = applied_on = n_changed = covered = 0
+        orig_reports = []
+        for p in subset:
+            rs, ro = det.judge(p["spun"]), det.judge(p["original"])
+            orig_reports.append(ro)
+            spun_hit += rs.probability is not None and rs.probability >= det.threshold
+            orig_alarm += ro.probability is not None and ro.probability >= det.threshold
+            one, changed = _swaps(p["original"], p["spun"])
+            applied = set(rs.applied())
+            n_changed += len(changed)
+            covered += sum(any(s.start <= c < s.end for s in rs.spans) for c in changed)
+            for s in rs.spans:
+                on = any(s.start <= c < s.end for c in changed)
+                n_spans += 1
+                spans_on += on
+                n_applied += s in applied
+                applied_on += on and s in applied
+            for off, orig in one:
+                n_swaps += 1
+                for s in rs.spans:
+                    if s.start <= off < s.end:
+                        got = _word_in_span(s, off)
+                        exact_any += got == orig
+                        exact += got == orig and s in applied
+                        break
+        safety = restoration_safety(orig_reports)
+        n = len(subset)
+        rows.append(
+            f"| {name} | {n} | {100 * spun_hit / n:.0f} % | {100 * orig_alarm / n:.1f} % | "
+            f"{100 * spans_on / max(n_spans, 1):.0f} % ({n_spans}) | "
+            f"{100 * applied_on / max(n_applied, 1):.0f} % ({n_applied}) | "
+            f"{100 * covered / max(n_changed, 1):.0f} % | "
+            f"{100 * exact / max(n_swaps, 1):.1f} % | {100 * exact_any / max(n_swaps, 1):.1f} % | "
+            f"{100 * safety['applied changed']:.2f} % |"
+        )
+        figures[name] = exact / max(n_swaps, 1)
+        figures[name + " detection"] = spun_hit / n
+        figures[name + " originals alarmed"] = orig_alarm / n
+    body = (
+        "Real SpinBot output (shared/data/spinbot dev pairs; halves by id hash as in "
+        "bench/real_copies.py). One-for-one swaps are the equal-length replaced stretches of "
+        "a word alignment (difflib) of original and spun paragraph; *restored exactly* "
+        "counts a swap whose applied span (confidence >= 0.8) puts back the original word, "
+        "*any span* also counts the suggestion of spans below 0.8. Span precision: spans "
+        "covering a word the spinner changed; recall: changed words inside a span. The "
+        "learned setting adds the swaps provenance aligns in the half-A pairs (as `unspin "
+        "add` learns from traced copies). The shipped SpinBot table was built from half A "
+        "only, so half B is the held-out measure.\n\n"
+        "| setting | pairs | spun detected | originals alarmed | span precision (spans) | "
+        "applied-span precision (applied) | changed words in a span | swaps restored exactly "
+        "| any span | originals' words changed |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    return body, figures
+
+
+def safety_part() -> tuple[str, dict[str, float]]:
+    """Words the restored text changes in genuine news, and changes that alter a fact."""
+    det = Detector(load_lexicon())
+    reports = [r for _, t in spin_data.genuine_news() if (r := det.judge(t)).judged]
+    s = restoration_safety(reports)
+    body = (
+        f"Genuine news ({len(reports)} judged Wikinews and ECB+ articles): the restored text "
+        f"changes {100 * s['applied changed']:.2f} % of their words, "
+        f"{int(s['applied harmful'])} of the changes harmful (a figure, number word, "
+        "magnitude, negation, pronoun, or a name written elsewhere in the text). Applying "
+        f"every flagged span instead (confidence ignored, protected words still kept) would change "
+        f"{100 * s['every span changed']:.2f} % of the words, {int(s['every span harmful'])} "
+        "of the changes harmful. Goal: <= 0.5 % changed, 0 harmful.\n"
+    )
+    return body, s
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Spin detection and restoration accuracy.")
     parser.add_argument(
@@ -343,7 +528,9 @@ def main() -> None:
     parser.add_argument(
         "--no-record", action="store_true", help="do not append to bench/RESULTS.md"
     )
-    parser.add_argument("--part", choices=["all", "phrases", "documents"], default="all")
+    parser.add_argument(
+        "--part", choices=["all", "phrases", "documents", "spinbot", "safety"], default="all"
+    )
     args = parser.parse_args()
     if not spin_data.data_present():
         print(f"SKIP: {spin_data.DATA} is absent (public data lives in ../shared/data)")
@@ -370,10 +557,21 @@ def main() -> None:
         print(body)
         print(fig)
         parts.append("### Documents (real-spinner swaps)\n\n" + body)
-    if not args.no_record:
+    if args.part in ("all", "spinbot"):
+        body, fig = spinbot_part()
+        print(body)
+        print(fig)
+        parts.append("### Real spinner output (SpinBot)\n\n" + body)
+    if args.part in ("all", "safety"):
+        body, fig = safety_part()
+        print(body)
+        print(fig)
+        parts.append("### Restoration of genuine news\n\n" + body)
+    if not args.no_record and args.part == "all":
         data = [spin_data.DATA / "wikinews", spin_data.DATA / "ecbplus" / "ecbplus_dev.jsonl"]
         data += [spin_data.DATA / "tortured_phrases" / "tortured_dev.csv", WORDNET]
-        record_results("Spin detection and restoration (issue 8)", "\n".join(parts), data=data)
+        data += [spin_data.DATA / "spinbot" / "pairs_dev.jsonl"]
+        record_results("Spin detection and restoration (issues 8, 16)", "\n".join(parts), data=data)
 
 
 if __name__ == "__main__":

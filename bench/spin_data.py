@@ -13,8 +13,9 @@
   detector has learned nothing from;
 * tortured phrases: (spun, expected) pairs, split into two folds by expected phrase.
 
-:func:`fit_calibration` fits the logistic calibration shipped in
-``src/unspin/assets/spin/calibration.json`` on calibration half "A" of the news set.
+``scripts/spin_calibration.py`` fits the logistic calibration shipped in
+``src/unspin/assets/spin/calibration.json`` on calibration half "A" of the news set with
+these data; the benchmarks only measure.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -219,137 +218,39 @@ def norm_phrase(phrase: str) -> str:
     return " ".join(_PAREN.sub("", phrase).lower().split())
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50) -> list[float]:
-    """Logistic regression by Newton's method; returns [bias, w1, w2, ...]."""
-    xb = np.hstack([np.ones((len(x), 1)), x])
-    w = np.zeros(xb.shape[1])
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-np.clip(xb @ w, -50, 50)))
-        grad = xb.T @ (p - y) + l2 * w
-        hess = (xb * (p * (1 - p))[:, None]).T @ xb + l2 * np.eye(len(w))
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return [float(v) for v in w]
+def data_files() -> list[Path]:
+    """The public data the spin benchmarks read, for the data hash of their results."""
+    return [
+        *sorted((DATA / "wikinews").glob("*.csv")),
+        DATA / "ecbplus" / "ecbplus_dev.jsonl",
+        DATA / "tortured_phrases" / "tortured_dev.csv",
+        DATA / "spinbot" / "pairs_dev.jsonl",
+    ]
 
 
-def features(
-    detector: object, text: str, swaps: tuple[tuple[int, int, str], ...] = ()
-) -> tuple[list[float], list[tuple[list[float], int]], list[tuple[list[float], int]]]:
-    """Features of one text: the document's, each sentence's and each marked word's.
+def stamp(command: str) -> str:
+    """``_date · machine · commit · data hash · command_`` for a RESULTS.md section."""
+    from datetime import UTC, datetime
 
-    Sentences come with whether they hold a swap, marked words (flagged ones) with their
-    :func:`unspin.spin.detect.mark_features` (less the document term) and whether the
-    word was swapped.
-    """
-    from unspin.spin.detect import MIN_MARGIN, mark_features
-    from unspin.text import sentence_spans
+    from add_speed import commit  # type: ignore[import-not-found]
+    from harness import machine
 
-    ws = detector.word_scores(text)  # type: ignore[attr-defined]
-    starts = np.array(ws.starts, np.int64)
-    types = ws.types()
-    doc = ws.features(types=types)
-    sents = []
-    for s, e in sentence_spans(text):
-        sel = (starts >= s) & (starts < e)
-        label = int(any(s <= a < e for a, _, _ in swaps))
-        feats = ws.features(sel, types)
-        sents.append((feats, label))
-    marks = []
-    for i in np.flatnonzero(ws.margin > MIN_MARGIN):
-        swapped = int(any(a <= starts[i] < b for a, b, _ in swaps))
-        marks.append((mark_features(float(ws.margin[i]), bool(ws.known[i]), 0.0)[:-1], swapped))
-    return doc, sents, marks
+    h = hashlib.sha256()
+    for path in data_files():
+        h.update(path.read_bytes())
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"_{when} · {machine()} · commit {commit()} · data {h.hexdigest()[:12]} · `{command}`_"
 
 
-def fit_calibration() -> dict[str, object]:
-    """Fit document and sentence calibration on half A of the genuine news.
+def pairs_from_texts(source: str, copy: str) -> list[tuple[str, str]]:
+    """Word substitutions ``(original, spun)`` of a spun copy aligned to its source, as
+    provenance aligns a traced copy and the spin stage learns from it (the stages keep
+    apart; the benchmarks and the asset scripts join them here)."""
+    from unspin.provenance.align import align
+    from unspin.spin.learn import pairs_from_phrases
 
-    Genuine half-A articles (label 0) against two spinners run on the same articles
-    (label 1): embedding-neighbour swaps at 10/20/30 % of content words
-    (:func:`neighbour_spun_news`) and the word swaps of real spinner output
-    (:func:`tortured_spun_news`, every swappable word, swaps of half-A phrases only). No
-    WordNet spin and no half-B phrase is used: those are what the benchmark evaluates on.
-    Features come from a detector whose learned map holds only half A of the tortured
-    phrases, so about half of the real-spinner swaps are unknown to it, as they would be
-    for a spinner seen only in part. The alarm threshold is the 99.5th percentile of the
-    genuine half-A document probabilities: the 99th left 1.4 % false alarms on all
-    articles, over the issue's 1 %.
-    """
-    from unspin.lexicon import load_lexicon
-    from unspin.spin.detect import Detector, logit
-    from unspin.spin.learn import pairs_from_phrases, tally
-
-    pairs = tortured_pairs()
-    seen: list[tuple[str, str]] = []
-    for spun_phrase, expected in pairs:
-        if half(norm_phrase(expected)) == "A":
-            seen.extend(pairs_from_phrases(expected, spun_phrase))
-    lex = load_lexicon(learned=False)
-    det = Detector(lex.with_learned(tally(seen)))
-    docs = [d for d in genuine_news() if half(d[0]) == "A"]
-    xs, ys, sx, sy = [], [], [], []
-    # Marked words of every text, with the index of the text's document features.
-    marks: list[tuple[int, list[float], int]] = []
-    for _, text in docs:
-        if len(text.split()) < 50:
-            continue
-        f, s, m = features(det, text)
-        marks.extend((len(xs), mf, lab) for mf, lab in m)
-        xs.append(f)
-        ys.append(0)
-        for sf, _ in s:
-            sx.append(sf)
-            sy.append(0)
-    n_genuine = len(xs)
-    spun_x: list[list[float]] = []
-    # Two document models, one per kind of evidence, joined by noisy-OR in the detector:
-    # "document" against embedding-neighbour spins (broken collocations, rare words) and
-    # "document_known" against real-spinner swaps (words a known spinner writes).
-    kinds = {
-        "document": [neighbour_spun_news(docs, rate) for rate in (0.1, 0.2, 0.3)],
-        "document_known": [
-            tortured_spun_news(docs, 1.0, [p for p in pairs if half(norm_phrase(p[1])) == "A"])
-        ],
-    }
-    weights: dict[str, list[float]] = {}
-    for kind, spins in kinds.items():
-        kx = list(xs[:n_genuine])
-        ky = [0.0] * n_genuine
-        for spun in spins:
-            for sd in spun:
-                if len(sd.text.split()) < 50:
-                    continue
-                f, s, m = features(det, sd.text, sd.swaps)
-                marks.extend((n_genuine + len(spun_x), mf, lab) for mf, lab in m)
-                spun_x.append(f)
-                kx.append(f)
-                ky.append(1.0)
-                for sf, lab in s:
-                    sx.append(sf)
-                    sy.append(lab)
-        weights[kind] = fit_logistic(np.array(kx), np.array(ky))
-    every = np.array(xs[:n_genuine] + spun_x)
-    miss = np.ones(len(every))
-    for coef in weights.values():
-        miss *= 1 - 1 / (1 + np.exp(-(every @ np.array(coef[1:]) + coef[0])))
-    doc_p = 1 - miss
-    genuine_p = doc_p[:n_genuine]
-    # Span confidence: P(a marked word was swapped | its margin, known swap, the text's
-    # document probability), over the marked words of genuine and spun texts alike.
-    mark_x = [mf + [logit(float(doc_p[k]))] for k, mf, _ in marks]
-    mark_y = [float(lab) for _, _, lab in marks]
-    return {
-        **weights,
-        "sentence": fit_logistic(np.array(sx), np.array(sy, float)),
-        "span": fit_logistic(np.array(mark_x), np.array(mark_y)),
-        "alarm_threshold": float(np.quantile(genuine_p, 0.995, method="higher")),
-        "alarm_threshold_rule": "99.5th percentile of the genuine half-A document probabilities",
-        "fitted_on": (
-            "bench/spin_data.py half A: genuine Wikinews+ECB+; document: vs embedding-neighbour "
-            "spins at 10/20/30 %; document_known: vs real-spinner (half-A tortured-phrase) word "
-            "swaps; sentence and span: both; features with the half-A learned map; no WordNet "
-            "spin"
-        ),
-    }
+    return [
+        pair
+        for sub in align(source, copy).substitutions
+        for pair in pairs_from_phrases(sub.source, sub.copy)
+    ]

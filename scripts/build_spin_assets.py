@@ -5,7 +5,7 @@ weights, ``wordfreq``, ``wordsegment`` and ``symspellpy``; none of these are nee
 time)::
 
     /work/buildvenv/bin/python scripts/build_spin_assets.py lexicon     # vocab, vectors, n-grams
-    /work/buildvenv/bin/python scripts/build_spin_assets.py learned     # tortured-phrase map
+    /work/buildvenv/bin/python scripts/build_spin_assets.py learned     # tortured phrases, SpinBot
     .venv/bin/python scripts/build_spin_assets.py calibrate             # logistic calibration
 
 What each step derives, and from where:
@@ -35,17 +35,20 @@ What each step derives, and from where:
       antonyms; the restorer never proposes one as an original. Only this relation is
       read from WordNet, never its synonym sets (the benchmark spins with those).
 
-``learned`` (``learned.tsv``)
+``learned`` (``learned.tsv``, ``learned_spinbot.tsv``)
     word substitutions (original -> spun) read off the tortured-phrase list in
     shared/data (Problematic Paper Screener; MIT): the spinner seen there is recognised
-    everywhere. Benchmarks that evaluate on that list rebuild the map from a training
+    everywhere; and SpinBot's swaps in half A of its dev pairs (aligned as provenance
+    aligns copies), kept where the spun word is clearly rarer than the original. Benchmarks that evaluate on that list rebuild the map from a training
     fold instead (see ``bench/spin_accuracy.py``).
 
 ``calibrate`` (``calibration.json``)
     logistic-regression weights mapping document and sentence features to a probability,
     and the alarm threshold, fitted on half A of the genuine news of shared/data against
-    embedding-neighbour spins and half-A tortured-phrase swaps (``bench/spin_data.py``).
-    No WordNet spin is used: that is the benchmark's spinner.
+    embedding-neighbour spins and half-A tortured-phrase swaps
+    (``scripts/spin_calibration.py`` over the data of ``bench/spin_data.py``). No WordNet
+    spin is used: that is the benchmark's spinner. ``calibration.build.json`` beside it
+    records the inputs, their SHA-256, the command and the commit.
 """
 
 from __future__ import annotations
@@ -53,10 +56,13 @@ from __future__ import annotations
 import argparse
 import csv
 import glob
+import hashlib
 import json
 import os
 import re
+import subprocess
 import sys
+import time
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -406,15 +412,93 @@ def build_learned() -> None:
     lines = [f"{o}\t{s}\t{n}" for (o, s), n in sorted(counts.items())]
     (ASSETS / "learned.tsv").write_text("\n".join(lines) + "\n", "utf-8")
     print(f"learned substitutions: {len(lines):,}", file=sys.stderr)
+    build_learned_spinbot()
+
+
+# Halves of the SpinBot dev pairs by id hash, as bench/real_copies.py and
+# bench/spin_accuracy.py split them: the table learns from half A only, so half B
+# measures a SpinBot the package has never seen those paragraphs of.
+SPINBOT_TRAIN_HALF = "A"
+# A SpinBot swap is kept only when the spun word is this many Zipf units rarer than the
+# original (spinners pick uncommon synonyms: "utilized" for "used"); swaps between words
+# of like frequency ("only" / "just", "part" / "piece") are what genuine writers vary too.
+# Set on half A of the genuine news (scripts/spin_calibration.py's data): at 0.5 the
+# 99.5th-percentile document probability fell from 0.9981 to 0.9965 (0 kept all swaps).
+SPINBOT_MIN_ZIPF_GAP = 0.5
+
+
+def build_learned_spinbot() -> None:
+    """SpinBot's word swaps in half A of its dev pairs, aligned as provenance aligns copies."""
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from spin_data import pairs_from_texts  # type: ignore[import-not-found]
+    from unspin.spin.learn import tally
+
+    path = DATA / "spinbot" / "pairs_dev.jsonl"
+    if not path.exists():
+        sys.exit(f"{path}: not found (shared/data is needed to build the SpinBot table)")
+    pairs = [json.loads(line) for line in path.open(encoding="utf-8")]
+    train = [
+        p
+        for p in pairs
+        if ("A" if int(hashlib.sha256(p["id"].encode()).hexdigest(), 16) % 2 == 0 else "B")
+        == SPINBOT_TRAIN_HALF
+    ]
+    from unspin.lexicon import load_lexicon
+    from unspin.text import FUNCTION_WORDS
+
+    lex = load_lexicon(learned=False)
+
+    def zipf(word: str) -> float:
+        return float(lex.zipf[lex.index[word]]) if word in lex.index else 0.0
+
+    rows = tally(w for p in train for w in pairs_from_texts(p["original"], p["spun"]))
+    lines = [
+        f"{o}\t{s}\t{n}"
+        for o, s, n in rows
+        if o not in FUNCTION_WORDS
+        and s not in FUNCTION_WORDS
+        and zipf(s) <= zipf(o) - SPINBOT_MIN_ZIPF_GAP
+    ]
+    (ASSETS / "learned_spinbot.tsv").write_text("\n".join(lines) + "\n", "utf-8")
+    print(f"SpinBot substitutions: {len(lines):,} from {len(train)} pairs", file=sys.stderr)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def build_calibration() -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT / "bench"))
-    from spin_data import fit_calibration  # type: ignore[import-not-found]
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from spin_calibration import fit_calibration  # type: ignore[import-not-found]
 
+    started = time.time()
     weights = fit_calibration()
-    (ASSETS / "calibration.json").write_text(json.dumps(weights, indent=2) + "\n", "utf-8")
+    out = ASSETS / "calibration.json"
+    out.write_text(json.dumps(weights, indent=2) + "\n", "utf-8")
+    inputs = [
+        *sorted((DATA / "wikinews").glob("*.csv")),
+        DATA / "ecbplus" / "ecbplus_dev.jsonl",
+        DATA / "tortured_phrases" / "tortured_dev.csv",
+        ASSETS / "vocab.txt",
+        ASSETS / "lexicon.npz",
+        ASSETS / "learned_spinbot.tsv",
+    ]
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    record = {
+        "asset": out.name,
+        "sha256": _sha256(out),
+        "command": ".venv/bin/python scripts/build_spin_assets.py calibrate",
+        "code": ["scripts/spin_calibration.py", "bench/spin_data.py", "src/unspin/spin/"],
+        # HEAD when built; the asset is committed with the code that built it, on top.
+        "built_on_commit": commit or None,
+        "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "seconds": round(time.time() - started, 1),
+        "inputs": {os.path.relpath(p, ROOT): _sha256(p) for p in inputs},
+    }
+    (ASSETS / "calibration.build.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     print(json.dumps(weights, indent=2), file=sys.stderr)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from spin_samples import GENUINE, TORTURED
+from spin_samples import FARM, FARM_SOURCE, GENUINE, TORTURED
 from unspin.api import Unspin
 from unspin.cli import app
 from unspin.model import Article
@@ -43,8 +43,41 @@ def test_restore_prints_the_restored_text(db_path: Path, spun_file: Path) -> Non
         runner.invoke(app, ["--db", str(db_path), "spin", str(spun_file), "--json"]).stdout
     )["spans"]
     assert out != TORTURED.strip()
+    # Only the confident spans are put back; the others stay as written.
+    expected, pos = [], 0
     for span in spans:
-        assert span["suggestion"] in out
+        if span["applied"]:
+            assert span["confidence"] >= 0.8
+            expected += [TORTURED[pos : span["start"]], span["suggestion"]]
+            pos = span["end"]
+    assert out == "".join(expected) + TORTURED[pos:]
+    assert any(not s["applied"] for s in spans)
+
+
+def test_restore_leaves_a_genuine_report_and_the_facts_of_a_copy(
+    db_path: Path, tmp_path: Path
+) -> None:
+    source, copy = tmp_path / "source.txt", tmp_path / "copy.txt"
+    source.write_text(FARM_SOURCE, encoding="utf-8")
+    copy.write_text(FARM, encoding="utf-8")
+    out = runner.invoke(app, ["--db", str(db_path), "spin", str(source), "--restore"])
+    assert out.exit_code == 0, out.output
+    assert out.stdout == FARM_SOURCE + "\n"
+    out = runner.invoke(app, ["--db", str(db_path), "spin", str(copy), "--restore"])
+    assert out.exit_code == 0, out.output
+    assert "news conference" in out.stdout
+    for fact in ("$3-billion contract", "She's also", "50-member alliance", "never missed"):
+        assert fact in out.stdout
+
+
+def test_marks_below_the_confidence_are_shown_as_possible(db_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.txt"
+    copy.write_text(FARM, encoding="utf-8")
+    out = runner.invoke(app, ["--db", str(db_path), "spin", str(copy)], terminal_width=200)
+    assert out.exit_code == 0, out.output
+    assert "[conference]" in out.stdout
+    assert "[possibly " in out.stdout
+    assert "possible" in out.stdout.split("flagged spans", 1)[1]
 
 
 def test_stdin_and_marked_text(db_path: Path) -> None:

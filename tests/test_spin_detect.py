@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spin_samples import GENUINE, PLAIN, SPUN, TORTURED
+from spin_samples import FARM, FARM_SOURCE, GENUINE, PLAIN, SPUN, TORTURED
 from unspin.ingest import IngestFailure, IngestOptions, iter_articles
-from unspin.model import SpinReport, SpinSpan
+from unspin.model import RESTORE_CONFIDENCE, SpinReport, SpinSpan
 from unspin.spin import ALARM_THRESHOLD, detector
 
 
@@ -137,7 +137,7 @@ def test_restored_replaces_exactly_the_spans(edits: list[tuple[int, int, str]]) 
     for start, length, new in sorted(edits):
         if start < pos:
             continue
-        spans.append(SpinSpan(start, start + length, text[start : start + length], new))
+        spans.append(SpinSpan(start, start + length, text[start : start + length], new, (), 1.0))
         pos = start + length
     report = SpinReport(0.9, "spun", "", tuple(spans), (), text)
     restored = report.restored()
@@ -215,3 +215,96 @@ def test_features_count_each_word_once_when_types_are_given() -> None:
     distinct = document_features(margin, eligible, zipf, known, types)
     assert tokens[0] == pytest.approx(3 / 6) and tokens[5] == pytest.approx(3 / 6)
     assert distinct[0] == pytest.approx(1 / 4) and distinct[5] == pytest.approx(1 / 4)
+
+
+def test_restored_applies_only_confident_spans() -> None:
+    text = "one two three four"
+    spans = (
+        SpinSpan(0, 3, "one", "ONE", (), RESTORE_CONFIDENCE),
+        SpinSpan(4, 7, "two", "TWO", (), RESTORE_CONFIDENCE - 0.01),
+    )
+    report = SpinReport(0.9, "spun", "", spans, (), text)
+    assert report.applied() == spans[:1]
+    assert report.restored() == "ONE two three four"
+    assert report.restored(0.0) == "ONE TWO three four"
+
+
+@pytest.mark.parametrize(
+    "text", [GENUINE, PLAIN, FARM_SOURCE], ids=["news", "plain", "farm-source"]
+)
+def test_a_genuine_article_is_left_untouched(det, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(text)
+    assert report.verdict == "genuine"
+    assert report.restored() == text
+
+
+def _changed_words(before: str, after: str) -> list[tuple[str, str]]:
+    """Word pairs that differ, for texts whose spans were replaced word for word."""
+    import difflib
+    import re
+
+    a = re.findall(r"[A-Za-z0-9$'-]+", before)
+    b = re.findall(r"[A-Za-z0-9$'-]+", after)
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "equal":
+            out.append((" ".join(a[i1:i2]), " ".join(b[j1:j2])))
+    return out
+
+
+@pytest.mark.parametrize("min_confidence", [RESTORE_CONFIDENCE, 0.0], ids=["applied", "all-spans"])
+def test_protected_words_are_never_changed(det, min_confidence: float) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(FARM)
+    assert report.verdict == "spun"
+    restored = report.restored(min_confidence)
+    for fact in ("$3-billion", "50-member", "She's", "she said", "not going", "never missed",
+                 "Harper", "Tom Ellis", "Institute for Strategic Studies",
+                 '"We are not going to stand by while our shipyards close,"'):  # fmt: skip
+        assert fact in restored, fact
+    for written, original in _changed_words(FARM, restored):
+        for w in written.split() + original.split():
+            assert not any(ch.isdigit() for ch in w), (written, original)
+            assert w.lower() not in {"billion", "million", "she's", "you're", "never", "not"}
+
+
+def test_the_farm_copy_gets_confident_restorations(det) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(FARM)
+    applied = {s.text: s.suggestion for s in report.applied()}
+    assert applied.get("gathering") == "conference"
+    assert applied.get("expense") == "cost"
+    possible = {s.text for s in report.spans} - set(applied)
+    assert possible, "weaker marks stay possible, not applied"
+
+
+QUOTED = FARM_SOURCE.replace(
+    '"We are not going',
+    '"We will send compassionate help to the flooded regions, and we are not going',
+)
+
+
+def test_quoted_words_are_kept_without_a_traced_swap(det) -> None:  # type: ignore[no-untyped-def]
+    report = det.judge(QUOTED)
+    marked = [s for s in report.spans if s.text == "compassionate help"]
+    assert marked and marked[0].suggestion == "compassionate help"
+    assert "compassionate help" in report.restored(0.0)
+
+
+def test_a_quote_is_restored_with_a_swap_learned_from_a_traced_copy() -> None:
+    det = detector((("humanitarian", "compassionate", 3), ("aid", "help", 3)))
+    report = det.judge(QUOTED)
+    marked = [s for s in report.spans if s.text == "compassionate help"]
+    assert marked and marked[0].suggestion == "humanitarian aid"
+    assert "send humanitarian aid to" in report.restored(0.0)
+
+
+def test_the_calibration_build_record_matches_the_shipped_asset() -> None:
+    import hashlib
+    import json
+
+    import unspin
+
+    folder = Path(unspin.__file__).parent / "assets" / "spin"
+    record = json.loads((folder / "calibration.build.json").read_text("utf-8"))
+    shipped = hashlib.sha256((folder / "calibration.json").read_bytes()).hexdigest()
+    assert record["sha256"] == shipped, "calibration.json changed without its build record"
+    assert record["command"].endswith("scripts/build_spin_assets.py calibrate")

@@ -329,3 +329,28 @@ def test_marks_on_a_genuine_article_are_called_possible_swaps(
     page = client(db).get(f"/articles/{copy.id}").text
     assert "1 possible swap marked below" in page
     assert "suspected phrase" not in page
+
+
+def test_a_weak_mark_is_shown_as_possible_and_not_restored(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from unspin.api import Unspin
+
+    spun = _fake_spin("")
+
+    def weak(self, id_or_text: str, *, restore: bool = True):  # type: ignore[no-untyped-def]
+        report = spun(self, id_or_text)
+        spans = tuple(replace(s, suggestion="rain", confidence=0.5) for s in report.spans)
+        return replace(report, spans=spans)
+
+    monkeypatch.setattr(Unspin, "spin", weak, raising=False)
+    _, copy, _ = spun_pair()
+    c = client(db)
+    page = c.get(f"/articles/{copy.id}").text
+    assert '<span class="spin possible"' in page and "perhaps “rain”" in page
+    assert '<ins class="restored">rain</ins>' not in page
+    data = c.get(f"/api/articles/{copy.id}").json()["spin"]
+    assert data["spans"][0]["applied"] is False
+    assert data["restored_text"] is None

@@ -74,6 +74,13 @@ class AddReport:
         }
 
 
+# Spin judges a stored article against at most this many other sources of its story
+# (the earliest first): a story of hundreds of wire reprints adds nothing past a few
+# dozen, and each source costs a sentence comparison on every judgement (the web article
+# page judges on every request; bench/web_speed.py).
+MAX_STORY_SOURCES = 30
+
+
 class Unspin:
     """The unspin API over one database.
 
@@ -335,6 +342,11 @@ class Unspin:
         as the text itself. Texts that cannot be judged (not English, under ~50 words,
         no prose) get verdict ``cannot judge`` and the reason, not a score.
 
+        A stored article is also compared with the other articles of its story: a
+        sentence that differs from one of theirs only by swapped content words counts
+        those swaps as a spinner's, and restoration proposes the others' wording
+        (:mod:`unspin.spin.story`).
+
         Raises:
             NotFoundError: an id that names no article (or several).
         """
@@ -342,11 +354,30 @@ class Unspin:
 
         article_id = None
         text = id_or_text
+        learned = self.store.spin_substitutions()
         if spin.looks_like_id(id_or_text):
             article = self.store.get_article(id_or_text.strip())
             article_id, text = article.id, article.text
-        det = spin.detector(self.store.spin_substitutions())
+            learned += self._story_swaps(article.id, text)
+        det = spin.detector(learned)
         return det.judge(text, restore=restore, article_id=article_id)
+
+    def _story_swaps(self, article_id: str, text: str) -> tuple[tuple[str, str, int], ...]:
+        """Swaps between an article and the other sources of its story (not its copies)."""
+        from unspin.spin.story import story_swaps
+
+        story = self.store.story_of([article_id]).get(article_id)
+        if story is None:
+            return ()
+        copies = {
+            r.copy_id for r in self.store.relations_of(article_id) if r.source_id == article_id
+        }
+        others = [
+            m["article_id"]
+            for m in self.store.story_member_rows([story])[story]
+            if m["article_id"] != article_id and m["article_id"] not in copies
+        ][:MAX_STORY_SOURCES]
+        return story_swaps(text, (a.text for a in self.store.get_articles(others)))
 
     @staticmethod
     def spin_text(text: str, *, restore: bool = True) -> SpinReport:
@@ -355,8 +386,36 @@ class Unspin:
 
         return spin.detector(()).judge(text, restore=restore)
 
+    @staticmethod
+    def looks_like_id(value: str) -> bool:
+        """True when ``value`` reads as an article id or prefix rather than a text."""
+        from unspin import spin
+
+        return spin.looks_like_id(value)
+
+    @staticmethod
+    def read_texts(path: str | Path) -> list[str]:
+        """The article texts of a file in any format ``add`` reads, without storing them.
+
+        Raises:
+            InputError: the file cannot be read, or holds no article.
+        """
+        texts: list[str] = []
+        for item in iter_articles([str(path)], IngestOptions()):
+            if isinstance(item, IngestFailure):
+                raise InputError(item.source, item.reason)
+            texts.append(item.text)
+        if not texts:
+            raise InputError(str(path), "holds no article")
+        return texts
+
     def despin(self, id_or_text: str) -> str:
-        """The text (or stored article) with every flagged span restored.
+        """The text (or stored article) with its confident spans restored.
+
+        Only spans with confidence >= :data:`unspin.model.RESTORE_CONFIDENCE` are applied
+        (:meth:`unspin.model.SpinReport.restored`); numbers, magnitudes, negations,
+        pronouns, repeated names and quoted words are never changed
+        (:mod:`unspin.spin.protect`).
 
         Raises:
             CannotJudgeError: the text cannot be judged; the message says why.

@@ -153,8 +153,9 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
     """Load the spin tables from ``directory`` (cached: the tables are read-only).
 
     Args:
-        learned: include the shipped learned substitutions (``learned.tsv``); benchmarks
-            that evaluate on the data those came from pass False.
+        learned: include the shipped learned substitutions (``learned.tsv``: tortured
+            phrases; ``learned_spinbot.tsv``: SpinBot's swaps in half A of its dev pairs);
+            benchmarks that evaluate on the data those came from pass False.
 
     Raises:
         UnspinError: the asset files are missing or unreadable (rebuild them with
@@ -184,7 +185,12 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
         nbr_sim=nbr_sim,
         keys=keys,
         counts=counts,
-        learned=read_learned(directory / "learned.tsv") if learned else (),
+        learned=(
+            read_learned(directory / "learned.tsv")
+            + read_learned(directory / "learned_spinbot.tsv")
+            if learned
+            else ()
+        ),
         calibration=calibration,
         antonyms=np.sort(pack(pairs[:, 0], pairs[:, 1]))
         if pairs is not None and len(pairs)

@@ -29,6 +29,7 @@ __all__ = [
     "Substitution",
     "Trace",
     # spin (issue 8)
+    "RESTORE_CONFIDENCE",
     "SentenceSpin",
     "SpinReport",
     "SpinSpan",
@@ -311,6 +312,13 @@ class Trace:
 # --- spin (issue 8) ---
 
 
+# The restored text applies a flagged span only when its calibrated confidence (the
+# probability that the span was swapped, ``span`` model of calibration.json; reliability
+# table in bench/spin_accuracy.py) is at least this: issue 16's rule that restoration
+# must not rewrite genuine prose; below it a span is shown as a "possible" swap.
+RESTORE_CONFIDENCE = 0.8
+
+
 @dataclass(frozen=True, slots=True)
 class SpinSpan:
     """A stretch of text that looks like spinner output, with its likely original wording.
@@ -355,6 +363,7 @@ class SpinReport:
         sentences: per-sentence probabilities.
         text: the judged text (offsets refer to it).
         article_id: the stored article judged, where there was one.
+        threshold: the alarm threshold the verdict compared ``probability`` with.
     """
 
     probability: float | None
@@ -364,16 +373,31 @@ class SpinReport:
     sentences: tuple[SentenceSpin, ...] = ()
     text: str = ""
     article_id: str | None = None
+    threshold: float | None = None
 
     @property
     def judged(self) -> bool:
         return self.probability is not None
 
-    def restored(self) -> str:
-        """The text with every flagged span replaced by its suggestion."""
+    def applied(self, min_confidence: float = RESTORE_CONFIDENCE) -> tuple[SpinSpan, ...]:
+        """The spans the restored text puts back: confidence >= ``min_confidence``.
+
+        The others are *possible* swaps: shown with their likely original, never applied.
+        """
+        return tuple(
+            s for s in self.spans if s.confidence >= min_confidence and s.suggestion != s.text
+        )
+
+    def restored(self, min_confidence: float = RESTORE_CONFIDENCE) -> str:
+        """The text with the spans of :meth:`applied` replaced by their suggestions.
+
+        Args:
+            min_confidence: apply only spans at least this confident (default
+                :data:`RESTORE_CONFIDENCE`; 0 applies every flagged span).
+        """
         out: list[str] = []
         pos = 0
-        for span in self.spans:
+        for span in self.applied(min_confidence):
             out.append(self.text[pos : span.start])
             out.append(span.suggestion)
             pos = span.end

@@ -216,7 +216,9 @@ def trace_to_dict(t: Trace) -> dict[str, Any]:
 
 def spin_report_to_dict(report: SpinReport) -> dict[str, Any]:
     """A spin verdict with its flagged spans, per-sentence probabilities and the
-    restored text (null when the text could not be judged)."""
+    restored text (null when the text could not be judged); ``applied`` says whether a
+    span is put back in the restored text (confident enough) or only possible."""
+    applied = set(report.applied())
     return {
         "article_id": report.article_id,
         "verdict": report.verdict,
@@ -230,6 +232,7 @@ def spin_report_to_dict(report: SpinReport) -> dict[str, Any]:
                 "suggestion": s.suggestion,
                 "alternatives": list(s.alternatives),
                 "confidence": round(s.confidence, 4),
+                "applied": s in applied,
             }
             for s in report.spans
         ],

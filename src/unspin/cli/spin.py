@@ -32,16 +32,7 @@ def _texts(target: str) -> list[str]:
         return [sys.stdin.read()]
     path = Path(target)
     if path.exists():
-        from unspin.ingest import IngestFailure, IngestOptions, iter_articles
-
-        texts: list[str] = []
-        for item in iter_articles([str(path)], IngestOptions()):
-            if isinstance(item, IngestFailure):
-                raise InputError(item.source, item.reason)
-            texts.append(item.text)
-        if not texts:
-            raise InputError(target, "holds no article")
-        return texts
+        return Unspin.read_texts(path)
     if not any(ch.isspace() for ch in target.strip()):
         raise InputError(target, "no such file or article id")
     return [target]
@@ -51,23 +42,27 @@ def _render(report: SpinReport) -> None:
     if not report.judged:
         console.print(report.reason, markup=False)
         return
-    from unspin.spin.detect import ALARM_THRESHOLD
-
     prob = report.probability or 0.0
     style = "bold red" if report.verdict == "spun" else "bold green"
     head = Text.assemble(
         (report.verdict.upper(), style),
-        f"  p(spun) = {prob:.4f} (alarm at {ALARM_THRESHOLD})  ",
+        f"  p(spun) = {prob:.4f} (alarm at {report.threshold})  ",
         (report.reason, "dim"),
     )
     console.print(head)
     console.print()
+    applied = set(report.applied())
     body = Text()
     pos = 0
     for span in report.spans:
         body.append(report.text[pos : span.start])
-        body.append(span.text, style="red strike")
-        body.append(f" [{span.suggestion}]", style="green")
+        if span in applied:
+            body.append(span.text, style="red strike")
+            body.append(f" [{span.suggestion}]", style="green")
+        else:
+            body.append(span.text, style="yellow underline")
+            if span.suggestion != span.text:
+                body.append(f" [possibly {span.suggestion}]", style="dim")
         pos = span.end
     body.append(report.text[pos:])
     console.print(body)
@@ -83,9 +78,15 @@ def _render(report: SpinReport) -> None:
         table.add_column("likely original")
         table.add_column("alternatives")
         table.add_column("confidence", justify="right")
+        table.add_column("restored")
         for s in report.spans:
             table.add_row(
-                str(s.start), s.text, s.suggestion, ", ".join(s.alternatives), f"{s.confidence:.2f}"
+                str(s.start),
+                s.text,
+                s.suggestion if s.suggestion != s.text else "(kept: protected word)",
+                ", ".join(s.alternatives),
+                f"{s.confidence:.2f}",
+                "yes" if s in applied else "possible",
             )
         console.print()
         console.print(table)
@@ -98,7 +99,9 @@ def spin_command(
         None, help="An article id (or prefix), a file, or - for stdin. Not needed with --learn."
     ),
     restore: bool = typer.Option(
-        False, "--restore", help="Print only the restored (de-spun) text."
+        False,
+        "--restore",
+        help="Print only the restored text (spans with confidence >= 0.8 put back).",
     ),
     learn: bool = typer.Option(
         False,
@@ -109,9 +112,11 @@ def spin_command(
 ) -> None:
     """Detect machine spinning without the source; mark swapped words and restore them.
 
-    Prints the verdict (a calibrated probability), the text with flagged spans struck
-    through and their likely originals in brackets, and a table of the spans with
-    alternatives. Texts under ~50 words, not in English or without prose are reported
+    Prints the verdict (a calibrated probability), the text with confident spans struck
+    through and their likely originals in brackets (the others underlined as possible
+    swaps), and a table of the spans with alternatives. The restored text applies only
+    spans with confidence >= 0.8 and never changes numbers, magnitudes, negations,
+    pronouns, repeated names or quoted words. Texts under ~50 words, not in English or without prose are reported
     as "cannot judge: <reason>".
     """
     with errors_as_exit():
@@ -161,6 +166,4 @@ def _db_exists(ctx: typer.Context) -> bool:
 
 
 def _is_id(target: str) -> bool:
-    from unspin.spin import looks_like_id
-
-    return target != "-" and not Path(target).exists() and looks_like_id(target)
+    return target != "-" and not Path(target).exists() and Unspin.looks_like_id(target)

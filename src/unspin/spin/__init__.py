@@ -45,7 +45,7 @@ def detector(learned: tuple[tuple[str, str, int], ...] = ()) -> Detector:
     lex = load_lexicon()
     if learned:
         lex = lex.with_learned(lex.learned + learned)
-    return Detector(lex)
+    return Detector(lex, traced=frozenset((orig, spun) for orig, spun, _ in learned))
 
 
 def looks_like_id(value: str) -> bool:

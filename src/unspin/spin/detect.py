@@ -38,6 +38,7 @@ import numpy.typing as npt
 from unspin.language import guess_language
 from unspin.lexicon import Lexicon, alarm_threshold, pack
 from unspin.model import SentenceSpin, SpinReport, SpinSpan
+from unspin.spin.protect import protected_words, safe_swap
 from unspin.spin.restore import Restorer
 from unspin.text import FUNCTION_WORDS, sentence_spans
 
@@ -56,7 +57,7 @@ MIN_WORDS = 50
 # Prose has function words: below this share of words that are function words, the text
 # is a list, a table or code. English news sits at 0.40-0.55 (Wikinews, ECB+).
 MIN_FUNCTION_SHARE = 0.2
-# Alarm threshold on the calibrated document probability: the 99.5th percentile of the
+# Alarm threshold on the calibrated document probability: the 99.7th percentile of the
 # genuine half-A (dev) news articles under the shipped calibration, written into
 # calibration.json by ``scripts/build_spin_assets.py calibrate`` so false alarms on genuine
 # news stay <= 1 %; bench/spin_accuracy.py reports them on half B and on all articles. The
@@ -113,6 +114,7 @@ class WordScores:
     margin: F32  # best single-word or pair gain, -inf where not eligible
     zipf: F32  # Zipf frequency of each word, -1 outside the vocabulary
     known: npt.NDArray[np.bool_]  # the swap behind ``margin`` was seen in spinner output
+    quoted: npt.NDArray[np.bool_]  # inside quotation marks (unspin.spin.protect)
 
     def types(self) -> npt.NDArray[np.intp]:
         """An id per word, the same for every occurrence of a word (any case)."""
@@ -237,11 +239,20 @@ class Detector:
     Args:
         lexicon: the offline tables.
         restorer: the restoration model (built from ``lexicon`` when omitted).
+        traced: ``(original, spun)`` word swaps learned from traced copies (provenance):
+            the only swaps restoration applies inside quotation marks.
     """
 
-    def __init__(self, lexicon: Lexicon, restorer: Restorer | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        restorer: Restorer | None = None,
+        traced: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.lex = lexicon
         self.restorer = restorer or Restorer(lexicon)
+        self.traced = traced
+        self._traced_spun = frozenset(spun for _, spun in traced)
         self.calibration: dict[str, Any] = lexicon.calibration or _DEFAULT_CALIBRATION
         # The alarm threshold belongs to the calibration it was set with.
         self.threshold = float(self.calibration.get("alarm_threshold", ALARM_THRESHOLD))
@@ -261,10 +272,14 @@ class Detector:
         names = {
             w for w, first in zip(words, initial, strict=True) if w[:1].isupper() and not first
         }
+        # Numbers, magnitudes, negations, pronouns and repeated names are never swapped
+        # by a spinner nor changed by the restorer (unspin.spin.protect).
+        guard = protected_words(text, words, starts)
         eligible = np.array(
             [
                 len(x) >= 3
                 and x not in FUNCTION_WORDS
+                and not guard.fixed[i]
                 and (words[i].islower() or (initial[i] and words[i] not in names))
                 for i, x in enumerate(low)
             ],
@@ -273,7 +288,9 @@ class Detector:
         margin = np.full(n, -np.inf, np.float32)
         known = np.zeros(n, bool)
         if n == 0:
-            return WordScores(words, starts, ends, eligible, margin, margin.copy(), known)
+            return WordScores(
+                words, starts, ends, eligible, margin, margin.copy(), known, guard.quoted
+            )
         ids, chan = self.restorer.option_matrix(words, eligible)
         own = ids[:, 0]
         function = np.array([x in FUNCTION_WORDS for x in low], bool)
@@ -289,7 +306,7 @@ class Detector:
                 self._pair_margins(ids, chan, first, first + step, mid, margin, known)
         self._known_margins(low, own, eligible, joined, margin, known)
         zipf = np.where(own >= 0, lex.zipf[np.maximum(own, 0)], -1.0).astype(np.float32)
-        return WordScores(words, starts, ends, eligible, margin, zipf, known)
+        return WordScores(words, starts, ends, eligible, margin, zipf, known, guard.quoted)
 
     def _pair_margins(
         self,
@@ -465,6 +482,12 @@ class Detector:
             for p in (0, len(words) - 1)
             if (p == 0 and lo < i) or (p == len(words) - 1 and hi > j)
         }
+        # A quoted word stays as quoted unless a traced copy showed this spinner's swap.
+        fixed |= {
+            p - lo
+            for p in range(i, j + 1)
+            if ws.quoted[p] and ws.words[p].lower() not in self._traced_spun
+        }
         ranked = self.restorer.rank(words, fixed=fixed, k=6)
         inner = slice(i - lo, i - lo + (j - i + 1))
         outs: list[str] = []
@@ -472,12 +495,26 @@ class Detector:
             cand = seq[inner]
             if [c.lower() for c in cand] == [x.lower() for x in ws.words[i : j + 1]]:
                 continue
+            if not self._allowed(ws, i, cand):
+                continue
             rebuilt = _rebuild(text, ws, i, j, cand)
             if rebuilt not in outs:
                 outs.append(rebuilt)
         if not outs:
             return SpinSpan(start, end, span_text, span_text, (), conf)
         return SpinSpan(start, end, span_text, outs[0], tuple(outs[1:5]), conf)
+
+    def _allowed(self, ws: WordScores, i: int, cand: list[str]) -> bool:
+        """May ``cand`` replace the words from ``i`` on (:func:`safe_swap`, quotes)?"""
+        for k, orig in enumerate(cand):
+            written = ws.words[i + k]
+            if orig.lower() == written.lower():
+                continue
+            if not safe_swap(written, orig):
+                return False
+            if ws.quoted[i + k] and (orig.lower(), written.lower()) not in self.traced:
+                return False
+        return True
 
     def judge(
         self, text: str, *, restore: bool = True, article_id: str | None = None
@@ -490,7 +527,12 @@ class Detector:
         reason = cannot_judge_reason(text)
         if reason:
             return SpinReport(
-                None, "cannot judge", f"cannot judge: {reason}", text=text, article_id=article_id
+                None,
+                "cannot judge",
+                f"cannot judge: {reason}",
+                text=text,
+                article_id=article_id,
+                threshold=self.threshold,
             )
         ws = self.word_scores(text)
         types = ws.types()
@@ -512,7 +554,9 @@ class Detector:
             f"wording ({100.0 * n_flag / max(n_elig, 1):.1f} %), {n_known} of them by swaps "
             "a known spinner makes (seen in real spinner output or in traced copies)"
         )
-        return SpinReport(prob, verdict, why, tuple(spans), tuple(sentences), text, article_id)
+        return SpinReport(
+            prob, verdict, why, tuple(spans), tuple(sentences), text, article_id, self.threshold
+        )
 
 
 def _sentence_initial(text: str, starts: list[int], ends: list[int], i: int) -> bool:

@@ -46,7 +46,7 @@ __all__ = [
     "TimelineEntry",
 ]
 
-SegmentKind = Literal["same", "sub", "swapped", "ins", "del", "spin"]
+SegmentKind = Literal["same", "sub", "swapped", "ins", "del", "spin", "spin-possible"]
 ClaimStatus = Literal["agree", "conflict", "differ", "unique", "absent"]
 
 
@@ -124,6 +124,10 @@ class SpinSpan(BaseModel):
     text: str
     suggestion: str | None = Field(description="the likely original wording")
     confidence: float | None = Field(description="how likely the span was swapped, 0..1")
+    applied: bool = Field(
+        default=False,
+        description="put back in the restored text (confidence >= 0.8); else a possible swap",
+    )
 
 
 class SpinView(BaseModel):

@@ -112,8 +112,10 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
             restored_text=None,
         )
     text = report.text or article.text
+    applied = set(report.applied())
     spans: list[tuple[int, int, str, str | None]] = [
-        (s.start, s.end, "spin", s.suggestion) for s in report.spans
+        (s.start, s.end, "spin" if s in applied else "spin-possible", s.suggestion)
+        for s in report.spans
     ]
     verdict = report.verdict + (f": {report.reason}" if report.reason else "")
     return SpinView(
@@ -126,11 +128,12 @@ def spin_view(u: Unspin, article: Article) -> SpinView:
                 text=s.text,
                 suggestion=s.suggestion,
                 confidence=s.confidence,
+                applied=s in applied,
             )
             for s in report.spans
         ],
         paragraphs=paragraph_segments(text, spans),
-        restored_text=report.restored() if report.spans else None,
+        restored_text=report.restored() if applied else None,
     )
 
 
