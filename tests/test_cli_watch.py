@@ -1,0 +1,159 @@
+"""End to end: `unspin watch` and `unspin alerts` against real loopback HTTP servers.
+
+An own feed and a content-farm feed: the farm carries an uncredited spun copy and a
+credited verbatim copy of the own article (and one unrelated story) → exactly two
+alerts with the right verdicts; a second poll fetches nothing new and raises none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from _watch_server import Route, WatchServer, page, rss, serve
+from provenance_samples import ORIGINAL, UNRELATED, spin
+from unspin.cli import app
+
+runner = CliRunner()
+
+CC_BY = '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
+CC_BY_ND = '<link rel="license" href="https://creativecommons.org/licenses/by-nd/4.0/">'
+
+
+def unspin(db: Path, *args: str):
+    return runner.invoke(app, ["--db", str(db), *args])
+
+
+def publish(server: WatchServer, *, licence_head: str) -> tuple[str, str]:
+    """Serve the own feed and the farm feed; return their URLs."""
+    own_url = f"{server.base}/own/port-allen-floods"
+    spun_text, _ = spin(ORIGINAL, 0.5, seed=3)
+    server.routes["/own/port-allen-floods"] = Route(
+        page("Floods in Port Allen", ORIGINAL, head=licence_head), "text/html"
+    )
+    server.routes["/own/feed.xml"] = Route(
+        rss(
+            "Harbour Gazette",
+            [
+                {
+                    "title": "Floods in Port Allen",
+                    "link": own_url,
+                    "date": "Tue, 05 Mar 2024 09:00:00 GMT",
+                }
+            ],
+        )
+    )
+    server.routes["/farm/spun"] = Route(page("Port Allen inundated", spun_text), "text/html")
+    credit = f'Originally published by <a href="{own_url}">Harbour Gazette</a>.'
+    server.routes["/farm/credited"] = Route(
+        page("Floods in Port Allen", ORIGINAL, foot=f"<p>{credit}</p>"), "text/html"
+    )
+    server.routes["/farm/orchestra"] = Route(page("New season", UNRELATED), "text/html")
+    farm_items = [
+        {"title": "Port Allen inundated", "link": f"{server.base}/farm/spun"},
+        {"title": "Floods in Port Allen", "link": f"{server.base}/farm/credited"},
+        {"title": "New season", "link": f"{server.base}/farm/orchestra"},
+    ]
+    for n, item in enumerate(farm_items):
+        item["date"] = f"Wed, 06 Mar 2024 1{n}:00:00 GMT"
+    server.routes["/farm/feed.xml"] = Route(rss("Content Farm", farm_items))
+    return f"{server.base}/own/feed.xml", f"{server.base}/farm/feed.xml"
+
+
+@pytest.fixture
+def server() -> Iterator[WatchServer]:
+    with serve() as s:
+        yield s
+
+
+def _watch(db: Path, server: WatchServer, *feeds: str):
+    return unspin(
+        db,
+        "watch",
+        *feeds,
+        "--own",
+        f"{server.base}/own/",
+        "--once",
+        "--allow-private",
+        "--host-delay",
+        "0",
+        "--no-stories",
+        "--no-claims",
+    )
+
+
+def test_two_alerts_with_verdicts_then_none(tmp_path: Path, server: WatchServer) -> None:
+    db = tmp_path / "w.db"
+    own_feed, farm_feed = publish(server, licence_head=CC_BY)
+    first = _watch(db, server, own_feed, farm_feed)
+    assert first.exit_code == 0, first.output
+    lines = [line for line in first.stdout.splitlines() if line.startswith("ALERT")]
+    assert len(lines) == 2, first.output
+
+    alerts = json.loads(unspin(db, "alerts", "--json").stdout)
+    by_kind = {a["kind"]: a for a in alerts}
+    assert sorted(by_kind) == ["duplicate", "spun_copy"]
+    spun, dup = by_kind["spun_copy"], by_kind["duplicate"]
+    assert spun["copy_url"] == f"{server.base}/farm/spun"
+    assert spun["credited"] is False and spun["verdict"] == "uncredited copy"
+    assert spun["licence"] == "cc-by"
+    assert spun["evidence"]["swaps"] and spun["evidence"]["passage"]
+    assert dup["copy_url"] == f"{server.base}/farm/credited"
+    assert dup["credited"] is True and dup["verdict"] == "credited republication"
+    assert dup["credit"].startswith("links to")
+    assert spun["source"] == dup["source"]
+    assert spun["copy"] != spun["source"]
+
+    second = _watch(db, server, own_feed, farm_feed)
+    assert second.exit_code == 0, second.output
+    assert not [line for line in second.stdout.splitlines() if line.startswith("ALERT")]
+    assert len(json.loads(unspin(db, "alerts", "--json").stdout)) == 2
+    # the second poll asked with the validators and got 304s; no page was fetched twice
+    assert server.requests("/own/feed.xml")[-1].get("If-None-Match")
+    for path in ("/farm/spun", "/farm/credited", "/farm/orchestra", "/own/port-allen-floods"):
+        assert len(server.requests(path)) == 1, path
+
+
+def test_edited_or_spun_copy_of_a_no_derivatives_work(tmp_path: Path, server: WatchServer) -> None:
+    db = tmp_path / "w.db"
+    own_feed, farm_feed = publish(server, licence_head=CC_BY_ND)
+    assert _watch(db, server, own_feed, farm_feed).exit_code == 0
+    verdicts = {a["kind"]: a["verdict"] for a in json.loads(unspin(db, "alerts", "--json").stdout)}
+    assert verdicts == {
+        "spun_copy": "derivative of a no-derivatives work",
+        "duplicate": "credited republication",
+    }
+
+
+def test_no_licence_stated_means_all_rights_reserved(tmp_path: Path, server: WatchServer) -> None:
+    db = tmp_path / "w.db"
+    own_feed, farm_feed = publish(server, licence_head="")
+    assert _watch(db, server, own_feed, farm_feed).exit_code == 0
+    verdicts = {a["verdict"] for a in json.loads(unspin(db, "alerts", "--json").stdout)}
+    assert verdicts == {"copy of an all-rights-reserved work"}
+
+
+def test_alerts_table_lists_them(tmp_path: Path, server: WatchServer) -> None:
+    db = tmp_path / "w.db"
+    own_feed, farm_feed = publish(server, licence_head=CC_BY)
+    assert _watch(db, server, own_feed, farm_feed).exit_code == 0
+    out = runner.invoke(app, ["--db", str(db), "alerts"], env={"COLUMNS": "240"}).stdout
+    assert "uncredited copy" in out and "credited republication" in out
+
+
+def test_malformed_feed_fails_with_one_line(tmp_path: Path, server: WatchServer) -> None:
+    server.routes["/bad.xml"] = Route(b"<rss><channel><item><title>broken", "application/rss+xml")
+    result = _watch(tmp_path / "w.db", server, f"{server.base}/bad.xml")
+    assert result.exit_code == 1
+    assert f"{server.base}/bad.xml" in result.stderr and "Traceback" not in result.output
+
+
+def test_bad_own_value_is_refused(tmp_path: Path) -> None:
+    result = unspin(tmp_path / "w.db", "watch", "http://x.example/feed", "--own", "not a site", "--once")
+    assert result.exit_code == 1
+    assert "not a site" in result.stderr and "own outlet" in result.stderr
+    assert not (tmp_path / "w.db").exists()
