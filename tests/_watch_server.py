@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class WatchServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.log: list[tuple[str, str, dict[str, str], bytes]] = []
+        self.times: list[tuple[str, float]] = []
         self._lock = threading.Lock()
         server = self
 
@@ -40,6 +42,7 @@ class WatchServer:
                 body_in = self.rfile.read(length) if length else b""
                 with server._lock:
                     server.log.append((method, self.path, dict(self.headers), body_in))
+                    server.times.append((self.path, time.monotonic()))
                     route = server.routes.get(self.path)
                 if route is None:
                     self.send_response(404)
@@ -82,6 +85,10 @@ class WatchServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.port = self.httpd.server_address[1]
+
+    def bodies(self, path: str) -> list[tuple[dict[str, str], bytes]]:
+        with self._lock:
+            return [(h, b) for m, p, h, b in self.log if p == path and m == "POST"]
 
     def requests(self, path: str, method: str = "GET") -> list[dict[str, str]]:
         with self._lock:

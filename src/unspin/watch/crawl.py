@@ -138,6 +138,7 @@ class PoliteClient:
             parser.allow_all = True
         else:
             parser.parse(resp.content.decode("utf-8", "replace").splitlines())
+            parser.modified()  # marks it read: crawl_delay() answers only then
             delay = parser.crawl_delay(self.fetcher.options.user_agent)
             if delay is not None:
                 host.delay = max(host.delay, float(delay))

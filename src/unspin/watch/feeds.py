@@ -66,7 +66,9 @@ def _parse_feed(data: bytes, source: str) -> Listing:
     parsed = feedparser.parse(data)
     detail = parsed.get("bozo_exception")
     # feedparser reads what it can of broken XML; broken and empty is a malformed feed
-    if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries):
+    if not parsed.get("version") or (
+        parsed.get("bozo") and not any(e.get("link") for e in parsed.entries)
+    ):
         raise InputError(
             source, f"malformed feed ({detail})" if detail else "not an RSS or Atom feed"
         )

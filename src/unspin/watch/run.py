@@ -47,8 +47,8 @@ from unspin.watch.licence import read_page
 
 __all__ = ["SourceResult", "WatchReport", "poll", "read_pages_file"]
 
-# Pages stored per transaction while a source's items are read: a kill loses at most
-# this many fetched pages (they are fetched again on resume).
+# Feed-carried articles stored per transaction: a kill loses at most this many, read
+# again from the feed on resume (fetched pages are stored one by one).
 PAGE_BATCH = 50
 
 Event = Callable[[str, str], None]
@@ -230,7 +230,9 @@ class _Poller:
             if page is None:
                 continue
             batch.append(page)
-            if len(batch) >= PAGE_BATCH:
+            # a page fetched over the network is stored at once (never fetched twice);
+            # articles read from the feed itself are batched
+            if item.content is None or len(batch) >= PAGE_BATCH:
                 self._store(batch)
                 batch = []
         self._store(batch)
