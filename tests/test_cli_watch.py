@@ -153,7 +153,9 @@ def test_malformed_feed_fails_with_one_line(tmp_path: Path, server: WatchServer)
 
 
 def test_bad_own_value_is_refused(tmp_path: Path) -> None:
-    result = unspin(tmp_path / "w.db", "watch", "http://x.example/feed", "--own", "not a site", "--once")
+    result = unspin(
+        tmp_path / "w.db", "watch", "http://x.example/feed", "--own", "not a site", "--once"
+    )
     assert result.exit_code == 1
     assert "not a site" in result.stderr and "own outlet" in result.stderr
     assert not (tmp_path / "w.db").exists()

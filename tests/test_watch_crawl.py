@@ -49,9 +49,15 @@ def feed_of(server: WatchServer, n: int, *, prefix: str = "/a") -> bytes:
     items = []
     for i in range(n):
         path = f"{prefix}/{i}"
-        server.routes[path] = Route(page(f"Story {i}", TEXTS[i % 3] + f"\n\nStory number {i}."), "text/html")
+        server.routes[path] = Route(
+            page(f"Story {i}", TEXTS[i % 3] + f"\n\nStory number {i}."), "text/html"
+        )
         items.append(
-            {"title": f"Story {i}", "link": server.base + path, "date": f"Tue, 05 Mar 2024 0{i}:00:00 GMT"}
+            {
+                "title": f"Story {i}",
+                "link": server.base + path,
+                "date": f"Tue, 05 Mar 2024 0{i}:00:00 GMT",
+            }
         )
     return rss("Example", items)
 
@@ -135,7 +141,10 @@ def test_an_item_redirecting_to_a_private_address_is_refused_and_not_retried(
         status=301, headers={"Location": f"http://localhost:{server.port}/secret"}
     )
     server.routes["/feed.xml"] = Route(
-        rss("X", [{"title": "t", "link": server.base + "/a/0", "date": "Tue, 05 Mar 2024 09:00:00 GMT"}])
+        rss(
+            "X",
+            [{"title": "t", "link": server.base + "/a/0", "date": "Tue, 05 Mar 2024 09:00:00 GMT"}],
+        )
     )
     url = server.base + "/feed.xml"
     report = poll(store, [url], options=options(), pipeline=FAST)
@@ -208,7 +217,10 @@ def test_sitemap_index_and_news_sitemap(server: WatchServer, store: Store) -> No
     kinds = {s.url.rsplit("/", 1)[1]: s.kind for s in store.watch_sources()}
     assert kinds == {"index.xml": "sitemapindex", "news.xml": "sitemap", "plain.xml": "sitemap"}
     [article] = [a for a in store.list_articles() if a.url == server.base + "/a/0"]
-    assert article.published is not None and article.published.isoformat() == "2024-03-05T09:00:00+00:00"
+    assert (
+        article.published is not None
+        and article.published.isoformat() == "2024-03-05T09:00:00+00:00"
+    )
     again = poll(store, [server.base + "/index.xml"], options=options(), pipeline=FAST)
     assert again.not_modified == 3
 
@@ -262,7 +274,16 @@ def _own_and_farm(server: WatchServer) -> tuple[str, str]:
     spun, _ = spin(ORIGINAL, 0.4, seed=1)
     server.routes["/farm/1"] = Route(page("Floods", spun), "text/html")
     server.routes["/farm.xml"] = Route(
-        rss("Farm", [{"title": "F", "link": server.base + "/farm/1", "date": "Wed, 06 Mar 2024 09:00:00 GMT"}])
+        rss(
+            "Farm",
+            [
+                {
+                    "title": "F",
+                    "link": server.base + "/farm/1",
+                    "date": "Wed, 06 Mar 2024 09:00:00 GMT",
+                }
+            ],
+        )
     )
     return server.base + "/own.xml", server.base + "/farm.xml"
 
@@ -274,7 +295,10 @@ def test_webhook_delivers_each_alert_once_signed_with_retries(
     own = [OwnOutlet(server.base + "/own/")]
     server.routes["/hook"] = Route(status=503)
     opts = options(
-        webhook=server.base + "/hook", webhook_secret="s3cret", webhook_attempts=2, webhook_backoff=0.0
+        webhook=server.base + "/hook",
+        webhook_secret="s3cret",
+        webhook_attempts=2,
+        webhook_backoff=0.0,
     )
     first = poll(store, feeds, own=own, options=opts, pipeline=FAST)
     assert len(first.alerts) == 1
@@ -291,3 +315,11 @@ def test_webhook_delivers_each_alert_once_signed_with_retries(
     alert = json.loads(body)["alert"]
     assert alert["kind"] == "spun_copy" and alert["verdict"] == "uncredited copy"
     assert headers["X-Unspin-Alert"] == alert["id"]
+
+
+def test_robots_txt_server_error_disallows_for_now(server: WatchServer, store: Store) -> None:
+    server.routes["/robots.txt"] = Route(status=500)
+    server.routes["/feed.xml"] = Route(feed_of(server, 1))
+    report = poll(store, [server.base + "/feed.xml"], options=options(), pipeline=FAST)
+    assert report.sources[0].status == "refused" and "HTTP 500" in (report.sources[0].error or "")
+    assert server.requests("/feed.xml") == []

@@ -110,10 +110,13 @@ def credits_source(
     found = [*links, *re.findall(r"https?://[^\s)\]>\"']+", text)]
     for link in found:
         key = _url_key(link)
-        if key in article_keys or key[0] in own_hosts or any(
-            key[0].endswith("." + h) for h in own_hosts
+        if (
+            key in article_keys
+            or key[0] in own_hosts
+            or any(key[0].endswith("." + h) for h in own_hosts)
         ):
             return f"links to {link}"
+    names = [*names, *sorted(own_hosts)]  # "first appeared on gazette.example" names it too
     for m in _REPUBLISHED.finditer(text):
         line = text[m.start() : text.find("\n", m.end()) if "\n" in text[m.end() :] else len(text)]
         named = _names_in(line, names)

@@ -131,11 +131,11 @@ class NewPage:
 
 
 def _source(row: sqlite3.Row) -> SourceRow:
-    return SourceRow(**{k: row[k] for k in row.keys()})
+    return SourceRow(**dict(zip(row.keys(), row, strict=True)))
 
 
 def _page(row: sqlite3.Row) -> PageRow:
-    data = {k: row[k] for k in row.keys()}
+    data = dict(zip(row.keys(), row, strict=True))
     data["links"] = tuple(json.loads(data["links"] or "[]"))
     return PageRow(**data)
 
@@ -263,7 +263,9 @@ class WatchStore(StoreBase):
 
     # --- alerts ---------------------------------------------------------------------
 
-    def put_alerts(self, alerts: Iterable[tuple[str, str, str, str, str, dict[str, Any]]]) -> list[str]:
+    def put_alerts(
+        self, alerts: Iterable[tuple[str, str, str, str, str, dict[str, Any]]]
+    ) -> list[str]:
         """Store (id, kind, source, copy, copy url, data) alerts not stored yet; return the
         ids that were new, in order."""
         new: list[str] = []
@@ -282,7 +284,11 @@ class WatchStore(StoreBase):
         return new
 
     def alert_rows(
-        self, *, ids: Sequence[str] | None = None, undelivered: bool = False, limit: int | None = None
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        undelivered: bool = False,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Stored alerts, newest first, as dicts of their columns with ``data`` decoded."""
         sql = "SELECT * FROM watch_alerts"
@@ -303,7 +309,7 @@ class WatchStore(StoreBase):
             args.append(limit)
         out: list[dict[str, Any]] = []
         for row in self.conn.execute(sql, args):
-            item = {k: row[k] for k in row.keys()}
+            item = dict(zip(row.keys(), row, strict=True))
             item["data"] = json.loads(item["data"])
             out.append(item)
         return out

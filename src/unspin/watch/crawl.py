@@ -38,6 +38,9 @@ PASSED_STATUSES = frozenset({NOT_MODIFIED, TOO_MANY, UNAVAILABLE})
 DEFAULT_RETRY_AFTER_S = 60.0
 
 
+_DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
+
+
 class RobotsRefused(FetchError):
     """robots.txt disallows this URL for our user agent."""
 
@@ -121,27 +124,27 @@ class PoliteClient:
         self._wait_turn(host)
         self.requests += 1
         try:
-            resp = self.fetcher.get(
-                base + "/robots.txt", pass_status=frozenset(range(400, 600))
-            )
+            resp = self.fetcher.get(base + "/robots.txt", pass_status=frozenset(range(400, 600)))
         except FetchError as exc:
             if exc.reason.startswith(("refused", "unsupported")):  # the SSRF guard
                 raise FetchError(url, exc.reason) from None
-            parser.disallow_all = True
+            parser.parse(_DISALLOW_ALL)
+            parser.modified()
             host.robots_note = f"robots.txt unreachable ({exc.reason})"
             host.robots = parser
             return
         if resp.status >= 500:
-            parser.disallow_all = True
+            parser.parse(_DISALLOW_ALL)
             host.robots_note = f"robots.txt answered HTTP {resp.status}"
         elif resp.status >= 400:
-            parser.allow_all = True
+            parser.parse([])  # no robots.txt: everything allowed
         else:
             parser.parse(resp.content.decode("utf-8", "replace").splitlines())
-            parser.modified()  # marks it read: crawl_delay() answers only then
+            parser.modified()
             delay = parser.crawl_delay(self.fetcher.options.user_agent)
             if delay is not None:
                 host.delay = max(host.delay, float(delay))
+        parser.modified()  # marks it read: can_fetch() and crawl_delay() answer only then
         host.robots = parser
 
     def allowed(self, url: str) -> bool:

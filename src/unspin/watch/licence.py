@@ -155,7 +155,7 @@ def _jsonld_licence(tree: lxml_html.HtmlElement) -> str | None:
 
 
 def _find_licence(tree: lxml_html.HtmlElement) -> tuple[str | None, str | None]:
-    for el in tree.xpath('//link[@href] | //a[@href]'):
+    for el in tree.xpath("//link[@href] | //a[@href]"):
         if "license" in (el.get("rel") or "").lower().split():
             code = licence_code(el.get("href", ""))
             if code:

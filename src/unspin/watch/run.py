@@ -41,9 +41,9 @@ from unspin.watch.crawl import (
     RobotsRefused,
     parse_retry_after,
 )
-from unspin.watch.webhook import DeliveryReport, deliver
 from unspin.watch.feeds import FeedItem, Listing, parse_listing
 from unspin.watch.licence import read_page
+from unspin.watch.webhook import DeliveryReport, deliver
 
 __all__ = ["SourceResult", "WatchReport", "poll", "read_pages_file"]
 
@@ -139,7 +139,9 @@ class _Poller:
         now = time.time()
         if src.next_poll_ts > now:
             self.report.sources.append(
-                SourceResult(src.url, "not due", error=f"backing off {src.next_poll_ts - now:.0f} s")
+                SourceResult(
+                    src.url, "not due", error=f"backing off {src.next_poll_ts - now:.0f} s"
+                )
             )
             return []
         self.on_event("source", src.url)
@@ -153,7 +155,12 @@ class _Poller:
             self.report.sources.append(SourceResult(src.url, "deferred", error=exc.reason))
             return []
         except FetchError as exc:
-            self._failed(src, exc.reason, counters, status="refused" if isinstance(exc, RobotsRefused) else "failed")
+            self._failed(
+                src,
+                exc.reason,
+                counters,
+                status="refused" if isinstance(exc, RobotsRefused) else "failed",
+            )
             return []
         if resp.status == NOT_MODIFIED:
             self.store.update_watch_source(
@@ -179,7 +186,9 @@ class _Poller:
                 **counters,
             )
             self.report.sources.append(
-                SourceResult(src.url, "deferred", error=f"HTTP {resp.status}; retry after {wait:.0f} s")
+                SourceResult(
+                    src.url, "deferred", error=f"HTTP {resp.status}; retry after {wait:.0f} s"
+                )
             )
             return []
         try:
@@ -205,7 +214,9 @@ class _Poller:
             self.store.add_watch_sources((u, "sitemap", src.url) for u in listing.sitemaps)
         return list(listing.sitemaps)
 
-    def _failed(self, src: SourceRow, reason: str, counters: dict[str, Any], *, status: str) -> None:
+    def _failed(
+        self, src: SourceRow, reason: str, counters: dict[str, Any], *, status: str
+    ) -> None:
         failures = src.failures + 1
         backoff = min(self.options.interval * 2 ** (failures - 1), MAX_BACKOFF_S)
         self.store.update_watch_source(
@@ -251,8 +262,17 @@ class _Poller:
 
     def _read_item(self, source_url: str, item: FeedItem) -> NewPage | None:
         label = f"{source_url}#{item.record}" if source_url != "pages" else item.url
-        origin = Origin("feed", source_url, item.record) if source_url != "pages" else Origin("url", item.url)
-        meta = {"title": item.title, "author": item.author, "site": item.site, "published": item.published}
+        origin = (
+            Origin("feed", source_url, item.record)
+            if source_url != "pages"
+            else Origin("url", item.url)
+        )
+        meta = {
+            "title": item.title,
+            "author": item.author,
+            "site": item.site,
+            "published": item.published,
+        }
         self.on_event("page", item.url)
         try:
             if item.content:
@@ -314,14 +334,13 @@ def poll(
     store.add_watch_sources((url, "feed", None) for url in sources)
     if own:
         store.put_own((o.prefix, o.name, o.licence) for o in own)
-    if sources:
-        todo = store.watch_sources(list(sources))
-    else:
-        todo = store.watch_sources()
+    todo = store.watch_sources(list(sources)) if sources else store.watch_sources()
     if not todo and not pages:
         raise InputError("watch", "nothing to watch: give feed or sitemap URLs (or --config)")
     with Fetcher(options.fetch) as fetcher:
-        client = PoliteClient(fetcher, host_delay=options.host_delay, robots=options.robots, sleep=sleep)
+        client = PoliteClient(
+            fetcher, host_delay=options.host_delay, robots=options.robots, sleep=sleep
+        )
         poller = _Poller(store, options, client, on_event)
         queue = list(todo)
         done: set[str] = set()

@@ -113,4 +113,3 @@ def deliver(
                 report.failed += 1
                 report.last_error = f"{url}: {error}"
     return report
-
