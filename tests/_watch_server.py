@@ -16,6 +16,11 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
+from provenance_samples import ORIGINAL, UNRELATED, spin
+
+CC_BY = '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
+CC_BY_ND = '<link rel="license" href="https://creativecommons.org/licenses/by-nd/4.0/">'
+
 
 @dataclass
 class Route:
@@ -133,3 +138,39 @@ def page(title: str, text: str, *, head: str = "", foot: str = "") -> bytes:
         f"<body><article><h1>{escape(title)}</h1>{paras}</article>"
         f"<footer>{foot}</footer></body></html>"
     ).encode()
+
+
+def publish(server: WatchServer, *, licence_head: str) -> tuple[str, str]:
+    """Serve the own feed and the farm feed; return their URLs."""
+    own_url = f"{server.base}/own/port-allen-floods"
+    spun_text, _ = spin(ORIGINAL, 0.5, seed=3)
+    server.routes["/own/port-allen-floods"] = Route(
+        page("Floods in Port Allen", ORIGINAL, head=licence_head), "text/html"
+    )
+    server.routes["/own/feed.xml"] = Route(
+        rss(
+            "Harbour Gazette",
+            [
+                {
+                    "title": "Floods in Port Allen",
+                    "link": own_url,
+                    "date": "Tue, 05 Mar 2024 09:00:00 GMT",
+                }
+            ],
+        )
+    )
+    server.routes["/farm/spun"] = Route(page("Port Allen inundated", spun_text), "text/html")
+    credit = f'Originally published by <a href="{own_url}">Harbour Gazette</a>.'
+    server.routes["/farm/credited"] = Route(
+        page("Floods in Port Allen", ORIGINAL, foot=f"<p>{credit}</p>"), "text/html"
+    )
+    server.routes["/farm/orchestra"] = Route(page("New season", UNRELATED), "text/html")
+    farm_items = [
+        {"title": "Port Allen inundated", "link": f"{server.base}/farm/spun"},
+        {"title": "Floods in Port Allen", "link": f"{server.base}/farm/credited"},
+        {"title": "New season", "link": f"{server.base}/farm/orchestra"},
+    ]
+    for n, item in enumerate(farm_items):
+        item["date"] = f"Wed, 06 Mar 2024 1{n}:00:00 GMT"
+    server.routes["/farm/feed.xml"] = Route(rss("Content Farm", farm_items))
+    return f"{server.base}/own/feed.xml", f"{server.base}/farm/feed.xml"

@@ -14,54 +14,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from _watch_server import Route, WatchServer, page, rss, serve
-from provenance_samples import ORIGINAL, UNRELATED, spin
+from _watch_server import CC_BY, CC_BY_ND, Route, WatchServer, publish, serve
 from unspin.cli import app
 
 runner = CliRunner()
 
-CC_BY = '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
-CC_BY_ND = '<link rel="license" href="https://creativecommons.org/licenses/by-nd/4.0/">'
-
 
 def unspin(db: Path, *args: str):
     return runner.invoke(app, ["--db", str(db), *args])
-
-
-def publish(server: WatchServer, *, licence_head: str) -> tuple[str, str]:
-    """Serve the own feed and the farm feed; return their URLs."""
-    own_url = f"{server.base}/own/port-allen-floods"
-    spun_text, _ = spin(ORIGINAL, 0.5, seed=3)
-    server.routes["/own/port-allen-floods"] = Route(
-        page("Floods in Port Allen", ORIGINAL, head=licence_head), "text/html"
-    )
-    server.routes["/own/feed.xml"] = Route(
-        rss(
-            "Harbour Gazette",
-            [
-                {
-                    "title": "Floods in Port Allen",
-                    "link": own_url,
-                    "date": "Tue, 05 Mar 2024 09:00:00 GMT",
-                }
-            ],
-        )
-    )
-    server.routes["/farm/spun"] = Route(page("Port Allen inundated", spun_text), "text/html")
-    credit = f'Originally published by <a href="{own_url}">Harbour Gazette</a>.'
-    server.routes["/farm/credited"] = Route(
-        page("Floods in Port Allen", ORIGINAL, foot=f"<p>{credit}</p>"), "text/html"
-    )
-    server.routes["/farm/orchestra"] = Route(page("New season", UNRELATED), "text/html")
-    farm_items = [
-        {"title": "Port Allen inundated", "link": f"{server.base}/farm/spun"},
-        {"title": "Floods in Port Allen", "link": f"{server.base}/farm/credited"},
-        {"title": "New season", "link": f"{server.base}/farm/orchestra"},
-    ]
-    for n, item in enumerate(farm_items):
-        item["date"] = f"Wed, 06 Mar 2024 1{n}:00:00 GMT"
-    server.routes["/farm/feed.xml"] = Route(rss("Content Farm", farm_items))
-    return f"{server.base}/own/feed.xml", f"{server.base}/farm/feed.xml"
 
 
 @pytest.fixture

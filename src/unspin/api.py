@@ -533,13 +533,14 @@ class Unspin:
                 return report
             pause(options.interval)
 
-    def alerts(self, *, undelivered: bool = False, limit: int | None = None) -> list[Alert]:
+    def alerts(
+        self, *, undelivered: bool = False, limit: int | None = None, offset: int = 0
+    ) -> list[Alert]:
         """Stored alerts, newest first (``undelivered``: not yet taken by the webhook)."""
         from unspin.watch import alert_from_row
 
-        return [
-            alert_from_row(r) for r in self.store.alert_rows(undelivered=undelivered, limit=limit)
-        ]
+        rows = self.store.alert_rows(undelivered=undelivered, limit=limit, offset=offset)
+        return [alert_from_row(r) for r in rows]
 
     def watch_status(self) -> dict[str, Any]:
         """The watch's state: each source's last poll, own outlets, pages seen, alerts."""

@@ -289,6 +289,7 @@ class WatchStore(StoreBase):
         ids: Sequence[str] | None = None,
         undelivered: bool = False,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
         """Stored alerts, newest first, as dicts of their columns with ``data`` decoded."""
         sql = "SELECT * FROM watch_alerts"
@@ -304,9 +305,9 @@ class WatchStore(StoreBase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY seq DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args.extend((-1 if limit is None else limit, offset))
         out: list[dict[str, Any]] = []
         for row in self.conn.execute(sql, args):
             item = dict(zip(row.keys(), row, strict=True))
