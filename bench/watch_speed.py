@@ -240,14 +240,8 @@ def serve(port_q: Any, cmd_q: Any, args: argparse.Namespace) -> None:
     httpd.shutdown()
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--feeds", type=int, default=1000)
-    ap.add_argument("--items", type=int, default=20)
-    ap.add_argument("--copies", type=int, default=20, help="copies planted before cycle 1")
-    ap.add_argument("--no-record", action="store_true", help="print only")
-    args = ap.parse_args()
-
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Serve the feeds, poll them four times; the figures of each cycle and overall."""
     from unspin.ingest.fetch import FetchOptions
     from unspin.pipeline import PipelineConfig
     from unspin.store import Store
@@ -296,8 +290,25 @@ def main() -> None:
         stored = store.count_alerts()
     cmd_q.put("stop")
     server.join(timeout=30)
-    found = planted & set(alerted)
-    peak = peak_rss_mb()
+    return {
+        "rows": rows,
+        "planted": len(planted),
+        "found": len(planted & set(alerted)),
+        "duplicates": duplicates,
+        "stored": stored,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--feeds", type=int, default=1000)
+    ap.add_argument("--items", type=int, default=20)
+    ap.add_argument("--copies", type=int, default=20, help="copies planted before cycle 1")
+    ap.add_argument("--no-record", action="store_true", help="print only")
+    args = ap.parse_args()
+    m = measure(args)
+    rows, duplicates, stored, peak = m["rows"], m["duplicates"], m["stored"], m["peak_mb"]
     names = {1: "cold", 2: "unchanged", 3: f"{GROW_SHARE:.0%} of feeds grew", 4: "unchanged"}
     table = [
         "| cycle | seconds | requests | 304 answers | MiB sent | MiB not sent (304) | new articles | new alerts |",
@@ -329,7 +340,7 @@ def main() -> None:
             *table,
             "",
             f"Peak memory of the polling process: {peak:.0f} MiB. Alerts stored: {stored}; "
-            f"planted copies alerted: {len(found)}/{len(planted)}; "
+            f"planted copies alerted: {m['found']}/{m['planted']}; "
             f"**duplicate alerts: {duplicates}** (goal 0). Requests saved by the conditional "
             f"GET in an unchanged cycle: {rows[1]['not_modified']:,} of {rows[1]['requests']:,} "
             f"answered 304 ({rows[1]['saved_mb']:.1f} MiB of feeds not sent, no item re-read).",

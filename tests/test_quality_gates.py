@@ -166,3 +166,19 @@ def test_real_copy_floors(shared_data: Path) -> None:
     rw = rewrites(shared_data)
     assert rw["traced"] / rw["rewrites"] >= BASELINES["real_copies_rewrites_traced"], rw
     assert rw["false_links"] <= BASELINES["real_copies_wikinews_false_max"], rw
+
+
+@pytest.mark.data
+def test_watch_floors(shared_data: Path) -> None:
+    # bench/watch_speed.py at a small size (~15 s): 40 local feeds of 10 items, four poll
+    # cycles. Every planted copy of an own Wikinews article is alerted, none twice, and an
+    # unchanged cycle is answered by 304s alone.
+    import argparse
+
+    from watch_speed import measure
+
+    m = measure(argparse.Namespace(feeds=40, items=10, copies=8))
+    assert m["duplicates"] <= BASELINES["watch_duplicate_alerts_max"], m
+    assert m["found"] / m["planted"] >= BASELINES["watch_planted_copies_alerted"], m
+    unchanged = m["rows"][1]
+    assert unchanged["not_modified"] == 40 and unchanged["new_articles"] == 0, unchanged
