@@ -29,6 +29,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     etag: bool = True
+    delay: float = 0.0  # seconds before answering (a slow page to kill a client on)
 
 
 class WatchServer:
@@ -49,6 +50,8 @@ class WatchServer:
                     server.log.append((method, self.path, dict(self.headers), body_in))
                     server.times.append((self.path, time.monotonic()))
                     route = server.routes.get(self.path)
+                if route is not None and route.delay:
+                    time.sleep(route.delay)
                 if route is None:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")

@@ -8,12 +8,16 @@ alerts with the right verdicts; a second poll fetches nothing new and raises non
 from __future__ import annotations
 
 import json
+import signal
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from _corpus import start_unspin
 from _watch_server import CC_BY, CC_BY_ND, Route, WatchServer, publish, serve
 from unspin.cli import app
 
@@ -119,3 +123,47 @@ def test_bad_own_value_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "not a site" in result.stderr and "own outlet" in result.stderr
     assert not (tmp_path / "w.db").exists()
+
+
+def test_killed_watch_resumes_without_fetching_or_alerting_twice(
+    tmp_path: Path, server: WatchServer
+) -> None:
+    db = tmp_path / "w.db"
+    own_feed, farm_feed = publish(server, licence_head=CC_BY)
+    server.routes["/farm/credited"].delay = 30.0  # the run is killed while it waits here
+    proc = start_unspin(
+        db,
+        "watch",
+        own_feed,
+        farm_feed,
+        "--own",
+        f"{server.base}/own/",
+        "--once",
+        "--allow-private",
+        "--host-delay",
+        "0",
+        "--no-stories",
+        "--no-claims",
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not server.requests("/farm/credited"):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    server.routes["/farm/credited"].delay = 0.0
+    resumed = _watch(db, server, own_feed, farm_feed)
+    assert resumed.exit_code == 0, resumed.output
+    assert len([ln for ln in resumed.stdout.splitlines() if ln.startswith("ALERT")]) == 2
+    again = _watch(db, server, own_feed, farm_feed)
+    assert not [ln for ln in again.stdout.splitlines() if ln.startswith("ALERT")]
+    # pages stored before the kill were not fetched again; the one in flight was
+    assert len(server.requests("/own/port-allen-floods")) == 1
+    assert len(server.requests("/farm/spun")) == 1
+    assert len(server.requests("/farm/credited")) == 2

@@ -323,3 +323,20 @@ def test_robots_txt_server_error_disallows_for_now(server: WatchServer, store: S
     report = poll(store, [server.base + "/feed.xml"], options=options(), pipeline=FAST)
     assert report.sources[0].status == "refused" and "HTTP 500" in (report.sources[0].error or "")
     assert server.requests("/feed.xml") == []
+
+
+def test_an_item_answering_429_is_fetched_again_next_cycle(
+    server: WatchServer, store: Store
+) -> None:
+    server.routes["/feed.xml"] = Route(feed_of(server, 1))
+    ok = server.routes["/a/0"]
+    server.routes["/a/0"] = Route(status=429, headers={"Retry-After": "0"})
+    url = server.base + "/feed.xml"
+    first = poll(store, [url], options=options(), pipeline=FAST)
+    assert first.new_articles == 0 and "HTTP 429" in first.failed_pages[0][1]
+    server.routes["/a/0"] = ok
+    second = poll(store, [url], options=options(), pipeline=FAST)
+    assert second.new_articles == 1 and second.not_modified == 0
+    assert len(server.requests("/a/0")) == 2
+    third = poll(store, [url], options=options(), pipeline=FAST)
+    assert third.not_modified == 1

@@ -36,6 +36,8 @@ from unspin.watch.alerts import Alert, alert_from_row, raise_alerts
 from unspin.watch.config import MAX_BACKOFF_S, MAX_RETRY_AFTER_S, OwnOutlet, WatchOptions
 from unspin.watch.crawl import (
     NOT_MODIFIED,
+    TOO_MANY,
+    UNAVAILABLE,
     Deferred,
     PoliteClient,
     RobotsRefused,
@@ -131,6 +133,7 @@ class _Poller:
         self.client = client
         self.on_event = on_event or (lambda kind, detail: None)
         self.report = WatchReport()
+        self.transient = 0  # item fetches that failed for now (retried next cycle)
 
     # --- sources ----------------------------------------------------------------------
 
@@ -196,12 +199,16 @@ class _Poller:
         except InputError as exc:
             self._failed(src, exc.reason, counters, status="failed")
             return []
+        retry_before = self.transient
         n_new = self._read_items(src.url, listing)
+        # an item that failed for now is read again next cycle: no validators, so the
+        # source answers in full instead of 304
+        keep = self.transient == retry_before
         self.store.update_watch_source(
             src.url,
             kind=listing.kind,
-            etag=resp.headers.get("etag"),
-            last_modified=resp.headers.get("last-modified"),
+            etag=resp.headers.get("etag") if keep else None,
+            last_modified=resp.headers.get("last-modified") if keep else None,
             last_status=f"HTTP {resp.status}",
             last_error=None,
             failures=0,
@@ -280,6 +287,8 @@ class _Poller:
                 signals = read_page(item.content, item.url)
             else:
                 resp = self.client.get(item.url)
+                if resp.status in (TOO_MANY, UNAVAILABLE):  # asked to wait: next cycle
+                    raise Deferred(item.url, f"HTTP {resp.status}", 0.0)
                 if resp.status >= 300:
                     raise FetchError(item.url, f"HTTP {resp.status}")
                 html = decode_bytes(resp.content, label, resp.charset)
@@ -289,6 +298,7 @@ class _Poller:
             self.report.failed_pages.append((item.url, exc.reason))
             if _permanent(exc):
                 return NewPage(item.url, source_url, None, error=exc.reason)
+            self.transient += 1
             return None  # transient: fetched again next cycle
         except InputError as exc:
             self.report.failed_pages.append((item.url, exc.reason))
