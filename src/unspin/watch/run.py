@@ -79,6 +79,8 @@ class WatchReport:
     not_modified: int = 0
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     delivery: DeliveryReport | None = None
+    # wall seconds by phase: fetch (polling and storing), stages, alerts, webhook
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,7 @@ class WatchReport:
             "not_modified": self.not_modified,
             "stages": self.stages,
             "delivery": self.delivery.__dict__ if self.delivery else None,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
 
@@ -341,6 +344,7 @@ def poll(
         InputError: nothing to watch (no sources given or stored, and no pages).
     """
     options = options or WatchOptions()
+    started = time.perf_counter()
     store.add_watch_sources((url, "feed", None) for url in sources)
     if own:
         store.put_own((o.prefix, o.name, o.licence) for o in own)
@@ -367,15 +371,22 @@ def poll(
         report = poller.report
         report.requests = client.requests
         report.not_modified = client.not_modified
+    report.seconds["fetch"] = time.perf_counter() - started
+    mark = time.perf_counter()
     report.stages = run_pending(
         store, pipeline, on_stage=(lambda name: on_event("stage", name)) if on_event else None
     )
+    report.seconds["stages"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     outlets = [OwnOutlet(p, n, lic) for p, n, lic in store.own_outlets()]
     report.alerts = raise_alerts(store, outlets)
     for alert in report.alerts:
         if on_event:
             on_event("alert", alert.id)
+    report.seconds["alerts"] = time.perf_counter() - mark
     if options.webhook:
+        mark = time.perf_counter()
         pending = [alert_from_row(r) for r in reversed(store.alert_rows(undelivered=True))]
         report.delivery = deliver(store, pending, options, sleep=sleep)
+        report.seconds["webhook"] = time.perf_counter() - mark
     return report
