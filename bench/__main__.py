@@ -33,6 +33,7 @@ COMMANDS = (
     "python bench/provenance_accuracy.py",
     "python bench/provenance_speed.py --size 20000 --no-store",
     "python bench/real_copies.py",
+    "python bench/watch_speed.py",
     "python bench/real_copies.py --background 20000",
     "python bench/add_speed.py --sizes 1000 10000",
     "python bench/spin_examples.py",

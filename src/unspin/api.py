@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -41,6 +42,7 @@ from unspin.store import BUSY_TIMEOUT_MS, Store
 if TYPE_CHECKING:  # spark (issue 7): pyspark is an optional extra, imported on use
     from unspin.spark.job import SparkReport
     from unspin.spark.load import ImportReport
+    from unspin.watch import Alert, OwnOutlet, WatchOptions, WatchReport
 
 __all__ = ["AddReport", "Unspin", "article_to_dict"]
 
@@ -549,6 +551,110 @@ class Unspin:
         from unspin.spark.load import import_parquet
 
         return import_parquet(self.store, Path(folder))
+
+    # --- watch (issue 19) -----------------------------------------------------------------
+
+    def watch(
+        self,
+        sources: Sequence[str],
+        *,
+        own: Sequence[OwnOutlet] = (),
+        pages: Sequence[str] = (),
+        options: WatchOptions | None = None,
+        pipeline: PipelineConfig | None = None,
+        cycles: int | None = 1,
+        on_event: Callable[[str, str], None] | None = None,
+        on_cycle: Callable[[WatchReport], None] | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> WatchReport:
+        """Poll feeds and sitemaps, ingest what is new and raise alerts on copies of own work.
+
+        One cycle (``cycles=1``, what ``unspin watch --once`` does) polls every due
+        source with a conditional GET, reads the new items, runs the later stages and
+        raises the alerts not raised before (each one once, ever); with a webhook in
+        ``options`` the undelivered alerts are POSTed. ``cycles=None`` repeats every
+        ``options.interval`` seconds until interrupted.
+
+        Args:
+            sources: feed, sitemap or sitemap-index URLs (remembered: an empty list polls
+                the stored ones).
+            own: the publisher's outlets (remembered), see :func:`unspin.watch.own_outlet`.
+            pages: page URLs to read once each.
+            on_event: progress: (``source`` | ``page`` | ``stage`` | ``alert``, detail).
+            on_cycle: called with each cycle's report.
+
+        Returns:
+            The last cycle's report.
+
+        Raises:
+            InputError: nothing to watch.
+        """
+        import time
+
+        from unspin.watch import WatchOptions, poll
+
+        options = options or WatchOptions()
+        pause = sleep or time.sleep
+        n = 0
+        while True:
+            report = poll(
+                self.store,
+                sources,
+                own=own,
+                pages=pages,
+                options=options,
+                pipeline=pipeline,
+                on_event=on_event,
+                sleep=pause,
+            )
+            pages = ()  # read once
+            n += 1
+            if on_cycle:
+                on_cycle(report)
+            if cycles is not None and n >= cycles:
+                return report
+            pause(options.interval)
+
+    def alerts(
+        self, *, undelivered: bool = False, limit: int | None = None, offset: int = 0
+    ) -> list[Alert]:
+        """Stored alerts, newest first (``undelivered``: not yet taken by the webhook)."""
+        from unspin.watch import alert_from_row
+
+        rows = self.store.alert_rows(undelivered=undelivered, limit=limit, offset=offset)
+        return [alert_from_row(r) for r in rows]
+
+    def watch_status(self) -> dict[str, Any]:
+        """The watch's state: each source's last poll, own outlets, pages seen, alerts."""
+        sources = [
+            {
+                "url": s.url,
+                "kind": s.kind,
+                "parent": s.parent,
+                "last_polled": s.last_polled,
+                "last_status": s.last_status,
+                "last_error": s.last_error,
+                "failures": s.failures,
+                "next_poll": (
+                    datetime.fromtimestamp(s.next_poll_ts, UTC).isoformat(timespec="seconds")
+                    if s.next_poll_ts
+                    else None
+                ),
+                "items": s.n_items,
+                "requests": s.n_requests,
+                "not_modified": s.n_not_modified,
+            }
+            for s in self.store.watch_sources()
+        ]
+        return {
+            "sources": sources,
+            "own": [
+                {"prefix": p, "name": n, "licence": lic} for p, n, lic in self.store.own_outlets()
+            ],
+            "pages_seen": self.store.count_watched_pages(),
+            "alerts": self.store.count_alerts(),
+            "undelivered": len(self.store.alert_rows(undelivered=True)),
+        }
 
     def summary(self) -> dict[str, Any]:
         """Counts across the store: articles, outlets, and each later stage's results."""

@@ -19,6 +19,7 @@ from unspin.cli import stories as _stories  # noqa: E402,F401
 from unspin.cli import spin as _spin  # noqa: E402,F401
 from unspin.cli import compare as _compare  # noqa: E402,F401
 from unspin.cli import spark as _spark  # noqa: E402,F401
+from unspin.cli import watch as _watch  # noqa: E402,F401
 
 __all__ = ["app", "console", "err_console", "main"]
 

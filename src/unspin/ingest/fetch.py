@@ -33,6 +33,9 @@ class FetchOptions:
     max_bytes: int = MAX_BYTES
     max_redirects: int = MAX_REDIRECTS
     allow_private: bool = False
+    # Hosts trusted even when they resolve to a private address (a publisher's own
+    # intranet feed, a test server); every other host is still checked on every hop.
+    allow_hosts: frozenset[str] = frozenset()
     user_agent: str = f"unspin/{__version__} (+news provenance tracer)"
 
 
@@ -69,8 +72,13 @@ def _is_public(address: str) -> bool:
     )
 
 
-def check_url(url: str, *, allow_private: bool = False) -> None:
-    """Raise :class:`FetchError` unless ``url`` is http(s) to a public host (or private is allowed)."""
+def check_url(
+    url: str, *, allow_private: bool = False, allow_hosts: frozenset[str] = frozenset()
+) -> None:
+    """Raise :class:`FetchError` unless ``url`` is http(s) to a public host (or private is allowed).
+
+    ``allow_hosts`` names hosts trusted even on a private address.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(
@@ -79,7 +87,7 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
     host = parts.hostname
     if not host:
         raise FetchError(url, "URL has no host")
-    if allow_private:
+    if allow_private or host in allow_hosts:
         return
     try:
         infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
@@ -127,23 +135,47 @@ class Fetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str) -> Response:
+    def get(
+        self,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        pass_status: frozenset[int] = frozenset(),
+    ) -> Response:
         """GET ``url``, following at most ``max_redirects`` redirects, each hop checked.
+
+        Args:
+            headers: extra request headers (``If-None-Match``, ``If-Modified-Since``).
+            pass_status: statuses returned as a :class:`Response` instead of raised
+                (``304``, ``429``, ``503`` for a crawler that handles them itself).
 
         Raises:
             FetchError: refused by the guard, timeout, connection error, HTTP status
-                >= 400, too many redirects, or a body over ``max_bytes``.
+                >= 400 not in ``pass_status``, too many redirects, or a body over
+                ``max_bytes``.
         """
         current = url
         for _ in range(self.options.max_redirects + 1):
             if self._transport is None:
-                check_url(current, allow_private=self.options.allow_private)
+                check_url(
+                    current,
+                    allow_private=self.options.allow_private,
+                    allow_hosts=self.options.allow_hosts,
+                )
             else:
                 parts = urlsplit(current)
                 if parts.scheme not in ("http", "https") or not parts.hostname:
                     raise FetchError(current, "not an http(s) URL")
             try:
-                with self._client.stream("GET", current) as resp:
+                with self._client.stream("GET", current, headers=headers) as resp:
+                    if resp.status_code in pass_status:
+                        return Response(
+                            url=str(resp.url),
+                            status=resp.status_code,
+                            content_type=resp.headers.get("content-type", ""),
+                            content=b"",
+                            headers=dict(resp.headers),
+                        )
                     if resp.is_redirect:
                         location = resp.headers.get("location")
                         if not location:

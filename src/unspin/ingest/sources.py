@@ -277,7 +277,7 @@ class SourceReader:
                 "url": entry.get("link"),
                 "site": site,
                 "author": entry.get("author"),
-                "published": _struct_time(
+                "published": struct_time(
                     entry.get("published_parsed") or entry.get("updated_parsed")
                 ),
             }
@@ -382,7 +382,7 @@ class SourceReader:
             raise InputError(source, "empty JSONL file")
 
 
-def _struct_time(value: Any) -> datetime | None:
+def struct_time(value: Any) -> datetime | None:
     if not value:
         return None
     try:

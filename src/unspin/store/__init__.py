@@ -16,10 +16,11 @@ from unspin.store.core import BUSY_TIMEOUT_MS, DB_ENV, DEFAULT_DB, StoreBase, de
 from unspin.store.relations import RelationStore
 from unspin.store.spin import SpinStore
 from unspin.store.stories import StoryStore
+from unspin.store.watch import WatchStore
 
 
 # Stage stores: each adds its tables (migrations) and queries. Keep in pipeline order.
-class Store(ArticleStore, RelationStore, StoryStore, ClaimStore, SpinStore):
+class Store(ArticleStore, RelationStore, StoryStore, ClaimStore, SpinStore, WatchStore):
     """The unspin database: articles and every stage's results.
 
     One mixin per stage, in pipeline order; each adds its tables (migrations) and queries.

@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from unspin.api import Unspin
 from unspin.errors import UnspinError
-from unspin.web import security, views
+from unspin.web import alertview, security, views
 from unspin.web.context import get_unspin, parse_urls, settings_of
 from unspin.web.schemas import (
     AddResult,
     AddText,
     AddUrls,
+    AlertListPage,
     ArticleListPage,
     ArticlePage,
     Failure,
@@ -28,6 +29,7 @@ from unspin.web.schemas import (
     StoryListPage,
     StoryPage,
     Summary,
+    WatchStatus,
 )
 
 __all__ = ["router"]
@@ -63,6 +65,18 @@ def _writable(request: Request) -> None:
 def summary(request: Request, u: U) -> Summary:
     """Counts over the store and which stages are installed."""
     return views.summary(u, settings_of(request).read_only)
+
+
+@router.get("/alerts", response_model=AlertListPage)
+def alerts(u: U, offset: Offset = 0, limit: Limit = 20) -> AlertListPage:
+    """Alerts raised by `unspin watch`, newest first: copies of own articles elsewhere."""
+    return alertview.alert_list(u, offset=offset, limit=limit)
+
+
+@router.get("/watch", response_model=WatchStatus)
+def watch(u: U) -> WatchStatus:
+    """The watch's state: each source's last poll and backoff, own outlets, counts."""
+    return alertview.watch_status(u)
 
 
 @router.get("/articles", response_model=ArticleListPage)

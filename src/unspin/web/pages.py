@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 
 from unspin.api import Unspin
 from unspin.errors import UnspinError
-from unspin.web import security, views
+from unspin.web import alertview, security, views
 from unspin.web.context import MAX_URLS, get_unspin, page, parse_urls, settings_of
 
 __all__ = [
@@ -70,6 +70,23 @@ def articles(
     data = views.article_list(u, q, offset=offset, limit=PAGE_SIZE)
     title = f"Search: {q}" if q.strip() else "Articles"
     return page(request, "articles.html", data=data, q=q, title=title)
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts(request: Request, u: U, offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
+    """The watch's alerts, newest first, and the state of each watched source."""
+    data = alertview.alert_list(u, offset=offset, limit=PAGE_SIZE)
+    status = alertview.watch_status(u)
+    return page(request, "alerts.html", data=data, status=status, title="Alerts")
+
+
+@router.get("/alerts.atom")
+def alerts_atom(request: Request, u: U) -> Response:
+    """The newest alerts as an Atom feed, for any feed reader."""
+    return Response(
+        alertview.alerts_atom(u, str(request.base_url)),
+        media_type="application/atom+xml; charset=utf-8",
+    )
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)

@@ -13,6 +13,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 __all__ = [
+    "AlertListPage",
+    "AlertView",
+    "SwapView",
+    "WatchSourceView",
+    "WatchStatus",
     "AddResult",
     "ClaimStatus",
     "AddText",
@@ -340,3 +345,87 @@ class Summary(BaseModel):
     stories: int | None = Field(description="null without the stories stage")
     read_only: bool
     features: dict[str, bool]
+
+
+# --- watch (issue 19) -----------------------------------------------------------------
+
+
+class SwapView(BaseModel):
+    source: str
+    copy_: str = Field(alias="copy")
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class AlertEvidence(BaseModel):
+    coverage: float = Field(description="share of the own article's words the copy carries")
+    reused: float = Field(description="share of the copy's words taken from the own article")
+    substitution_rate: float = Field(description="share of aligned content words swapped")
+    swaps: list[SwapView] = Field(description="the first swaps, own word → copy word")
+    passage: str = Field(description="the longest aligned passage, as the copy has it")
+
+
+class AlertView(BaseModel):
+    id: str
+    kind: Literal["duplicate", "edited_copy", "spun_copy", "rewritten_copy"]
+    source: str = Field(description="the own article's id")
+    copy_: str = Field(
+        alias="copy", description="the copy's article id (the same for a verbatim copy)"
+    )
+    source_url: str | None
+    copy_url: str
+    outlet: str | None
+    first_seen: str | None
+    raised_at: str | None
+    credited: bool
+    credit: str | None = Field(description="how the copy credits the source, if it does")
+    licence: str | None = Field(description="licence code of the own article; null: none stated")
+    licence_name: str | None
+    licence_evidence: str | None
+    verdict: Literal[
+        "credited republication",
+        "uncredited copy",
+        "derivative of a no-derivatives work",
+        "copy of an all-rights-reserved work",
+    ]
+    via: str | None = Field(description="the copy's direct source when it copies a copy")
+    evidence: AlertEvidence
+    delivered: bool = Field(description="taken by the webhook")
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class AlertListPage(BaseModel):
+    items: list[AlertView]
+    total: int
+    offset: int
+    limit: int
+    more: bool
+
+
+class WatchSourceView(BaseModel):
+    url: str
+    kind: str
+    parent: str | None
+    last_polled: str | None
+    last_status: str | None
+    last_error: str | None
+    failures: int
+    next_poll: str | None = Field(description="held back until then (backoff, Retry-After)")
+    items: int
+    requests: int
+    not_modified: int = Field(description="polls answered 304 Not Modified")
+
+
+class OwnOutletView(BaseModel):
+    prefix: str
+    name: str | None
+    licence: str | None
+
+
+class WatchStatus(BaseModel):
+    sources: list[WatchSourceView]
+    own: list[OwnOutletView]
+    pages_seen: int
+    alerts: int
+    undelivered: int
