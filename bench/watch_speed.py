@@ -39,8 +39,7 @@ from xml.sax.saxutils import escape
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _spinner import load_wordnet, spin  # noqa: E402
-from add_speed import commit, replace_section  # noqa: E402
-from harness import machine, peak_rss_mb, shared_data  # noqa: E402
+from harness import commit, machine, peak_rss_mb, replace_section, shared_data  # noqa: E402  # noqa: E402
 
 SEED = 19
 TITLE = "Watch: polling 1,000 feeds (issue 19)"
