@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from difflib import SequenceMatcher
 from datetime import date, tzinfo
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from unspin.claims.durations import format_minutes
