@@ -63,3 +63,18 @@ def test_two_days_apart_is_never_explained() -> None:
         date(2026, 3, 4),
         ZoneInfo("Pacific/Kiritimati"),
     )
+
+
+def test_zones_an_hour_apart_do_not_explain_a_day() -> None:
+    # Thursday at UTC+01:00 and Friday at UTC+02:00 share a single hour.
+    zone_a, zone_b = timezone(timedelta(hours=1)), timezone(timedelta(hours=2))
+    assert not same_moment_possible(date(2026, 3, 12), zone_a, date(2026, 3, 13), zone_b)
+
+
+def test_the_part_of_day_named_must_fit() -> None:
+    ny, tokyo = ZoneInfo("America/New_York"), ZoneInfo("Asia/Tokyo")
+    monday, tuesday = date(2026, 3, 2), date(2026, 3, 3)
+    # Monday evening in New York is Tuesday morning in Tokyo ...
+    assert same_moment_possible(monday, ny, tuesday, tokyo, parts=("evening", "morning"))
+    # ... but Monday morning in New York is Monday night in Tokyo, never Tuesday evening.
+    assert not same_moment_possible(monday, ny, tuesday, tokyo, parts=("morning", "evening"))

@@ -348,7 +348,7 @@ def _across_zones(a: Claim, b: Claim, za: tzinfo, zb: tzinfo) -> tuple[str, str]
     if not (re.fullmatch(r"\d{4}-\d\d-\d\d", va) and re.fullmatch(r"\d{4}-\d\d-\d\d", vb)):
         return None
     da, db = date.fromisoformat(va), date.fromisoformat(vb)
-    if not same_moment_possible(da, za, db, zb):
+    if not same_moment_possible(da, za, db, zb, parts=(a.counts, b.counts)):
         return None
     name_a, name_b = da.strftime("%A"), db.strftime("%A")
     return (

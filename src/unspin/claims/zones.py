@@ -126,21 +126,41 @@ def offset_label(zone: tzinfo, on: date) -> str:
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+# Hours of the day each part names (local time; "night" runs into the next morning).
+PART_HOURS: dict[str, tuple[int, int]] = {
+    "morning": (5, 12), "afternoon": (12, 18), "evening": (17, 24), "night": (19, 29),
+}  # fmt: skip
+# Two outlets' days are taken for one moment only when at least this many hours of them
+# coincide: Thursday at UTC+01:00 and Friday at UTC+02:00 share one hour (a coincidence,
+# not an explanation); Monday in New York and Tuesday in Tokyo share fourteen. Chosen,
+# not calibrated (no public data pairs dated reports across zones).
+MIN_SHARED_HOURS = 3
+
+
 def same_moment_possible(
-    day_a: date, zone_a: tzinfo, day_b: date, zone_b: tzinfo, around: date | None = None
+    day_a: date,
+    zone_a: tzinfo,
+    day_b: date,
+    zone_b: tzinfo,
+    around: date | None = None,
+    parts: tuple[str | None, str | None] = (None, None),
 ) -> bool:
-    """Whether one instant is ``day_a`` in ``zone_a`` and ``day_b`` in ``zone_b`` (days at
-    most one apart; offsets taken at noon of ``around``, default ``day_a``)."""
+    """Whether one moment is ``day_a`` in ``zone_a`` and ``day_b`` in ``zone_b``: at least
+    :data:`MIN_SHARED_HOURS` of the two days (or of the parts of them named, ``morning``
+    …) coincide. Days more than one apart never do; offsets are taken at noon of
+    ``around`` (default ``day_a``)."""
     if abs((day_b - day_a).days) > 1:
         return False
     on = around or day_a
 
-    def span(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    def span(day: date, zone: tzinfo, part: str | None) -> tuple[datetime, datetime]:
         noon = datetime(on.year, on.month, on.day, 12, tzinfo=zone)
         offset = noon.utcoffset() or timedelta(0)
         start = datetime(day.year, day.month, day.day) - offset
-        return start, start + timedelta(days=1)
+        first, last = PART_HOURS.get(part or "", (0, 24))
+        return start + timedelta(hours=first), start + timedelta(hours=last)
 
-    sa, ea = span(day_a, zone_a)
-    sb, eb = span(day_b, zone_b)
-    return sa < eb and sb < ea
+    sa, ea = span(day_a, zone_a, parts[0])
+    sb, eb = span(day_b, zone_b, parts[1])
+    shared = min(ea, eb) - max(sa, sb)
+    return shared >= timedelta(hours=MIN_SHARED_HOURS)
