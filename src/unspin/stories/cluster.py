@@ -8,8 +8,10 @@ story) on two signals:
 * **embedding**: cosine between the article's static embedding and the story centroid
   (the mean of its members' vectors), which says "same kind of news";
 * **names and numbers**: TF-IDF cosine between the article's capitalised names and
-  numbers and the story's, with document frequencies counted over the stream so far,
-  which separates "an earthquake in Chile" from "an earthquake in Indonesia".
+  numbers and the story's, with document frequencies counted over the stream so far on
+  top of a shipped background table (:mod:`unspin.stories.background`, so the weights
+  hold from the first article), which separates "an earthquake in Chile" from "an
+  earthquake in Indonesia".
 
 The score is ``(1 - ENTITY_WEIGHT) * embedding + ENTITY_WEIGHT * names``; the article
 joins the best story when the score reaches :data:`JOIN_THRESHOLD`, else starts a new
@@ -33,6 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from unspin.stories.background import Background
+from unspin.stories.background import background as load_background
 from unspin.text import FUNCTION_WORDS
 
 __all__ = [
@@ -178,6 +182,9 @@ class Clusterer:
         df: document frequency of each term over the articles seen before.
         n_docs: how many articles those frequencies count.
         next_seq: the ``seq`` the next new story gets (story ids derive from it).
+        background: document frequencies of news at large, added to ``df`` so term
+            weights hold from the first article (default: the shipped table,
+            :mod:`unspin.stories.background`; ``EMPTY`` for the store's counts alone).
     """
 
     def __init__(
@@ -188,8 +195,10 @@ class Clusterer:
         df: Mapping[str, int] | None = None,
         n_docs: int = 0,
         next_seq: int = 1,
+        background: Background | None = None,
     ) -> None:
         self.config = config or StoryConfig()
+        self.background = load_background() if background is None else background
         self.df: Counter[str] = Counter(df or {})
         self.n_docs = n_docs
         self.next_seq = next_seq
@@ -236,7 +245,8 @@ class Clusterer:
     # --- scoring ------------------------------------------------------------------
 
     def _idf(self, term: str) -> float:
-        return math.log((self.n_docs + 1) / (self.df.get(term, 0) + 0.5))
+        bg = self.background
+        return math.log((bg.n_docs + self.n_docs + 1) / (bg.get(term) + self.df.get(term, 0) + 0.5))
 
     def _term_vector(self, counts: Mapping[str, float]) -> tuple[dict[str, float], float]:
         weights = {t: (1.0 + math.log(c)) * self._idf(t) for t, c in counts.items() if c > 0}
