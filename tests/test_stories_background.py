@@ -32,7 +32,8 @@ TOKYO = (
 def _signals(texts: list[str]) -> list[ArticleSignals]:
     vectors = StaticEmbedder.load().encode(texts, max_tokens=EMBED_TOKENS)
     return [
-        ArticleSignals(f"a{i}", v, extract_terms(t)) for i, (t, v) in enumerate(zip(texts, vectors))
+        ArticleSignals(f"a{i}", v, extract_terms(t))
+        for i, (t, v) in enumerate(zip(texts, vectors, strict=True))
     ]
 
 
