@@ -69,3 +69,22 @@ def test_an_empty_database_puts_both_reports_in_one_story(tmp_path: Path) -> Non
         u.add([str(tmp_path / "ny.txt"), str(tmp_path / "tokyo.txt")])
         stories = u.stories()
     assert len(stories) == 1 and stories[0].n_articles == 2
+
+
+# The Tokyo report as an article spinner rewrites it: words swapped for synonyms, names,
+# numbers and days left alone. Its source is not in the store.
+SPUN_TOKYO = (
+    "Top Minister Kenji Mori and Head of state Ana Varga organized a greater than 40-minute "
+    "conversation on Tuesday, Mori's workplace stated. The 2 leaders talked about commerce and "
+    "the Serrat boundary dispute. Mori informed Varga that Japan would maintain its tariffs on "
+    'Lindhaven metal below evaluation. "We would like compassionate assist to achieve the area '
+    'rapidly," Varga stated after the name. Chief Cupboard Secretary Hiroshi Tanabe informed a '
+    "information convention in Tokyo that Nippon Metal and Kobe officers had been briefed."
+)
+
+
+def test_a_spun_copy_without_its_source_joins_through_the_names_it_kept() -> None:
+    c = Clusterer()
+    first, spun = (c.assign(s) for s in _signals([NEW_YORK, SPUN_TOKYO]))
+    assert spun.action == "join" and spun.story_id == first.story_id
+    assert "lindhaven" in spun.reason
