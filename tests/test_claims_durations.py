@@ -69,3 +69,8 @@ def test_a_duration_is_a_range_by_its_qualifier() -> None:
 
 def test_a_number_before_an_hour_is_not_read_twice() -> None:
     assert [d.minutes for d in find_durations("Two more-than-one-hour calls followed.")] == [60]
+
+
+def test_a_function_word_after_a_compound_is_not_its_noun() -> None:
+    (d,) = find_durations("It was a more-than-two-hour and tense meeting.")
+    assert d.minutes == 120 and d.of is None

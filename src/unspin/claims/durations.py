@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from unspin.claims.numbers import QUALIFIERS, Quantity, find_quantities, parse_number_words
+from unspin.text import FUNCTION_WORDS
 
 __all__ = ["MINUTES", "Duration", "find_durations", "format_minutes"]
 
@@ -102,6 +103,13 @@ def from_quantity(q: Quantity) -> Duration | None:
     )
 
 
+def _noun(word: str | None) -> str | None:
+    """The noun a compound duration modifies, or None for a function word ("and")."""
+    if not word or word.lower() in FUNCTION_WORDS:
+        return None
+    return word.lower()
+
+
 def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[Duration]:
     """Every duration in ``text``, in order; ``N units ago`` is left to the dates.
 
@@ -136,7 +144,7 @@ def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[
                 QUALIFIERS.get(qual, "exact"),
                 unit,
                 amount,
-                m.group("of").lower() if m.group("of") else None,
+                _noun(m.group("of")),
             )
         )
     for m in _AND_A_HALF.finditer(text):
