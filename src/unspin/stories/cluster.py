@@ -252,8 +252,8 @@ class Clusterer:
         return math.log((bg.n_docs + self.n_docs + 1) / (bg.get(term) + self.df.get(term, 0) + 0.5))
 
     def _term_vector(self, counts: Mapping[str, float]) -> tuple[dict[str, float], float]:
-        # _idf inlined: this runs for every term of every article and changed story, and a
-        # method call per term cost a third of the scoring (bench/stories_speed.py).
+        # _idf inlined: this runs for every term of every article and of every changed
+        # story, so one method call per term shows in bench/stories_speed.py.
         log, bg_df, df = math.log, self.background.df, self.df
         top = log(self.background.n_docs + self.n_docs + 1)
         weights = {
