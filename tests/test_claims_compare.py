@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from unspin.claims import compare_claims, extract_claims
+from unspin.claims import claims_of, compare_claims, extract_claims
 from unspin.model import Article
 
 PUB_A = datetime(2026, 3, 13, 8, 15, tzinfo=UTC)
@@ -145,3 +145,83 @@ def test_datelines_are_not_compared() -> None:
     dates = [c for c in extract_claims(b.text, article_id=b.id) if c.kind == "date"]
     assert [(c.words, c.role) for c in dates] == [("March 13, 2026", "dateline")]
     assert not [g for g in cmp.groups if g.kind == "date"]
+
+
+# Two reports of one phone call by outlets on different continents (invented texts).
+NY_CALL = (
+    "President Ana Varga and Prime Minister Kenji Mori spoke by phone on Monday, the White "
+    "House said.\n\nThe call lasted greater than three hours, according to officials, and "
+    'covered trade and the border dispute.\n\n"We want humanitarian aid to reach the region '
+    'quickly," Varga said after the call.'
+)
+TOKYO_CALL = (
+    "Prime Minister Kenji Mori and President Ana Varga held a more than 40-minute chat on "
+    "Tuesday, Mori's office said.\n\nThe two leaders discussed trade and the border dispute."
+    '\n\n"We want compassionate help to reach the region quickly," Varga said after the call.'
+)
+NY_EVENING = datetime(2026, 3, 2, 19, 0, tzinfo=timezone(timedelta(hours=-5)))
+TOKYO_MORNING = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
+
+
+def _call_reports(tokyo_url: str) -> list[Article]:
+    return [
+        Article.create(NY_CALL, site="New York Ledger", published=NY_EVENING),
+        Article.create(TOKYO_CALL, site="Tokyo Herald", url=tokyo_url, published=TOKYO_MORNING),
+    ]
+
+
+def _claims_compare(arts: list[Article]):  # type: ignore[no-untyped-def]
+    return compare_claims({a.id: claims_of(a) for a in arts}, articles={a.id: a for a in arts})
+
+
+def _group(cmp, kind: str):  # type: ignore[no-untyped-def]
+    (group,) = [g for g in cmp.groups if g.kind == kind and g.label != "unique"]
+    return group
+
+
+def test_durations_of_one_call_in_different_words_differ() -> None:
+    group = _group(_claims_compare(_call_reports("https://www.tokyoherald.co.jp/a")), "duration")
+    assert group.label == "differ"
+    assert group.reason is not None
+    assert "more than 3 hours" in group.reason and "more than 40 minutes" in group.reason
+
+
+def test_weekdays_one_day_apart_across_time_zones_are_explained() -> None:
+    group = _group(_claims_compare(_call_reports("https://www.tokyoherald.co.jp/a")), "date")
+    assert group.label == "differ"
+    assert group.reason is not None and "explained by time zones" in group.reason
+    assert "UTC-05:00" in group.reason and "UTC+09:00" in group.reason
+
+
+def test_weekdays_one_day_apart_in_one_zone_conflict() -> None:
+    # The second outlet's zone is unknown (a .com not in the table, UTC time): Monday in
+    # New York against Tuesday in UTC is not explained, so it stays a conflict.
+    arts = _call_reports("https://www.tokyoherald.com/a")
+    arts[1] = Article.create(
+        TOKYO_CALL, site="Tokyo Herald", url="https://www.tokyoherald.com/a",
+        published=datetime(2026, 3, 3, 15, 0, tzinfo=UTC),
+    )  # fmt: skip
+    group = _group(_claims_compare(arts), "date")
+    assert group.label == "conflict"
+
+
+def test_a_quote_with_swapped_words_is_altered() -> None:
+    group = _group(_claims_compare(_call_reports("https://www.tokyoherald.co.jp/a")), "quote")
+    assert group.label == "conflict"
+    assert group.reason is not None
+    assert "quote altered" in group.reason
+    assert "'humanitarian aid' / 'compassionate help'" in group.reason
+
+
+def test_a_shortened_quote_is_not_altered() -> None:
+    a = Article.create(
+        'Varga spoke after the call. "We want humanitarian aid to reach the region quickly and '
+        'safely," Varga said.', site="A", published=PUB_A,
+    )  # fmt: skip
+    b = Article.create(
+        'Varga spoke after the call. "We want humanitarian aid to reach the region quickly," '
+        "Varga said.", site="B", published=PUB_B,
+    )  # fmt: skip
+    group = _group(_claims_compare([a, b]), "quote")
+    assert group.label == "differ"
+    assert group.reason is not None and "altered" not in group.reason

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin.ingest.clean import MAX_BOILERPLATE_WORDS, classify_line, clean_lines
@@ -89,6 +89,9 @@ def test_trailing_link_block_is_a_related_list() -> None:
     assert {b.reason for b in result.removed} == {"link"}
 
 
+# No deadline: a case takes well under a millisecond, but on a loaded 2-core machine one
+# first case took 271 ms and hypothesis failed the test for its timing, not its result.
+@settings(deadline=None)
 @given(st.lists(st.text(alphabet="abcdefghij ,.", min_size=1, max_size=400), max_size=8))
 def test_nothing_is_lost(paras: list[str]) -> None:
     result = clean_lines(paras)

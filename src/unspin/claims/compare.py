@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, tzinfo
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from unspin.claims.durations import format_minutes
 from unspin.claims.numbers import interval
 from unspin.claims.units import TO_METRES
+from unspin.claims.zones import offset_label, outlet_zone, same_moment_possible
 from unspin.model import Article, Claim, ClaimGroup, ComparedSource, Comparison
 
 __all__ = ["MATCH_MIN", "compare_claims", "minor_difference", "rank", "relate_pair"]
@@ -45,7 +47,8 @@ MATCH_MIN = 0.3
 # Content-word synonyms folded before matching (news event vocabulary).
 _SYNONYMS = {
     "meeting": "talk", "talks": "talk", "negotiation": "talk", "session": "talk", "met": "talk",
-    "meet": "talk", "discussion": "talk", "summit": "talk",
+    "meet": "talk", "discussion": "talk", "summit": "talk", "call": "talk", "chat": "talk",
+    "conversation": "talk", "phone": "talk", "spoke": "talk", "talked": "talk",
     "dead": "kill", "killed": "kill", "died": "kill", "death": "kill", "kill": "kill",
     "wounded": "injure", "injured": "injure", "hurt": "injure",
     "detainee": "prisoner", "prisoner": "prisoner", "captive": "prisoner",
@@ -132,6 +135,8 @@ def _score(a: Claim, b: Claim) -> float:
                 score += COUNTS_BONUS
         if a.kind == "duration" and a.counts and b.counts and a.counts == b.counts:
             score += SAME_VALUE_BONUS / 2
+        elif a.kind == "duration" and _event_of(a) is not None and _event_of(a) == _event_of(b):
+            score += SAME_EVENT_BONUS
         return score if score >= need else 0.0
     if a.kind == "quote":
         overlap = _dice(_words(a.text_value), _words(b.text_value))
@@ -189,6 +194,22 @@ QUOTE_SAME_STATEMENT = 0.35
 QUOTE_SAME_WORDS = 0.8
 
 
+# Two durations of the same kind of event ("the call lasted greater than three hours" / "a
+# more than 40-minute chat") are about the same thing even when their sentences share no
+# other word: the event noun alone meets DIFFERENT_VALUE_MIN. Checked on the dev clusters
+# of bench/claims_annotations.json (bench/claims_accuracy.py: no new false match).
+SAME_EVENT_BONUS = DIFFERENT_VALUE_MIN
+# Event nouns a duration can measure, after _canon ("call", "chat", "meeting" -> "talk").
+_EVENT_NOUNS = frozenset(("talk",))
+
+
+def _event_of(c: Claim) -> str | None:
+    """The kind of event a duration measures: its modified noun, else one in its sentence."""
+    if c.counts and _canon(c.counts) in _EVENT_NOUNS:
+        return _canon(c.counts)
+    return next((_canon(w) for w in c.context if _canon(w) in _EVENT_NOUNS), None)
+
+
 def _unit_class(unit: str | None) -> str | None:
     if unit in TO_METRES:
         return "distance"
@@ -214,11 +235,15 @@ def _describe(c: Claim) -> str:
     return c.words
 
 
-def relate_pair(a: Claim, b: Claim) -> tuple[str, str | None]:
+def relate_pair(
+    a: Claim, b: Claim, zones: tuple[tzinfo | None, tzinfo | None] = (None, None)
+) -> tuple[str, str | None]:
     """Judge two claims about the same thing: ``(label, why)``.
 
     ``label`` is ``agree``, ``conflict`` or ``differ``; ``why`` is a short phrase for the
-    last two (the caller adds the claims' words and outlets).
+    last two (the caller adds the claims' words and outlets). ``zones`` are the time zones
+    the two articles were written in (:func:`unspin.claims.zones.outlet_zone`), if known:
+    days one apart that one moment can be in those zones differ, they do not conflict.
     """
     if a.kind in ("quantity", "duration"):
         if a.kind == "quantity" and a.unit != b.unit and _unit_class(a.unit) != "distance":
@@ -234,18 +259,59 @@ def relate_pair(a: Claim, b: Claim) -> tuple[str, str | None]:
             return "differ", f"same figure, different qualifiers ({_describe(a)} / {_describe(b)})"
         return "differ", f"compatible, but different precision ({_describe(a)} / {_describe(b)})"
     if a.kind == "date":
-        return _relate_dates(a, b)
+        label, why = _relate_dates(a, b)
+        if label == "conflict" and zones[0] is not None and zones[1] is not None:
+            return _across_zones(a, b, zones[0], zones[1]) or (label, why)
+        return label, why
     if a.kind == "quote":
         if _different_speakers(a, b):
             return "conflict", f"the same words attributed to {a.who} and to {b.who}"
         if _words(a.text_value) == _words(b.text_value):
             return "agree", None
+        swaps = _quote_swaps(a, b) if a.direct and b.direct else None
+        if swaps:
+            return "conflict", "quote altered: " + "; ".join(f"'{x}' / '{y}'" for x, y in swaps)
         return "differ", "the same statement in different words"
     if a.kind == "actor":
         if a.verb_class != b.verb_class or a.negated != b.negated:
             return "conflict", f"'{_act(a)}' vs '{_act(b)}'"
         return "agree", None
     return "differ", "not comparable"
+
+
+# A direct quote is "altered" when, word by word, it is the other quote with a few words
+# swapped: every differing stretch at most QUOTE_SWAP_WORDS words on each side, and at
+# least QUOTE_KEPT_SHARE of the longer quote's words unchanged and in order. Chosen, not
+# calibrated (shared/data holds no annotated altered quotes): a spinner swaps a word or a
+# short phrase at a time, and a shortened quote (words cut, none swapped) stays "the same
+# statement in different words" (tests/test_claims_compare.py).
+QUOTE_SWAP_WORDS = 3
+QUOTE_KEPT_SHARE = 0.6
+_QUOTE_WORD = re.compile(r"[\w']+")
+
+
+def _quote_swaps(a: Claim, b: Claim) -> list[tuple[str, str]] | None:
+    """The word swaps that turn direct quote ``a`` into ``b``, or ``None`` if they are not
+    one quote with a few words swapped."""
+    wa = _QUOTE_WORD.findall((a.text_value or "").lower())
+    wb = _QUOTE_WORD.findall((b.text_value or "").lower())
+    if not wa or not wb:
+        return None
+    matcher = SequenceMatcher(None, wa, wb, autojunk=False)
+    swaps: list[tuple[str, str]] = []
+    kept = 0
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            kept += i2 - i1
+        elif op == "replace":
+            if i2 - i1 > QUOTE_SWAP_WORDS or j2 - j1 > QUOTE_SWAP_WORDS:
+                return None
+            swaps.append((" ".join(wa[i1:i2]), " ".join(wb[j1:j2])))
+        else:
+            return None  # words cut or added: a shortened quote, not an altered one
+    if not swaps or kept < QUOTE_KEPT_SHARE * max(len(wa), len(wb)):
+        return None
+    return swaps
 
 
 def _act(c: Claim) -> str:
@@ -274,6 +340,22 @@ def _relate_dates(a: Claim, b: Claim) -> tuple[str, str | None]:
             return "conflict", f"{va} and {vb} are different days"
         return "conflict", f"{va} and {vb} do not overlap"
     return "differ", f"cannot compare {va} with {vb}"
+
+
+def _across_zones(a: Claim, b: Claim, za: tzinfo, zb: tzinfo) -> tuple[str, str] | None:
+    """``differ`` with the explanation when time zones reconcile two days, else ``None``."""
+    va, vb = a.text_value or "", b.text_value or ""
+    if not (re.fullmatch(r"\d{4}-\d\d-\d\d", va) and re.fullmatch(r"\d{4}-\d\d-\d\d", vb)):
+        return None
+    da, db = date.fromisoformat(va), date.fromisoformat(vb)
+    if not same_moment_possible(da, za, db, zb, parts=(a.counts, b.counts)):
+        return None
+    name_a, name_b = da.strftime("%A"), db.strftime("%A")
+    return (
+        "differ",
+        f"one day apart, explained by time zones: {name_a} {va} at {offset_label(za, da)} "
+        f"and {name_b} {vb} at {offset_label(zb, db)} can be the same moment",
+    )
 
 
 def _weekday_of(value: str) -> str | None:
@@ -361,6 +443,9 @@ def compare_claims(
             )
         )
     outlet = {s.article_id: s.outlet or s.article_id[:8] for s in sources}
+    zone: dict[str, tzinfo | None] = {
+        aid: outlet_zone(art.published, art.url, art.site) for aid, art in articles.items()
+    }
     voice_of: dict[int, str] = {id(c): v for v, cs in voice_claims.items() for c in cs}
     pairs: list[tuple[float, int, int, Claim, Claim]] = []
     voices = list(voice_claims)
@@ -400,7 +485,7 @@ def compare_claims(
             for m in members_:
                 seen.add(id(m))
             members_ = sorted(members_, key=lambda m: order.get(voice_of[id(m)], 0))
-            groups.append(_label(members_, voice_of, outlet, echoes))
+            groups.append(_label(members_, voice_of, outlet, echoes, zone))
     groups.sort(key=lambda g: (*rank(g), order.get(g.voices[0], 0), g.claims[0].start))
     return Comparison(story_id, tuple(sources), tuple(groups))
 
@@ -410,6 +495,7 @@ def _label(
     voice_of: dict[int, str],
     outlet: dict[str, str],
     echoes: dict[int, list[str]],
+    zone: Mapping[str, tzinfo | None],
 ) -> ClaimGroup:
     voices = tuple(voice_of[id(c)] for c in members)
     echo_ids = tuple(e for c in members for e in echoes.get(id(c), []))
@@ -419,10 +505,11 @@ def _label(
     worst, reason = "agree", None
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
-            label, why = relate_pair(a, b)
+            va, vb = voice_of[id(a)], voice_of[id(b)]
+            label, why = relate_pair(a, b, (zone.get(va), zone.get(vb)))
             if _LABEL_ORDER[label] < _LABEL_ORDER[worst]:
                 worst = label
-                oa, ob = outlet[voice_of[id(a)]], outlet[voice_of[id(b)]]
+                oa, ob = outlet[va], outlet[vb]
                 reason = f'"{a.words}" ({oa}) vs "{b.words}" ({ob}): {why}'
     minor = worst == "differ" and all(
         minor_difference(a, b) for i, a in enumerate(members) for b in members[i + 1 :]

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from unspin.claims.numbers import QUALIFIERS, Quantity, find_quantities
+from unspin.claims.numbers import QUALIFIERS, Quantity, find_quantities, parse_number_words
+from unspin.text import FUNCTION_WORDS
 
 __all__ = ["MINUTES", "Duration", "find_durations", "format_minutes"]
 
@@ -43,6 +44,26 @@ _FOR_AN = re.compile(
     r"\b(?:for|lasted|lasting|took)\s+(?:an?)\s+(?P<unit>hour|day|week|month|year)\b", re.IGNORECASE
 )
 _LONG = re.compile(r"\b(?P<unit>hour|day|week|month|year)\s?-?\s?long\b", re.IGNORECASE)
+_UNIT_RE = r"(?P<unit>second|minute|hour|day|week|month|year)s?"
+_NUMBER_WORD_RE = (
+    r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|fifteen|twenty|thirty|forty|forty-five|fifty|sixty|ninety)"
+)
+# Compound adjectives the number parser does not read: the qualifier hyphenated into the
+# modifier ("a more-than-two-hour meeting", "a nearly-three-hour call") and a half joined
+# by hyphens ("a two-and-a-half-hour call"), each before the noun it modifies.
+_COMPOUND = re.compile(
+    r"\b(?P<qual>(?:more|greater|longer|less|shorter)-than-|nearly-|almost-|roughly-|about-)?"
+    rf"(?P<num>{_NUMBER_WORD_RE})(?P<half>-and-a-half)?-{_UNIT_RE}(?:-long)?"
+    r"(?:\s+(?P<of>[a-z]{3,}))?\b",
+    re.IGNORECASE,
+)
+# "an hour and a half", "an hour-and-a-half meeting", "a day and a half".
+_AND_A_HALF = re.compile(
+    r"\b(?P<qual>(?:more|less|longer|shorter|greater) than\s+|nearly\s+|almost\s+|about\s+)?"
+    r"an?\s+(?P<unit>hour|day|week|month|year)(?:\s+|-)and(?:\s+|-)a(?:\s+|-)half\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +103,13 @@ def from_quantity(q: Quantity) -> Duration | None:
     )
 
 
+def _noun(word: str | None) -> str | None:
+    """The noun a compound duration modifies, or None for a function word ("and")."""
+    if not word or word.lower() in FUNCTION_WORDS:
+        return None
+    return word.lower()
+
+
 def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[Duration]:
     """Every duration in ``text``, in order; ``N units ago`` is left to the dates.
 
@@ -97,6 +125,37 @@ def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[
         if re.match(r"\s+ago\b", text[q.end : q.end + 5]):
             continue
         found.append(d)
+    taken = [(d.start, d.end) for d in found]
+    for m in _COMPOUND.finditer(text):
+        if m.group("qual") is None and m.group("half") is None:
+            continue  # a plain "90-minute call" is read by the number parser
+        amount = parse_number_words(m.group("num"))
+        if amount is None:
+            continue
+        amount += 0.5 if m.group("half") else 0.0
+        qual = (m.group("qual") or "").strip("-").replace("-", " ").lower()
+        unit = m.group("unit").lower()
+        found = [d for d in found if not (d.start < m.end() and m.start() < d.end)]
+        found.append(
+            Duration(
+                m.start(),
+                m.end(),
+                amount * MINUTES[unit],
+                QUALIFIERS.get(qual, "exact"),
+                unit,
+                amount,
+                _noun(m.group("of")),
+            )
+        )
+    for m in _AND_A_HALF.finditer(text):
+        qual = " ".join((m.group("qual") or "").lower().split())
+        unit = m.group("unit").lower()
+        found = [d for d in found if not (d.start < m.end() and m.start() < d.end)]
+        found.append(
+            Duration(
+                m.start(), m.end(), 1.5 * MINUTES[unit], QUALIFIERS.get(qual, "exact"), unit, 1.5
+            )
+        )
     taken = [(d.start, d.end) for d in found]
     for rx, qual in ((_ARTICLE_UNIT, None), (_FOR_AN, "exact"), (_LONG, "about")):
         for m in rx.finditer(text):

@@ -25,13 +25,14 @@ from unspin.claims.dates import find_dateline, find_dates
 from unspin.claims.durations import find_durations, from_quantity
 from unspin.claims.numbers import find_quantities, lemma
 from unspin.claims.quotes import find_quotes
+from unspin.claims.zones import local_anchor
 from unspin.model import Article, Claim
 from unspin.text import FUNCTION_WORDS, sentence_spans
 
 __all__ = ["EXTRACTOR_VERSION", "KINDS", "claims_of", "extract_claims"]
 
 # Bump when extraction changes: stored claims of an older version are re-extracted.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 KINDS = ("quantity", "duration", "date", "quote", "actor")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _CONTEXT_STOP = FUNCTION_WORDS | frozenset(
@@ -53,8 +54,10 @@ _CONTEXT_STOP = FUNCTION_WORDS | frozenset(
 
 
 def claims_of(article: Article) -> list[Claim]:
-    """The claims of a stored article (dates resolved against its ``published``)."""
-    return extract_claims(article.text, article_id=article.id, published=article.published)
+    """The claims of a stored article (dates resolved against its ``published`` time in
+    the outlet's own zone, see :func:`unspin.claims.zones.local_anchor`)."""
+    published = local_anchor(article.published, article.url, article.site)
+    return extract_claims(article.text, article_id=article.id, published=published)
 
 
 def extract_claims(

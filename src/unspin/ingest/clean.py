@@ -21,7 +21,13 @@ from unspin.ingest.dates import parse_datetime
 from unspin.model import BoilerplateLine
 from unspin.text import normalize
 
-__all__ = ["CleanResult", "MAX_BOILERPLATE_WORDS", "classify_line", "clean_lines"]
+__all__ = [
+    "MAX_BOILERPLATE_WORDS",
+    "CleanResult",
+    "classify_line",
+    "clean_lines",
+    "outlet_credit",
+]
 
 # A line longer than this is reporting, never furniture. 30 words keeps every gold
 # sentence of the extraction benchmark (bench/extraction_accuracy.py) while catching
@@ -109,6 +115,48 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# Boilerplate as an article spinner rewords it (the same furniture, synonyms swapped):
+# "Be a part of our weekly e-bulletin", "Picture credit score: …", "This text was
+# initially printed on …", "Learn extra". Each pattern names the reworded words it
+# matched, which the removed line's reason records as evidence ("credit, reworded:
+# picture credit score"). Phrases are SpinBot-style synonym swaps of the plain patterns
+# above (credit -> credit score, newsletter -> e-bulletin, published -> printed/revealed,
+# read -> learn), as seen in spun copies of news pages.
+_REWORDED: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "newsletter",
+        re.compile(
+            r"^(?:be a part of|join|enroll in|sign up for|subscribe to|get)\b.{0,40}?"
+            r"\b(?P<evidence>e-?bulletins?|e-?newsletters?|publication list|mailing list|news ?letters?|e-?mail (?:digest|bulletin)s?)\b.{0,60}$",
+            _I,
+        ),
+    ),
+    (
+        "credit",
+        re.compile(
+            r"^(?P<evidence>(?:picture|image|photograph|photo|graphic)s? credit score|picture credit|photograph credit)s?\s*[:|]?\s*.{0,120}$",
+            _I,
+        ),
+    ),
+    (
+        "origin",
+        re.compile(
+            r"^(?:this (?:article|story|text|piece|report) (?:was|has been) )?"
+            r"(?P<evidence>(?:initially|at first) (?:published|printed|revealed|posted|appeared|launched)"
+            r"|(?:originally|first) (?:printed|revealed|launched))"
+            r"(?:\s+(?:on|in|by|at)\s+[^,;]{2,60})?[\s.]*$",
+            _I,
+        ),
+    ),
+    (
+        "promo",
+        re.compile(
+            r"^(?P<evidence>learn (?:extra|more)|read (?:extra|additional)|study (?:extra|more))\b[\s:.!]*.{0,100}$",
+            _I,
+        ),
+    ),
+]
+
 # A promo that mentions a newsletter must also look like a call to action, so a news
 # sentence about a newsletter ("The council's newsletter said …") survives.
 _CALL_TO_ACTION = re.compile(
@@ -117,14 +165,62 @@ _CALL_TO_ACTION = re.compile(
 )
 
 
+# Lines that credit the outlet an article came from, and the outlet's name in them:
+# "Source: Example News", "This article was originally published on Example Review",
+# "Example News / Reuters", "© 2026 Example News". Read before the line is removed.
+_OUTLET_CREDITS = [
+    re.compile(r"^(?:source|sources|via)\s*:\s*(?P<outlet>[^/|,;]{2,60}?)[\s.]*$", _I),
+    re.compile(
+        r"^(?:this (?:article|story|text|piece|report) (?:was|has been) )?"
+        r"(?:initially|originally|first|at first)\s+(?:published|printed|revealed|posted|appeared|launched)"
+        r"\s+(?:on|in|by|at)\s+(?P<outlet>[^,;:()]{2,60}?)(?:,?\s+on\s+\w+ \d[\w ,]*)?[\s.]*$",
+        _I,
+    ),
+    re.compile(
+        r"^(?P<outlet>[A-Z][\w&.' -]{1,40}?)\s*/\s*(?:Reuters|AP|AFP|Bloomberg|dpa|Xinhua|PA|ANP)[\s.]*$"
+    ),
+    re.compile(
+        r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s+)?"
+        r"(?P<outlet>[A-Z][\w&.' -]{1,50}?)(?:\s*\d{4})?(?:[.,]?\s*all rights reserved)?[\s.]*$",
+        _I,
+    ),
+]
+# Words that make a credited "outlet" a person or a picture agency, not the outlet.
+_NOT_AN_OUTLET = re.compile(r"\b(?:photo|image|picture|getty|shutterstock|staff|wire|file)\b", _I)
+
+
+def outlet_credit(line: str) -> str | None:
+    """The outlet a credit line names ("Source: Example News" -> ``Example News``), or None."""
+    text = normalize(line)
+    if len(text.split()) > MAX_BOILERPLATE_WORDS:
+        return None
+    for rx in _OUTLET_CREDITS:
+        m = rx.match(text)
+        if m:
+            outlet = m.group("outlet").strip(" .")
+            if (
+                outlet
+                and outlet[0].isupper()
+                and not _NOT_AN_OUTLET.search(outlet)
+                and len(outlet.split()) <= 6
+            ):
+                return outlet
+    return None
+
+
 def classify_line(line: str) -> str | None:
-    """The boilerplate reason for one line (``share``, ``credit``, …), or None if it is text."""
+    """The boilerplate reason for one line (``share``, ``credit``, …), or None if it is text.
+
+    Reworded furniture carries its evidence: ``newsletter, reworded: e-bulletin``.
+    """
     text = normalize(line)
     if not text:
         return None
     n_words = len(text.split())
     if n_words > MAX_BOILERPLATE_WORDS:
         return None
+    if outlet_credit(text) is not None:
+        return "credit"
     for reason, pattern in _PATTERNS:
         if reason == "newsletter":
             quoted = '"' in text
@@ -144,7 +240,18 @@ def classify_line(line: str) -> str | None:
             continue
         if pattern.match(text):
             return reason
+    if n_words <= REWORDED_MAX_WORDS:
+        for reason, pattern in _REWORDED:
+            m = pattern.match(text)
+            if m and '"' not in text:
+                return f"{reason}, reworded: {m.group('evidence').lower()}"
     return None
+
+
+# Reworded furniture is only ever a short line: the longest seen in spun copies ("Be a
+# part of our weekly e-bulletin for the most recent information") is 11 words; 20 keeps a
+# margin and leaves every sentence of reporting (which runs longer) alone.
+REWORDED_MAX_WORDS = 20
 
 
 @dataclass
@@ -155,6 +262,7 @@ class CleanResult:
     removed: list[BoilerplateLine] = field(default_factory=list)
     author: str | None = None
     published: datetime | None = None
+    site: str | None = None
 
     @property
     def text(self) -> str:
@@ -201,7 +309,9 @@ def clean_lines(paragraphs: list[str], link_texts: frozenset[str] = frozenset())
     """Remove boilerplate lines from ``paragraphs``; keep what was removed and why.
 
     A paragraph made of several lines is judged line by line. Bylines fill ``author``;
-    "Published …" stamps fill ``published`` (timezone-aware) when they parse.
+    "Published …" stamps fill ``published`` (timezone-aware) when they parse; a credit
+    line naming the outlet ("Source: X", "Originally published on X", "X / Reuters",
+    "© X") fills ``site``.
 
     Args:
         paragraphs: the text, one paragraph (or line) per item.
@@ -250,6 +360,8 @@ def clean_lines(paragraphs: list[str], link_texts: frozenset[str] = frozenset())
             continue
         text = normalize(line)
         result.removed.append(BoilerplateLine(text, reason))
+        if result.site is None:
+            result.site = outlet_credit(text)
         if reason == "byline" and result.author is None:
             m = _BYLINE_NAME.match(text)
             if m:

@@ -22,6 +22,7 @@ from unspin.errors import NotFoundError
 from unspin.model import Article, StageReport, Story, StoryDetail, StoryMember, StoryMerge
 from unspin.store import Store
 from unspin.store.stories import StoryRow
+from unspin.stories.background import background
 from unspin.stories.cluster import (
     EMBED_TOKENS,
     ArticleSignals,
@@ -205,7 +206,13 @@ def _key_terms(store: Store, terms: dict[str, float], n_docs: int, n: int = 8) -
 
     top = sorted(terms, key=lambda t: -terms[t])[: 4 * n]
     df = store.term_df(top)
-    ranked = sorted(top, key=lambda t: -(terms[t] * math.log((n_docs + 1) / (df.get(t, 0) + 0.5))))
+    bg = background()
+    ranked = sorted(
+        top,
+        key=lambda t: (
+            -(terms[t] * math.log((bg.n_docs + n_docs + 1) / (bg.get(t) + df.get(t, 0) + 0.5)))
+        ),
+    )
     return tuple(ranked[:n])
 
 
