@@ -131,3 +131,15 @@ def test_faces_talk_to_the_api_not_the_store() -> None:
                 if "store." in line:
                     calls.append(f"{path.relative_to(SRC)}:{n}: {line.strip()}")
     assert calls == []
+
+
+def test_faces_do_not_import_the_store() -> None:
+    graph = import_graph()
+    bad = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        if module.split(".")[1:2] and module.split(".")[1] in FACES
+        for target in targets
+        if target.startswith("unspin.store")
+    )
+    assert bad == []

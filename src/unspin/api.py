@@ -37,14 +37,14 @@ from unspin.model import (
 )
 from unspin.pipeline import PipelineConfig, run_pending
 from unspin.serialize import article_to_dict
-from unspin.store import BUSY_TIMEOUT_MS, Store
+from unspin.store import BUSY_TIMEOUT_MS, Store, default_db_path
 
 if TYPE_CHECKING:  # spark (issue 7): pyspark is an optional extra, imported on use
     from unspin.spark.job import SparkReport
     from unspin.spark.load import ImportReport
     from unspin.watch import Alert, OwnOutlet, WatchOptions, WatchReport
 
-__all__ = ["AddReport", "Unspin", "article_to_dict"]
+__all__ = ["AddReport", "article_to_dict", "default_db_path", "Unspin"]
 
 # Articles written per transaction during `add`: a crash loses at most this many.
 INGEST_BATCH = 100

@@ -160,7 +160,7 @@ def spin_command(
 
 
 def _db_exists(ctx: typer.Context) -> bool:
-    from unspin.store import default_db_path
+    from unspin.api import default_db_path
 
     return Path(options(ctx).db or default_db_path()).is_file()
 

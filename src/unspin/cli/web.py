@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
+from unspin.api import default_db_path
 from unspin.cli._app import app, console, errors_as_exit, fail, open_store, options
-from unspin.store import default_db_path
 
 
 @app.command()
