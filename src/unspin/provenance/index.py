@@ -47,6 +47,8 @@ from unspin.provenance.fingerprint import (
     fingerprints,
 )
 from unspin.provenance.relate import relate, relate_rewrite
+from unspin.provenance.rewrite import sentence_embedder
+from unspin.provenance.wording import bigram_model
 from unspin.workers import Workers
 
 if TYPE_CHECKING:
@@ -107,6 +109,8 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
     """
     workers = workers or Workers(1)
     todo = store.unindexed_ids(ids)
+    if workers.jobs > 1 and len(todo) >= UPDATE_BATCH:
+        warm_tables()  # before the workers fork, so they share the tables, not reload them
     seqs = store.article_seqs(todo)
     counts: dict[str, int] = defaultdict(int)
     table = TokenTable()
@@ -134,6 +138,14 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
                 for r in relations:
                     counts[r.kind] += 1
     return StageReport("provenance", dict(counts))
+
+
+def warm_tables() -> None:
+    """Load the read-only tables verification reads (lexicon, bigram model, embedding
+    model): worker processes forked afterwards share their pages instead of each loading
+    its own copy."""
+    bigram_model()
+    sentence_embedder()
 
 
 def _candidates(

@@ -78,7 +78,8 @@ class Rewording:
 
 
 @lru_cache(maxsize=1)
-def _embedder() -> StaticEmbedder:
+def sentence_embedder() -> StaticEmbedder:
+    """The shipped static model, loaded once per process."""
     return StaticEmbedder.load()
 
 
@@ -128,7 +129,7 @@ _SENTENCE_CACHE = 64
 def _sentence_view(text: str) -> _Sentences:
     spans = tuple(_sentences(text))
     texts = [text[s:e] for s, e in spans]
-    vectors = _embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    vectors = sentence_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     return _Sentences(spans, vectors, tuple(frozenset(_content(t)) for t in texts))
 
 
