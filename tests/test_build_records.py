@@ -11,7 +11,7 @@ import pytest
 
 ASSETS = Path(__file__).resolve().parents[1] / "src" / "unspin" / "assets"
 # Asset folders whose every file (but the README) must carry a record.
-RECORDED = ("embed",)
+RECORDED = ("embed", "stories")
 
 
 def _sha256(path: Path) -> str:
