@@ -34,9 +34,10 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent / "src"))
 
 from _spinner import Spun, load_wordnet, spin  # noqa: E402
+from harness import data_root  # noqa: E402
 from unspin.text import tokenize  # noqa: E402
 
-DATA = BENCH.parent.parent / "shared" / "data"
+DATA = data_root()  # ../shared/data, or $UNSPIN_SHARED_DATA
 SEED = 8
 
 
