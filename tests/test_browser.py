@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,23 +59,29 @@ def _wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> No
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    pytest.importorskip("playwright")
-    db = tmp_path_factory.mktemp("browser") / "examples.db"
-    unspin = Path(sys.executable).parent / "unspin"
+UNSPIN = Path(sys.executable).parent / "unspin"
+
+
+def examples_db(folder: Path) -> Path:
+    """A database at ``folder/examples.db`` holding examples/, added as a user would."""
+    db = folder / "examples.db"
     subprocess.run(
-        [str(unspin), "--db", str(db), "add", str(ROOT / "examples")],
+        [str(UNSPIN), "--db", str(db), "add", str(ROOT / "examples")],
         check=True,
         capture_output=True,
         timeout=300,
     )
+    return db
+
+
+@contextmanager
+def serving(db: Path, *args: str) -> Iterator[str]:
+    """``unspin serve`` over ``db`` on a free loopback port (``$UNSPIN_TOKEN`` cleared),
+    with ``args`` added; yields its base URL once it answers, stops it after."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "UNSPIN_TOKEN"}
     proc = subprocess.Popen(
-        [str(unspin), "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [str(UNSPIN), "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -89,6 +96,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    pytest.importorskip("playwright")
+    with serving(examples_db(tmp_path_factory.mktemp("browser"))) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

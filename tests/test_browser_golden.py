@@ -21,14 +21,13 @@ import io
 import json
 import os
 import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _wait_up
+from test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, UNSPIN, examples_db, serving
 
 pytestmark = pytest.mark.browser
 
@@ -54,38 +53,13 @@ async () => {
 """
 
 
-UNSPIN = Path(sys.executable).parent / "unspin"
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """``unspin serve`` over a store built from examples/: (base URL, database)."""
     assert CHROMIUM.exists(), "Chromium is missing at /usr/bin/chromium (scripts/system_deps.sh)"
-    db = tmp_path_factory.mktemp("golden") / "examples.db"
-    subprocess.run(
-        [str(UNSPIN), "--db", str(db), "add", str(ROOT / "examples")],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "UNSPIN_TOKEN"}
-    proc = subprocess.Popen(
-        [str(UNSPIN), "--db", str(db), "serve", "--read-only", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_up(base + "/api/summary", proc)
+    db = examples_db(tmp_path_factory.mktemp("golden"))
+    with serving(db, "--read-only") as base:
         yield base, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

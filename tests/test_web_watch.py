@@ -4,9 +4,6 @@ in headless Chromium."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 
 from _watch_server import CC_BY, WatchServer, publish, serve
 from _web_helpers import client
-from test_browser import _check_a11y, _free_port, _shot, _wait_up, browser, page  # noqa: F401
+from test_browser import _check_a11y, _shot, browser, page, serving  # noqa: F401
 from unspin.pipeline import PipelineConfig
 from unspin.store import Store
 from unspin.watch import OwnOutlet, WatchOptions, poll
@@ -91,25 +88,8 @@ def test_alerts_page_without_alerts(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def server(watched_db: Path) -> Iterator[str]:
     """`unspin serve` over the watched store (named as test_browser's fixture expects)."""
-    unspin = Path(sys.executable).parent / "unspin"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "UNSPIN_TOKEN"}
-    proc = subprocess.Popen(
-        [str(unspin), "--db", str(watched_db), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_up(base + "/api/summary", proc)
+    with serving(watched_db) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.mark.browser
