@@ -47,14 +47,14 @@ def default_jobs() -> int:
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(close_fds: tuple[int, ...]) -> None:
+def _start_worker(parent: int, close_fds: tuple[int, ...]) -> None:
     """In each new worker: die with the parent (a ``kill -9`` of ``unspin add`` leaves no
     orphan behind), and close the inherited descriptors that must not outlive it (the
     stage lock: an ``flock`` lasts while any process holds its descriptor)."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before prctl took effect
+    if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
     for fd in close_fds:
         with contextlib.suppress(OSError):
@@ -91,7 +91,7 @@ class Workers:
                 max_workers=self.jobs,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self._close_fds,),
+                initargs=(os.getpid(), self._close_fds),
             )
         return list(self._pool.map(fn, items, chunksize=CHUNK_ITEMS))
 
