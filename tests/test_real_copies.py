@@ -12,6 +12,7 @@ from provenance_samples import ORIGINAL, SAME_STORY, article
 from real_copy_samples import HOUSE_STYLE, REWRITE, SPUN_HEAVY, WIRE_A, WIRE_B, WIRE_C
 from unspin import Unspin
 from unspin.cli import app
+from unspin.model import Relation
 from unspin.provenance.credit import credited_source
 from unspin.provenance.relate import relate
 from unspin.provenance.swaps import editorial_reason
@@ -175,6 +176,55 @@ def test_wire_story_run_by_three_outlets_is_three_siblings_of_the_agency(tmp_pat
     from unspin.web.storyview import story_page
 
     assert story_page(u, story.id).independent_sources == 1
+    # One node for the agency's story, the three outlets side by side beneath it.
+    (tree,) = u.copies()
+    assert tree.article_id is None and tree.common_source == "Associated Press"
+    assert sorted(c.article_id or "" for c in tree.children) == sorted(ids)
+    assert all(not c.children for c in tree.children) and tree.copies_count() == 3
+    db = ["--db", str(tmp_path / "u.db")]
+    out = CliRunner().invoke(app, [*db, "copies"]).output
+    assert "common source Associated Press, not stored (run by 3 articles)" in out
+    assert "Also copied" not in out, "siblings' relations are drawn by the common source"
+    assert "3 copy relations: 3 copies in 1 provenance trees" in out
+    tree_json = json.loads(CliRunner().invoke(app, [*db, "copies", "--json"]).output)["trees"]
+    assert tree_json[0]["article"] is None
+    assert tree_json[0]["common_source"] == "Associated Press"
+    assert len(tree_json[0]["copies"]) == 3
+    trace = json.loads(CliRunner().invoke(app, [*db, "trace", ids[0], "--json"]).output)
+    assert trace["common_source"] == "Associated Press" and trace["original"] == ids[0]
+    assert len(trace["siblings"]) == 2 and trace["chain"] == []
+    out = CliRunner().invoke(app, [*db, "trace", ids[0]]).output
+    assert "runs a common source not in the store (Associated Press)" in out
+    assert "an original, as far as" not in out
+
+
+def test_a_spin_of_one_wire_copy_hangs_under_that_copy() -> None:
+    # Siblings of a common source keep their own copies beneath them.
+    from unspin.provenance import copy_forest
+
+    def rel(src: str, cpy: str, kind: str, common: str | None) -> Relation:
+        return Relation(src, cpy, kind, 0.9, 0.9, 0.9, 0.1, "dates", common_source=common)
+
+    forest = copy_forest(
+        [
+            rel("a", "b", "edited_copy", "Reuters"),
+            rel("a", "c", "edited_copy", "not stored"),
+            rel("b", "s", "spun_copy", None),
+            rel("x", "y", "duplicate", None),
+        ]
+    )
+    group, plain = forest
+    assert group.common_source == "Reuters" and [c.article_id for c in group.children] == [
+        "a",
+        "b",
+        "c",
+    ]
+    b = group.children[1]
+    assert [(c.article_id, c.relation.kind if c.relation else None) for c in b.children] == [
+        ("s", "spun_copy")
+    ]
+    assert group.size() == 4 and group.copies_count() == 4
+    assert plain.article_id == "x" and plain.common_source is None and plain.size() == 2
 
 
 def test_copies_extended_differently_share_a_source_that_is_not_stored() -> None:

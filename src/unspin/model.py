@@ -23,6 +23,7 @@ __all__ = [
     # provenance (issue 3)
     "COPY_KINDS",
     "CopyTree",
+    "NOT_STORED",
     "Passage",
     "Relation",
     "SentenceMatch",
@@ -244,7 +245,7 @@ class Relation:
             the source.
         common_source: set when neither article is the other's source but both copy
             one that is not stored (a wire story, a press release): the agency their
-            credit lines name, or ``"not stored"``.
+            credit lines name, or :data:`NOT_STORED`.
     """
 
     source_id: str
@@ -268,6 +269,9 @@ class Relation:
         return self.kind in COPY_KINDS
 
 
+# ``Relation.common_source`` when no credit line names the source two siblings share.
+NOT_STORED = "not stored"
+
 # The relation kinds that mean one article copies another.
 COPY_KINDS: frozenset[str] = frozenset({"duplicate", "edited_copy", "spun_copy", "rewritten_copy"})
 
@@ -276,19 +280,32 @@ COPY_KINDS: frozenset[str] = frozenset({"duplicate", "edited_copy", "spun_copy",
 class CopyTree:
     """An article and the articles copied from it, recursively (a provenance tree).
 
+    A tree's root may instead stand for a **common source that is not stored** (a wire
+    story or press release that several stored articles run, none copying another): its
+    ``article_id`` is None, ``common_source`` names it (the agency the credit lines
+    name, or ``"not stored"``), and its children are the articles that run it.
+
     Attributes:
-        article_id: this node's article.
+        article_id: this node's article (None for a common source not stored).
         relation: how this article copies its parent (None at the root: the original).
+            Under a common source: the evidence tying the article to the sibling it
+            shares the most with.
         children: the copies made from this article, each a subtree.
+        common_source: set only on a node standing for a source the store lacks.
     """
 
-    article_id: str
+    article_id: str | None
     relation: Relation | None = None
     children: tuple[CopyTree, ...] = ()
+    common_source: str | None = None
 
     def size(self) -> int:
-        """Articles in this tree, the root included."""
-        return 1 + sum(c.size() for c in self.children)
+        """Articles in this tree, the root included (a common source is not one)."""
+        return (self.article_id is not None) + sum(c.size() for c in self.children)
+
+    def copies_count(self) -> int:
+        """Articles in this tree that copy something (all of them under a common source)."""
+        return self.size() - (self.article_id is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,12 +318,23 @@ class Trace:
             article is itself an original).
         copies: this article with every copy (and copy of a copy) made from it.
         same_story: independent reports of the same story found while checking copies.
+        common_source: when the chain starts at an article that, with its siblings,
+            runs a source the store lacks (a wire story): that source's name.
+        siblings: then, the relations between the chain's first article and the other
+            articles that run the same source.
     """
 
     article_id: str
     chain: tuple[Relation, ...]
     copies: CopyTree
     same_story: tuple[Relation, ...] = ()
+    common_source: str | None = None
+    siblings: tuple[Relation, ...] = ()
+
+    @property
+    def original(self) -> str:
+        """The first stored article of the chain (the article itself when it copies none)."""
+        return self.chain[0].source_id if self.chain else self.article_id
 
 
 # --- spin (issue 8) ---

@@ -192,9 +192,11 @@ def relation_to_dict(rel: Relation, *, evidence: bool = True) -> dict[str, Any]:
 
 
 def tree_to_dict(tree: CopyTree, *, evidence: bool = False) -> dict[str, Any]:
-    """A provenance tree: the ``article``, the ``relation`` to its parent, its ``copies``."""
+    """A provenance tree: the ``article``, the ``relation`` to its parent, its ``copies``;
+    at a source the store lacks, ``article`` is null and ``common_source`` names it."""
     return {
         "article": tree.article_id,
+        "common_source": tree.common_source,
         "relation": relation_to_dict(tree.relation, evidence=evidence) if tree.relation else None,
         "copies": [tree_to_dict(c, evidence=evidence) for c in tree.children],
     }
@@ -204,7 +206,9 @@ def trace_to_dict(t: Trace) -> dict[str, Any]:
     """An article's source chain (with full evidence), its copies and same-story reports."""
     return {
         "article": t.article_id,
-        "original": t.chain[0].source_id if t.chain else t.article_id,
+        "original": t.original,
+        "common_source": t.common_source,
+        "siblings": [relation_to_dict(r, evidence=False) for r in t.siblings],
         "chain": [relation_to_dict(r) for r in t.chain],
         "copies": tree_to_dict(t.copies)["copies"],
         "same_story": [relation_to_dict(r, evidence=False) for r in t.same_story],

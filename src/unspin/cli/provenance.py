@@ -61,10 +61,37 @@ def _relation_label(rel: Relation) -> str:
 
 def _add_children(u: Unspin, branch: Tree, node: CopyTree) -> None:
     for child in node.children:
-        rel = child.relation
-        head = _label(u, child.article_id)
-        sub = branch.add(f"{head}  [dim]←[/] {_relation_label(rel)}" if rel else head)
+        rel, head = child.relation, _label(u, _node_id(child))
+        if node.common_source is not None:
+            sub = branch.add(f"{head}  [dim]←[/] {_sibling_label(child)}")
+        else:
+            sub = branch.add(f"{head}  [dim]←[/] {_relation_label(rel)}" if rel else head)
         _add_children(u, sub, child)
+
+
+def _node_id(node: CopyTree) -> str:
+    if node.article_id is None:  # only a root stands for a source not stored
+        raise ValueError("a common source not stored has no article")
+    return node.article_id
+
+
+def _sibling_label(member: CopyTree) -> str:
+    """How an article runs a common source: its kind and what it shares with a sibling."""
+    rel = member.relation
+    if rel is None:
+        return "runs it"
+    other = rel.copy_id if rel.source_id == member.article_id else rel.source_id
+    style = _KIND_STYLE.get(rel.kind, "white")
+    return (
+        f"[{style}]{_KIND_LABEL[rel.kind]}[/], shares {max(rel.reused, rel.coverage):.0%} "
+        f"with {other[:12]} (conf {rel.confidence:.2f})"
+    )
+
+
+def _common_source_label(tree: CopyTree) -> str:
+    name = tree.common_source or "not stored"
+    what = "a source not in the store" if name == "not stored" else f"{escape(name)}, not stored"
+    return f"[yellow]common source[/] {what} [dim](run by {len(tree.children)} articles)[/]"
 
 
 def word_diff(copy_text: str, rel: Relation) -> Text:
@@ -122,8 +149,21 @@ def trace(
             print_json(trace_to_dict(t))
             return
         console.print(f"Article {_label(u, t.article_id)}")
+        if t.common_source is not None:
+            runs = "It runs" if not t.chain else f"{t.original[:12]} runs"
+            named = "" if t.common_source == "not stored" else f" ({escape(t.common_source)})"
+            console.print(
+                f"{runs} a [yellow]common source not in the store[/]{named}, "
+                f"as {len(t.siblings)} other stored article(s) do:"
+            )
+            for rel in t.siblings:
+                other = rel.copy_id if rel.source_id == t.original else rel.source_id
+                console.print(f"  {_label(u, other)} [dim]({_relation_label(rel)})[/]")
         if not t.chain:
-            console.print("Source: [green]none found[/] (an original, as far as this store knows)")
+            if t.common_source is None:
+                console.print(
+                    "Source: [green]none found[/] (an original, as far as this store knows)"
+                )
         else:
             root = Tree(f"original {_label(u, t.chain[0].source_id)}")
             branch = root
@@ -170,12 +210,17 @@ def _print_sentences(u: Unspin, rel: Relation) -> None:
 
 
 def _in_trees(forest: list[CopyTree]) -> set[tuple[str, str]]:
+    """The (source, copy) pairs the trees draw, common sources' siblings included."""
     drawn: set[tuple[str, str]] = set()
     todo = list(forest)
     while todo:
         node = todo.pop()
+        if node.common_source is not None:  # the relations among its siblings
+            runs = [c.article_id for c in node.children if c.article_id is not None]
+            drawn.update((a, b) for a in runs for b in runs if a != b)
         for child in node.children:
-            drawn.add((node.article_id, child.article_id))
+            if child.relation is not None:
+                drawn.add((child.relation.source_id, child.relation.copy_id))
             todo.append(child)
     return drawn
 
@@ -184,6 +229,10 @@ def _in_trees(forest: list[CopyTree]) -> set[tuple[str, str]]:
 def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
     """List every copy relation: provenance trees (original → copies → copies of copies),
     then the relations a tree cannot draw (a copy with a second source).
+
+    Articles that run one source the store lacks (a wire story or press release, each
+    outlet cutting or adding its own) stand side by side under a "common source" node,
+    named after the agency their credit lines name.
 
     With --json: ``{"trees": [...], "relations": [...]}``, the relations flat.
     """
@@ -203,7 +252,10 @@ def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
             console.print("No copies found.")
             return
         for tree in forest:
-            root = Tree(f"[green]original[/] {_label(u, tree.article_id)}")
+            if tree.common_source is not None:
+                root = Tree(_common_source_label(tree))
+            else:
+                root = Tree(f"[green]original[/] {_label(u, _node_id(tree))}")
             _add_children(u, root, tree)
             console.print(root)
         drawn = _in_trees(forest)
@@ -215,7 +267,7 @@ def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
                     f"  {_label(u, rel.copy_id)} [dim]←[/] {_label(u, rel.source_id)}: "
                     f"{_relation_label(rel)}"
                 )
-        n = sum(t.size() - 1 for t in forest)
+        n = sum(t.copies_count() for t in forest)
         console.print(
             f"[dim]{len(relations)} copy relations: {n} copies in {len(forest)} provenance trees"
             f"{f', {len(extra)} more beside them' if extra else ''}[/]"

@@ -28,7 +28,7 @@ Example:
 
 from __future__ import annotations
 
-from unspin.model import Article, Relation, Substitution
+from unspin.model import NOT_STORED, Article, Relation, Substitution
 from unspin.provenance.align import Alignment, align
 from unspin.provenance.credit import credited_source
 from unspin.provenance.names import name_overlap, names
@@ -343,7 +343,7 @@ def _common_source(a: Article, b: Article, aln: Alignment) -> str | None:
     if credit_a is not None and credit_a == credit_b:
         return credit_a
     if aln.reused < SIBLING_MAX_CONTAINED and aln.coverage < SIBLING_MAX_CONTAINED:
-        return credit_a or credit_b or "not stored"
+        return credit_a or credit_b or NOT_STORED
     return None
 
 

@@ -8,11 +8,11 @@ the JSON-ready shapes every face prints).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from unspin.model import COPY_KINDS, CopyTree, Relation, Trace
+from unspin.model import COPY_KINDS, NOT_STORED, CopyTree, Relation, Trace
 
 if TYPE_CHECKING:
     from unspin.store import Store
@@ -72,8 +72,43 @@ def copy_forest(relations: Iterable[Relation]) -> list[CopyTree]:
         kids = tuple(build(c) for c in sorted(children[node]))
         return CopyTree(node, parent.get(node), kids)
 
-    roots = [build(n) for n in sorted(nodes) if n not in parent]
-    return sorted(roots, key=lambda t: (-t.size(), t.article_id))
+    roots = [_as_common_source(build(n)) for n in sorted(nodes) if n not in parent]
+    return sorted(roots, key=lambda t: (-t.size(), t.article_id or "", t.common_source or ""))
+
+
+def _runs_common_source(tree: CopyTree) -> bool:
+    return tree.relation is not None and tree.relation.common_source is not None
+
+
+def _as_common_source(root: CopyTree) -> CopyTree:
+    """A root whose copies are its siblings (both run a source the store lacks), as a
+    node for that source with the siblings under it; other roots unchanged.
+
+    The siblings are the root and every article reached from it through relations with a
+    ``common_source``; each keeps its own copies (a spin of one wire copy stays under it).
+    The node is named after the agency most of their relations credit, else "not stored".
+    """
+    firsts = [c for c in root.children if _runs_common_source(c)]
+    if not firsts:
+        return root
+    members: list[CopyTree] = []
+
+    def collect(node: CopyTree, relation: Relation | None) -> None:
+        own = tuple(c for c in node.children if not _runs_common_source(c))
+        members.append(CopyTree(node.article_id, relation, own))
+        for c in node.children:
+            if _runs_common_source(c):
+                collect(c, c.relation)
+
+    collect(root, firsts[0].relation)
+    credits = Counter(
+        m.relation.common_source
+        for m in members
+        if m.relation is not None and m.relation.common_source not in (None, NOT_STORED)
+    )
+    name = credits.most_common(1)[0][0] if credits else NOT_STORED
+    ordered = sorted(members, key=lambda m: m.article_id or "")
+    return CopyTree(None, None, tuple(ordered), common_source=name)
 
 
 def _find(tree: CopyTree, article_id: str, path: list[Relation]) -> CopyTree | None:
@@ -117,9 +152,21 @@ def trace(store: Store, article_id: str) -> Trace:
         no copies.
     """
     same = tuple(store.relations_of(article_id, kinds=["same_story"]))
-    for tree in copy_forest(_component(store, article_id)):
-        path: list[Relation] = []
-        node = _find(tree, article_id, path)
-        if node is not None:
-            return Trace(article_id, tuple(path), node, same)
+    component = _component(store, article_id)
+    for tree in copy_forest(component):
+        tops = tree.children if tree.common_source is not None else (tree,)
+        for top in tops:
+            path: list[Relation] = []
+            node = _find(top, article_id, path)
+            if node is None:
+                continue
+            if tree.common_source is None:
+                return Trace(article_id, tuple(path), node, same)
+            first = top.article_id
+            siblings = tuple(
+                r
+                for r in component
+                if r.common_source is not None and first in (r.source_id, r.copy_id)
+            )
+            return Trace(article_id, tuple(path), node, same, tree.common_source, siblings)
     return Trace(article_id, (), CopyTree(article_id), same)
