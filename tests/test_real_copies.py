@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -366,3 +367,52 @@ def test_a_copy_of_the_narrative_around_a_quote_is_still_a_copy() -> None:
     a = article(narrative + _STATEMENT + "she said.")
     b = article(narrative + _STATEMENT + "the mayor said, speaking at the town hall.")
     assert relate(a, b).kind in ("edited_copy", "duplicate")
+
+
+_RELEASE = (
+    "Harbourside Water today announced a 40 million pound programme to replace the lead "
+    "pipes that still serve 12,000 homes in the old town. Work starts in May and will run "
+    "for three years, street by street, with letters sent to each household two weeks "
+    "ahead. Residents will keep their supply during the work except for one afternoon.\n\n"
+    '"This is the largest investment in our network for a generation," said chief '
+    'executive Dana Morrow. "Every family in the old town will drink from new pipes by '
+    'the end of the programme."\n\n'
+    "The programme is funded from the company's capital budget and will not raise bills."
+)
+
+
+def test_churn_counts_the_quotes_a_copy_carries_apart(tmp_path: Path) -> None:
+    # A newsroom pastes the release's narrative and quote and adds a paragraph of its own.
+    own = (
+        "Councillors welcomed the plan at Tuesday's meeting but asked the company to "
+        "publish the order in which streets will be dug up."
+    )
+    u = _store_texts(
+        tmp_path,
+        {
+            "release.txt": "Published: 2026-03-02T09:00:00Z\n\n" + _RELEASE,
+            "story.txt": "Published: 2026-03-02T15:00:00Z\n\n" + _RELEASE + "\n\n" + own,
+        },
+    )
+    (rel,) = u.copy_relations()
+    assert rel.kind in ("duplicate", "edited_copy") and rel.common_source is None
+    churned = u.churn(rel)
+    words = len(re.findall(r"\w+", _RELEASE + own))
+    assert churned.copy_words == words
+    release_words = len(re.findall(r"\w+", _RELEASE))
+    quote_words = len(re.findall(r"\w+", " ".join(re.findall(r'"([^"]+)"', _RELEASE))))
+    assert churned.taken == pytest.approx(release_words / words, abs=0.02)
+    assert churned.taken_in_quotes == pytest.approx(quote_words / words, abs=0.02)
+    assert churned.taken_unquoted == pytest.approx((release_words - quote_words) / words, abs=0.03)
+    assert churned.source_used == pytest.approx(1.0, abs=0.02)
+    copy_id = rel.copy_id
+    trace = json.loads(
+        CliRunner().invoke(app, ["--db", str(tmp_path / "u.db"), "trace", copy_id, "--json"]).output
+    )
+    assert trace["churn"]["taken"] == pytest.approx(churned.taken, abs=1e-4)
+    out = CliRunner().invoke(app, ["--db", str(tmp_path / "u.db"), "trace", copy_id]).output
+    assert "Taken from its source:" in " ".join(out.split())
+    from unspin.web.pairs import pair_page
+
+    page = pair_page(u, rel.copy_id, rel.source_id)
+    assert page.churn.taken_in_quotes == pytest.approx(churned.taken_in_quotes)

@@ -19,6 +19,7 @@ from unspin.cli import app as cli
 from unspin.model import (
     Article,
     BoilerplateLine,
+    Churn,
     Claim,
     ClaimGroup,
     ComparedSource,
@@ -117,8 +118,9 @@ CASES: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
         lambda: serialize.trace_to_dict(
             Trace("b" * 20, (RELATION,), CopyTree("b" * 20), (RELATION,))
         ),
-        {"chain", "copies", "same_story"},
+        {"chain", "copies", "same_story", "siblings", "churn"},
     ),
+    "Churn": (lambda: serialize.churn_to_dict(Churn(120, 0.6, 0.15, 0.8)), set()),
     "Spin report": (lambda: serialize.spin_report_to_dict(SPIN), set()),
     "Story": (lambda: serialize.story_to_dict(STORY), set()),
     "Story detail": (lambda: serialize.story_detail_to_dict(DETAIL), {"story"}),

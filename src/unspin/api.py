@@ -26,6 +26,7 @@ from unspin.model import (
     COPY_KINDS,
     Appearance,
     Article,
+    Churn,
     Claim,
     Comparison,
     CopyTree,
@@ -286,6 +287,18 @@ class Unspin:
             self.store.resolve_article_id(id_or_prefix), kinds=kinds
         )
         return found
+
+    def churn(self, rel: Relation) -> Churn:
+        """How much of ``rel``'s copy is its source's text, cut and pasted, with the
+        quotes it carries counted apart, and how much of the source it uses.
+
+        Raises:
+            NotFoundError: either article of the relation is not stored.
+        """
+        from unspin import provenance
+
+        source, copy = self.article(rel.source_id), self.article(rel.copy_id)
+        return provenance.churn(source.text, copy.text, rel)
 
     def relate(self, a: str, b: str) -> Relation:
         """Align and classify two stored articles now (ids or prefixes), stored or not."""

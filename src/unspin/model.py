@@ -22,6 +22,7 @@ __all__ = [
     "utcnow",
     # provenance (issue 3)
     "COPY_KINDS",
+    "Churn",
     "CopyTree",
     "NOT_STORED",
     "Passage",
@@ -277,6 +278,30 @@ COPY_KINDS: frozenset[str] = frozenset({"duplicate", "edited_copy", "spun_copy",
 
 
 @dataclass(frozen=True, slots=True)
+class Churn:
+    """How much of a copy is its source's text (press release, wire story), cut and
+    pasted, with the quotes it carries counted apart.
+
+    Attributes:
+        copy_words: words in the copy.
+        taken: share of the copy's words that are its source's text.
+        taken_in_quotes: share of the copy's words that are its source's text inside
+            quotation marks (a statement two reports may carry verbatim without copying).
+        source_used: share of the source's words the copy carries.
+    """
+
+    copy_words: int
+    taken: float
+    taken_in_quotes: float
+    source_used: float
+
+    @property
+    def taken_unquoted(self) -> float:
+        """Share of the copy's words taken from the source outside quotation marks."""
+        return max(0.0, self.taken - self.taken_in_quotes)
+
+
+@dataclass(frozen=True, slots=True)
 class CopyTree:
     """An article and the articles copied from it, recursively (a provenance tree).
 
@@ -322,6 +347,8 @@ class Trace:
             runs a source the store lacks (a wire story): that source's name.
         siblings: then, the relations between the chain's first article and the other
             articles that run the same source.
+        churn: how much of the article is its direct source's text (None when it has
+            no stored source).
     """
 
     article_id: str
@@ -330,6 +357,7 @@ class Trace:
     same_story: tuple[Relation, ...] = ()
     common_source: str | None = None
     siblings: tuple[Relation, ...] = ()
+    churn: Churn | None = None
 
     @property
     def original(self) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from unspin.model import (
     Article,
     BoilerplateLine,
+    Churn,
     Claim,
     ClaimGroup,
     Comparison,
@@ -37,6 +38,7 @@ __all__ = [
     "article_from_dict",
     "article_summary_to_dict",
     "article_to_dict",
+    "churn_to_dict",
     "claim_to_dict",
     "comparison_to_dict",
     "relation_to_dict",
@@ -202,6 +204,17 @@ def tree_to_dict(tree: CopyTree, *, evidence: bool = False) -> dict[str, Any]:
     }
 
 
+def churn_to_dict(c: Churn) -> dict[str, Any]:
+    """How much of a copy is its source's text, quotes counted apart."""
+    return {
+        "copy_words": c.copy_words,
+        "taken": round(c.taken, 4),
+        "taken_in_quotes": round(c.taken_in_quotes, 4),
+        "taken_unquoted": round(c.taken_unquoted, 4),
+        "source_used": round(c.source_used, 4),
+    }
+
+
 def trace_to_dict(t: Trace) -> dict[str, Any]:
     """An article's source chain (with full evidence), its copies and same-story reports."""
     return {
@@ -210,6 +223,7 @@ def trace_to_dict(t: Trace) -> dict[str, Any]:
         "common_source": t.common_source,
         "siblings": [relation_to_dict(r, evidence=False) for r in t.siblings],
         "chain": [relation_to_dict(r) for r in t.chain],
+        "churn": churn_to_dict(t.churn) if t.churn is not None else None,
         "copies": tree_to_dict(t.copies)["copies"],
         "same_story": [relation_to_dict(r, evidence=False) for r in t.same_story],
     }

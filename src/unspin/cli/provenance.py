@@ -171,6 +171,13 @@ def trace(
                 branch = branch.add(f"{_label(u, rel.copy_id)}  [dim]←[/] {_relation_label(rel)}")
             console.print("Source chain:")
             console.print(root)
+        if t.churn is not None and t.churn.taken:
+            c = t.churn
+            console.print(
+                f"Taken from its source: {c.taken:.0%} of this article is its source's text "
+                f"({c.taken_unquoted:.0%} outside quotation marks, {c.taken_in_quotes:.0%} "
+                f"inside them); it uses {c.source_used:.0%} of its source"
+            )
         if t.copies.children:
             copies = Tree(f"copies of {t.article_id[:12]}")
             _add_children(u, copies, t.copies)

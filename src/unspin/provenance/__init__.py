@@ -13,6 +13,7 @@ The stage in five modules, in the order a pair goes through them:
 
 from __future__ import annotations
 
+from unspin.provenance.churn import churn
 from unspin.provenance.index import candidate_pairs, find_copies, rebuild, update
 from unspin.provenance.tree import (
     closest_sources,
@@ -21,6 +22,7 @@ from unspin.provenance.tree import (
 )
 
 __all__ = [
+    "churn",
     "closest_sources",
     "candidate_pairs",
     "copy_forest",

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from unspin.model import COPY_KINDS, NOT_STORED, CopyTree, Relation, Trace
+from unspin.model import COPY_KINDS, NOT_STORED, Churn, CopyTree, Relation, Trace
+from unspin.provenance.churn import churn
 
 if TYPE_CHECKING:
     from unspin.store import Store
@@ -160,13 +161,21 @@ def trace(store: Store, article_id: str) -> Trace:
             node = _find(top, article_id, path)
             if node is None:
                 continue
+            taken = _churn(store, path[-1]) if path else None
             if tree.common_source is None:
-                return Trace(article_id, tuple(path), node, same)
+                return Trace(article_id, tuple(path), node, same, churn=taken)
             first = top.article_id
             siblings = tuple(
                 r
                 for r in component
                 if r.common_source is not None and first in (r.source_id, r.copy_id)
             )
-            return Trace(article_id, tuple(path), node, same, tree.common_source, siblings)
+            return Trace(article_id, tuple(path), node, same, tree.common_source, siblings, taken)
     return Trace(article_id, (), CopyTree(article_id), same)
+
+
+def _churn(store: Store, rel: Relation) -> Churn | None:
+    found = {a.id: a for a in store.get_articles([rel.source_id, rel.copy_id])}
+    if rel.source_id not in found or rel.copy_id not in found:
+        return None
+    return churn(found[rel.source_id].text, found[rel.copy_id].text, rel)

@@ -13,7 +13,7 @@ from unspin.api import Unspin
 from unspin.errors import NotFoundError
 from unspin.model import COPY_KINDS, Article, Relation
 from unspin.web.fragments import article_summary, mark
-from unspin.web.schemas import PairPage, PairRow, Segment, SubstitutionView
+from unspin.web.schemas import ChurnView, PairPage, PairRow, Segment, SubstitutionView
 
 __all__ = ["find_relation", "pair_page", "pair_rows"]
 
@@ -206,12 +206,20 @@ def pair_page(u: Unspin, copy_id: str, source_id: str) -> PairPage:
     rel = find_relation(u, copy_id, source_id)
     source, copy = u.articles_by_id([rel.source_id, rel.copy_id])
     counts = Counter((s.source, s.copy) for s in rel.substitutions)
+    taken = u.churn(rel)
     return PairPage(
         source=article_summary(source),
         copy=article_summary(copy),
         relation=rel.kind,
         reused=rel.reused,
         substitution_rate=rel.substitution_rate,
+        common_source=rel.common_source,
+        churn=ChurnView(
+            taken=taken.taken,
+            taken_in_quotes=taken.taken_in_quotes,
+            taken_unquoted=taken.taken_unquoted,
+            source_used=taken.source_used,
+        ),
         substitutions=[
             SubstitutionView(original=o, spun=c, count=n)
             for (o, c), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -176,12 +176,31 @@ class PairRow(BaseModel):
     model_config = {"populate_by_name": True, "serialize_by_alias": True}
 
 
+class ChurnView(BaseModel):
+    taken: float = Field(description="share of the copy's words that are the source's text")
+    taken_in_quotes: float = Field(
+        description="share of the copy's words taken from the source inside quotation marks"
+    )
+    taken_unquoted: float = Field(
+        description="share of the copy's words taken from the source outside quotation marks"
+    )
+    source_used: float = Field(description="share of the source's words the copy carries")
+
+
 class PairPage(BaseModel):
     source: ArticleSummary
     copy_: ArticleSummary = Field(alias="copy")
     relation: str
     reused: float | None = Field(description="share of the copy's words taken from the source")
     substitution_rate: float | None = Field(description="share of aligned content words swapped")
+    common_source: str | None = Field(
+        default=None,
+        description="set when neither copies the other but both run a source not stored "
+        "(the agency their credit lines name, or 'not stored')",
+    )
+    churn: ChurnView = Field(
+        description="taken from the source: how much of the copy is the source's text, quotes apart"
+    )
     substitutions: list[SubstitutionView]
     rows: list[PairRow] = Field(description="aligned paragraphs, source beside copy")
 
