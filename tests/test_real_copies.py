@@ -13,7 +13,7 @@ from provenance_samples import ORIGINAL, SAME_STORY, article
 from real_copy_samples import HOUSE_STYLE, REWRITE, SPUN_HEAVY, WIRE_A, WIRE_B, WIRE_C
 from unspin import Unspin
 from unspin.cli import app
-from unspin.model import Relation
+from unspin.model import Article, Relation
 from unspin.provenance.credit import credited_source
 from unspin.provenance.relate import relate
 from unspin.provenance.swaps import editorial_reason
@@ -416,3 +416,29 @@ def test_churn_counts_the_quotes_a_copy_carries_apart(tmp_path: Path) -> None:
 
     page = pair_page(u, rel.copy_id, rel.source_id)
     assert page.churn.taken_in_quotes == pytest.approx(churned.taken_in_quotes)
+
+
+def _at(text: str, url: str, day: int | None) -> Article:
+    from datetime import UTC, datetime
+
+    when = None if day is None else datetime(2026, 3, day, 9, tzinfo=UTC)
+    return Article.create(text, url=url, published=when)
+
+
+def test_an_outlets_own_shared_passage_is_not_a_copy() -> None:
+    # Two dated articles of one outlet around a shared background passage, each with
+    # text of its own: the outlet reuses its own text.
+    one = _at(WIRE_A, "https://harbour.example/news/flood-1", 2)
+    two = _at(WIRE_B, "https://harbour.example/news/flood-2", 4)
+    assert relate(one, two).kind == "same_story"
+    # The same texts at two outlets are copies of a source neither holds.
+    other = _at(WIRE_B, "https://coast.example/flood", 4)
+    rel = relate(one, other)
+    assert rel.kind == "edited_copy" and rel.common_source == "not stored"
+    # One outlet copying the whole of another of its texts is still a copy, and undated
+    # texts of one host are not judged as one outlet's.
+    assert relate(one, _at(WIRE_A + "\n\nUpdated.", "https://harbour.example/n3", 5)).is_copy
+    undated = relate(
+        _at(WIRE_A, "https://corpus.example/1", None), _at(WIRE_B, "https://corpus.example/2", None)
+    )
+    assert undated.kind == "edited_copy"

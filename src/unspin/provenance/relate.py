@@ -44,7 +44,15 @@ from unspin.provenance.swaps import spinner_swaps
 from unspin.provenance.wording import wording_margin
 from unspin.text import quoted_spans, sentence_spans
 
-__all__ = ["classify", "decide_direction", "name_overlap", "names", "relate", "relate_rewrite"]
+__all__ = [
+    "classify",
+    "decide_direction",
+    "name_overlap",
+    "names",
+    "own_passages",
+    "relate",
+    "relate_rewrite",
+]
 
 # Duplicate: both texts carried almost entirely, with (almost) no swaps. 0.97 lets a
 # dropped boilerplate line through but not a dropped sentence of a 20-sentence article.
@@ -278,8 +286,12 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
         quoted_share(source.text, copy.text, oriented) >= QUOTED_MAX_SHARE
     ):
         kind, confidence = "same_story", 0.5
-    copying = kind in ("duplicate", "edited_copy", "spun_copy")
     common = _common_source(a, b, oriented) if kind == "edited_copy" else None
+    if common is not None and own_passages(a, b):
+        # One outlet's two articles around a passage of its own (a background paragraph,
+        # an interview's introduction): the outlet reuses its text, neither copies.
+        kind, confidence, common = "same_story", 0.5, None
+    copying = kind in ("duplicate", "edited_copy", "spun_copy")
     return Relation(
         source_id=source.id,
         copy_id=copy.id,
@@ -292,6 +304,26 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
         substitutions=oriented.substitutions if copying else (),
         passages=oriented.passages if copying else (),
         common_source=common,
+    )
+
+
+def own_passages(a: Article, b: Article) -> bool:
+    """Whether two articles that share a passage, each with text of its own around it,
+    are one outlet reusing its own text: both dated articles of the same outlet.
+
+    An outlet's background paragraphs, interview introductions and standard disclaimers
+    recur in its own articles; that is not copying (issue 23, item 7). The outlet must
+    be known and both articles dated: the dates are what a real outlet's pages carry, and
+    a host whose texts carry none is often not one outlet at all but an archive or a
+    corpus served from one host (ECB+ as the shared checker stores it, every outlet under
+    one made-up host), where wire copies of different outlets share a passage the same
+    way. Verbatim or contained copies (no text of its own on one side) are not affected.
+    """
+    return (
+        a.outlet is not None
+        and a.outlet == b.outlet
+        and a.published is not None
+        and b.published is not None
     )
 
 
