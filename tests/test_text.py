@@ -7,12 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unspin.text import (
+    WordSwaps,
     article_id,
     normalize,
     normalize_paragraphs,
     quoted_spans,
     sentence_spans,
     tokenize,
+    word_swaps,
     words,
 )
 
@@ -102,3 +104,26 @@ def test_quoted_spans_lie_between_quote_marks_within_a_paragraph(text: str) -> N
 def test_quoted_spans_of_a_news_sentence() -> None:
     text = 'She said: "We will rebuild." Then: "It will take\na year.'
     assert [text[s:e] for s, e in quoted_spans(text)] == ["We will rebuild.", "It will take"]
+
+
+_WORDS = st.lists(
+    st.sampled_from(["aid", "help", "the", "we", "send", "now", "region"]), max_size=12
+)
+
+
+@given(_WORDS)
+def test_word_swaps_of_a_sequence_with_itself_keep_every_word(words: list[str]) -> None:
+    assert word_swaps(words, words) == WordSwaps((), len(words))
+
+
+@given(_WORDS, st.integers(min_value=0, max_value=11))
+def test_a_cut_word_is_not_a_swap(words: list[str], k: int) -> None:
+    if words:
+        k %= len(words)
+        assert word_swaps(words, words[:k] + words[k + 1 :]) is None
+
+
+def test_word_swaps_gives_the_swapped_stretches() -> None:
+    a = ["we", "will", "send", "humanitarian", "aid", "to", "the", "region"]
+    b = ["we", "will", "send", "compassionate", "help", "to", "the", "region"]
+    assert word_swaps(a, b) == WordSwaps(((3, 5, 3, 5),), 6)

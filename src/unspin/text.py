@@ -21,6 +21,7 @@ __all__ = [
     "quoted_spans",
     "FUNCTION_WORDS",
     "Token",
+    "WordSwaps",
     "article_id",
     "content_words",
     "is_function_word",
@@ -30,6 +31,7 @@ __all__ = [
     "sentence_spans",
     "sentences",
     "tokenize",
+    "word_swaps",
     "words",
 ]
 
@@ -477,3 +479,43 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         if start is not None and start < para.end():
             spans.append((start, para.end()))
     return spans
+
+
+@dataclass(frozen=True, slots=True)
+class WordSwaps:
+    """How one word sequence is another with words swapped (:func:`word_swaps`).
+
+    Attributes:
+        stretches: each replaced stretch as ``(i1, i2, j1, j2)``: words ``a[i1:i2]``
+            became ``b[j1:j2]``, in order.
+        kept: how many words are unchanged, in order.
+    """
+
+    stretches: tuple[tuple[int, int, int, int], ...]
+    kept: int
+
+
+def word_swaps(a: list[str], b: list[str]) -> WordSwaps | None:
+    """``b`` read as ``a`` with stretches of words swapped, or None when words were cut
+    or added (then ``b`` is not ``a`` reworded word for word, but shortened or extended).
+
+    Compare lower-cased words. The one reading of "a sentence, a quote, differs only by
+    swaps" that spin (a story's other sources as evidence) and claims (an altered quote)
+    share; each adds its own bar on what a swap may be.
+
+    Example:
+        >>> word_swaps(["send", "humanitarian", "aid", "now"], ["send", "compassionate", "help", "now"])
+        WordSwaps(stretches=((1, 3, 1, 3),), kept=2)
+    """
+    from difflib import SequenceMatcher
+
+    stretches: list[tuple[int, int, int, int]] = []
+    kept = 0
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            kept += i2 - i1
+        elif op == "replace":
+            stretches.append((i1, i2, j1, j2))
+        else:
+            return None
+    return WordSwaps(tuple(stretches), kept)

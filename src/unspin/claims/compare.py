@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, tzinfo
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from unspin.claims.durations import format_minutes
@@ -36,6 +35,7 @@ from unspin.claims.numbers import interval
 from unspin.claims.units import TO_METRES
 from unspin.claims.zones import offset_label, outlet_zone, same_moment_possible
 from unspin.model import Article, Claim, ClaimGroup, ComparedSource, Comparison
+from unspin.text import word_swaps
 
 __all__ = ["MATCH_MIN", "compare_claims", "minor_difference", "rank", "relate_pair"]
 
@@ -297,19 +297,15 @@ def _quote_swaps(a: Claim, b: Claim) -> list[tuple[str, str]] | None:
     wb = _QUOTE_WORD.findall((b.text_value or "").lower())
     if not wa or not wb:
         return None
-    matcher = SequenceMatcher(None, wa, wb, autojunk=False)
+    found = word_swaps(wa, wb)
+    if found is None:
+        return None  # words cut or added: a shortened quote, not an altered one
     swaps: list[tuple[str, str]] = []
-    kept = 0
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            kept += i2 - i1
-        elif op == "replace":
-            if i2 - i1 > QUOTE_SWAP_WORDS or j2 - j1 > QUOTE_SWAP_WORDS:
-                return None
-            swaps.append((" ".join(wa[i1:i2]), " ".join(wb[j1:j2])))
-        else:
-            return None  # words cut or added: a shortened quote, not an altered one
-    if not swaps or kept < QUOTE_KEPT_SHARE * max(len(wa), len(wb)):
+    for i1, i2, j1, j2 in found.stretches:
+        if i2 - i1 > QUOTE_SWAP_WORDS or j2 - j1 > QUOTE_SWAP_WORDS:
+            return None
+        swaps.append((" ".join(wa[i1:i2]), " ".join(wb[j1:j2])))
+    if not swaps or found.kept < QUOTE_KEPT_SHARE * max(len(wa), len(wb)):
         return None
     return swaps
 

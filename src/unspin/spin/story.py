@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from difflib import SequenceMatcher
 
 from unspin.spin.protect import is_fact_word, quoted_regions
-from unspin.text import FUNCTION_WORDS, sentence_spans
+from unspin.text import FUNCTION_WORDS, sentence_spans, word_swaps
 
 __all__ = ["MIN_SENTENCE_WORDS", "MIN_SHARED", "story_swaps"]
 
@@ -63,13 +62,12 @@ def sentence_swaps(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
         return []
     a = [w.lower() for w in theirs]
     b = [w.lower() for w in mine]
+    swaps = word_swaps(a, b)
+    if swaps is None or swaps.kept < MIN_SHARED * len(a):
+        return []
     pairs: list[tuple[str, str]] = []
-    equal = 0
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            equal += i2 - i1
-            continue
-        if op != "replace" or i2 - i1 != j2 - j1:
+    for i1, i2, j1, j2 in swaps.stretches:
+        if i2 - i1 != j2 - j1:
             return []
         for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
             if not (_swappable(theirs[i]) and _swappable(mine[j])):
@@ -78,8 +76,6 @@ def sentence_swaps(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
             if i and (theirs[i][:1].isupper() or mine[j][:1].isupper()):
                 return []
             pairs.append((a[i], b[j]))
-    if equal < MIN_SHARED * len(a):
-        return []
     return pairs
 
 
