@@ -20,6 +20,7 @@ from unspin.stories import (
     read_story,
     rebuild_stories,
 )
+from unspin.stories.cluster import split_due
 
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
 
@@ -313,3 +314,9 @@ def test_the_store_splits_a_story_across_batches(store: Store) -> None:
     # Rebuilding from scratch (one batch) reaches the same two stories.
     rebuild_stories(store, config=config)
     assert set(map(frozenset, story_sets(store))) == two
+
+
+def test_a_story_is_checked_for_a_split_as_it_grows_by_half() -> None:
+    due = [n for n in range(1, 50) if split_due(n - 1, n)]
+    assert due == [4, 6, 9, 14, 21, 31, 46]
+    assert split_due(2, 8) and not split_due(4, 5) and not split_due(0, 3)

@@ -25,8 +25,6 @@ from unspin.store.stories import StoryRow
 from unspin.stories.background import background
 from unspin.stories.cluster import (
     EMBED_TOKENS,
-    SPLIT_MAX_ARTICLES,
-    SPLIT_MIN_ARTICLES,
     ArticleSignals,
     Clusterer,
     Decision,
@@ -34,6 +32,7 @@ from unspin.stories.cluster import (
     StoryConfig,
     StoryState,
     extract_terms,
+    split_due,
 )
 
 __all__ = [
@@ -154,6 +153,7 @@ def _assign_batch(
         n_docs=store.count_story_members(),
         next_seq=store.next_story_seq(),
     )
+    before = {s.id: s.n_articles for s in clusterer.states}
     copy_of = store.copy_sources([s.id for s in sigs])
     sources = store.story_of(list(set(copy_of.values())))
     decisions: list[Decision] = []
@@ -166,12 +166,13 @@ def _assign_batch(
             try:
                 extra = store.get_story_row(source_story)
                 clusterer.add_state(_state(extra, None))
+                before[extra.id] = extra.n_articles
             except NotFoundError:  # the source's story is gone: score the article instead
                 source_story = None
         decision = clusterer.assign(sig, copy_of_story=source_story)
         placed[sig.id] = decision.story_id
         decisions.append(decision)
-    splits = _split_stories(store, clusterer, sigs, decisions, copy_of)
+    splits = _split_stories(store, clusterer, sigs, decisions, copy_of, before)
     with store.transaction():
         store.put_embeddings(EMBED_MODEL, {s.id: s.vector for s in sigs})
         store.save_story_rows(_row(clusterer.by_id[sid]) for sid in sorted(clusterer.changed))
@@ -198,15 +199,17 @@ def _split_stories(
     sigs: Sequence[ArticleSignals],
     decisions: Sequence[Decision],
     copy_of: dict[str, str],
+    before: dict[str, int],
 ) -> list[tuple[SplitDecision, dict[str, float]]]:
-    """Check each story the batch changed for a split (:meth:`Clusterer.split`); return
-    the splits with the membership score of each moved article."""
+    """Check each story the batch grew past a check size (:func:`split_due`) for a split
+    (:meth:`Clusterer.split`); return the splits with the membership score of each moved
+    article."""
     live = {sid: clusterer.live_story(sid).id for sid in clusterer.changed}
     todo = sorted(
         {
             story
             for story in live.values()
-            if SPLIT_MIN_ARTICLES <= clusterer.by_id[story].n_articles <= SPLIT_MAX_ARTICLES
+            if split_due(before.get(story, 0), clusterer.by_id[story].n_articles)
         }
     )
     if not todo or clusterer.config.split_threshold is None:
