@@ -430,9 +430,9 @@ GATES: dict[str, Gate] = {
     "stories_bcubed_f1_heldout": Gate(
         "stories",
         "min",
-        "ECB+ dev topics in two folds (odd, even): join threshold and entity weight tuned "
-        "on one fold, BCubed F1 on the other, lower fold and seed of 0-1; the other story "
-        "constants were set on all topics",
+        "ECB+ dev topics in two folds (odd, even): join threshold, entity weight and split "
+        "threshold tuned on one fold, BCubed F1 on the other, lower fold and seed of 0-1; "
+        "the other story constants were set on all topics",
         "partly",
     ),
     "provenance_spun_recall_30": Gate(

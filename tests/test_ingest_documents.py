@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -130,3 +130,78 @@ def test_reworded_furniture_is_removed_with_its_evidence(line: str, reason: str)
 )
 def test_reporting_that_sounds_like_furniture_is_kept(line: str) -> None:
     assert classify_line(line) is None
+
+
+# --- a bare date line at the top of a plain text (issue 18) ---------------------------
+
+_BODY = "The two leaders spoke by phone on Monday, officials said.\n\nThe call lasted an hour."
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("March 3, 2024", datetime(2024, 3, 3, tzinfo=UTC)),
+        ("2024-03-03", datetime(2024, 3, 3, tzinfo=UTC)),
+        ("Tuesday 3 March 2024 14:05 GMT", datetime(2024, 3, 3, 14, 5, tzinfo=UTC)),
+        (
+            "Sun 3 Mar 2024 10.05 CET",
+            datetime(2024, 3, 3, 10, 5, tzinfo=timezone(timedelta(hours=1))),
+        ),
+        (
+            "3 March 2024, 09:30 GMT+9",
+            datetime(2024, 3, 3, 9, 30, tzinfo=timezone(timedelta(hours=9))),
+        ),
+        (
+            "Jul. 3, 2024 at 2:05 p.m. ET",
+            datetime(2024, 7, 3, 14, 5, tzinfo=timezone(timedelta(hours=-4))),
+        ),
+        (
+            "Updated: 4 March 2024 09:00 EST",
+            datetime(2024, 3, 4, 9, tzinfo=timezone(timedelta(hours=-5))),
+        ),
+    ],
+)
+def test_a_bare_date_line_at_the_top_is_the_publication_date(line: str, expected: datetime) -> None:
+    a = article_from_text(f"Leaders talk trade by phone\n\n{line}\n\n{_BODY}", "x.txt")
+    assert a.title == "Leaders talk trade by phone"
+    assert a.published == expected
+    assert a.published is not None and a.published.utcoffset() == expected.utcoffset()
+    assert a.text.startswith("The two leaders")
+    assert [(b.text, b.reason) for b in a.boilerplate] == [(line, "dateline")]
+
+
+def test_a_date_line_without_a_headline_and_after_a_byline_is_read_too() -> None:
+    a = article_from_text(f"By Jane Example\n\n2024-03-03\n\n{_BODY}", "x.txt")
+    assert a.title is None
+    assert a.author == "Jane Example"
+    assert a.published == datetime(2024, 3, 3, tzinfo=UTC)
+    assert a.text.startswith("The two leaders")
+
+
+def test_a_published_stamp_wins_over_an_updated_one() -> None:
+    text = f"Updated: March 5, 2024\n\nPublished March 2, 2024\n\n{_BODY}"
+    a = article_from_text(text, "x.txt")
+    assert a.published is not None and a.published.date() == date(2024, 3, 2)
+
+
+def test_a_date_line_inside_the_body_stays_text() -> None:
+    text = f"Leaders talk trade by phone\n\n{_BODY}\n\nMarch 2, 2024\n\nThat was the day before."
+    a = article_from_text(text, "x.txt")
+    assert a.published is None
+    assert "March 2, 2024" in a.text
+    assert a.boilerplate == ()
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "2024 Olympics open in Paris",
+        "Talks resume on March 3, 2024",
+        "March 2024 was the warmest on record",
+    ],
+)
+def test_a_headline_that_contains_a_year_or_date_is_not_a_date(headline: str) -> None:
+    a = article_from_text(f"{headline}\n\n{_BODY}", "x.txt")
+    assert a.title == headline
+    assert a.published is None
+    assert a.text.startswith("The two leaders")

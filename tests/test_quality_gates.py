@@ -6,7 +6,7 @@ way ``python bench/gates.py`` measured it: one test per measurement group, skipp
 the public data is absent. Seconds per group as `bench/gates.py` measured them
 (``group_seconds`` in baselines.json; 2 cores, "Quality gates" in bench/RESULTS.md):
 extraction 3, genuine_half_b 6, tortured_restoration 2, unseen_spinner 3,
-spinbot_documents 1, stories 5, copy_detection 13; slow: add_speed 20, real_copies 8.
+spinbot_documents 1, stories 20 (69 at load 6-9), copy_detection 13; slow: add_speed 20, real_copies 8.
 """
 
 from __future__ import annotations

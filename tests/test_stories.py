@@ -20,6 +20,7 @@ from unspin.stories import (
     read_story,
     rebuild_stories,
 )
+from unspin.stories.cluster import split_due
 
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
 
@@ -216,3 +217,106 @@ def test_unknown_story_id(store: Store) -> None:
 
     with pytest.raises(NotFoundError, match="no story"):
         read_story(store, "s999")
+
+
+# --- splits: two events that streamed into one story ----------------------------------
+
+REHAB_2 = (
+    "Reid in rehab at Promises",
+    "Tara Reid is being treated at Promises in Malibu, publicist Jack Ketsoyan said, "
+    "asking People readers to respect the actress's privacy.",
+)
+
+
+def _two_events(c: Clusterer) -> tuple[list[ArticleSignals], list[ArticleSignals]]:
+    # Background articles give the names their document frequencies (IDF > 0).
+    for k in range(6):
+        c.assign(_sig(f"bg{k}", [0, 0, 1], {f"other{k}": 1}))
+    williams = [
+        _sig(f"w{k}", [1, 0.3, 0], {"chargers": 1, "okonkwo": 3, "jamal": 2}) for k in range(3)
+    ]
+    jackson = [
+        _sig(f"j{k}", [1, 0.35, 0], {"chargers": 1, "lindqvist": 3, "vincent": 2}) for k in range(3)
+    ]
+    return williams, jackson
+
+
+def test_a_story_holding_two_events_splits_and_says_why() -> None:
+    c = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=0.5))
+    williams, jackson = _two_events(c)
+    members = [williams[0], jackson[0], williams[1], jackson[1], williams[2], jackson[2]]
+    story = {c.assign(m).story_id for m in members}
+    assert len(story) == 1  # everything joined: the stream put both events in one story
+    (sid,) = story
+    split = c.split(sid, members)
+    assert split is not None
+    assert split.story == sid and split.new_story != sid
+    assert set(split.moved) in ({m.id for m in jackson}, {m.id for m in williams})
+    assert split.reason.startswith(f"split from {sid}:") and "chargers" in split.reason
+    assert c.by_id[sid].n_articles == c.by_id[split.new_story].n_articles == 3
+    kept = c.by_id[sid].terms
+    assert ("okonkwo" in kept) != ("lindqvist" in kept)
+    assert split.score < 0.5 and {sid, split.new_story} <= c.changed
+
+
+def test_one_event_does_not_split_and_splits_can_be_turned_off() -> None:
+    c = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=0.5))
+    williams, _ = _two_events(c)
+    more = [_sig(f"x{k}", [1, 0.3, 0], {"chargers": 1, "okonkwo": 2}) for k in range(2)]
+    members = williams + more
+    (sid,) = {c.assign(m).story_id for m in members}
+    assert c.split(sid, members) is None
+    off = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=None))
+    williams, jackson = _two_events(off)
+    members = williams + jackson
+    (sid,) = {off.assign(m).story_id for m in members}
+    assert off.split(sid, members) is None
+
+
+def test_a_copy_stays_with_its_source_in_a_split() -> None:
+    c = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=0.5))
+    williams, jackson = _two_events(c)
+    # A spun copy of an Okonkwo report whose names read like the other event's.
+    copy = _sig("copy", [1, 0.35, 0], {"chargers": 1, "vincent": 1})
+    members = [*williams, *jackson, copy]
+    (sid,) = {c.assign(m).story_id for m in members}
+    by_names = c.split(sid, members)
+    assert by_names is not None
+    assert (copy.id in by_names.moved) == (jackson[0].id in by_names.moved)
+    c = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=0.5))
+    _two_events(c)
+    (sid,) = {c.assign(m).story_id for m in members}
+    split = c.split(sid, members, copies={copy.id: williams[0].id})
+    assert split is not None
+    assert (copy.id in split.moved) == (williams[0].id in split.moved)
+
+
+def test_the_store_splits_a_story_across_batches(store: Store) -> None:
+    config = StoryConfig(join_threshold=0.0, split_threshold=0.5)
+    chile = [art(CHILE_1), art(CHILE_2, hours=2, site="b.example")]
+    rehab = [art(REHAB, hours=1), art(REHAB_2, hours=3, site="b.example")]
+    put(store, chile[0], rehab[0])
+    assign_articles(store, config=config)  # two articles: too few to check
+    assert len(story_sets(store)) == 1
+    put(store, chile[1], rehab[1])
+    assign_articles(store, config=config)
+    two = {frozenset(a.id for a in chile), frozenset(a.id for a in rehab)}
+    assert set(map(frozenset, story_sets(store))) == two
+    stories = read_stories(store)
+    assert sorted(s.n_articles for s in stories) == [2, 2]
+    moved = [
+        m
+        for s in stories
+        for m in read_story(store, s.id).members
+        if m.reason.startswith("split from")
+    ]
+    assert len(moved) == 2
+    # Rebuilding from scratch (one batch) reaches the same two stories.
+    rebuild_stories(store, config=config)
+    assert set(map(frozenset, story_sets(store))) == two
+
+
+def test_a_story_is_checked_for_a_split_as_it_grows_by_half() -> None:
+    due = [n for n in range(1, 50) if split_due(n - 1, n)]
+    assert due == [4, 6, 9, 14, 21, 31, 46]
+    assert split_due(2, 8) and not split_due(4, 5) and not split_due(0, 3)

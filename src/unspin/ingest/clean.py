@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from unspin.ingest.dates import parse_datetime
+from unspin.ingest.dates import date_line, parse_datetime
 from unspin.model import BoilerplateLine
 from unspin.text import normalize
 
@@ -272,6 +272,7 @@ class CleanResult:
 _BYLINE_NAME = re.compile(
     r"^(?:by|written by|reporting by|words by)\s+(.+?)(?:\s*[,|·•]\s*.*)?$", _I
 )
+_UPDATED_VALUE = re.compile(r"^(?:last )?updated\b[\s:]*(?:on\s+)?(.+?)(?:\s*(?:\||·|•).*)?$", _I)
 _DATELINE_VALUE = re.compile(
     r"^(?:published|posted|first published|date)\b[\s:]*(?:on\s+)?(.+?)(?:\s*(?:\||·|•|,?\s*updated|,?\s*last updated).*)?$",
     _I,
@@ -305,7 +306,12 @@ def _teaser(line: str) -> bool:
     return not _SENTENCE_END.search(line.strip())
 
 
-def clean_lines(paragraphs: list[str], link_texts: frozenset[str] = frozenset()) -> CleanResult:
+def clean_lines(
+    paragraphs: list[str],
+    link_texts: frozenset[str] = frozenset(),
+    *,
+    leading_dates: bool = False,
+) -> CleanResult:
     """Remove boilerplate lines from ``paragraphs``; keep what was removed and why.
 
     A paragraph made of several lines is judged line by line. Bylines fill ``author``;
@@ -318,16 +324,24 @@ def clean_lines(paragraphs: list[str], link_texts: frozenset[str] = frozenset())
         link_texts: normalised texts of the page's links (see
             :func:`unspin.ingest.extract.link_texts`): a short line that is exactly a
             link is navigation, and a trailing block of them is a related-stories list.
+        leading_dates: a line that is nothing but a date (:func:`date_line`) among the
+            furniture at the top of the text (before the first line of text) is a date
+            stamp: it fills ``published`` and is removed as ``dateline``. For plain
+            texts, where nothing else marks the stamp; further down, such a line is text.
     """
     from unspin.ingest.extract import link_key
 
     result = CleanResult()
     lines: list[tuple[int, str, str | None]] = []  # (paragraph index, line, reason)
+    at_top = leading_dates
     for pi, para in enumerate(paragraphs):
         for line in para.split("\n"):
             if not line.strip():
                 continue
             reason = classify_line(line)
+            if reason is None and at_top and date_line(normalize(line)) is not None:
+                reason = "dateline"
+            at_top = at_top and reason is not None
             if reason is None and link_texts and not _ENUMERATED.match(line):
                 key = link_key(line)
                 if key in link_texts and _wordy(line) and len(key.split()) <= MAX_BOILERPLATE_WORDS:
@@ -354,6 +368,7 @@ def clean_lines(paragraphs: list[str], link_texts: frozenset[str] = frozenset())
     ]
 
     kept: dict[int, list[str]] = {}
+    updated: datetime | None = None
     for pi, line, reason in lines:
         if reason is None:
             kept.setdefault(pi, []).append(line)
@@ -370,5 +385,16 @@ def clean_lines(paragraphs: list[str], link_texts: frozenset[str] = frozenset())
             m = _DATELINE_VALUE.match(text)
             if m:
                 result.published = parse_datetime(m.group(1))
+            else:
+                stamp = date_line(text)
+                if stamp is not None:
+                    result.published = stamp
+                else:
+                    m = _UPDATED_VALUE.match(text)
+                    if m:
+                        updated = updated or parse_datetime(m.group(1))
+    if result.published is None:
+        # Only an "Updated …" stamp: the nearest date the text gives of its publication.
+        result.published = updated
     result.paragraphs = [" ".join(kept[pi]) for pi in sorted(kept)]
     return result

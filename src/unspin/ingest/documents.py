@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 
 from unspin.errors import InputError
 from unspin.ingest.clean import classify_line, clean_lines
-from unspin.ingest.dates import parse_datetime
+from unspin.ingest.dates import date_line, parse_datetime
 from unspin.ingest.extract import extract_html
 from unspin.language import guess_language
 from unspin.model import Article, Origin
@@ -64,6 +64,8 @@ def _build(
     origin: Origin,
     meta: dict[str, Any],
     link_texts: frozenset[str] = frozenset(),
+    *,
+    leading_dates: bool = False,
 ) -> Article:
     title = meta.get("title")
     if (
@@ -73,7 +75,7 @@ def _build(
     ):
         # Extraction often repeats the headline as the first line; it is metadata.
         paragraphs = paragraphs[1:]
-    cleaned = clean_lines(paragraphs, link_texts)
+    cleaned = clean_lines(paragraphs, link_texts, leading_dates=leading_dates)
     if not cleaned.paragraphs:
         if cleaned.removed:
             raise InputError(source, "only boilerplate, no article text")
@@ -132,7 +134,11 @@ def headline_of(blocks: list[str]) -> str | None:
         first[0].isupper() or first[0] in "\"'‘“" or first[0].isdigit()
     ):
         return None
-    if classify_line(first) is not None or _DATE_LINE.fullmatch(first):
+    if (
+        classify_line(first) is not None
+        or _DATE_LINE.fullmatch(first)
+        or date_line(first) is not None
+    ):
         return None
     return first
 
@@ -145,8 +151,10 @@ def article_from_text(
     Keyword metadata (title, url, site, author, published, language) wins over the
     header. Without a title, a first line that reads as a headline
     (:func:`headline_of`) is the title and leaves the text; credit lines fill the outlet,
-    byline and date lines the author and date (:func:`unspin.ingest.clean.clean_lines`).
-    Raises :class:`InputError` when no article text remains.
+    byline and date lines the author and date (:func:`unspin.ingest.clean.clean_lines`),
+    and so does a bare date line ("March 3, 2024", "2024-03-03", "Tuesday 3 March 2024
+    14:05 GMT") at the top of the text, before its first line of text; both leave the
+    text with their reason. Raises :class:`InputError` when no article text remains.
     """
     if not text.strip():
         raise InputError(source, "empty file")
@@ -158,7 +166,7 @@ def article_from_text(
         headline = headline_of(blocks)
         if headline is not None:
             meta["title"] = normalize(headline)
-    return _build(blocks, source, origin or Origin("text", source), meta)
+    return _build(blocks, source, origin or Origin("text", source), meta, leading_dates=True)
 
 
 def article_from_html(

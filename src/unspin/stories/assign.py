@@ -28,9 +28,11 @@ from unspin.stories.cluster import (
     ArticleSignals,
     Clusterer,
     Decision,
+    SplitDecision,
     StoryConfig,
     StoryState,
     extract_terms,
+    split_due,
 )
 
 __all__ = [
@@ -151,6 +153,7 @@ def _assign_batch(
         n_docs=store.count_story_members(),
         next_seq=store.next_story_seq(),
     )
+    before = {s.id: s.n_articles for s in clusterer.states}
     copy_of = store.copy_sources([s.id for s in sigs])
     sources = store.story_of(list(set(copy_of.values())))
     decisions: list[Decision] = []
@@ -163,11 +166,13 @@ def _assign_batch(
             try:
                 extra = store.get_story_row(source_story)
                 clusterer.add_state(_state(extra, None))
+                before[extra.id] = extra.n_articles
             except NotFoundError:  # the source's story is gone: score the article instead
                 source_story = None
         decision = clusterer.assign(sig, copy_of_story=source_story)
         placed[sig.id] = decision.story_id
         decisions.append(decision)
+    splits = _split_stories(store, clusterer, sigs, decisions, copy_of, before)
     with store.transaction():
         store.put_embeddings(EMBED_MODEL, {s.id: s.vector for s in sigs})
         store.save_story_rows(_row(clusterer.by_id[sid]) for sid in sorted(clusterer.changed))
@@ -180,7 +185,75 @@ def _assign_batch(
                 store.move_story_members(m.absorbed, m.kept)
                 store.put_story_merge(m.kept, m.absorbed, m.article_id, m.score, m.reason)
         store.add_term_df(Counter(t for s in sigs for t in s.terms))
+        # Last: a split moves members the lines above may have written or moved.
+        for split, scores in splits:
+            store.put_story_members(
+                (aid, split.new_story, scores[aid], split.reason) for aid in split.moved
+            )
     return decisions
+
+
+def _split_stories(
+    store: Store,
+    clusterer: Clusterer,
+    sigs: Sequence[ArticleSignals],
+    decisions: Sequence[Decision],
+    copy_of: dict[str, str],
+    before: dict[str, int],
+) -> list[tuple[SplitDecision, dict[str, float]]]:
+    """Check each story the batch grew past a check size (:func:`split_due`) for a split
+    (:meth:`Clusterer.split`); return the splits with the membership score of each moved
+    article."""
+    live = {sid: clusterer.live_story(sid).id for sid in clusterer.changed}
+    todo = sorted(
+        {
+            story
+            for story in live.values()
+            if split_due(before.get(story, 0), clusterer.by_id[story].n_articles)
+        }
+    )
+    if not todo or clusterer.config.split_threshold is None:
+        return []
+    # Members stored before this batch (under the id of a story merged since, too) ...
+    stored = store.story_member_rows(sorted(sid for sid in live if live[sid] in set(todo)))
+    scores: dict[str, float] = {}
+    member_ids: dict[str, list[str]] = {story: [] for story in todo}
+    for sid, rows in stored.items():
+        for r in rows:
+            member_ids[live[sid]].append(r["article_id"])
+            scores[r["article_id"]] = float(r["score"])
+    old_ids = [aid for ids in member_ids.values() for aid in ids]
+    vectors = store.get_embeddings(EMBED_MODEL, old_ids)
+    old_sigs = {
+        a.id: ArticleSignals(
+            id=a.id,
+            vector=vectors[a.id],
+            terms=extract_terms(a.text, a.title),
+            ts=a.published.timestamp() if a.published else None,
+            title=a.title,
+        )
+        for a in store.get_articles(old_ids)
+        if a.id in vectors
+    }
+    # ... and the batch's own, which are not stored yet.
+    members = {
+        story: [old_sigs[a] for a in ids if a in old_sigs] for story, ids in member_ids.items()
+    }
+    for sig, d in zip(sigs, decisions, strict=True):
+        story = clusterer.live_story(d.story_id).id
+        if story in members:
+            members[story].append(sig)
+            scores[sig.id] = d.score
+    copies = {**store.copy_sources(old_ids), **copy_of}
+    splits = []
+    for story in todo:
+        if len(members[story]) != clusterer.by_id[story].n_articles:
+            continue  # a member without a stored vector: the story is not seen whole
+        split = clusterer.split(story, members[story], copies)
+        if split is not None:
+            log.info("%s", split.reason)
+            splits.append((split, {aid: scores[aid] for aid in split.moved}))
+    return splits
 
 
 def rebuild_stories(store: Store, *, config: StoryConfig | None = None) -> dict[str, int]:
