@@ -22,7 +22,14 @@ background store:
   bench/baselines.json), so the gate follows the code, not the machine.
 
 Run: .venv/bin/python bench/add_speed.py [--sizes 1000 10000] [--large] [--repeat 1]
-     [--no-record]
+     [--backgrounds DIR] [--no-record]
+
+``--backgrounds DIR`` keeps each built background store in DIR
+(``background-<size>-<key>.db``, the key a hash of the background texts, the store's
+migrations and the claims extractor's version) and reuses it on a later run: the
+100,000-article background takes most of an hour to build on two busy cores. Speed work
+that keeps every stage's results identical keeps the key; delete DIR after a change that
+alters what a stage stores.
 """
 
 from __future__ import annotations
@@ -135,11 +142,39 @@ def run_add(db: Path, source: Path, config: PipelineConfig, out: Any) -> None:
     )
 
 
-def measure(size: int, source: Path, tmp: Path, repeat: int) -> dict[str, Any]:
-    """Build the ``size`` background once; time store-only and end-to-end adds into copies."""
+def _background_key(texts: list[str]) -> str:
+    """A hash of the background texts, the store's schema (its migrations) and the claims
+    extractor's version: what a kept background must match to be reused."""
+    import hashlib
+
+    from unspin.claims import EXTRACTOR_VERSION
+    from unspin.store import migrations
+
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(t.encode("utf-8") + b"\0")
+    h.update(repr((migrations.registered(), EXTRACTOR_VERSION)).encode())
+    return h.hexdigest()[:12]
+
+
+def measure(
+    size: int, source: Path, tmp: Path, repeat: int, keep: Path | None = None
+) -> dict[str, Any]:
+    """Build the ``size`` background once (or reuse the one kept in ``keep``); time
+    store-only and end-to-end adds into copies."""
+    texts = background_texts(size)
     background = tmp / f"background-{size}.db"
-    build = in_child(build_background, background_texts(size), background)
-    print(f"background of {size:,}: built in {build['build_s']:.0f} s", flush=True)
+    kept = keep / f"background-{size}-{_background_key(texts)}.db" if keep else None
+    if kept is not None and kept.exists():
+        build = {"build_s": float("nan")}
+        background = kept
+        print(f"background of {size:,}: reused {kept}", flush=True)
+    else:
+        build = in_child(build_background, texts, background)
+        print(f"background of {size:,}: built in {build['build_s']:.0f} s", flush=True)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(background, kept)
     runs: dict[str, list[dict[str, Any]]] = {"store_only": [], "full": [], "full_jobs": []}
     modes = (
         ("store_only", ALL_OFF),
@@ -153,7 +188,8 @@ def measure(size: int, source: Path, tmp: Path, repeat: int) -> dict[str, Any]:
             runs[mode].append(in_child(run_add, db, source, config))
             db.unlink()
             print(f"  {mode}: {runs[mode][-1]['seconds']:.2f} s", flush=True)
-    background.unlink()
+    if background != kept:
+        background.unlink()
     full = runs["full"][0]
     med = {m: statistics.median(r["seconds"] for r in rs) for m, rs in runs.items()}
     stages = {s: statistics.median(r["stages"].get(s, 0.0) for r in runs["full"]) for s in STAGES}
@@ -202,6 +238,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     ap.add_argument("--large", action="store_true", help="also a 100,000-article store (long)")
     ap.add_argument("--repeat", type=int, default=1, help="adds per mode and size (median)")
+    ap.add_argument("--backgrounds", type=Path, help="keep and reuse built backgrounds here")
     ap.add_argument("--no-record", action="store_true", help="print only")
     args = ap.parse_args()
     sizes = [*args.sizes, *([100_000] if args.large else [])]
@@ -212,7 +249,7 @@ def main() -> None:
         source = tmp / "ecbplus_dev.jsonl"
         source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         for size in sizes:
-            results.append(measure(size, source, tmp, args.repeat))
+            results.append(measure(size, source, tmp, args.repeat, args.backgrounds))
             print(json.dumps(results[-1], indent=1, default=str), flush=True)
     cmd = "python bench/add_speed.py " + " ".join(
         [f"--sizes {' '.join(map(str, args.sizes))}", *(["--large"] if args.large else [])]
