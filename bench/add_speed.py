@@ -276,6 +276,8 @@ def measure(
         "cpu": cpu,
         "cpu_s": sum(cpu.values()),
         "store_cpu_s": statistics.median(sum(r["cpu"].values()) for r in runs["store_only"]),
+        # The writer's own CPU with --jobs: the serial part, which bounds that mode's rate.
+        "jobs_writer_cpu_s": statistics.median(sum(r["cpu"].values()) for r in runs["full_jobs"]),
         "peak_mb": max(r["peak_mb"] for r in runs["full"]),
         "store_peak_mb": max(r["peak_mb"] for r in runs["store_only"]),
         "counts": full["counts"],
@@ -304,17 +306,19 @@ def table(results: list[dict[str, Any]]) -> str:
     cpu = [
         "",
         "CPU seconds of the same one-process adds (`time.process_time`: what the code costs "
-        "whatever else runs on the machine):",
+        "whatever else runs on the machine), and the main process's own CPU seconds in the "
+        f"`--jobs {JOBS}` add (the single writer's serial part, which bounds that mode's rate; "
+        "the workers' CPU is not in it):",
         "",
         "| store holds | "
         + " | ".join(f"{s} CPU s" for s in STAGES)
-        + " | all stages on | store only | CPU ratio to store only |",
-        "| ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | ---: |",
+        + f" | all stages on | store only | CPU ratio to store only | writer with --jobs {JOBS} |",
+        "| ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | ---: | ---: |",
         *(
             f"| {r['size']:,} | "
             + " | ".join(f"{r['cpu'][s]:.2f}" for s in STAGES)
             + f" | {r['cpu_s']:.2f} | {r['store_cpu_s']:.2f} | "
-            f"{r['store_cpu_s'] / r['cpu_s']:.3f} |"
+            f"{r['store_cpu_s'] / r['cpu_s']:.3f} | {r['jobs_writer_cpu_s']:.2f} |"
             for r in results
         ),
     ]
