@@ -25,6 +25,26 @@ def test_map_keeps_input_order_and_uses_other_processes() -> None:
     assert {pid for _, pid in out} - {os.getpid()}, "the work ran in worker processes"
 
 
+def test_stream_keeps_input_order_and_uses_other_processes() -> None:
+    """Items handed over one at a time (a last partial chunk included) come back in input
+    order; full chunks ran on the workers, and a short stream runs here."""
+    items = list(range(MIN_PARALLEL_ITEMS * 3 + 5))
+    with Workers(2) as workers:
+        stream = workers.stream(_square_and_pid, expected=len(items))
+        for x in items:
+            stream.put(x)
+        out = stream.results()
+        short = workers.stream(_square_and_pid, expected=MIN_PARALLEL_ITEMS - 1)
+        for x in items:
+            short.put(x)
+        here = short.results()
+    assert [v for v, _ in out] == [x * x for x in items]
+    assert {pid for _, pid in out} - {os.getpid()}, "the work ran in worker processes"
+    assert out[-1][1] == os.getpid(), "the last partial chunk ran here"
+    assert [v for v, _ in here] == [x * x for x in items]
+    assert {pid for _, pid in here} == {os.getpid()}
+
+
 def test_small_batches_and_one_job_stay_in_this_process() -> None:
     with Workers(2) as workers:
         few = workers.map(_square_and_pid, list(range(MIN_PARALLEL_ITEMS - 1)))
