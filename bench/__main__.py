@@ -35,7 +35,7 @@ COMMANDS = (
     "python bench/real_copies.py",
     "python bench/watch_speed.py",
     "python bench/real_copies.py --background 20000",
-    "python bench/add_speed.py --sizes 1000 10000",
+    "python bench/add_speed.py --sizes 1000 10000 --profile",
     "python bench/spin_examples.py",
     "python bench/spin_speed.py",
     "python bench/spin_accuracy.py",

@@ -22,7 +22,14 @@ background store:
   bench/baselines.json), so the gate follows the code, not the machine.
 
 Run: .venv/bin/python bench/add_speed.py [--sizes 1000 10000] [--large] [--repeat 1]
-     [--no-record]
+     [--backgrounds DIR] [--profile] [--no-record]
+
+``--backgrounds DIR`` keeps each built background store in DIR
+(``background-<size>-<key>.db``, the key a hash of the background texts, the store's
+migrations and the claims extractor's version) and reuses it on a later run: the
+100,000-article background takes most of an hour to build on two busy cores. Speed work
+that keeps every stage's results identical keeps the key; delete DIR after a change that
+alters what a stage stores.
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ SEED = 20
 TITLE = "Add speed: `unspin add` end to end (issue 20)"
 TARGET = 100.0  # articles per second end to end (issue 20)
 STAGES = ("store", "provenance", "stories", "spin", "claims")
+# Functions listed by --profile, most own CPU time first.
+PROFILE_TOP = 20
 ALL_OFF = PipelineConfig(provenance=False, stories=False, claims=False)
 # Worker processes of the third mode: what `unspin add` uses by default (every core).
 JOBS = default_jobs()
@@ -113,33 +122,119 @@ def run_add(db: Path, source: Path, config: PipelineConfig, out: Any) -> None:
     from unspin import Unspin
 
     start_rss = current_rss_mb()
-    marks: list[tuple[str, float]] = []
-    t0 = time.perf_counter()
+    marks: list[tuple[str, float, float]] = []
+    t0, c0 = time.perf_counter(), time.process_time()
     with Unspin(db) as u:
         report = u.add(
             [str(source)],
             pipeline=config,
-            on_stage=lambda name: marks.append((name, time.perf_counter())),
+            on_stage=lambda name: marks.append((name, time.perf_counter(), time.process_time())),
         )
-    t1 = time.perf_counter()
-    bounds = [("store", t0), *marks, ("end", t1)]
-    stages = {name: b - a for (name, a), (_, b) in zip(bounds, bounds[1:], strict=False)}
+    t1, c1 = time.perf_counter(), time.process_time()
+    bounds = [("store", t0, c0), *marks, ("end", t1, c1)]
+    pairs = list(zip(bounds, bounds[1:], strict=False))
+    stages = {name: b - a for (name, a, _), (_, b, _) in pairs}
+    cpu = {name: b - a for (name, _, a), (_, _, b) in pairs}
     out.put(
         {
             "seconds": t1 - t0,
             "added": len(report.added),
             "stages": stages,
+            "cpu": cpu,
             "counts": report.stages,
             "peak_mb": peak_rss_mb() - start_rss,
         }
     )
 
 
-def measure(size: int, source: Path, tmp: Path, repeat: int) -> dict[str, Any]:
-    """Build the ``size`` background once; time store-only and end-to-end adds into copies."""
+def _background_key(texts: list[str]) -> str:
+    """A hash of the background texts, the store's schema (its migrations) and the claims
+    extractor's version: what a kept background must match to be reused."""
+    import hashlib
+
+    from unspin.claims import EXTRACTOR_VERSION
+    from unspin.store import migrations
+
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(t.encode("utf-8") + b"\0")
+    h.update(repr((migrations.registered(), EXTRACTOR_VERSION)).encode())
+    return h.hexdigest()[:12]
+
+
+def profile_add(db: Path, source: Path, out: Any) -> None:
+    """One-process `unspin add` under cProfile, timed in CPU seconds of this process
+    (``time.process_time``: what the code costs, not what the other tenants of a busy
+    machine take): the functions with the most own time, and each stage's CPU seconds."""
+    import cProfile
+    import pstats
+
+    from unspin import Unspin
+
+    marks: list[tuple[str, float]] = []
+    prof = cProfile.Profile(time.process_time)
+    c0 = time.process_time()
+    prof.enable()
+    with Unspin(db) as u:
+        u.add(
+            [str(source)],
+            pipeline=PipelineConfig(),
+            on_stage=lambda name: marks.append((name, time.process_time())),
+        )
+    prof.disable()
+    c1 = time.process_time()
+    bounds = [("store", c0), *marks, ("end", c1)]
+    stages = {name: b - a for (name, a), (_, b) in zip(bounds, bounds[1:], strict=False)}
+    stats = pstats.Stats(prof)
+    rows = []
+    for (path, line, func), (_, calls, own, cum, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if path == "~":  # a builtin: its time shows in the callers' "with callees"
+            continue
+        where = path.split("/site-packages/")[-1].split("/src/")[-1].split("/lib/python3")[-1]
+        rows.append((own, cum, calls, f"{where}:{line} {func}"))
+    rows.sort(reverse=True)
+    out.put({"cpu_s": c1 - c0, "stages": stages, "top": rows[:PROFILE_TOP]})
+
+
+def profile_table(size: int, prof: dict[str, Any]) -> str:
+    lines = [
+        f"Profile of the one-process add into {size:,} (cProfile timed by the process's CPU "
+        f"clock: {prof['cpu_s']:.2f} CPU s in all under the profiler, which slows small "
+        "Python functions most, so read the order, not the seconds; stages: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in prof["stages"].items())
+        + "). Python functions by own time (builtins and C calls count in their "
+        "callers' time with callees):",
+        "",
+        "| own CPU s | with callees s | calls | function |",
+        "| ---: | ---: | ---: | --- |",
+    ]
+    lines += [f"| {o:.2f} | {c:.2f} | {n:,} | `{f}` |" for o, c, n, f in prof["top"]]
+    return "\n".join(lines)
+
+
+def measure(
+    size: int,
+    source: Path,
+    tmp: Path,
+    repeat: int,
+    keep: Path | None = None,
+    profile: bool = False,
+) -> dict[str, Any]:
+    """Build the ``size`` background once (or reuse the one kept in ``keep``); time
+    store-only and end-to-end adds into copies."""
+    texts = background_texts(size)
     background = tmp / f"background-{size}.db"
-    build = in_child(build_background, background_texts(size), background)
-    print(f"background of {size:,}: built in {build['build_s']:.0f} s", flush=True)
+    kept = keep / f"background-{size}-{_background_key(texts)}.db" if keep else None
+    if kept is not None and kept.exists():
+        build = {"build_s": float("nan")}
+        background = kept
+        print(f"background of {size:,}: reused {kept}", flush=True)
+    else:
+        build = in_child(build_background, texts, background)
+        print(f"background of {size:,}: built in {build['build_s']:.0f} s", flush=True)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(background, kept)
     runs: dict[str, list[dict[str, Any]]] = {"store_only": [], "full": [], "full_jobs": []}
     modes = (
         ("store_only", ALL_OFF),
@@ -153,10 +248,18 @@ def measure(size: int, source: Path, tmp: Path, repeat: int) -> dict[str, Any]:
             runs[mode].append(in_child(run_add, db, source, config))
             db.unlink()
             print(f"  {mode}: {runs[mode][-1]['seconds']:.2f} s", flush=True)
-    background.unlink()
+    prof = None
+    if profile:
+        db = tmp / f"run-{size}-profile.db"
+        shutil.copy(background, db)
+        prof = in_child(profile_add, db, source)
+        db.unlink()
+    if background != kept:
+        background.unlink()
     full = runs["full"][0]
     med = {m: statistics.median(r["seconds"] for r in rs) for m, rs in runs.items()}
     stages = {s: statistics.median(r["stages"].get(s, 0.0) for r in runs["full"]) for s in STAGES}
+    cpu = {s: statistics.median(r["cpu"].get(s, 0.0) for r in runs["full"]) for s in STAGES}
     added = full["added"]
     return {
         "size": size,
@@ -170,9 +273,15 @@ def measure(size: int, source: Path, tmp: Path, repeat: int) -> dict[str, Any]:
         "store_rate": added / med["store_only"],
         "ratio": med["store_only"] / med["full"],
         "stages": stages,
+        "cpu": cpu,
+        "cpu_s": sum(cpu.values()),
+        "store_cpu_s": statistics.median(sum(r["cpu"].values()) for r in runs["store_only"]),
+        # The writer's own CPU with --jobs: the serial part, which bounds that mode's rate.
+        "jobs_writer_cpu_s": statistics.median(sum(r["cpu"].values()) for r in runs["full_jobs"]),
         "peak_mb": max(r["peak_mb"] for r in runs["full"]),
         "store_peak_mb": max(r["peak_mb"] for r in runs["store_only"]),
         "counts": full["counts"],
+        "profile": prof,
     }
 
 
@@ -194,7 +303,26 @@ def table(results: list[dict[str, Any]]) -> str:
         + f" | {r['peak_mb']:.0f} MiB (store only {r['store_peak_mb']:.0f}) |"
         for r in results
     ]
-    return "\n".join(head + rows)
+    cpu = [
+        "",
+        "CPU seconds of the same one-process adds (`time.process_time`: what the code costs "
+        "whatever else runs on the machine), and the main process's own CPU seconds in the "
+        f"`--jobs {JOBS}` add (the single writer's serial part, which bounds that mode's rate; "
+        "the workers' CPU is not in it):",
+        "",
+        "| store holds | "
+        + " | ".join(f"{s} CPU s" for s in STAGES)
+        + f" | all stages on | store only | CPU ratio to store only | writer with --jobs {JOBS} |",
+        "| ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {r['size']:,} | "
+            + " | ".join(f"{r['cpu'][s]:.2f}" for s in STAGES)
+            + f" | {r['cpu_s']:.2f} | {r['store_cpu_s']:.2f} | "
+            f"{r['store_cpu_s'] / r['cpu_s']:.3f} | {r['jobs_writer_cpu_s']:.2f} |"
+            for r in results
+        ),
+    ]
+    return "\n".join(head + rows + cpu)
 
 
 def main() -> None:
@@ -202,6 +330,10 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     ap.add_argument("--large", action="store_true", help="also a 100,000-article store (long)")
     ap.add_argument("--repeat", type=int, default=1, help="adds per mode and size (median)")
+    ap.add_argument("--backgrounds", type=Path, help="keep and reuse built backgrounds here")
+    ap.add_argument(
+        "--profile", action="store_true", help="also profile one add at the largest size"
+    )
     ap.add_argument("--no-record", action="store_true", help="print only")
     args = ap.parse_args()
     sizes = [*args.sizes, *([100_000] if args.large else [])]
@@ -212,10 +344,15 @@ def main() -> None:
         source = tmp / "ecbplus_dev.jsonl"
         source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         for size in sizes:
-            results.append(measure(size, source, tmp, args.repeat))
+            profile = args.profile and size == sizes[-1]
+            results.append(measure(size, source, tmp, args.repeat, args.backgrounds, profile))
             print(json.dumps(results[-1], indent=1, default=str), flush=True)
     cmd = "python bench/add_speed.py " + " ".join(
-        [f"--sizes {' '.join(map(str, args.sizes))}", *(["--large"] if args.large else [])]
+        [
+            f"--sizes {' '.join(map(str, args.sizes))}",
+            *(["--large"] if args.large else []),
+            *(["--profile"] if args.profile else []),
+        ]
     )
     body = "\n".join(
         [
@@ -233,6 +370,11 @@ def main() -> None:
             "claims and candidate verification in worker processes, unspin.workers). Stage "
             "counts at the largest size: "
             f"{json.dumps(results[-1]['counts'])}.",
+            *(
+                ["", profile_table(results[-1]["size"], results[-1]["profile"])]
+                if results[-1]["profile"]
+                else []
+            ),
         ]
     )
     print(body)

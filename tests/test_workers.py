@@ -25,6 +25,26 @@ def test_map_keeps_input_order_and_uses_other_processes() -> None:
     assert {pid for _, pid in out} - {os.getpid()}, "the work ran in worker processes"
 
 
+def test_stream_keeps_input_order_and_uses_other_processes() -> None:
+    """Items handed over one at a time (a last partial chunk included) come back in input
+    order; full chunks ran on the workers, and a short stream runs here."""
+    items = list(range(MIN_PARALLEL_ITEMS * 3 + 5))
+    with Workers(2) as workers:
+        stream = workers.stream(_square_and_pid, expected=len(items))
+        for x in items:
+            stream.put(x)
+        out = stream.results()
+        short = workers.stream(_square_and_pid, expected=MIN_PARALLEL_ITEMS - 1)
+        for x in items:
+            short.put(x)
+        here = short.results()
+    assert [v for v, _ in out] == [x * x for x in items]
+    assert {pid for _, pid in out} - {os.getpid()}, "the work ran in worker processes"
+    assert out[-1][1] == os.getpid(), "the last partial chunk ran here"
+    assert [v for v, _ in here] == [x * x for x in items]
+    assert {pid for _, pid in here} == {os.getpid()}
+
+
 def test_small_batches_and_one_job_stay_in_this_process() -> None:
     with Workers(2) as workers:
         few = workers.map(_square_and_pid, list(range(MIN_PARALLEL_ITEMS - 1)))
@@ -53,8 +73,19 @@ def _everything(db: Path) -> dict[str, Any]:
                 'SELECT article_id, pos, kind, start, "end", data FROM claims ORDER BY article_id, pos'
             ).fetchall(),
             "members": q(
-                "SELECT s.id, m.article_id FROM story_members m JOIN stories s "
+                "SELECT s.id, m.article_id, m.score, m.reason FROM story_members m JOIN stories s "
                 "ON s.id = m.story_id ORDER BY m.article_id"
+            ).fetchall(),
+            # Story signals run on the workers: the vectors and term counts they leave.
+            "embeddings": q(
+                "SELECT article_id, model, vector FROM embeddings ORDER BY article_id, model"
+            ).fetchall(),
+            "stories": q(
+                "SELECT id, title, title_article, n_articles, vector_sum, terms, merged_into "
+                "FROM stories ORDER BY id"
+            ).fetchall(),
+            "merges": q(
+                "SELECT kept, absorbed, article_id, score, reason FROM story_merges ORDER BY id"
             ).fetchall(),
             "substitutions": q("SELECT COUNT(*) FROM spin_substitutions").fetchone()[0],
         }
@@ -74,5 +105,39 @@ def test_add_gives_the_same_results_whatever_the_jobs(tmp_path: Path) -> None:
         assert proc.returncode == 0, err
         results.append(_everything(db))
     one, two = results
-    assert one["relations"] and one["claims"] and one["members"]
+    assert one["relations"] and one["claims"] and one["members"] and one["embeddings"]
     assert one == two
+
+
+def test_story_signals_are_the_same_on_workers() -> None:
+    """Each article's story signals (WordPiece, static embedding, names and numbers)
+    computed on two workers, one article at a time, equal the one-process batch byte
+    for byte, in input order."""
+    from unspin.embed import StaticEmbedder
+    from unspin.model import Article
+    from unspin.stories.assign import _signals, signals
+
+    batch = [Article.create(a["text"]) for a in articles(MIN_PARALLEL_ITEMS * 2, seed=3)]
+    here = signals(batch, StaticEmbedder.shared())
+    with Workers(2) as workers:
+        there = _signals(batch, None, workers)
+    assert [s.id for s in there] == [a.id for a in batch]
+    assert [s.vector.tobytes() for s in there] == [s.vector.tobytes() for s in here]
+    assert [(s.terms, s.ts, s.title) for s in there] == [(s.terms, s.ts, s.title) for s in here]
+
+
+def test_embedding_stops_at_max_tokens_with_the_same_ids() -> None:
+    """Tokenising stops once max_tokens ids are found: the same ids as cutting the whole
+    text's, specials ([UNK]) dropped before counting."""
+    import numpy as np
+
+    from unspin.embed import StaticEmbedder
+
+    emb = StaticEmbedder.shared()
+    text = " ".join(a["text"] for a in articles(3, seed=5)) + " " + "q" * 150 + " end"
+    raw = np.fromiter(emb.tokenizer.encode(text), dtype=np.int64)
+    assert emb._skip[raw].any(), "the text holds an [UNK] (a word over 100 characters)"
+    full = raw[~emb._skip[raw]]
+    for n in (0, 1, 7, 100, len(full) - 1, len(full), len(full) + 5):
+        assert np.array_equal(emb.token_ids(text, n), full[:n]), n
+    assert np.array_equal(emb.token_ids(text), full)

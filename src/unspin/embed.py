@@ -24,6 +24,7 @@ import json
 import os
 import struct
 from collections.abc import Sequence
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -135,6 +136,14 @@ class StaticEmbedder:
         for special in ("[UNK]", "[PAD]", "[CLS]", "[SEP]", "[MASK]"):
             if special in tokenizer.vocab:
                 self._skip[tokenizer.vocab[special]] = True
+        self._skip_ids = frozenset(np.flatnonzero(self._skip).tolist())
+
+    @staticmethod
+    def shared() -> StaticEmbedder:
+        """The model shipped in the package, loaded once per process and shared by every
+        stage that reads it (stories, provenance's rewrite check). Worker processes
+        forked after the first call share its pages instead of loading their own."""
+        return _shared_static()
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> StaticEmbedder:
@@ -167,10 +176,24 @@ class StaticEmbedder:
         return self._name
 
     def token_ids(self, text: str, max_tokens: int | None = None) -> np.ndarray:
-        """The vocabulary ids whose vectors make up ``text``'s embedding (specials dropped)."""
-        ids = np.fromiter(self.tokenizer.encode(text), dtype=np.int64)
-        ids = ids[~self._skip[ids]]
-        return ids[:max_tokens] if max_tokens is not None else ids
+        """The vocabulary ids whose vectors make up ``text``'s embedding (specials dropped).
+
+        With ``max_tokens``, tokenising stops once that many are found: the same ids as
+        cutting the whole text's, without the rest of a long article.
+        """
+        if max_tokens is None:
+            ids = np.fromiter(self.tokenizer.encode(text), dtype=np.int64)
+            return ids[~self._skip[ids]]
+        kept: list[int] = []
+        skip = self._skip_ids
+        for hit in self.tokenizer.encode_chunks(text):
+            if skip.isdisjoint(hit):
+                kept.extend(hit)
+            else:
+                kept.extend(i for i in hit if i not in skip)
+            if len(kept) >= max_tokens:
+                break
+        return np.array(kept[:max_tokens], dtype=np.int64)
 
     def encode(self, texts: Sequence[str], *, max_tokens: int | None = None) -> np.ndarray:
         """Embed ``texts``: the mean of their token vectors, L2-normalised.
@@ -261,6 +284,11 @@ class TransformerEmbedder:
             list(texts), batch_size=self.batch_size, convert_to_numpy=True, show_progress_bar=False
         )
         return _normalise_rows(np.asarray(vectors, dtype=np.float32))
+
+
+@lru_cache(maxsize=1)
+def _shared_static() -> StaticEmbedder:
+    return StaticEmbedder.load()
 
 
 def load_embedder(kind: str = "static", path: str | os.PathLike[str] | None = None) -> Embedder:

@@ -44,7 +44,8 @@ class PipelineConfig:
     stories: bool = True
     claims: bool = True
     story_settings: StoryConfig | None = None
-    # Worker processes for per-article work (claims, candidate verification); the
+    # Worker processes for per-article work (claims, candidate verification, story
+    # signals); the
     # results are the same whatever the number (unspin.workers). The CLI defaults to
     # every core; the library to none, so embedding it starts no processes.
     jobs: int = 1
@@ -73,7 +74,7 @@ def _run(
     if stage == "stories":
         from unspin import stories  # new articles join or start stories
 
-        return stories.update(store, ids, config.story_settings)
+        return stories.update(store, ids, config.story_settings, workers)
     if stage == "spin":
         from unspin.spin import learn  # learn spinner swaps from traced copies
 

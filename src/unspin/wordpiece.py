@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["WordPieceTokenizer"]
@@ -101,6 +102,14 @@ class WordPieceTokenizer:
     def encode(self, text: str) -> list[int]:
         """Token ids of ``text``, without ``[CLS]``/``[SEP]``."""
         ids: list[int] = []
+        for hit in self.encode_chunks(text):
+            ids.extend(hit)
+        return ids
+
+    def encode_chunks(self, text: str) -> Iterator[tuple[int, ...]]:
+        """The token ids of ``text`` one whitespace-separated chunk at a time, in order
+        (``encode`` is their concatenation): a reader that needs only the first few
+        hundred tokens stops early instead of tokenising the whole text."""
         cache = self._cache
         for chunk in text.translate(_DELETE).split():
             hit = cache.get(chunk)
@@ -109,8 +118,7 @@ class WordPieceTokenizer:
                 if len(cache) >= _CACHE_LIMIT:
                     cache.clear()
                 cache[chunk] = hit
-            ids.extend(hit)
-        return ids
+            yield hit
 
     def tokenize(self, text: str) -> list[str]:
         """The WordPiece tokens of ``text`` as strings (for inspection and tests)."""

@@ -19,10 +19,10 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Generic, TypeVar
 
-__all__ = ["MIN_PARALLEL_ITEMS", "Workers", "default_jobs"]
+__all__ = ["MIN_PARALLEL_ITEMS", "Stream", "Workers", "default_jobs"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -61,6 +61,42 @@ def _start_worker(parent: int, close_fds: tuple[int, ...]) -> None:
             os.close(fd)
 
 
+def _apply(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``fn`` over one chunk of a :class:`Stream` (in a worker)."""
+    return [fn(x) for x in items]
+
+
+class Stream(Generic[T, R]):
+    """Items handed over one at a time while the writer goes on with its own work: every
+    :data:`CHUNK_ITEMS` items go to a worker at once, so the workers verify (say) the
+    first articles of a batch while the writer looks up and indexes the next ones.
+    :meth:`results` returns ``[fn(x) for x in items]`` in input order whatever the
+    number of processes. Build one with :meth:`Workers.stream`."""
+
+    def __init__(self, fn: Callable[[T], R], pool: Executor | None) -> None:
+        self._fn = fn
+        self._pool = pool
+        self._chunk: list[T] = []
+        self._done: list[Future[list[R]] | list[R]] = []
+
+    def put(self, item: T) -> None:
+        self._chunk.append(item)
+        if self._pool is not None and len(self._chunk) == CHUNK_ITEMS:
+            self._done.append(self._pool.submit(_apply, self._fn, self._chunk))
+            self._chunk = []
+
+    def results(self) -> list[R]:
+        """Every item's result, in input order (the last partial chunk runs here)."""
+        if self._chunk:
+            self._done.append(_apply(self._fn, self._chunk))
+            self._chunk = []
+        out: list[R] = []
+        for part in self._done:
+            out.extend(part if isinstance(part, list) else part.result())
+        self._done = []
+        return out
+
+
 class Workers:
     """A lazily started pool of ``jobs`` processes; ``jobs <= 1`` runs everything here.
 
@@ -83,6 +119,16 @@ class Workers:
         there are enough items. ``fn`` must be a module-level function (it is pickled)."""
         if self.jobs <= 1 or len(items) < MIN_PARALLEL_ITEMS:
             return [fn(x) for x in items]
+        return list(self._started().map(fn, items, chunksize=CHUNK_ITEMS))
+
+    def stream(self, fn: Callable[[T], R], expected: int) -> Stream[T, R]:
+        """A :class:`Stream` of ``fn`` over items handed over one at a time; ``expected``
+        items or more go to the workers, fewer run here (as :meth:`map` decides).
+        ``fn`` must be a module-level function (it is pickled)."""
+        parallel = self.jobs > 1 and expected >= MIN_PARALLEL_ITEMS
+        return Stream(fn, self._started() if parallel else None)
+
+    def _started(self) -> Executor:
         if self._pool is None:
             # fork: the workers start with the parent's modules and read-only tables
             # (lexicon, embedding model) already loaded, and share their pages.
@@ -93,7 +139,7 @@ class Workers:
                 initializer=_start_worker,
                 initargs=(os.getpid(), self._close_fds),
             )
-        return list(self._pool.map(fn, items, chunksize=CHUNK_ITEMS))
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:

@@ -121,7 +121,9 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
             zip((a.id for a in usable), fingerprints([a.text for a in usable], table), strict=True)
         )
         with store.transaction():
-            pairs: list[list[tuple[Article, Article, bool]]] = []
+            # Each article's candidates go to the workers as soon as they are known, so
+            # they verify the first articles while this process indexes the next ones.
+            pairs = workers.stream(verify, expected=len(usable))
             for article in chunk:
                 seq = seqs[article.id]
                 counts["indexed"] += 1
@@ -129,11 +131,11 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
                     store.put_bands(seq, [])
                     continue
                 candidates, common = _candidates(store, article, fps[article.id], seq)
-                pairs.append(candidates)
+                pairs.put(candidates)
                 store.put_bands(seq, fps[article.id].index_keys.tolist())
                 store.put_anchors(seq, fps[article.id].anchors.tolist(), common=common)
                 counts["candidates"] += len(candidates)
-            for relations in workers.map(verify, pairs):
+            for relations in pairs.results():
                 store.put_relations(relations)
                 for r in relations:
                     counts[r.kind] += 1

@@ -79,8 +79,8 @@ class Rewording:
 
 @lru_cache(maxsize=1)
 def sentence_embedder() -> StaticEmbedder:
-    """The shipped static model, loaded once per process."""
-    return StaticEmbedder.load()
+    """The shipped static model, loaded once per process (shared with stories)."""
+    return StaticEmbedder.shared()
 
 
 def _stem(word: str) -> str:

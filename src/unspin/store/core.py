@@ -25,6 +25,12 @@ DB_ENV = "UNSPIN_DB"
 
 # Wait this long for another writer (a second `unspin add`, the web app) before failing.
 BUSY_TIMEOUT_MS = 30_000
+# SQLite's page cache per connection (KiB; SQLite's default is 2 MiB). The provenance
+# index is most of a store (~19 MB at 1,000 articles, ~190 MB at 10,000) and every added
+# article reads and writes a few hundred random keys of it: with 2 MiB nearly every
+# lookup re-reads its b-tree pages from the OS. Pages are cached only once read, so a
+# small store never fills it (bench/add_speed.py, docs/speed.md).
+CACHE_KIB = 64 * 1024
 
 
 def default_db_path() -> Path:
@@ -144,6 +150,7 @@ def _connect(target: str | Path, *, uri: bool, path: Path, busy_timeout_ms: int)
     conn.path = path
     conn.busy_timeout_ms = busy_timeout_ms
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return conn
 
 

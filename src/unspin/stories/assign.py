@@ -34,6 +34,7 @@ from unspin.stories.cluster import (
     extract_terms,
     split_due,
 )
+from unspin.workers import Workers
 
 __all__ = [
     "EMBED_MODEL",
@@ -54,7 +55,12 @@ BATCH = 1000
 
 
 def signals(articles: Sequence[Article], embedder: StaticEmbedder) -> list[ArticleSignals]:
-    """Embedding, names/numbers, time and title of each article."""
+    """Embedding, names/numbers, time and title of each article.
+
+    Each article's signals depend on it alone (its row of the batch's mean pooling is
+    summed on its own), so one article at a time gives the same bytes as a batch: what
+    lets :func:`assign_articles` compute them on worker processes.
+    """
     texts = [f"{a.title}\n{a.text}" if a.title else a.text for a in articles]
     vectors = embedder.encode(texts, max_tokens=EMBED_TOKENS)
     return [
@@ -67,6 +73,22 @@ def signals(articles: Sequence[Article], embedder: StaticEmbedder) -> list[Artic
         )
         for a, v in zip(articles, vectors, strict=True)
     ]
+
+
+def _shared_signals(article: Article) -> ArticleSignals:
+    """One article's signals with the shipped model (run on the workers)."""
+    return signals([article], StaticEmbedder.shared())[0]
+
+
+def _signals(
+    articles: Sequence[Article], embedder: StaticEmbedder | None, workers: Workers
+) -> list[ArticleSignals]:
+    """The batch's signals: on ``workers`` with the shipped model (results in input
+    order), here with a model the caller passed."""
+    if embedder is not None or workers.jobs <= 1:
+        return signals(articles, embedder or StaticEmbedder.shared())
+    StaticEmbedder.shared()  # loaded before the workers fork, so they share its pages
+    return workers.map(_shared_signals, articles)
 
 
 def _state(row: StoryRow, title_vector: np.ndarray | None) -> StoryState:
@@ -106,8 +128,13 @@ def assign_articles(
     *,
     config: StoryConfig | None = None,
     embedder: StaticEmbedder | None = None,
+    workers: Workers | None = None,
 ) -> dict[str, int]:
     """Put each of ``ids`` (default: every article not yet in a story) in a story.
+
+    The per-article work (WordPiece, the static embedding, the names and numbers) runs
+    on ``workers`` when given; the assignment itself runs here, one article after the
+    other in stream order, so the stories are the same whatever the number of workers.
 
     Returns:
         counts: ``assigned``, ``joined``, ``started``, ``copies``, ``merged``.
@@ -116,7 +143,7 @@ def assign_articles(
     counts = Counter({"assigned": 0, "joined": 0, "started": 0, "copies": 0, "merged": 0})
     if not todo:
         return dict(counts)
-    embedder = embedder or StaticEmbedder.load()
+    workers = workers or Workers(1)
     config = config or StoryConfig()
     for start in range(0, len(todo), BATCH):
         batch = store.get_articles(todo[start : start + BATCH])
@@ -124,17 +151,15 @@ def assign_articles(
         batch.sort(
             key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0)
         )
-        for decision in _assign_batch(store, batch, config, embedder):
+        sigs = _signals(batch, embedder, workers)
+        for decision in _assign_batch(store, sigs, config):
             counts["assigned"] += 1
             counts[{"join": "joined", "start": "started", "copy": "copies"}[decision.action]] += 1
             counts["merged"] += len(decision.merges)
     return dict(counts)
 
 
-def _assign_batch(
-    store: Store, batch: list[Article], config: StoryConfig, embedder: StaticEmbedder
-) -> list[Decision]:
-    sigs = signals(batch, embedder)
+def _assign_batch(store: Store, sigs: list[ArticleSignals], config: StoryConfig) -> list[Decision]:
     stamps = [s.ts for s in sigs if s.ts is not None]
     window = config.window_days * 86400.0
     undated_batch = len(stamps) < len(sigs)
@@ -262,9 +287,15 @@ def rebuild_stories(store: Store, *, config: StoryConfig | None = None) -> dict[
     return assign_articles(store, store.article_ids_by_time(), config=config)
 
 
-def update(store: Store, new_ids: Sequence[str], config: StoryConfig | None = None) -> StageReport:
-    """The stage's entry point: assign ``new_ids`` (those in no story yet) to stories."""
-    return StageReport("stories", assign_articles(store, new_ids, config=config))
+def update(
+    store: Store,
+    new_ids: Sequence[str],
+    config: StoryConfig | None = None,
+    workers: Workers | None = None,
+) -> StageReport:
+    """The stage's entry point: assign ``new_ids`` (those in no story yet) to stories,
+    their signals computed on ``workers`` when given (the same stories whatever N)."""
+    return StageReport("stories", assign_articles(store, new_ids, config=config, workers=workers))
 
 
 # --- reading -----------------------------------------------------------------------
