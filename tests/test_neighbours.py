@@ -18,12 +18,17 @@ from unspin.provenance.fingerprint import fingerprints
 from unspin.provenance.index import batch_candidates, verify
 from unspin.provenance.neighbours import (
     NEIGHBOUR_BUCKET_READ,
+    NEIGHBOUR_MIN_COSINE,
     NEIGHBOUR_TABLES,
+    _close_predecessors,
     bucket_predecessors,
+    content_text,
+    cosines,
     neighbour_keys,
     neighbour_pairs,
     neighbour_vectors,
 )
+from unspin.provenance.rewrite import sentence_embedder
 from unspin.store import Store
 
 runner = CliRunner()
@@ -124,3 +129,26 @@ def test_bucket_predecessors_are_the_latest_members_before_each_article() -> Non
             before = [i for i in range(j) if keys[i, t] == keys[j, t]]
             want.update((i, j) for i in before[-NEIGHBOUR_BUCKET_READ:])
     assert got == want
+
+
+def test_vectors_are_the_static_model_over_the_content_words() -> None:
+    texts = [HEAVY_ORIGINAL, HEAVY_SPUN, ORIGINAL, "don't stop: 2024 Mayor O'Neill's plan"]
+    model = sentence_embedder()
+    want = model.encode([content_text(t) for t in texts])
+    got = neighbour_vectors(texts).astype(np.float32)
+    assert np.allclose(got, want, atol=2e-3)
+
+
+def test_batch_cosines_cover_exactly_the_close_bucket_predecessors() -> None:
+    rng = np.random.default_rng(5)
+    base = rng.standard_normal((6, 256)).astype(np.float32)
+    rows = base[rng.integers(0, 6, 300)] + 0.6 * rng.standard_normal((300, 256))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    vectors = rows.astype(np.float16)
+    pairs, sims = _close_predecessors(vectors)
+    ref = bucket_predecessors(neighbour_keys(vectors))
+    ref_sims = np.array([cosines(vectors[j], vectors[i][None, :])[0] for i, j in ref.tolist()])
+    close = ref_sims >= NEIGHBOUR_MIN_COSINE
+    assert 0 < close.sum() < len(ref)
+    assert pairs.tolist() == ref[close].tolist()
+    assert np.allclose(sims, ref_sims[close], atol=2e-4)

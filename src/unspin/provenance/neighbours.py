@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -64,6 +65,8 @@ NEIGHBOUR_MIN_COSINE = 0.6
 # Two dated articles further apart than this are no neighbours (a copy runs within
 # weeks of its source; an anniversary piece a year later is a new story).
 NEIGHBOUR_WINDOW_DAYS = 30
+# Texts whose word vectors are gathered at once by :func:`neighbour_vectors`.
+_ENCODE_CHUNK = 256
 # The hyperplanes are fixed: the same text gets the same keys in every process.
 _SEED = 20150303
 _CONTENT = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -81,10 +84,86 @@ def content_text(text: str) -> str:
 
 def neighbour_vectors(texts: Sequence[str]) -> npt.NDArray[np.float16]:
     """The content-word vectors of ``texts``, unit length, stored as float16 (a zero
-    row for a text without content words)."""
-    model = sentence_embedder()
-    vecs = model.encode([content_text(t) for t in texts])
-    return vecs.astype(np.float16)
+    row for a text without content words).
+
+    The mean of the static model's WordPiece vectors over the content words, as
+    ``StaticEmbedder.encode`` of the content words would give (the model's
+    pre-tokenizer splits on spaces first, so a text's pieces are its words' pieces),
+    but each distinct word is tokenised once per process (:class:`_WordVectors`).
+    """
+    words = _word_vectors()
+    if len(words) >= _WordVectors.MAX_WORDS:  # a long-running process reading the web
+        words.clear()
+    out = np.zeros((len(texts), words.dim), dtype=np.float32)
+    for start in range(0, len(texts), _ENCODE_CHUNK):  # bounded gather of word rows
+        chunk = texts[start : start + _ENCODE_CHUNK]
+        ids: list[int] = []
+        lengths = np.zeros(len(chunk), dtype=np.int64)
+        for k, text in enumerate(chunk):
+            found = [words.id(w) for w in _CONTENT.findall(text) if w.lower() not in FUNCTION_WORDS]
+            ids.extend(found)
+            lengths[k] = len(found)
+        live = lengths > 0
+        if not live.any():
+            continue
+        flat = np.asarray(ids, dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(lengths[live])[:-1]))
+        sums = np.add.reduceat(words.sums()[flat], offsets, axis=0)
+        pieces = np.add.reduceat(words.pieces()[flat], offsets)
+        rows = np.flatnonzero(live) + start
+        nonzero = pieces > 0
+        out[rows[nonzero]] = sums[nonzero] / pieces[nonzero, None]
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.divide(out, norms, out=out, where=norms > 0)
+    return out.astype(np.float16)
+
+
+class _WordVectors:
+    """Each distinct word's summed WordPiece vector and piece count, computed once."""
+
+    # The table is emptied, between batches, past this many words.
+    MAX_WORDS = 500_000
+
+    def __init__(self) -> None:
+        self.model = sentence_embedder()
+        self.dim = self.model.dim
+        self.clear()
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    def clear(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._sums: list[npt.NDArray[np.float32]] = []
+        self._pieces: list[int] = []
+        self._sum_array = np.zeros((0, self.dim), dtype=np.float32)
+        self._piece_array = np.zeros(0, dtype=np.float32)
+
+    def id(self, word: str) -> int:
+        key = word.lower()
+        found = self._ids.get(key)
+        if found is None:
+            pieces = self.model.token_ids(key)
+            vec = self.model.embeddings[pieces].sum(axis=0) if len(pieces) else None
+            found = self._ids[key] = len(self._pieces)
+            self._sums.append(vec if vec is not None else np.zeros(self.dim, np.float32))
+            self._pieces.append(len(pieces))
+        return found
+
+    def sums(self) -> npt.NDArray[np.float32]:
+        if len(self._sum_array) != len(self._sums):
+            self._sum_array = np.asarray(self._sums, dtype=np.float32).reshape(-1, self.dim)
+        return self._sum_array
+
+    def pieces(self) -> npt.NDArray[np.float32]:
+        if len(self._piece_array) != len(self._pieces):
+            self._piece_array = np.asarray(self._pieces, dtype=np.float32)
+        return self._piece_array
+
+
+@lru_cache(maxsize=1)
+def _word_vectors() -> _WordVectors:
+    return _WordVectors()
 
 
 def neighbour_keys(vectors: npt.NDArray[np.float16]) -> npt.NDArray[np.int64]:
@@ -114,7 +193,7 @@ def cosines(
     query: npt.NDArray[np.float16], others: npt.NDArray[np.float16]
 ) -> npt.NDArray[np.float64]:
     """Cosines of float16 unit vectors, rounded to 4 places (the same in every path)."""
-    sims = others.astype(np.float32) @ query.astype(np.float32)
+    sims = np.einsum("ij,j->i", others.astype(np.float32), query.astype(np.float32))
     return np.asarray(np.round(sims.astype(np.float64), 4), dtype=np.float64)
 
 
@@ -171,6 +250,52 @@ def bucket_predecessors(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return np.stack([codes // n, codes % n], axis=1)
 
 
+def _close_predecessors(
+    vectors: npt.NDArray[np.float16],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """The pairs of :func:`bucket_predecessors` with a cosine of at least
+    :data:`NEIGHBOUR_MIN_COSINE`, and their cosines (rounded as :func:`cosines` does).
+
+    Per bucket (members in index order), each block of :data:`NEIGHBOUR_BUCKET_READ`
+    members is multiplied by itself and the block before: one small matrix product
+    instead of gathering two vectors per pair.
+    """
+    keys = neighbour_keys(vectors)
+    v = vectors.astype(np.float32)
+    n, read = len(v), NEIGHBOUR_BUCKET_READ
+    codes: list[npt.NDArray[np.int64]] = []
+    sims: list[npt.NDArray[np.float64]] = []
+    idx = np.arange(n, dtype=np.int64)
+    for t in range(keys.shape[1] if n else 0):
+        col = keys[:, t]
+        live = col >= 0
+        k, members = col[live], idx[live]
+        order = np.argsort(k, kind="stable")
+        k, members = k[order], members[order]
+        edges = np.flatnonzero(np.diff(k)) + 1
+        for lo, hi in zip(np.r_[0, edges], np.r_[edges, len(k)], strict=True):
+            bucket = members[lo:hi]
+            for start in range(0, len(bucket), read):
+                rows = bucket[start : start + read]
+                first = max(0, start - read)
+                cols = bucket[first : start + len(rows)]
+                if len(cols) < 2:
+                    continue
+                # einsum, not BLAS: threaded BLAS spends ms per tiny product on a busy machine
+                gram = np.round(np.einsum("ij,kj->ik", v[rows], v[cols]).astype(np.float64), 4)
+                p = np.arange(start, start + len(rows))[:, None]
+                q = np.arange(first, first + len(cols))[None, :]
+                ok = (q < p) & (q >= p - read) & (gram >= NEIGHBOUR_MIN_COSINE)
+                r, c = np.nonzero(ok)
+                codes.append(cols[c] * n + rows[r])
+                sims.append(np.asarray(gram[r, c], dtype=np.float64))
+    if not codes:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
+    all_codes, first_at = np.unique(np.concatenate(codes), return_index=True)
+    all_sims = np.concatenate(sims)[first_at]
+    return np.stack([all_codes // n, all_codes % n], axis=1), all_sims
+
+
 def neighbour_pairs(
     vectors: npt.NDArray[np.float16],
     days: Sequence[int | None],
@@ -178,25 +303,31 @@ def neighbour_pairs(
 ) -> list[tuple[int, int]]:
     """Neighbour candidate pairs ``(i, j)``, ``i < j``, of a batch in index order: for
     each ``j``, :func:`best_neighbours` among the bucket members read before it, as the
-    store's lookup finds them; ``exclude`` holds the pairs already proposed."""
-    keys = neighbour_keys(vectors)
-    pairs = bucket_predecessors(keys)
-    if not len(pairs):
-        return []
-    v = vectors.astype(np.float32)
-    sims = np.round(np.einsum("ij,ij->i", v[pairs[:, 0]], v[pairs[:, 1]]).astype(np.float64), 4)
-    close = sims >= NEIGHBOUR_MIN_COSINE
-    pairs, sims = pairs[close], sims[close]
-    by_later: dict[int, list[tuple[float, int]]] = {}
-    for (i, j), sim in zip(pairs.tolist(), sims.tolist(), strict=True):
-        if (i, j) in exclude:
-            continue
-        di, dj = days[i], days[j]
-        if di is not None and dj is not None and abs(di - dj) > NEIGHBOUR_WINDOW_DAYS:
-            continue
-        by_later.setdefault(j, []).append((-sim, i))
-    out: list[tuple[int, int]] = []
-    for j, ranked in by_later.items():
-        ranked.sort()
-        out.extend((i, j) for _, i in ranked[:NEIGHBOUR_MAX])
-    return sorted(out)
+    store's lookup finds them; ``exclude`` holds the pairs already proposed.
+
+    Vectorised: the cosines of the read pairs as small matrix products
+    (:func:`_close_predecessors`), then one sort by ``(j, -cosine, i)`` keeps the first
+    :data:`NEIGHBOUR_MAX` of each ``j``.
+    """
+    n = len(vectors)
+    pairs, sims = _close_predecessors(vectors)
+    if exclude:
+        taken = np.fromiter((i * n + j for i, j in exclude), dtype=np.int64, count=len(exclude))
+        fresh = ~np.isin(pairs[:, 0] * n + pairs[:, 1], taken)
+        pairs, sims = pairs[fresh], sims[fresh]
+    when = np.array([-(10**9) if d is None else d for d in days], dtype=np.int64)
+    di, dj = when[pairs[:, 0]], when[pairs[:, 1]]
+    dated = (di > -(10**9)) & (dj > -(10**9))
+    inside = ~dated | (np.abs(di - dj) <= NEIGHBOUR_WINDOW_DAYS)
+    pairs, sims = pairs[inside], sims[inside]
+    order = np.lexsort((pairs[:, 0], -sims, pairs[:, 1]))
+    pairs = pairs[order]
+    first = np.ones(len(pairs), dtype=bool)
+    later = pairs[:, 1]
+    rank = np.zeros(len(pairs), dtype=np.int64)
+    if len(pairs):
+        first[1:] = later[1:] != later[:-1]
+        starts = np.flatnonzero(first)
+        rank = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.append(starts, len(pairs))))
+    top = pairs[rank < NEIGHBOUR_MAX]
+    return sorted((int(i), int(j)) for i, j in top.tolist())
