@@ -72,7 +72,7 @@ def test_every_path_finds_the_same_neighbour_relations(tmp_path: Path) -> None:
     assert added == rebuilt == batch
 
 
-def test_a_neighbour_is_kept_only_as_a_spun_or_rewritten_copy() -> None:
+def test_a_neighbour_is_kept_only_as_a_spun_copy() -> None:
     a, b = Article.create(ORIGINAL), Article.create(SAME_STORY)
     assert [r.kind for r in verify([(a, b, "text")])] == ["same_story"]
     assert verify([(a, b, "meaning")]) == []

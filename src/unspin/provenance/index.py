@@ -78,12 +78,13 @@ log = logging.getLogger(__name__)
 # How a candidate pair was proposed, which says how it is verified: ``text`` (shared
 # bands, word or stable anchors) is aligned word by word; ``names`` (only names and
 # numbers shared) is checked as a rewrite; ``meaning`` (only an embedding neighbour) is
-# aligned, and kept only as a spun or rewritten copy (:data:`MEANING_KINDS`): the
-# fingerprints already judged how much verbatim text the pair shares (a follow-up
-# reusing its outlet's background sentence is not a copy they missed), while a heavy
-# spin or a rewrite is what they cannot see.
+# aligned without the costly rewrite check and kept only as a spun copy
+# (:data:`MEANING_KINDS`): the fingerprints already judged how much verbatim text the
+# pair shares (a follow-up reusing its outlet's background sentence is not a copy they
+# missed), and a rewrite keeps the names and numbers the name anchors find; a heavy
+# spin is what they cannot see.
 Via = Literal["text", "names", "meaning"]
-MEANING_KINDS = frozenset({"spun_copy", "rewritten_copy"})
+MEANING_KINDS = frozenset({"spun_copy"})
 
 # Articles shorter than this many words are indexed but never related: too little text
 # to tell a copy from a coincidence (a headline, a one-line brief).
@@ -258,11 +259,14 @@ def verify(pairs: Sequence[tuple[Article, Article, Via]]) -> list[Relation]:
 
     A candidate sharing text (word runs or their skeleton) is aligned word by word; one
     sharing only names and numbers is checked as a rewrite alone; an embedding
-    neighbour is aligned and kept only as a spun or rewritten copy (see :data:`Via`).
+    neighbour is aligned and kept only as a spun copy (see :data:`Via`).
     """
     out: list[Relation] = []
     for a, b, via in pairs:
-        rel = relate_rewrite(a, b) if via == "names" else relate(a, b)
+        if via == "names":
+            rel: Relation | None = relate_rewrite(a, b)
+        else:
+            rel = relate(a, b, rewrites=via == "text")
         if rel is None or rel.kind == "unrelated":
             continue
         if via == "meaning" and rel.kind not in MEANING_KINDS:
