@@ -117,16 +117,18 @@ def _recall(found: set[tuple[int, int]], truth: dict[tuple[int, int], str]) -> d
 def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) -> None:
     from unspin.provenance.fingerprint import fingerprints
     from unspin.provenance.index import batch_candidates, verify
+    from unspin.provenance.neighbours import neighbour_vectors
 
     start_rss = current_rss_mb()
     t0 = time.perf_counter()
     fps = fingerprints(texts)
+    vectors = neighbour_vectors(texts)  # undated: no time window
     t1 = time.perf_counter()
-    pairs = batch_candidates(fps)  # LSH bands and containment anchors
+    pairs = batch_candidates(fps, vectors)  # LSH bands, containment anchors, neighbours
     t2 = time.perf_counter()
     found: set[tuple[int, int]] = set()
-    for i, j, textual in pairs:
-        for rel in verify([(Article.create(texts[i]), Article.create(texts[j]), textual)]):
+    for i, j, via in pairs:
+        for rel in verify([(Article.create(texts[i]), Article.create(texts[j]), via)]):
             if rel.kind in COPY_KINDS:
                 found.add((i, j))
     t3 = time.perf_counter()
@@ -137,6 +139,7 @@ def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) ->
             "candidates_s": t2 - t1,
             "verify_s": t3 - t2,
             "candidates": len(pairs),
+            "neighbour_candidates": sum(via == "meaning" for _, _, via in pairs),
             "found": len(found),
             "recall": _recall(found, truth),
             "candidate_recall": _recall(cand, truth),

@@ -37,6 +37,24 @@ Residents described waking to find water at their doors. Rescue teams in boats m
 Speaking outside the town hall, Mayor Helen Ortiz urged everyone to keep clear of flooded roads. Forecasters expect another band of heavy rain on Thursday, and the Mill Street bridge remains shut while engineers assess it.
 """
 
+# A paragraph and a heavy spin of it in the manner of real spinner output (written for
+# this project): content words swapped, and function words too ("Although" → "In spite
+# of the fact that", "about" → "concerning"), so no LSH band and too few anchors are
+# shared; only an embedding neighbour proposes the pair.
+HEAVY_ORIGINAL = (
+    "Although the harbour authority had warned fishermen about the approaching storm, several "
+    "small boats left the port before dawn and were caught by strong winds near the northern "
+    "reef. Rescue crews searched the rough water for most of the morning, and every sailor was "
+    "eventually brought back to shore, tired and cold but without serious injuries."
+)
+HEAVY_SPUN = (
+    "In spite of the fact that the port specialist had cautioned anglers concerning the "
+    "approaching tempest, a few little vessels exited the port prior to sunrise and got trapped "
+    "by solid breezes close to the northerly reef. Salvage teams looked through the harsh water "
+    "during the greater part of the morning, and each mariner was at last carried back to land, "
+    "worn out and chilly yet with no genuine wounds."
+)
+
 # The toy spinner's thesaurus: content words of ORIGINAL → synonyms (never names).
 SYNONYMS = {
     "heavy": "weighty",

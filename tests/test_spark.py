@@ -21,11 +21,12 @@ pytest.importorskip("pyarrow")
 
 from typer.testing import CliRunner  # noqa: E402
 
+from provenance_samples import HEAVY_ORIGINAL, HEAVY_SPUN  # noqa: E402
 from unspin.api import Unspin  # noqa: E402
 from unspin.claims.extract import EXTRACTOR_VERSION  # noqa: E402
 from unspin.cli import app  # noqa: E402
 from unspin.errors import InputError  # noqa: E402
-from unspin.model import COPY_KINDS  # noqa: E402
+from unspin.model import COPY_KINDS, Article  # noqa: E402
 from unspin.spark import SparkOptions, import_parquet, run_job, spark_session  # noqa: E402
 from unspin.spark.io import expand_inputs  # noqa: E402
 from unspin.spark.load import read_table  # noqa: E402
@@ -60,6 +61,8 @@ def _build_inputs(folder: Path) -> list[str]:
     lines = [
         json.dumps({"text": p.read_text(encoding="utf-8")}) for p in sorted(EXAMPLES.rglob("*.txt"))
     ]
+    # a heavy spin only an embedding neighbour proposes (the Spark join must find it too)
+    lines += [json.dumps({"text": HEAVY_ORIGINAL}), json.dumps({"text": HEAVY_SPUN})]
     lines.insert(1, "{not json")
     lines.append(json.dumps({"title": "no body"}))
     jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -168,6 +171,8 @@ def test_same_copy_relations(out, local) -> None:
     local_rel = _relation_set(_local_relations(u))
     assert spark_rel == local_rel
     assert {"edited_copy", "spun_copy"} <= {k for _, _, k in spark_rel}
+    heavy = (Article.create(HEAVY_ORIGINAL).id, Article.create(HEAVY_SPUN).id, "spun_copy")
+    assert heavy in spark_rel
 
 
 def test_same_relation_evidence(out, local) -> None:

@@ -7,9 +7,10 @@ Three steps, each cheap enough to run for every added article:
    ``provenance_anchors`` tables, so the index grows with the store and is never
    rebuilt;
 2. **candidates**: the stored articles sharing the most band keys with the new one (at
-   most :data:`MAX_CANDIDATES`), and those sharing the most anchors by estimated
+   most :data:`MAX_CANDIDATES`), those sharing the most anchors by estimated
    containment (at most :data:`MAX_ANCHOR_CANDIDATES`,
-   :mod:`unspin.provenance.candidates`): never all pairs;
+   :mod:`unspin.provenance.candidates`), and its nearest embedding neighbours (at most
+   :data:`unspin.provenance.neighbours.NEIGHBOUR_MAX`): never all pairs;
 3. **verify** (:func:`verify`): each candidate sharing text is aligned word by word and
    classified (:func:`unspin.provenance.relate.relate`), one sharing only names and
    numbers is checked as a rewrite; every relation but ``unrelated`` is stored.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,14 @@ from unspin.provenance.fingerprint import (
     TokenTable,
     fingerprints,
 )
+from unspin.provenance.neighbours import (
+    NEIGHBOUR_BUCKET_READ,
+    best_neighbours,
+    day_of,
+    neighbour_keys,
+    neighbour_pairs,
+    neighbour_vectors,
+)
 from unspin.provenance.relate import relate, relate_rewrite
 from unspin.provenance.rewrite import sentence_embedder
 from unspin.provenance.wording import bigram_model
@@ -55,6 +64,7 @@ if TYPE_CHECKING:
     from unspin.store import Store
 
 __all__ = [
+    "Via",
     "batch_candidates",
     "candidate_pairs",
     "find_copies",
@@ -64,6 +74,17 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# How a candidate pair was proposed, which says how it is verified: ``text`` (shared
+# bands, word or stable anchors) is aligned word by word; ``names`` (only names and
+# numbers shared) is checked as a rewrite; ``meaning`` (only an embedding neighbour) is
+# aligned without the costly rewrite check and kept only as a spun copy
+# (:data:`MEANING_KINDS`): the fingerprints already judged how much verbatim text the
+# pair shares (a follow-up reusing its outlet's background sentence is not a copy they
+# missed), and a rewrite keeps the names and numbers the name anchors find; a heavy
+# spin is what they cannot see.
+Via = Literal["text", "names", "meaning"]
+MEANING_KINDS = frozenset({"spun_copy"})
 
 # Articles shorter than this many words are indexed but never related: too little text
 # to tell a copy from a coincidence (a headline, a one-line brief).
@@ -120,6 +141,9 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
         fps = dict(
             zip((a.id for a in usable), fingerprints([a.text for a in usable], table), strict=True)
         )
+        vectors = neighbour_vectors([a.text for a in usable])
+        nkeys = neighbour_keys(vectors)
+        near = {a.id: (vectors[k], nkeys[k]) for k, a in enumerate(usable)}
         with store.transaction():
             # Each article's candidates go to the workers as soon as they are known, so
             # they verify the first articles while this process indexes the next ones.
@@ -130,10 +154,14 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
                 if article.id not in fps:
                     store.put_bands(seq, [])
                     continue
-                candidates, common = _candidates(store, article, fps[article.id], seq)
+                vec, keys = near[article.id]
+                candidates, common = _candidates(store, article, fps[article.id], seq, vec, keys)
                 pairs.put(candidates)
                 store.put_bands(seq, fps[article.id].index_keys.tolist())
                 store.put_anchors(seq, fps[article.id].anchors.tolist(), common=common)
+                store.put_neighbours(
+                    [(seq, day_of(article.published), vec.tobytes(), keys.tolist())]
+                )
                 counts["candidates"] += len(candidates)
             for relations in pairs.results():
                 store.put_relations(relations)
@@ -151,10 +179,16 @@ def warm_tables() -> None:
 
 
 def _candidates(
-    store: Store, article: Article, fp: Fingerprint, seq: int
-) -> tuple[list[tuple[Article, Article, bool]], frozenset[int]]:
-    """The candidate pairs ``(indexed, new, textual)`` of a new article that its
-    fingerprint points at, and its anchors too common to index."""
+    store: Store,
+    article: Article,
+    fp: Fingerprint,
+    seq: int,
+    vector: npt.NDArray[np.float16],
+    keys: npt.NDArray[np.int64],
+) -> tuple[list[tuple[Article, Article, Via]], frozenset[int]]:
+    """The candidate pairs ``(indexed, new, via)`` of a new article that its
+    fingerprint and its embedding neighbours point at, and its anchors too common to
+    index."""
     found = [
         i
         for i, _ in store.band_candidates(fp.index_keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
@@ -165,8 +199,16 @@ def _candidates(
         found.append(other_id)
         if match.textual:
             textual.add(other_id)
+    near = set(_neighbour_candidates(store, article, seq, vector, keys, set(found)))
+    found.extend(sorted(near))
     others = [o for o in store.get_articles(found) if not _too_short(o)]
-    return [(o, article, o.id in textual) for o in others], common
+    return [(o, article, _via(o.id, textual, near)) for o in others], common
+
+
+def _via(other_id: str, textual: set[str], near: set[str]) -> Via:
+    if other_id in textual:
+        return "text"
+    return "meaning" if other_id in near else "names"
 
 
 def _anchor_candidates(
@@ -188,17 +230,50 @@ def _anchor_candidates(
     return [(article_id, match) for _, article_id, match in top], common
 
 
-def verify(pairs: Sequence[tuple[Article, Article, bool]]) -> list[Relation]:
-    """Relations of candidate pairs ``(earlier, later, textual)``, ``unrelated`` left out.
+def _neighbour_candidates(
+    store: Store,
+    article: Article,
+    seq: int,
+    vector: npt.NDArray[np.float16],
+    keys: npt.NDArray[np.int64],
+    exclude: set[str],
+) -> list[str]:
+    """Stored articles nearest to ``vector`` among its buckets' latest members (see
+    :mod:`unspin.provenance.neighbours`), not in ``exclude``."""
+    hits = store.neighbour_candidates(keys.tolist(), exclude=seq, per_bucket=NEIGHBOUR_BUCKET_READ)
+    if not hits:
+        return []
+    id_of = {s: i for s, i, _, _ in hits}
+    vectors = np.stack([np.frombuffer(v, dtype=np.float16) for _, _, _, v in hits])
+    best = best_neighbours(
+        vector,
+        day_of(article.published),
+        [s for s, _, _, _ in hits],
+        vectors,
+        [d for _, _, d, _ in hits],
+        exclude={s for s, i, _, _ in hits if i in exclude},
+    )
+    return [id_of[s] for s, _ in best]
 
-    A textual candidate (sharing word runs or their skeleton) is aligned word by word;
-    one sharing only names and numbers is checked as a rewrite alone.
+
+def verify(pairs: Sequence[tuple[Article, Article, Via]]) -> list[Relation]:
+    """Relations of candidate pairs ``(earlier, later, via)``, ``unrelated`` left out.
+
+    A candidate sharing text (word runs or their skeleton) is aligned word by word; one
+    sharing only names and numbers is checked as a rewrite alone; an embedding
+    neighbour is aligned and kept only as a spun copy (see :data:`Via`).
     """
     out: list[Relation] = []
-    for a, b, textual in pairs:
-        rel = relate(a, b) if textual else relate_rewrite(a, b)
-        if rel is not None and rel.kind != "unrelated":
-            out.append(rel)
+    for a, b, via in pairs:
+        if via == "names":
+            rel: Relation | None = relate_rewrite(a, b)
+        else:
+            rel = relate(a, b, rewrites=via == "text")
+        if rel is None or rel.kind == "unrelated":
+            continue
+        if via == "meaning" and rel.kind not in MEANING_KINDS:
+            continue
+        out.append(rel)
     return out
 
 
@@ -215,6 +290,8 @@ def rebuild(store: Store) -> dict[str, int]:
     ids: list[str] = []
     seqs: list[int] = []
     fps: list[Fingerprint] = []
+    vectors: list[npt.NDArray[np.float16]] = []
+    days: list[int | None] = []
     all_seqs: list[int] = []
     table = TokenTable()
     chunk: list[Article] = []
@@ -226,6 +303,8 @@ def rebuild(store: Store) -> dict[str, int]:
         ids.extend(a.id for a in usable)
         seqs.extend(seq_of[a.id] for a in usable)
         fps.extend(fingerprints([a.text for a in usable], table))
+        vectors.append(neighbour_vectors([a.text for a in usable]))
+        days.extend(day_of(a.published) for a in usable)
         chunk.clear()
 
     for article in store.iter_articles():
@@ -235,10 +314,11 @@ def rebuild(store: Store) -> dict[str, int]:
     flush()
     counts: dict[str, int] = defaultdict(int)
     relations = []
-    for i, j, textual in batch_candidates(fps):
+    vecs = np.concatenate([np.empty((0, sentence_embedder().dim), np.float16), *vectors])
+    for i, j, via in batch_candidates(fps, vecs, days):
         a, b = store.get_articles([ids[i], ids[j]])
         counts["candidates"] += 1
-        for rel in verify([(a, b, textual)]):
+        for rel in verify([(a, b, via)]):
             relations.append(rel)
             counts[rel.kind] += 1
     index_keys = [fp.index_keys for fp in fps]
@@ -250,10 +330,17 @@ def rebuild(store: Store) -> dict[str, int]:
     anchor_keys = np.concatenate([np.empty(0, dtype=np.int64), *(fp.anchors for fp in fps)])
     order = np.lexsort((anchor_owners, anchor_keys))
     anchor_rows = list(zip(anchor_keys[order].tolist(), anchor_owners[order].tolist(), strict=True))
+    nkeys = neighbour_keys(vecs)
     with store.transaction():
         store.put_relations(relations)
         store.put_bands_bulk(rows, all_seqs)
         store.put_anchors_bulk(anchor_rows)
+        store.put_neighbours(
+            [
+                (seq, day, vec.tobytes(), keys)
+                for seq, day, vec, keys in zip(seqs, days, vecs, nkeys.tolist(), strict=True)
+            ]
+        )
     counts["indexed"] = len(all_seqs)
     return dict(counts)
 
@@ -307,11 +394,17 @@ def candidate_pairs(fps: Sequence[Fingerprint]) -> list[tuple[int, int, int]]:
     return [(int(c // n), int(c % n), int(s)) for c, s in zip(uniq, shared, strict=True)]
 
 
-def batch_candidates(fps: Sequence[Fingerprint]) -> list[tuple[int, int, bool]]:
-    """Candidate pairs of a batch, ``(i, j, textual)`` with ``i < j``: sharing an LSH band
-    or enough anchors (textual unless only names and numbers are shared), each later
-    article ``j`` with at most :data:`MAX_ANCHOR_CANDIDATES` by anchors."""
-    pairs = {(i, j): True for i, j, _ in candidate_pairs(fps)}
+def batch_candidates(
+    fps: Sequence[Fingerprint],
+    vectors: npt.NDArray[np.float16] | None = None,
+    days: Sequence[int | None] | None = None,
+) -> list[tuple[int, int, Via]]:
+    """Candidate pairs of a batch, ``(i, j, via)`` with ``i < j``: sharing an LSH band
+    or enough anchors (``text`` unless only names and numbers are shared), each later
+    article ``j`` with at most :data:`MAX_ANCHOR_CANDIDATES` by anchors; with the
+    batch's neighbour ``vectors`` (:func:`unspin.provenance.neighbours.neighbour_vectors`)
+    and publication ``days``, also its embedding neighbours, as the index finds them."""
+    pairs: dict[tuple[int, int], Via] = {(i, j): "text" for i, j, _ in candidate_pairs(fps)}
     # As the incremental index does: each later article keeps its MAX_ANCHOR_CANDIDATES best
     # anchor candidates among those its bands did not already give (ties: the earlier).
     best: dict[int, list[tuple[float, int, bool]]] = defaultdict(list)
@@ -320,8 +413,12 @@ def batch_candidates(fps: Sequence[Fingerprint]) -> list[tuple[int, int, bool]]:
             best[j].append((-match.score, i, match.textual))
     for j, ranked in best.items():
         for _, i, textual in sorted(ranked)[:MAX_ANCHOR_CANDIDATES]:
-            pairs[(i, j)] = textual
-    return [(i, j, textual) for (i, j), textual in sorted(pairs.items())]
+            pairs[(i, j)] = "text" if textual else "names"
+    if vectors is not None:
+        when = list(days) if days is not None else [None] * len(fps)
+        for i, j in neighbour_pairs(vectors, when, set(pairs)):
+            pairs[(i, j)] = "meaning"
+    return [(i, j, via) for (i, j), via in sorted(pairs.items())]
 
 
 def find_copies(articles: Sequence[Article], *, keep_same_story: bool = False) -> list[Relation]:
@@ -337,9 +434,11 @@ def find_copies(articles: Sequence[Article], *, keep_same_story: bool = False) -
     """
     usable = [a for a in articles if not _too_short(a)]
     fps = fingerprints(a.text for a in usable)
+    vectors = neighbour_vectors([a.text for a in usable])
+    days = [day_of(a.published) for a in usable]
     out: list[Relation] = []
-    for i, j, textual in batch_candidates(fps):
-        for rel in verify([(usable[i], usable[j], textual)]):
+    for i, j, via in batch_candidates(fps, vectors, days):
+        for rel in verify([(usable[i], usable[j], via)]):
             if rel.kind in COPY_KINDS or (keep_same_story and rel.kind == "same_story"):
                 out.append(rel)
     return out

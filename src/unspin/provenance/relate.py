@@ -245,12 +245,17 @@ def _rewrite_direction(a: Article, b: Article, b_in_a: float, a_in_b: float) -> 
     return True, "undecided"
 
 
-def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
+def relate(
+    a: Article, b: Article, aln: Alignment | None = None, *, rewrites: bool = True
+) -> Relation:
     """Classify the pair ``a``, ``b`` and orient it source → copy.
 
     Args:
         a, b: two articles (any order).
         aln: the alignment of ``b`` to ``a`` if already computed.
+        rewrites: also check the pair as a rewrite (sentences matched by meaning, the
+            costly part); off for a pair only an embedding neighbour proposes, which is
+            kept only as a spun copy.
 
     Returns:
         The :class:`Relation`; for ``same_story`` and ``unrelated`` the orientation is
@@ -262,7 +267,9 @@ def relate(a: Article, b: Article, aln: Alignment | None = None) -> Relation:
     oriented = aln if a_first else aln.swapped()
     overlap = name_overlap(a.text, b.text)
     kind, confidence = classify(oriented, copy.text, overlap)
-    if kind in ("same_story", "unrelated") and overlap >= SAME_STORY_MIN_NAMES:
+    if not rewrites:
+        pass  # a neighbour-only pair: kept only as a spun copy (provenance.index.verify)
+    elif kind in ("same_story", "unrelated") and overlap >= SAME_STORY_MIN_NAMES:
         rewritten = relate_rewrite(a, b, aln)
         if rewritten is not None:
             return rewritten

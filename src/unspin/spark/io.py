@@ -66,6 +66,8 @@ ARTICLE_COLUMNS = (
     "ord_record",
     "band_keys",
     "anchor_keys",
+    "neighbour_vec",
+    "neighbour_keys",
 )
 
 
@@ -193,6 +195,8 @@ def article_record(
     order: Order,
     band_keys: Sequence[int],
     anchor_keys: Sequence[int] = (),
+    neighbour_vec: bytes | None = None,
+    neighbour_keys: Sequence[int] = (),
 ) -> tuple[Any, ...]:
     """One row of the ``articles`` table (:data:`ARTICLE_COLUMNS`)."""
     origin = article.origin
@@ -216,6 +220,8 @@ def article_record(
         order[2],
         [int(k) for k in band_keys],
         [int(k) for k in anchor_keys],
+        neighbour_vec,
+        [int(k) for k in neighbour_keys],
     )
 
 

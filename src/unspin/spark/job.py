@@ -40,6 +40,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from unspin.claims.extract import EXTRACTOR_VERSION
 from unspin.errors import InputError
 from unspin.ingest import IngestFailure
@@ -47,7 +49,15 @@ from unspin.model import Article
 from unspin.provenance import index
 from unspin.provenance.candidates import ANCHOR_MAX_DF, anchor_score
 from unspin.provenance.fingerprint import fingerprints
-from unspin.provenance.relate import relate, relate_rewrite
+from unspin.provenance.neighbours import (
+    NEIGHBOUR_BUCKET_READ,
+    NEIGHBOUR_MAX,
+    NEIGHBOUR_MIN_COSINE,
+    NEIGHBOUR_WINDOW_DAYS,
+    cosines,
+    neighbour_keys,
+    neighbour_vectors,
+)
 from unspin.spark.io import (
     Item,
     Order,
@@ -59,6 +69,7 @@ from unspin.spark.io import (
 from unspin.spark.tables import (
     ARTICLES_SCHEMA,
     FAILURES_SCHEMA,
+    INDEX_COLUMNS,
     RELATIONS_SCHEMA,
     claims_table,
     relation_record,
@@ -195,22 +206,27 @@ def _fingerprinted(
 def _fingerprint_batch(batch: list[tuple[Order, Article]]) -> Iterator[tuple[Any, ...]]:
     usable = [a.text for _, a in batch if a.n_words >= index.MIN_WORDS]
     fps = iter(fingerprints(usable))  # the vectorised batch path of unspin.provenance.fingerprint
+    vectors = neighbour_vectors(usable)
+    near = iter(zip(vectors, neighbour_keys(vectors).tolist(), strict=True))
     for order, article in batch:
         keys: list[int] = []
         anchors: list[int] = []
+        vec: bytes | None = None
+        nkeys: list[int] = []
         if article.n_words >= index.MIN_WORDS:
             fp = next(fps)
             keys = sorted(set(fp.index_keys.tolist()))
             anchors = fp.anchors.tolist()
-        yield article_record(article, order, keys, anchors)
+            v, nkeys = next(near)
+            vec = v.tobytes()
+        yield article_record(article, order, keys, anchors, vec, nkeys)
 
 
 def _verified(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
     for row in rows:
         earlier = article_from_record(row["a"].asDict(recursive=True))
         later = article_from_record(row["b"].asDict(recursive=True))
-        rel = relate(earlier, later) if row["textual"] else relate_rewrite(earlier, later)
-        if rel is not None and rel.kind != "unrelated":
+        for rel in index.verify([(earlier, later, row["via"])]):
             yield relation_record(rel)
 
 
@@ -218,22 +234,24 @@ def _verified(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
 
 
 def candidate_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES) -> DataFrame:
-    """Candidate copy pairs, as a join: ``(a_id, b_id, textual)``.
+    """Candidate copy pairs, as a join: ``(a_id, b_id, via)``.
 
     ``a`` is read before ``b``; each ``b`` keeps its ``max_candidates`` earlier articles
-    sharing the most bands (:func:`band_pairs`) and its ``max_candidates`` best by
-    shared anchors (:func:`anchor_pairs`), as the local index does. ``textual`` is False
-    for pairs sharing only names and numbers: only a rewrite is checked there.
+    sharing the most bands (:func:`band_pairs`), its ``max_candidates`` best by shared
+    anchors (:func:`anchor_pairs`) and its nearest embedding neighbours
+    (:func:`neighbour_pairs`), as the local index does. ``via`` says how each pair is
+    verified (:data:`unspin.provenance.index.Via`).
     """
     from pyspark.sql import functions as F
 
     banded = band_pairs(articles, max_candidates=max_candidates).select(
-        "a_id", "b_id", F.lit(True).alias("textual")
+        "a_id", "b_id", F.lit("text").alias("via")
     )
     anchored = anchor_pairs(
         articles, exclude=banded, max_candidates=min(max_candidates, index.MAX_ANCHOR_CANDIDATES)
     )
-    return banded.unionByName(anchored)
+    found = banded.unionByName(anchored)
+    return found.unionByName(neighbour_pairs(articles, exclude=found))
 
 
 def band_pairs(articles: DataFrame, *, max_candidates: int = MAX_CANDIDATES) -> DataFrame:
@@ -289,7 +307,7 @@ def anchor_pairs(
     articles: DataFrame, *, exclude: DataFrame, max_candidates: int = MAX_CANDIDATES
 ) -> DataFrame:
     """Candidate pairs by shared anchors, as the local index finds them: ``(a_id, b_id,
-    textual)``, each ``b`` keeping its ``max_candidates`` best earlier articles among
+    via)``, each ``b`` keeping its ``max_candidates`` best earlier articles among
     those not already in ``exclude`` (the band candidates).
 
     Anchors held by more than :data:`unspin.provenance.candidates.ANCHOR_MAX_DF`
@@ -342,7 +360,71 @@ def anchor_pairs(
     return (
         scored.withColumn("rank", F.row_number().over(rank))
         .where(F.col("rank") <= max_candidates)
-        .select("a_id", "b_id", F.col("m.textual").alias("textual"))
+        .select(
+            "a_id",
+            "b_id",
+            F.when(F.col("m.textual"), F.lit("text")).otherwise(F.lit("names")).alias("via"),
+        )
+    )
+
+
+def _cosine(a: bytes, b: bytes) -> float:
+    return float(cosines(np.frombuffer(b, np.float16), np.frombuffer(a, np.float16)[None, :])[0])
+
+
+def neighbour_pairs(articles: DataFrame, *, exclude: DataFrame) -> DataFrame:
+    """Candidate pairs by embedding neighbours, as the local index finds them: ``(a_id,
+    b_id, via)``. Each ``b`` reads, in each of its LSH buckets, the
+    :data:`~unspin.provenance.neighbours.NEIGHBOUR_BUCKET_READ` latest articles before
+    it, and keeps its :data:`~unspin.provenance.neighbours.NEIGHBOUR_MAX` nearest of
+    those within the cosine floor and time window that ``exclude`` (the band and anchor
+    candidates) lacks."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    order = F.struct("ord_input", "ord_path", "ord_record")
+    day = F.floor(F.unix_timestamp("published") / 86400)
+    keyed = articles.where(F.col("neighbour_vec").isNotNull()).select(
+        "id",
+        order.alias("ord"),
+        day.alias("day"),
+        F.col("neighbour_vec").alias("vec"),
+        F.explode("neighbour_keys").alias("key"),
+    )
+    keyed = keyed.where(F.col("key") >= 0)
+    a, b = keyed.alias("a"), keyed.alias("b")
+    latest = Window.partitionBy(F.col("b_id"), F.col("key")).orderBy(F.col("a_ord").desc())
+    read = (
+        a.join(b, F.col("a.key") == F.col("b.key"))
+        .where(F.col("a.ord") < F.col("b.ord"))
+        .select(
+            F.col("a.key").alias("key"),
+            F.col("a.id").alias("a_id"),
+            F.col("a.ord").alias("a_ord"),
+            F.col("a.day").alias("a_day"),
+            F.col("a.vec").alias("a_vec"),
+            F.col("b.id").alias("b_id"),
+            F.col("b.day").alias("b_day"),
+            F.col("b.vec").alias("b_vec"),
+        )
+        .withColumn("pos", F.row_number().over(latest))
+        .where(F.col("pos") <= NEIGHBOUR_BUCKET_READ)
+        .dropDuplicates(["a_id", "b_id"])
+    )
+    cosine = F.udf(_cosine, T.DoubleType())
+    apart = F.abs(F.col("a_day") - F.col("b_day"))
+    scored = (
+        read.withColumn("cos", cosine("a_vec", "b_vec"))
+        .where(F.col("cos") >= NEIGHBOUR_MIN_COSINE)
+        .where(apart.isNull() | (apart <= NEIGHBOUR_WINDOW_DAYS))
+        .join(exclude.select("a_id", "b_id"), ["a_id", "b_id"], "left_anti")
+    )
+    rank = Window.partitionBy("b_id").orderBy(F.col("cos").desc(), F.col("a_ord").asc())
+    return (
+        scored.withColumn("rank", F.row_number().over(rank))
+        .where(F.col("rank") <= NEIGHBOUR_MAX)
+        .select("a_id", "b_id", F.lit("meaning").alias("via"))
     )
 
 
@@ -352,13 +434,13 @@ def verify_pairs(
     """Align and classify every candidate pair with :func:`unspin.provenance.relate.relate`."""
     from pyspark.sql import functions as F
 
-    cols = [c for c in articles.columns if c not in ("band_keys", "anchor_keys")]
+    cols = [c for c in articles.columns if c not in INDEX_COLUMNS]
     body = articles.select(F.col("id").alias("_id"), F.struct(*cols).alias("art"))
     joined = (
         pairs.join(body.withColumnRenamed("art", "a"), pairs.a_id == F.col("_id"))
         .drop("_id")
         .join(body.withColumnRenamed("art", "b"), pairs.b_id == F.col("_id"))
-        .select("a", "b", "textual")
+        .select("a", "b", "via")
         .repartition(partitions)
     )
     return spark.createDataFrame(

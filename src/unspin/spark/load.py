@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from unspin import stories
 from unspin.errors import InputError
+from unspin.provenance.neighbours import day_of
 from unspin.spark.io import article_from_record
 from unspin.spark.tables import claim_from_record, relation_from_record
 
@@ -117,6 +118,18 @@ def import_parquet(store: Store, folder: str | Path) -> ImportReport:
             (int(k), seqs[r["id"]]) for r in batch for k in (r.get("anchor_keys") or [])
         )
         store.put_anchors_bulk(anchors)
+        store.put_neighbours(
+            [
+                (
+                    seqs[r["id"]],
+                    day_of(article_from_record(r).published),
+                    bytes(r["neighbour_vec"]),
+                    [int(k) for k in r.get("neighbour_keys") or []],
+                )
+                for r in batch
+                if r.get("neighbour_vec") is not None
+            ]
+        )
         indexed += len(batch)
 
     n_relations = 0

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pyspark.sql.types import DataType, StructType
 
 __all__ = [
+    "INDEX_COLUMNS",
     "ARTICLES_SCHEMA",
     "FAILURES_SCHEMA",
     "RELATIONS_SCHEMA",
@@ -44,13 +45,15 @@ __all__ = [
     "relation_record",
 ]
 
+# The articles table's provenance index columns (not article fields).
+INDEX_COLUMNS = ("band_keys", "anchor_keys", "neighbour_vec", "neighbour_keys")
 ARTICLES_SCHEMA = (
     "id string, text string, title string, url string, site string, author string, "
     "published timestamp, language string, ingested_at timestamp, origin_kind string, "
     "origin string, origin_record string, "
     "boilerplate array<struct<text: string, reason: string>>, n_words int, "
     "ord_input int, ord_path string, ord_record long, band_keys array<long>, "
-    "anchor_keys array<long>"
+    "anchor_keys array<long>, neighbour_vec binary, neighbour_keys array<long>"
 )
 RELATIONS_SCHEMA = (
     "source_id string, copy_id string, kind string, confidence double, reused double, "
@@ -174,7 +177,7 @@ def _claims_of_rows(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
 
 def claims_table(spark: SparkSession, articles: DataFrame) -> DataFrame:
     """Claims of every article, extracted per partition by :func:`unspin.claims.extract.claims_of`."""
-    cols = [c for c in articles.columns if c not in ("band_keys", "anchor_keys")]
+    cols = [c for c in articles.columns if c not in INDEX_COLUMNS]
     return spark.createDataFrame(
         articles.select(*cols).rdd.mapPartitions(_claims_of_rows),
         claims_schema(),

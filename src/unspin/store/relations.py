@@ -13,6 +13,12 @@ Tables (migration ``0002_relations``):
 Migration ``0008_provenance_anchors`` adds the anchor index (``provenance_anchors``, the
 same shape as the bands), each anchor's article count (``provenance_anchor_df``) and
 each article's anchor count by kind (``provenance_anchor_counts``).
+
+Migration ``0010_provenance_neighbours`` adds the embedding-neighbour index
+(:mod:`unspin.provenance.neighbours`): each article's content-word vector as a float16
+blob with its publication day (``provenance_vectors``), and its LSH bucket keys
+(``provenance_neighbour_keys``, a WITHOUT ROWID b-tree on ``(key, seq)``: a bucket's
+latest members are a backward range scan).
 """
 
 from __future__ import annotations
@@ -79,6 +85,25 @@ def _create_anchors(conn: sqlite3.Connection) -> None:
             stable  INTEGER NOT NULL,
             name    INTEGER NOT NULL
         );
+        """,
+    )
+
+
+@migration("0010_provenance_neighbours")
+def _create_neighbours(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE provenance_vectors (
+            seq  INTEGER PRIMARY KEY,
+            day  INTEGER,            -- days since 1970-01-01 of publication, NULL undated
+            vec  BLOB NOT NULL       -- float16 content-word vector, unit length
+        );
+        CREATE TABLE provenance_neighbour_keys (
+            key  INTEGER NOT NULL,
+            seq  INTEGER NOT NULL,
+            PRIMARY KEY (key, seq)
+        ) WITHOUT ROWID;
         """,
     )
 
@@ -356,6 +381,52 @@ class RelationStore(StoreBase):
         )
         return [(str(r[0]), int(r[1])) for r in rows]
 
+    def put_neighbours(self, rows: Sequence[tuple[int, int | None, bytes, Sequence[int]]]) -> None:
+        """Add articles' neighbour vectors and bucket keys: ``(seq, day, vector bytes,
+        keys)`` each (keys below 0 are not indexed)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO provenance_vectors (seq, day, vec) VALUES (?, ?, ?)",
+                ((seq, day, vec) for seq, day, vec, _ in rows),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO provenance_neighbour_keys (key, seq) VALUES (?, ?)",
+                sorted((int(k), seq) for seq, _, _, keys in rows for k in keys if k >= 0),
+            )
+
+    def neighbour_candidates(
+        self, keys: Sequence[int], *, exclude: int, per_bucket: int
+    ) -> list[tuple[int, str, int | None, bytes]]:
+        """The latest ``per_bucket`` indexed articles (by ``seq``) of each bucket in
+        ``keys``, other than ``exclude``: ``(seq, id, day, vector bytes)``, by seq."""
+        seqs: set[int] = set()
+        for key in keys:
+            if key < 0:
+                continue
+            seqs.update(
+                int(r[0])
+                for r in self.conn.execute(
+                    "SELECT seq FROM provenance_neighbour_keys WHERE key = ? AND seq != ? "
+                    "ORDER BY seq DESC LIMIT ?",
+                    (int(key), exclude, per_bucket),
+                )
+            )
+        out: list[tuple[int, str, int | None, bytes]] = []
+        ordered = sorted(seqs)
+        for i in range(0, len(ordered), 500):
+            chunk = ordered[i : i + 500]
+            rows = self.conn.execute(
+                "SELECT v.seq, a.id, v.day, v.vec FROM provenance_vectors v "
+                f"JOIN articles a ON a.seq = v.seq WHERE v.seq IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY v.seq",
+                chunk,
+            )
+            out.extend(
+                (int(r[0]), str(r[1]), None if r[2] is None else int(r[2]), bytes(r[3]))
+                for r in rows
+            )
+        return out
+
     def clear_provenance(self) -> None:
         """Empty the provenance index and every relation (before a rebuild)."""
         with self.transaction() as conn:
@@ -364,4 +435,6 @@ class RelationStore(StoreBase):
             conn.execute("DELETE FROM provenance_anchors")
             conn.execute("DELETE FROM provenance_anchor_df")
             conn.execute("DELETE FROM provenance_anchor_counts")
+            conn.execute("DELETE FROM provenance_vectors")
+            conn.execute("DELETE FROM provenance_neighbour_keys")
             conn.execute("DELETE FROM relations")

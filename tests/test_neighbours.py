@@ -1,0 +1,154 @@
+"""Embedding-neighbour candidates: a heavy spin that shares no fingerprint is found, the
+same way in every path, and neighbours only propose (the verifier decides)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from provenance_samples import HEAVY_ORIGINAL, HEAVY_SPUN, ORIGINAL, SAME_STORY, UNRELATED
+from unspin import provenance
+from unspin.cli import app
+from unspin.model import Article
+from unspin.provenance.fingerprint import fingerprints
+from unspin.provenance.index import batch_candidates, verify
+from unspin.provenance.neighbours import (
+    NEIGHBOUR_BUCKET_READ,
+    NEIGHBOUR_MIN_COSINE,
+    NEIGHBOUR_TABLES,
+    _close_predecessors,
+    bucket_predecessors,
+    content_text,
+    cosines,
+    neighbour_keys,
+    neighbour_pairs,
+    neighbour_vectors,
+)
+from unspin.provenance.rewrite import sentence_embedder
+from unspin.store import Store
+
+runner = CliRunner()
+
+
+def test_heavy_spin_is_proposed_by_its_neighbour_alone() -> None:
+    texts = [HEAVY_ORIGINAL, UNRELATED, HEAVY_SPUN]
+    fps = fingerprints(texts)
+    assert batch_candidates(fps) == []  # no band, too few anchors
+    vectors = neighbour_vectors(texts)
+    assert batch_candidates(fps, vectors, [None] * 3) == [(0, 2, "meaning")]
+
+
+def test_copies_names_the_original_of_a_heavy_spin(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in [("a", HEAVY_ORIGINAL), ("b", UNRELATED), ("c", HEAVY_SPUN)]:
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "u.db"
+    result = runner.invoke(app, ["--db", str(db), "add", "--no-claims", str(folder)])
+    assert result.exit_code == 0, result.output
+    out = runner.invoke(app, ["--db", str(db), "copies", "--json"])
+    assert out.exit_code == 0, out.output
+    relations = json.loads(out.output)["relations"]
+    original, spun = Article.create(HEAVY_ORIGINAL).id, Article.create(HEAVY_SPUN).id
+    assert [(r["source"], r["copy"], r["kind"]) for r in relations] == [
+        (original, spun, "spun_copy")
+    ]
+
+
+def test_every_path_finds_the_same_neighbour_relations(tmp_path: Path) -> None:
+    articles = [Article.create(t) for t in (HEAVY_ORIGINAL, ORIGINAL, UNRELATED, HEAVY_SPUN)]
+    batch = {(r.source_id, r.copy_id, r.kind) for r in provenance.find_copies(articles)}
+    assert (articles[0].id, articles[3].id, "spun_copy") in batch
+    store = Store(tmp_path / "u.db")
+    store.put_articles(articles)
+    provenance.update(store, [a.id for a in articles])
+    added = {(r.source_id, r.copy_id, r.kind) for r in store.copy_relations()}
+    provenance.rebuild(store)
+    rebuilt = {(r.source_id, r.copy_id, r.kind) for r in store.copy_relations()}
+    assert added == rebuilt == batch
+
+
+def test_a_neighbour_is_kept_only_as_a_spun_copy() -> None:
+    a, b = Article.create(ORIGINAL), Article.create(SAME_STORY)
+    assert [r.kind for r in verify([(a, b, "text")])] == ["same_story"]
+    assert verify([(a, b, "meaning")]) == []
+    o, s = Article.create(HEAVY_ORIGINAL), Article.create(HEAVY_SPUN)
+    (rel,) = verify([(o, s, "meaning")])
+    assert (rel.kind, rel.source_id) == ("spun_copy", o.id)
+
+
+def test_dated_articles_far_apart_are_no_neighbours() -> None:
+    vectors = neighbour_vectors([HEAVY_ORIGINAL, HEAVY_SPUN])
+    day = 20_000
+    assert neighbour_pairs(vectors, [day, day + 3], set()) == [(0, 1)]
+    assert neighbour_pairs(vectors, [day, day + 60], set()) == []
+    assert neighbour_pairs(vectors, [None, day + 60], set()) == [(0, 1)]
+    assert neighbour_pairs(vectors, [day, day + 3], {(0, 1)}) == []
+
+
+def test_the_store_lookup_honours_the_time_window(tmp_path: Path) -> None:
+    t0 = datetime(2024, 5, 1, tzinfo=UTC)
+    far = [
+        Article.create(HEAVY_ORIGINAL, published=t0),
+        Article.create(HEAVY_SPUN, published=t0 + timedelta(days=90)),
+    ]
+    store = Store(tmp_path / "u.db")
+    store.put_articles(far)
+    report = provenance.update(store, [a.id for a in far])
+    assert report.counts.get("candidates", 0) == 0
+    assert store.copy_relations() == []
+    near = [far[0], Article.create(HEAVY_SPUN, published=t0 + timedelta(days=2), url="x")]
+    store = Store(tmp_path / "v.db")
+    store.put_articles(near)
+    report = provenance.update(store, [a.id for a in near])
+    assert report.counts["candidates"] == 1 and report.counts["spun_copy"] == 1
+
+
+def test_keys_are_fixed_and_a_text_without_content_words_has_none() -> None:
+    vectors = neighbour_vectors([HEAVY_ORIGINAL, "the of and 2024, 17 ."])
+    keys = neighbour_keys(vectors)
+    assert keys.shape == (2, NEIGHBOUR_TABLES)
+    assert (keys[1] == -1).all() and (keys[0] >= 0).all()
+    assert np.array_equal(keys[:1], neighbour_keys(neighbour_vectors([HEAVY_ORIGINAL])))
+
+
+def test_bucket_predecessors_are_the_latest_members_before_each_article() -> None:
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 3, size=(150, 2)).astype(np.int64)
+    keys[5] = -1
+    got = {tuple(p) for p in bucket_predecessors(keys).tolist()}
+    want = set()
+    for t in range(keys.shape[1]):
+        for j in range(len(keys)):
+            if keys[j, t] < 0:
+                continue
+            before = [i for i in range(j) if keys[i, t] == keys[j, t]]
+            want.update((i, j) for i in before[-NEIGHBOUR_BUCKET_READ:])
+    assert got == want
+
+
+def test_vectors_are_the_static_model_over_the_content_words() -> None:
+    texts = [HEAVY_ORIGINAL, HEAVY_SPUN, ORIGINAL, "don't stop: 2024 Mayor O'Neill's plan"]
+    model = sentence_embedder()
+    want = model.encode([content_text(t) for t in texts])
+    got = neighbour_vectors(texts).astype(np.float32)
+    assert np.allclose(got, want, atol=2e-3)
+
+
+def test_batch_cosines_cover_exactly_the_close_bucket_predecessors() -> None:
+    rng = np.random.default_rng(5)
+    base = rng.standard_normal((6, 256)).astype(np.float32)
+    rows = base[rng.integers(0, 6, 300)] + 0.6 * rng.standard_normal((300, 256))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    vectors = rows.astype(np.float16)
+    pairs, sims = _close_predecessors(vectors)
+    ref = bucket_predecessors(neighbour_keys(vectors))
+    ref_sims = np.array([cosines(vectors[j], vectors[i][None, :])[0] for i, j in ref.tolist()])
+    close = ref_sims >= NEIGHBOUR_MIN_COSINE
+    assert 0 < close.sum() < len(ref)
+    assert pairs.tolist() == ref[close].tolist()
+    assert np.allclose(sims, ref_sims[close], atol=2e-4)
