@@ -40,6 +40,7 @@ from unspin.lexicon import Lexicon, alarm_threshold, pack
 from unspin.model import SentenceSpin, SpinReport, SpinSpan
 from unspin.spin.protect import protected_words, safe_swap
 from unspin.spin.restore import Restorer
+from unspin.swapmodel import SwapModel, load_swap_model
 from unspin.text import FUNCTION_WORDS, sentence_spans
 
 __all__ = [
@@ -89,6 +90,18 @@ KNOWN_MARGIN = 2.0
 # flags per 1,000 words and recall of the swaps rises from 72 % to 76 %; at 2 and 3 the
 # article-level separation falls.
 KNOWN_ZIPF = 1.0
+# Contextual model (unspin.swapmodel): a content word counts as "read as swapped" for the
+# document features when its swap probability passes this; the features also take the
+# mean of the :data:`CONTEXT_TOP` highest probabilities of distinct content words.
+CONTEXT_P = 0.5
+CONTEXT_TOP = 5
+# A word the model alone marks (no collocation or known-swap evidence) when its swap
+# probability passes the calibration's ``mark_threshold`` (a high quantile of the
+# probabilities of content words in genuine half-A news, scripts/spin_calibration.py);
+# this is used when the calibration has none.
+DEFAULT_MARK_THRESHOLD = 0.9
+# Characters of context either side of a span when the model ranks its candidates.
+CONTEXT_CHARS = 150
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _JOIN = re.compile(r"[ \t\-]*")
@@ -115,6 +128,8 @@ class WordScores:
     zipf: F32  # Zipf frequency of each word, -1 outside the vocabulary
     known: npt.NDArray[np.bool_]  # the swap behind ``margin`` was seen in spinner output
     quoted: npt.NDArray[np.bool_]  # inside quotation marks (unspin.spin.protect)
+    # P(swapped) from the contextual model, or None when the detector runs without one.
+    swap_p: F32 | None = None
 
     def types(self) -> npt.NDArray[np.intp]:
         """An id per word, the same for every occurrence of a word (any case)."""
@@ -130,9 +145,16 @@ class WordScores:
         """
         t = self.types() if types is None else types
         if sel is None:
-            return document_features(self.margin, self.eligible, self.zipf, self.known, t)
+            return document_features(
+                self.margin, self.eligible, self.zipf, self.known, t, self.swap_p
+            )
         return document_features(
-            self.margin[sel], self.eligible[sel], self.zipf[sel], self.known[sel], t[sel]
+            self.margin[sel],
+            self.eligible[sel],
+            self.zipf[sel],
+            self.known[sel],
+            t[sel],
+            None if self.swap_p is None else self.swap_p[sel],
         )
 
 
@@ -174,14 +196,20 @@ def logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-def mark_features(margin: float, known: bool, document_probability: float) -> list[float]:
+def mark_features(
+    margin: float, known: bool, document_probability: float, swap_p: float | None = None
+) -> list[float]:
     """Features of a marked word or span for its confidence.
 
-    Its margin (clipped to [-2, 12]), whether a known spinner swap marked it, and the
-    logit of the text's document probability: a mark in a text that reads as genuine is
-    less likely a swap than the same mark in one that reads as spun.
+    Its margin (clipped to [-2, 12]), whether a known spinner swap marked it, the logit
+    of the text's document probability (a mark in a text that reads as genuine is less
+    likely a swap than the same mark in one that reads as spun) and, with the contextual
+    model, the logit of its largest swap probability.
     """
-    return [min(max(margin, MIN_MARGIN), 12.0), float(known), logit(document_probability)]
+    feats = [min(max(margin, MIN_MARGIN), 12.0), float(known), logit(document_probability)]
+    if swap_p is not None:
+        feats.append(logit(swap_p))
+    return feats
 
 
 def document_features(
@@ -190,6 +218,7 @@ def document_features(
     zipf: F32,
     known: npt.NDArray[np.bool_] | None = None,
     types: npt.NDArray[np.intp] | None = None,
+    swap_p: F32 | None = None,
 ) -> list[float]:
     """Features of a text or sentence, over its content words (distinct ones with ``types``).
 
@@ -203,7 +232,25 @@ def document_features(
     With ``types`` (an id per word, equal for the same word in any case) each distinct word
     counts once, flagged if any of its occurrences is: a topic word repeated through an article ("primary" in a
     report on primaries) then weighs as one word, not five.
+
+    With ``swap_p`` (the contextual model's probabilities) two more: the share of
+    content words whose probability passes :data:`CONTEXT_P` and the mean of the
+    :data:`CONTEXT_TOP` highest probabilities (each distinct word at its highest).
     """
+    extra: list[float] = []
+    if swap_p is not None:
+        at_p = np.flatnonzero(eligible)
+        if len(at_p) and types is not None:
+            _, grp = np.unique(types[at_p], return_inverse=True)
+            pm = np.zeros(int(grp.max()) + 1, np.float32)
+            np.maximum.at(pm, grp, swap_p[at_p])
+        else:
+            pm = swap_p[at_p]
+        if len(pm):
+            top = np.sort(pm)[::-1][:CONTEXT_TOP]
+            extra = [float((pm > CONTEXT_P).mean()), float(top.mean())]
+        else:
+            extra = [0.0, 0.0]
     at = np.flatnonzero(eligible)
     if types is not None and len(at):
         _, group = np.unique(types[at], return_inverse=True)
@@ -221,7 +268,7 @@ def document_features(
         z = zipf[at]
         kn = known[at] if known is not None else np.zeros(n, bool)
     if n == 0:
-        return [0.0] * 6
+        return [0.0] * 6 + extra
     pos = m > MIN_MARGIN
     return [
         float(pos.sum()) / n,
@@ -230,6 +277,7 @@ def document_features(
         float(((z >= 0) & (z < RARE_ZIPF)).sum()) / n,
         float((z < 0).sum()) / n,
         float((pos & kn).sum()) / n,
+        *extra,
     ]
 
 
@@ -241,6 +289,10 @@ class Detector:
         restorer: the restoration model (built from ``lexicon`` when omitted).
         traced: ``(original, spun)`` word swaps learned from traced copies (provenance):
             the only swaps restoration applies inside quotation marks.
+        model: the contextual replaced-token detector; by default the shipped one
+            (:func:`unspin.swapmodel.load_swap_model`) when ``contextual`` is true.
+        contextual: use a contextual model at all (False: collocation evidence only,
+            with the calibration fitted for it).
     """
 
     def __init__(
@@ -248,12 +300,22 @@ class Detector:
         lexicon: Lexicon,
         restorer: Restorer | None = None,
         traced: frozenset[tuple[str, str]] = frozenset(),
+        model: SwapModel | None = None,
+        *,
+        contextual: bool = True,
     ) -> None:
         self.lex = lexicon
         self.restorer = restorer or Restorer(lexicon)
         self.traced = traced
         self._traced_spun = frozenset(spun for _, spun in traced)
-        self.calibration: dict[str, Any] = lexicon.calibration or _DEFAULT_CALIBRATION
+        self.model = (model or load_swap_model()) if contextual else None
+        calibration: dict[str, Any] = lexicon.calibration or _DEFAULT_CALIBRATION
+        # The contextual model has its own calibration (eight document features, the
+        # model's probability in the span confidence), fitted with it.
+        if self.model is not None and "contextual" in calibration:
+            calibration = calibration["contextual"]
+        self.calibration = calibration
+        self.mark_threshold = float(self.calibration.get("mark_threshold", DEFAULT_MARK_THRESHOLD))
         # The alarm threshold belongs to the calibration it was set with.
         self.threshold = float(self.calibration.get("alarm_threshold", ALARM_THRESHOLD))
 
@@ -289,7 +351,15 @@ class Detector:
         known = np.zeros(n, bool)
         if n == 0:
             return WordScores(
-                words, starts, ends, eligible, margin, margin.copy(), known, guard.quoted
+                words,
+                starts,
+                ends,
+                eligible,
+                margin,
+                margin.copy(),
+                known,
+                guard.quoted,
+                None if self.model is None else np.zeros(0, np.float32),
             )
         ids, chan = self.restorer.option_matrix(words, eligible)
         own = ids[:, 0]
@@ -306,7 +376,14 @@ class Detector:
                 self._pair_margins(ids, chan, first, first + step, mid, margin, known)
         self._known_margins(low, own, eligible, joined, margin, known)
         zipf = np.where(own >= 0, lex.zipf[np.maximum(own, 0)], -1.0).astype(np.float32)
-        return WordScores(words, starts, ends, eligible, margin, zipf, known, guard.quoted)
+        swap_p = None
+        if self.model is not None:
+            swap_p = self.model.at(text, starts)
+            # A single word the model is confident was swapped is marked even with no
+            # collocation or known-swap evidence (protected words are never eligible).
+            alone = eligible & (swap_p >= self.mark_threshold) & ~(margin > MIN_MARGIN)
+            margin[alone] = MIN_MARGIN + 1e-3
+        return WordScores(words, starts, ends, eligible, margin, zipf, known, guard.quoted, swap_p)
 
     def _pair_margins(
         self,
@@ -459,7 +536,8 @@ class Detector:
         margin = float(ws.margin[i : j + 1].max())
         if "span" not in self.calibration:
             return _sigmoid(margin - MIN_MARGIN)
-        feats = mark_features(margin, bool(ws.known[i : j + 1].any()), doc_prob)
+        swap_p = None if ws.swap_p is None else float(ws.swap_p[i : j + 1].max())
+        feats = mark_features(margin, bool(ws.known[i : j + 1].any()), doc_prob, swap_p)
         return self._prob("span", feats)
 
     def _span(
@@ -502,7 +580,25 @@ class Detector:
                 outs.append(rebuilt)
         if not outs:
             return SpinSpan(start, end, span_text, span_text, (), conf)
-        return SpinSpan(start, end, span_text, outs[0], tuple(outs[1:5]), conf)
+        outs = outs[:5]
+        if self.model is not None and len(outs) > 1:
+            outs = self._in_context(text, start, end, outs)
+        return SpinSpan(start, end, span_text, outs[0], tuple(outs[1:]), conf)
+
+    def _in_context(self, text: str, start: int, end: int, outs: list[str]) -> list[str]:
+        """The candidate originals ordered by how natural the contextual model finds each
+        in the span's place (lowest swap probability first; the restorer's order breaks
+        ties): the established wording reads as unswapped in context."""
+        assert self.model is not None
+        lo = text.rfind(" ", 0, max(start - CONTEXT_CHARS, 0)) + 1
+        hi = text.find(" ", min(end + CONTEXT_CHARS, len(text)))
+        hi = len(text) if hi < 0 else hi
+        before, after = text[lo:start], text[end:hi]
+        texts = [before + o + after for o in outs]
+        spans = [(len(before), len(before) + len(o)) for o in outs]
+        p = self.model.span_probabilities(texts, spans)
+        order = sorted(range(len(outs)), key=lambda k: (round(float(p[k]), 2), k))
+        return [outs[k] for k in order]
 
     def _allowed(self, ws: WordScores, i: int, cand: list[str]) -> bool:
         """May ``cand`` replace the words from ``i`` on (:func:`safe_swap`, quotes)?"""
