@@ -57,7 +57,9 @@ def test_a_swapped_word_scores_above_the_genuine_words(model: SwapModel) -> None
     spans, p = model.word_probabilities(text)
     words = [text[a:b] for a, b in spans]
     swapped = p[words.index("pastor")]
-    genuine = [p[i] for i, w in enumerate(words) if w in ("prime", "leaders", "opposition", "budget")]
+    genuine = [
+        p[i] for i, w in enumerate(words) if w in ("prime", "leaders", "opposition", "budget")
+    ]
     assert swapped > max(genuine)
     # The original reads as unswapped.
     spans2, p2 = model.word_probabilities(text.replace("pastor", "minister"))
@@ -73,7 +75,16 @@ def test_windows_cover_every_token_once() -> None:
     assert all(spans[k][1] == spans[k + 1][0] for k in range(len(spans) - 1))
     assert all(sum(len(pieces[t]) for t in range(a, b)) <= 40 for a, b in spans)
     assert tokens("She's 50-member, $3-billion.")[0] == [
-        "She's", "50", "-", "member", ",", "$", "3", "-", "billion", "."
+        "She's",
+        "50",
+        "-",
+        "member",
+        ",",
+        "$",
+        "3",
+        "-",
+        "billion",
+        ".",
     ]
 
 
