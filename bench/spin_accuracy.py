@@ -46,7 +46,7 @@ from harness import record_results  # noqa: E402
 from spin_data import half, norm_phrase  # noqa: E402
 from unspin.lexicon import ASSET_DIR, load_lexicon, read_learned  # noqa: E402
 from unspin.model import RESTORE_CONFIDENCE, SpinReport, SpinSpan  # noqa: E402
-from unspin.spin.detect import ALARM_THRESHOLD, MIN_MARGIN, Detector  # noqa: E402
+from unspin.spin.detect import MIN_MARGIN, Detector  # noqa: E402
 from unspin.spin.learn import pairs_from_phrases, tally  # noqa: E402
 from unspin.spin.protect import is_fact_word  # noqa: E402
 from unspin.spin.restore import Restorer, Weights  # noqa: E402
@@ -182,6 +182,7 @@ def tortured_part(weights: Weights, host: list[str]) -> tuple[str, dict[str, flo
 
 def document_part() -> tuple[str, dict[str, float]]:
     det = Detector(load_lexicon())
+    ALARM_THRESHOLD = det.threshold  # noqa: N806 (the contextual model has its own)
     docs = spin_data.genuine_news()
     t0 = time.perf_counter()
     gen = {doc_id: det.judge(text, restore=False) for doc_id, text in docs}
@@ -192,6 +193,12 @@ def document_part() -> tuple[str, dict[str, float]]:
     fa_b = [r for k, r in judged.items() if half(k) == "B"]
     fa_b_n = sum(r.probability >= ALARM_THRESHOLD for r in fa_b)  # type: ignore[operator]
     figures["false_alarm_rate"] = fa_all / max(len(judged), 1)
+    plain = Detector(load_lexicon(), contextual=False)
+    plain_p = {k: plain.judge(t, restore=False).probability for k, t in docs if k in judged}
+    plain_fa = sum(p >= plain.threshold for p in plain_p.values() if p is not None)
+    plain_fa_b = sum(
+        p >= plain.threshold for k, p in plain_p.items() if p is not None and half(k) == "B"
+    )
     n_words = sum(len(_WORD.findall(r.text)) for r in judged.values())
     n_spans = sum(len(r.spans) for r in judged.values())
     with_span = sum(bool(r.spans) for r in judged.values())
@@ -280,7 +287,8 @@ def document_part() -> tuple[str, dict[str, float]]:
         f"Genuine news: {len(gen)} articles ({cannot} cannot be judged). False alarms at the "
         f"alarm threshold {ALARM_THRESHOLD}: {fa_all} of {len(judged)} "
         f"({100 * fa_all / max(len(judged), 1):.2f} %); half B (not used for calibration): "
-        f"{fa_b_n} of {len(fa_b)}. Spans marked in genuine news: "
+        f"{fa_b_n} of {len(fa_b)}; without the contextual model {plain_fa} and {plain_fa_b} "
+        f"(its threshold {plain.threshold:.4f}). Spans marked in genuine news: "
         f"{1000 * n_spans / max(n_words, 1):.1f} per 1,000 words; {with_span} of {len(judged)} "
         "articles have at least one.\n\n"
         "| substitution | half | genuine + spun | precision | recall | F1 |\n"
@@ -303,9 +311,21 @@ def real_spinner_part() -> tuple[str, dict[str, float]]:
     # shipped SpinBot table (as the calibration's detector).
     spinbot = read_learned(ASSET_DIR / "learned_spinbot.tsv")
     det = Detector(lex.with_learned(learned_from(a) + spinbot))
+    ALARM_THRESHOLD = det.threshold  # noqa: N806 (the contextual model has its own)
     docs = [d for d in spin_data.genuine_news() if half(d[0]) == "B"]
     rows = []
     figures: dict[str, float] = {}
+    # The same detector without the contextual model (issue 16), for comparison.
+    plain = Detector(lex.with_learned(learned_from(a) + spinbot), contextual=False)
+    for name, source in (("half-B phrases (never learned)", b),):
+        spun = spin_data.tortured_spun_news(docs, 1.0, source)
+        judged_plain = [r for sd in spun if (r := plain.judge(sd.text, restore=False)).judged]
+        hit = sum(r.probability >= plain.threshold for r in judged_plain)  # type: ignore[operator]
+        figures[name + ", no contextual model"] = hit / max(len(judged_plain), 1)
+        rows.append(
+            f"| {name}, no contextual model | {len(judged_plain)} | | "
+            f"{100 * hit / max(len(judged_plain), 1):.1f} % |"
+        )
     genuine_reps = [det.judge(text, restore=False) for _, text in docs]
     bins: list[list[tuple[float, bool]]] = [[] for _ in range(5)]
     for rep in genuine_reps:
@@ -433,6 +453,11 @@ def spinbot_part() -> tuple[str, dict[str, float]]:
         # The shipped tables: tortured phrases and SpinBot's half-A swaps (learned_spinbot.tsv).
         ("shipped tables, half B", Detector(load_lexicon()), test),
         (
+            "shipped tables, no contextual model, half B",
+            Detector(load_lexicon(), contextual=False),
+            test,
+        ),
+        (
             "shipped + traced half-A copies, half B",
             Detector(
                 load_lexicon().with_learned(load_lexicon().learned + learned),
@@ -508,6 +533,8 @@ def safety_part() -> tuple[str, dict[str, float]]:
     det = Detector(load_lexicon())
     reports = [r for _, t in spin_data.genuine_news() if (r := det.judge(t)).judged]
     s = restoration_safety(reports)
+    plain = Detector(load_lexicon(), contextual=False)
+    p = restoration_safety([r for _, t in spin_data.genuine_news() if (r := plain.judge(t)).judged])
     body = (
         f"Genuine news ({len(reports)} judged Wikinews and ECB+ articles): the restored text "
         f"changes {100 * s['applied changed']:.2f} % of their words, "
@@ -515,7 +542,9 @@ def safety_part() -> tuple[str, dict[str, float]]:
         "magnitude, negation, pronoun, or a name written elsewhere in the text). Applying "
         f"every flagged span instead (confidence ignored, protected words still kept) would change "
         f"{100 * s['every span changed']:.2f} % of the words, {int(s['every span harmful'])} "
-        "of the changes harmful. Goal: <= 0.5 % changed, 0 harmful.\n"
+        "of the changes harmful. Goal: <= 0.5 % changed, 0 harmful. Without the contextual "
+        f"model: {100 * p['applied changed']:.2f} % changed, {int(p['applied harmful'])} harmful "
+        f"(every span: {100 * p['every span changed']:.2f} %).\n"
     )
     return body, s
 

@@ -474,6 +474,9 @@ def build_calibration() -> None:
 
     started = time.time()
     weights = fit_calibration()
+    # The detector with the contextual model (unspin.swapmodel) has its own calibration.
+    if (ASSETS / "context" / "model.int8.onnx").exists():
+        weights["contextual"] = fit_calibration(contextual=True)
     out = ASSETS / "calibration.json"
     out.write_text(json.dumps(weights, indent=2) + "\n", "utf-8")
     inputs = [
@@ -484,6 +487,8 @@ def build_calibration() -> None:
         ASSETS / "lexicon.npz",
         ASSETS / "learned_spinbot.tsv",
     ]
+    if "contextual" in weights:
+        inputs.append(ASSETS / "context" / "model.int8.onnx")
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.strip()

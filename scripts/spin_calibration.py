@@ -36,6 +36,10 @@ __all__ = ["ALARM_QUANTILE", "features", "fit_calibration", "fit_logistic"]
 # 1.2 % once the SpinBot table shipped and hyphenated number compounds were protected
 # (issue 16); the 99.7th keeps them at or under the issue's 1 % (bench/spin_accuracy.py).
 ALARM_QUANTILE = 0.997
+# With the contextual model (unspin.swapmodel), a word the model alone marks needs a swap
+# probability above this quantile of the probabilities of the content words of the
+# genuine half-A articles.
+MARK_QUANTILE = 0.995
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50) -> list[float]:
@@ -78,11 +82,30 @@ def features(
     marks = []
     for i in np.flatnonzero(ws.margin > MIN_MARGIN):
         swapped = int(any(a <= starts[i] < b for a, b, _ in swaps))
-        marks.append((mark_features(float(ws.margin[i]), bool(ws.known[i]), 0.0)[:-1], swapped))
+        p = None if ws.swap_p is None else float(ws.swap_p[i])
+        mf = mark_features(float(ws.margin[i]), bool(ws.known[i]), 0.0, p)
+        marks.append((mf[:2] + mf[3:], swapped))
     return doc, sents, marks
 
 
-def fit_calibration() -> dict[str, object]:
+def _cached_model() -> object:
+    """The shipped contextual model, remembering each text's probabilities (the same
+    genuine articles are read twice: for the mark threshold and for the features)."""
+    from unspin.swapmodel import SwapModel
+
+    class Cached(SwapModel):
+        memo: dict[str, np.ndarray] = {}
+
+        def at(self, text: str, word_starts: list[int]) -> np.ndarray:  # type: ignore[override]
+            key = f"{text}\x00{word_starts}"
+            if key not in self.memo:
+                self.memo[key] = super().at(text, word_starts)
+            return self.memo[key]
+
+    return Cached()
+
+
+def fit_calibration(contextual: bool = False) -> dict[str, object]:
     """Fit document and sentence calibration on half A of the genuine news.
 
     Genuine half-A articles (label 0) against two spinners run on the same articles
@@ -94,6 +117,10 @@ def fit_calibration() -> dict[str, object]:
     phrases (plus the shipped SpinBot table, itself from half A of the SpinBot pairs), so about half of the real-spinner swaps are unknown to it, as they would be
     for a spinner seen only in part. The alarm threshold is the :data:`ALARM_QUANTILE`
     percentile of the genuine half-A document probabilities.
+
+    ``contextual``: the detector runs the contextual model; its mark threshold (the
+    :data:`MARK_QUANTILE` quantile of the model's probabilities over the content words of
+    the genuine half-A articles) is set first and returned as ``mark_threshold``.
     """
     from unspin.lexicon import ASSET_DIR, load_lexicon, read_learned
     from unspin.spin.detect import Detector, logit
@@ -108,8 +135,26 @@ def fit_calibration() -> dict[str, object]:
     # The shipped SpinBot table (half A of its pairs) is part of every detector, so the
     # genuine texts are scored with it: its words are what raises false alarms.
     spinbot = read_learned(ASSET_DIR / "learned_spinbot.tsv")
-    det = Detector(lex.with_learned(tally(seen) + spinbot))
     docs = [d for d in genuine_news() if half(d[0]) == "A"]
+    extra: dict[str, object] = {}
+    if contextual:
+        model = _cached_model()
+        det = Detector(lex.with_learned(tally(seen) + spinbot), model=model)  # type: ignore[arg-type]
+        probs = []
+        for _, text in docs:
+            if len(text.split()) < 50:
+                continue
+            ws = det.word_scores(text)
+            assert ws.swap_p is not None
+            probs.append(ws.swap_p[ws.eligible])
+        det.mark_threshold = float(np.quantile(np.concatenate(probs), MARK_QUANTILE))
+        extra = {
+            "mark_threshold": det.mark_threshold,
+            "mark_threshold_rule": f"{100 * MARK_QUANTILE:.1f}th percentile of the contextual "
+            "model's swap probability over content words of the genuine half-A articles",
+        }
+    else:
+        det = Detector(lex.with_learned(tally(seen) + spinbot), contextual=False)
     xs, ys, sx, sy = [], [], [], []
     # Marked words of every text, with the index of the text's document features.
     marks: list[tuple[int, list[float], int]] = []
@@ -159,9 +204,10 @@ def fit_calibration() -> dict[str, object]:
     genuine_p = doc_p[:n_genuine]
     # Span confidence: P(a marked word was swapped | its margin, known swap, the text's
     # document probability), over the marked words of genuine and spun texts alike.
-    mark_x = [mf + [logit(float(doc_p[k]))] for k, mf, _ in marks]
+    mark_x = [mf[:2] + [logit(float(doc_p[k]))] + mf[2:] for k, mf, _ in marks]
     mark_y = [float(lab) for _, _, lab in marks]
     return {
+        **extra,
         **weights,
         "sentence": fit_logistic(np.array(sx), np.array(sy, float)),
         "span": fit_logistic(np.array(mark_x), np.array(mark_y)),

@@ -40,6 +40,7 @@ from unspin.lexicon import Lexicon, alarm_threshold, pack
 from unspin.model import SentenceSpin, SpinReport, SpinSpan
 from unspin.spin.protect import protected_words, safe_swap
 from unspin.spin.restore import Restorer
+from unspin.swapmodel import SwapModel, load_swap_model
 from unspin.text import FUNCTION_WORDS, sentence_spans
 
 __all__ = [
@@ -89,6 +90,16 @@ KNOWN_MARGIN = 2.0
 # flags per 1,000 words and recall of the swaps rises from 72 % to 76 %; at 2 and 3 the
 # article-level separation falls.
 KNOWN_ZIPF = 1.0
+# A word the model alone marks (no collocation or known-swap evidence) when its swap
+# probability passes the calibration's ``mark_threshold`` (a high quantile of the
+# probabilities of content words in genuine half-A news, scripts/spin_calibration.py);
+# this is used when the calibration has none.
+DEFAULT_MARK_THRESHOLD = 0.9
+# Characters of context either side of a span when the model ranks its candidates.
+CONTEXT_CHARS = 150
+# ...and how much lower its swap probability must be for a candidate to displace the
+# restorer's first choice.
+RERANK_MARGIN = 0.2
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _JOIN = re.compile(r"[ \t\-]*")
@@ -115,6 +126,19 @@ class WordScores:
     zipf: F32  # Zipf frequency of each word, -1 outside the vocabulary
     known: npt.NDArray[np.bool_]  # the swap behind ``margin`` was seen in spinner output
     quoted: npt.NDArray[np.bool_]  # inside quotation marks (unspin.spin.protect)
+    # P(swapped) from the contextual model, or None when the detector runs without one.
+    swap_p: F32 | None = None
+    # Words marked by the contextual model alone (no collocation or known-swap evidence).
+    model_only: npt.NDArray[np.bool_] | None = None
+
+    def _doc_margin(self) -> F32:
+        """Margins as the document and sentence features read them: without the marks of
+        the contextual model alone (see :meth:`Detector.word_scores`)."""
+        if self.model_only is None or not self.model_only.any():
+            return self.margin
+        m = self.margin.copy()
+        m[self.model_only] = -np.inf
+        return m
 
     def types(self) -> npt.NDArray[np.intp]:
         """An id per word, the same for every occurrence of a word (any case)."""
@@ -129,10 +153,11 @@ class WordScores:
         ``types`` (from :meth:`types`) can be passed in when scoring many selections.
         """
         t = self.types() if types is None else types
+        margin = self._doc_margin()
         if sel is None:
-            return document_features(self.margin, self.eligible, self.zipf, self.known, t)
+            return document_features(margin, self.eligible, self.zipf, self.known, t)
         return document_features(
-            self.margin[sel], self.eligible[sel], self.zipf[sel], self.known[sel], t[sel]
+            margin[sel], self.eligible[sel], self.zipf[sel], self.known[sel], t[sel]
         )
 
 
@@ -174,14 +199,20 @@ def logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-def mark_features(margin: float, known: bool, document_probability: float) -> list[float]:
+def mark_features(
+    margin: float, known: bool, document_probability: float, swap_p: float | None = None
+) -> list[float]:
     """Features of a marked word or span for its confidence.
 
-    Its margin (clipped to [-2, 12]), whether a known spinner swap marked it, and the
-    logit of the text's document probability: a mark in a text that reads as genuine is
-    less likely a swap than the same mark in one that reads as spun.
+    Its margin (clipped to [-2, 12]), whether a known spinner swap marked it, the logit
+    of the text's document probability (a mark in a text that reads as genuine is less
+    likely a swap than the same mark in one that reads as spun) and, with the contextual
+    model, the logit of its largest swap probability.
     """
-    return [min(max(margin, MIN_MARGIN), 12.0), float(known), logit(document_probability)]
+    feats = [min(max(margin, MIN_MARGIN), 12.0), float(known), logit(document_probability)]
+    if swap_p is not None:
+        feats.append(logit(swap_p))
+    return feats
 
 
 def document_features(
@@ -241,6 +272,10 @@ class Detector:
         restorer: the restoration model (built from ``lexicon`` when omitted).
         traced: ``(original, spun)`` word swaps learned from traced copies (provenance):
             the only swaps restoration applies inside quotation marks.
+        model: the contextual replaced-token detector; by default the shipped one
+            (:func:`unspin.swapmodel.load_swap_model`) when ``contextual`` is true.
+        contextual: use a contextual model at all (False: collocation evidence only,
+            with the calibration fitted for it).
     """
 
     def __init__(
@@ -248,12 +283,22 @@ class Detector:
         lexicon: Lexicon,
         restorer: Restorer | None = None,
         traced: frozenset[tuple[str, str]] = frozenset(),
+        model: SwapModel | None = None,
+        *,
+        contextual: bool = True,
     ) -> None:
         self.lex = lexicon
         self.restorer = restorer or Restorer(lexicon)
         self.traced = traced
         self._traced_spun = frozenset(spun for _, spun in traced)
-        self.calibration: dict[str, Any] = lexicon.calibration or _DEFAULT_CALIBRATION
+        self.model = (model or load_swap_model()) if contextual else None
+        calibration: dict[str, Any] = lexicon.calibration or _DEFAULT_CALIBRATION
+        # The contextual model has its own calibration (eight document features, the
+        # model's probability in the span confidence), fitted with it.
+        if self.model is not None and "contextual" in calibration:
+            calibration = calibration["contextual"]
+        self.calibration = calibration
+        self.mark_threshold = float(self.calibration.get("mark_threshold", DEFAULT_MARK_THRESHOLD))
         # The alarm threshold belongs to the calibration it was set with.
         self.threshold = float(self.calibration.get("alarm_threshold", ALARM_THRESHOLD))
 
@@ -289,7 +334,15 @@ class Detector:
         known = np.zeros(n, bool)
         if n == 0:
             return WordScores(
-                words, starts, ends, eligible, margin, margin.copy(), known, guard.quoted
+                words,
+                starts,
+                ends,
+                eligible,
+                margin,
+                margin.copy(),
+                known,
+                guard.quoted,
+                None if self.model is None else np.zeros(0, np.float32),
             )
         ids, chan = self.restorer.option_matrix(words, eligible)
         own = ids[:, 0]
@@ -306,6 +359,21 @@ class Detector:
                 self._pair_margins(ids, chan, first, first + step, mid, margin, known)
         self._known_margins(low, own, eligible, joined, margin, known)
         zipf = np.where(own >= 0, lex.zipf[np.maximum(own, 0)], -1.0).astype(np.float32)
+        swap_p = None
+        if self.model is not None:
+            swap_p = self.model.at(text, starts)
+            # A single word the model is confident was swapped is marked even with no
+            # collocation or known-swap evidence (protected words are never eligible).
+            alone = eligible & (swap_p >= self.mark_threshold) & ~(margin > MIN_MARGIN)
+            margin[alone] = MIN_MARGIN + 1e-3
+            # The document and sentence features leave these marks out: the model was
+            # trained on the half of the news that calibration uses, so its probabilities
+            # on those articles read lower than on unseen text, and as document features
+            # they raised false alarms on half B to 2.6 % and on SpinBot's Wikipedia
+            # originals to 25 % (docs/spin.md).
+            return WordScores(
+                words, starts, ends, eligible, margin, zipf, known, guard.quoted, swap_p, alone
+            )
         return WordScores(words, starts, ends, eligible, margin, zipf, known, guard.quoted)
 
     def _pair_margins(
@@ -450,7 +518,12 @@ class Detector:
                 and _JOIN.fullmatch(text[ws.ends[j] : ws.starts[j + 1]])
             ):
                 j += 1
-            spans.append(self._span(text, ws, i, j, restore, doc_prob))
+            span = self._span(text, ws, i, j, restore, doc_prob)
+            # A mark of the contextual model alone with no candidate original is not
+            # shown: only spans with other evidence (or quoted words) may suggest nothing.
+            alone = ws.model_only is not None and bool(ws.model_only[i : j + 1].all())
+            if not (restore and alone and span.suggestion == span.text):
+                spans.append(span)
             i = j + 1
         return spans
 
@@ -459,7 +532,8 @@ class Detector:
         margin = float(ws.margin[i : j + 1].max())
         if "span" not in self.calibration:
             return _sigmoid(margin - MIN_MARGIN)
-        feats = mark_features(margin, bool(ws.known[i : j + 1].any()), doc_prob)
+        swap_p = None if ws.swap_p is None else float(ws.swap_p[i : j + 1].max())
+        feats = mark_features(margin, bool(ws.known[i : j + 1].any()), doc_prob, swap_p)
         return self._prob("span", feats)
 
     def _span(
@@ -502,7 +576,29 @@ class Detector:
                 outs.append(rebuilt)
         if not outs:
             return SpinSpan(start, end, span_text, span_text, (), conf)
-        return SpinSpan(start, end, span_text, outs[0], tuple(outs[1:5]), conf)
+        outs = outs[:5]
+        if self.model is not None and len(outs) > 1:
+            outs = self._in_context(text, start, end, outs)
+        return SpinSpan(start, end, span_text, outs[0], tuple(outs[1:]), conf)
+
+    def _in_context(self, text: str, start: int, end: int, outs: list[str]) -> list[str]:
+        """The candidate originals with the one the contextual model finds most natural in
+        the span's place (lowest swap probability) first, when it beats the restorer's
+        first choice by :data:`RERANK_MARGIN`; otherwise the restorer's order."""
+        assert self.model is not None
+        lo = text.rfind(" ", 0, max(start - CONTEXT_CHARS, 0)) + 1
+        hi = text.find(" ", min(end + CONTEXT_CHARS, len(text)))
+        hi = len(text) if hi < 0 else hi
+        before, after = text[lo:start], text[end:hi]
+        texts = [before + o + after for o in outs]
+        spans = [(len(before), len(before) + len(o)) for o in outs]
+        p = self.model.span_probabilities(texts, spans)
+        best = int(np.argmin(p))
+        # The restorer's choice stays first unless the model finds another clearly more
+        # natural ("cost" / "costs" read alike in context; the restorer weighs inflection).
+        if float(p[0]) - float(p[best]) < RERANK_MARGIN:
+            return outs
+        return [outs[best], *(o for k, o in enumerate(outs) if k != best)]
 
     def _allowed(self, ws: WordScores, i: int, cand: list[str]) -> bool:
         """May ``cand`` replace the words from ``i`` on (:func:`safe_swap`, quotes)?"""

@@ -1,0 +1,139 @@
+"""The contextual spin model (unspin.swapmodel): the shipped int8 ONNX model loads with
+onnxruntime, marks a swapped word above the genuine words around it, separates a spun
+text from its original in the detector, and leaves a genuine text untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+from unspin.lexicon import load_lexicon
+from unspin.spin.detect import Detector
+from unspin.swapmodel import MODEL_DIR, MODEL_FILE, SwapModel, load_swap_model, tokens, windows
+
+# Texts of our own writing (not from any corpus).
+ORIGINAL = (
+    "The city council voted on Tuesday to expand the bus network after a year of "
+    "complaints from commuters. The mayor said the new routes would reach the northern "
+    "suburbs by the end of the summer, and that the plan would cost less than the "
+    "council had feared. Residents who spoke at the meeting welcomed the decision but "
+    "asked for more frequent services in the evening, when many buses run half empty. "
+    "The transport department will publish the timetable next month."
+)
+# The same text as a cheap spinner would rewrite it (thesaurus swaps of content words).
+SPUN = (
+    "The city chamber voted on Tuesday to grow the transport web after a year of "
+    "grievances from suburbanites. The chairman expressed the new courses would arrive "
+    "at the northern rural areas by the finish of the mid year, and that the arrangement "
+    "would cost less than the chamber had dreaded. Inhabitants who talked at the "
+    "gathering invited the choice but requested more incessant administrations in the "
+    "night, when many transports run half vacant. The vehicle office will distribute "
+    "the schedule one month from now."
+)
+
+
+@pytest.fixture(scope="module")
+def model() -> SwapModel:
+    m = load_swap_model()
+    assert m is not None, f"{MODEL_DIR / MODEL_FILE} is not shipped"
+    return m
+
+
+def test_the_shipped_model_loads_and_is_recorded(model: SwapModel) -> None:
+    path = MODEL_DIR / MODEL_FILE
+    assert path.stat().st_size < 25 * 2**20
+    record = json.loads((MODEL_DIR / "BUILD.json").read_text(encoding="utf-8"))
+    out = record["outputs"][MODEL_FILE]
+    assert out["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert out["step"]["command"].startswith("scripts/train_spin_model.py export")
+    assert (MODEL_DIR / "README.md").exists()
+
+
+def test_a_swapped_word_scores_above_the_genuine_words(model: SwapModel) -> None:
+    text = "The prime pastor met the leaders of the opposition on Tuesday to discuss the budget."
+    spans, p = model.word_probabilities(text)
+    words = [text[a:b] for a, b in spans]
+    swapped = p[words.index("pastor")]
+    genuine = [
+        p[i] for i, w in enumerate(words) if w in ("prime", "leaders", "opposition", "budget")
+    ]
+    assert swapped > max(genuine)
+    # The original reads as unswapped.
+    spans2, p2 = model.word_probabilities(text.replace("pastor", "minister"))
+    words2 = [text.replace("pastor", "minister")[a:b] for a, b in spans2]
+    assert p2[words2.index("minister")] < swapped
+
+
+def test_windows_cover_every_token_once() -> None:
+    pieces = [[7] * (1 + i % 3) for i in range(500)]
+    spans = windows(pieces, limit=40)
+    assert spans[0][0] == 0 and spans[-1][1] == 500
+    assert all(a < b for a, b in spans)
+    assert all(spans[k][1] == spans[k + 1][0] for k in range(len(spans) - 1))
+    assert all(sum(len(pieces[t]) for t in range(a, b)) <= 40 for a, b in spans)
+    assert tokens("She's 50-member, $3-billion.")[0] == [
+        "She's",
+        "50",
+        "-",
+        "member",
+        ",",
+        "$",
+        "3",
+        "-",
+        "billion",
+        ".",
+    ]
+
+
+def test_a_long_text_gets_one_probability_per_token(model: SwapModel) -> None:
+    text = " ".join([ORIGINAL] * 6)
+    spans, p = model.word_probabilities(text)
+    assert len(spans) == len(p) == len(tokens(text)[0])
+    assert np.all((p >= 0) & (p <= 1))
+
+
+def test_the_model_separates_a_spun_text_from_its_original() -> None:
+    lex = load_lexicon()
+    with_model = Detector(lex)
+    assert with_model.model is not None
+    spun, orig = with_model.judge(SPUN), with_model.judge(ORIGINAL)
+    assert spun.probability is not None and orig.probability is not None
+    assert spun.probability > orig.probability
+    ws_spun, ws_orig = with_model.word_scores(SPUN), with_model.word_scores(ORIGINAL)
+    assert ws_spun.swap_p is not None and ws_orig.swap_p is not None
+    assert ws_spun.swap_p[ws_spun.eligible].mean() > ws_orig.swap_p[ws_orig.eligible].mean()
+
+
+def test_a_genuine_text_stays_untouched() -> None:
+    rep = Detector(load_lexicon()).judge(ORIGINAL)
+    assert rep.verdict == "genuine"
+    assert rep.restored() == ORIGINAL
+
+
+def test_protected_words_are_never_marked_by_the_model() -> None:
+    text = (
+        "The prime pastor said she's not sure the $3-billion contract with the 50-member "
+        "alliance will be signed. " + ORIGINAL
+    )
+    det = Detector(load_lexicon())
+    rep = det.judge(text)
+    for span in rep.spans:
+        assert not {"she's", "not", "billion", "member", "50"} & {
+            w.lower() for w in span.text.replace("-", " ").split()
+        }
+    restored = rep.restored()
+    for kept in ("she's not sure", "$3-billion", "50-member"):
+        assert kept in restored
+
+
+def test_without_the_model_the_detector_runs_as_before() -> None:
+    det = Detector(load_lexicon(), contextual=False)
+    assert det.model is None
+    ws = det.word_scores(ORIGINAL)
+    assert ws.swap_p is None
+    assert len(ws.features()) == 6
+    # The document features are the same six with the model (its marks left out).
+    assert len(Detector(load_lexicon()).word_scores(ORIGINAL).features()) == 6
