@@ -442,3 +442,34 @@ def test_an_outlets_own_shared_passage_is_not_a_copy() -> None:
         _at(WIRE_A, "https://corpus.example/1", None), _at(WIRE_B, "https://corpus.example/2", None)
     )
     assert undated.kind == "edited_copy"
+
+
+def test_two_texts_sharing_only_a_phrase_are_not_siblings() -> None:
+    # Two paragraphs of one author on two panels of one mural, sharing 9-word phrases:
+    # a turn of phrase, not a wire story both ran (aligned, they would pass for an
+    # edited copy: most of the shorter one lines up with the longer).
+    first = (
+        "Panel 12 dates from the early period of the town hall. It was recovered from the "
+        "rubble of the old granary beside the river gate. It shows a weaver at her loom "
+        "and is badly faded, with the upper third lost to damp.\n\nPanel 14 is one of the "
+        "pieces of the great harvest mural of the north wall. It was found set into the "
+        "east face of the council chamber, where it was carefully placed at the same time "
+        "as the chamber was rebuilt after the fire."
+    )
+    second = (
+        "Panel 16 is another of the pieces of the great harvest mural. It was set into the "
+        "east face of the council chamber in the same manner, and at the same time, as "
+        "Panel 14."
+    )
+    one, two = (
+        _at(first, "https://wiki.example/a", None),
+        _at(second, "https://wiki.example/b", None),
+    )
+    assert relate(one, two).kind == "same_story"
+    # With a long run in common the same two would be siblings of a common source.
+    shared = "It was set into the east face of the council chamber where the masons fixed it"
+    longer = relate(
+        _at(first + " " + shared + ".", "https://wiki.example/a", None),
+        _at(second + " " + shared + " again.", "https://wiki.example/b", None),
+    )
+    assert longer.common_source == "not stored"

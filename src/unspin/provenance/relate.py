@@ -90,6 +90,12 @@ EDITED_MIN_RUN = 8
 # material of its own (a paragraph added by each outlet), so neither is the source: both
 # copy a text not in the store.
 SIBLING_MAX_CONTAINED = 0.9
+# ... and a common source is inferred only from a verbatim run of at least this many
+# words: two texts that each say their own thing around one 8-11 word phrase (two
+# paragraphs of one encyclopedia article describing two parts of one sculpture, SpinBot
+# dev) share a turn of phrase, not a wire story. Every ECB+ dev wire copy shares a run of
+# 16 or more (reuse_pairs_dev.jsonl, longest_common_run).
+SIBLING_MIN_RUN = 12
 # A copy whose aligned text is at least this share questions is two interviews sharing
 # one questionnaire: Wikinews candidate interviews 0.71-0.93, ECB+ dev wire copies at
 # most 0.13 (bench/real_copies.py).
@@ -294,9 +300,10 @@ def relate(
     ):
         kind, confidence = "same_story", 0.5
     common = _common_source(a, b, oriented) if kind == "edited_copy" else None
-    if common is not None and own_passages(a, b):
+    if common is not None and (own_passages(a, b) or oriented.longest_run < SIBLING_MIN_RUN):
         # One outlet's two articles around a passage of its own (a background paragraph,
-        # an interview's introduction): the outlet reuses its text, neither copies.
+        # an interview's introduction): the outlet reuses its text, neither copies. Or
+        # two texts, each with its own matter, that share only a phrase.
         kind, confidence, common = "same_story", 0.5, None
     copying = kind in ("duplicate", "edited_copy", "spun_copy")
     return Relation(
