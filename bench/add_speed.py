@@ -18,8 +18,9 @@ background store:
   the process minus its RSS when it started);
 * **store only**: the same add with every stage off (``--no-provenance --no-stories
   --no-claims``): reading, Article creation and the SQLite writes. Its rate is the
-  denominator of the ratio the quality gate defends (``add_speed_ratio_1000`` in
-  bench/baselines.json), so the gate follows the code, not the machine.
+  denominator of the ratio the quality gate defends (``add_speed_cpu_ratio_1000`` in
+  bench/baselines.json, in CPU seconds of the process), so the gate follows the code,
+  not the machine.
 
 Run: .venv/bin/python bench/add_speed.py [--sizes 1000 10000] [--large] [--repeat 1]
      [--backgrounds DIR] [--profile] [--no-record]
@@ -272,6 +273,13 @@ def measure(
         "jobs_rate": added / med["full_jobs"],
         "store_rate": added / med["store_only"],
         "ratio": med["store_only"] / med["full"],
+        # The same ratio in CPU seconds of the process: what the quality gate defends, since
+        # other tenants of the machine stretch wall times (a 0.058 wall ratio read 0.046
+        # with a training job on the other core) but hardly the process's own CPU time.
+        "cpu_ratio": (
+            statistics.median(sum(r["cpu"].values()) for r in runs["store_only"])
+            / sum(cpu.values())
+        ),
         "stages": stages,
         "cpu": cpu,
         "cpu_s": sum(cpu.values()),
