@@ -369,6 +369,28 @@ def test_a_copy_of_the_narrative_around_a_quote_is_still_a_copy() -> None:
     assert relate(a, b).kind in ("edited_copy", "duplicate")
 
 
+def test_a_quote_left_open_in_a_one_paragraph_copy_does_not_hide_it() -> None:
+    # A quote opened and never closed runs to the end of its paragraph; when the whole
+    # text is one paragraph, nearly all of it reads as quoted. Two texts that each carry
+    # (nearly) all of the other are still copies.
+    text = (
+        'Fishermen said: "We have nowhere else to go. The mayor of Brennford vowed on '
+        "Monday to keep the old harbour open after storms damaged its western pier, which "
+        "was built in 1911 and handles about forty fishing boats. Engineers are due to "
+        "inspect it next week, according to the council, which has not yet put a figure "
+        "on the cost of the work. The harbour master said the eastern pier was sound and "
+        "would take the larger trawlers until the repairs were done, though the queue for "
+        "the fuel berth would be long."
+    )
+    edited = (
+        text.replace("on Monday", "on Monday evening")
+        .replace("next week", "within days")
+        .replace(", though the queue for the fuel berth would be long", "")
+        + " The council meets again on Thursday."
+    )
+    assert relate(article(text), article(edited)).kind == "edited_copy"
+
+
 _RELEASE = (
     "Harbourside Water today announced a 40 million pound programme to replace the lead "
     "pipes that still serve 12,000 homes in the old town. Work starts in May and will run "

@@ -295,9 +295,14 @@ def relate(
         # Two interviews that put one list of questions to different people: a shared
         # questionnaire, not a copy of the answers.
         kind, confidence = "same_story", 0.5
-    if kind in ("edited_copy", "spun_copy") and (
-        quoted_share(source.text, copy.text, oriented) >= QUOTED_MAX_SHARE
+    if (
+        kind in ("edited_copy", "spun_copy")
+        and min(oriented.reused, oriented.coverage) < SIBLING_MAX_CONTAINED
+        and quoted_share(source.text, copy.text, oriented) >= QUOTED_MAX_SHARE
     ):
+        # (Two texts that each carry all of the other are copies whatever they quote: an
+        # independent report has a narrative of its own around the quote, and a quote
+        # left open in a one-paragraph text would otherwise run to its end.)
         kind, confidence = "same_story", 0.5
     common = _common_source(a, b, oriented) if kind == "edited_copy" else None
     if common is not None and (own_passages(a, b) or oriented.longest_run < SIBLING_MIN_RUN):
