@@ -106,6 +106,17 @@ def test_quoted_spans_of_a_news_sentence() -> None:
     assert [text[s:e] for s, e in quoted_spans(text)] == ["We will rebuild.", "It will take"]
 
 
+def test_an_unclosed_quote_runs_on_only_into_a_paragraph_that_continues_it() -> None:
+    # The news convention: a quote running into the next paragraph leaves its paragraph
+    # open and opens the next one with a quote mark.
+    text = 'He said: "We will rebuild. It will take a year.\n"And we will not leave."'
+    spans = [text[s:e] for s, e in quoted_spans(text)]
+    assert spans == ["We will rebuild. It will take a year.", "And we will not leave."]
+    # A stray mark in a one-paragraph text quotes its sentence, not the rest of the text.
+    text = 'Some said "it was over. The council met on Monday. It voted to reopen the pier.'
+    assert [text[s:e] for s, e in quoted_spans(text)] == ["it was over."]
+
+
 _WORDS = st.lists(
     st.sampled_from(["aid", "help", "the", "we", "send", "now", "region"]), max_size=12
 )

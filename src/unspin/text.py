@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
@@ -458,15 +459,20 @@ def sentences(text: str) -> list[str]:
 
 
 # A quotation runs from an opening straight double quote to the next one within its
-# paragraph (normalised text has only straight quotes); an unclosed quote ends with the
-# paragraph, as news prints a quote that continues into the next paragraph.
+# paragraph (normalised text has only straight quotes). An unclosed quote runs to the end
+# of its paragraph when the next paragraph opens with a quote mark (news prints a quote
+# that continues into the next paragraph that way); otherwise it ends with its sentence,
+# as a stray mark (a lost closing quote, an extraction slip) would else make the rest of
+# a one-paragraph text a quotation.
 _QUOTE_PARAGRAPH = re.compile(r"[^\n]+")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans ``[start, end)`` of the words inside double quotation marks."""
     spans: list[tuple[int, int]] = []
-    for para in _QUOTE_PARAGRAPH.finditer(text):
+    paragraphs = list(_QUOTE_PARAGRAPH.finditer(text))
+    sentence_ends: list[int] | None = None
+    for n, para in enumerate(paragraphs):
         start = None
         for k in range(para.start(), para.end()):
             if text[k] != '"':
@@ -476,8 +482,17 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             else:
                 spans.append((start, k))
                 start = None
-        if start is not None and start < para.end():
-            spans.append((start, para.end()))
+        if start is None or start >= para.end():
+            continue
+        end = para.end()
+        following = paragraphs[n + 1].group().lstrip() if n + 1 < len(paragraphs) else ""
+        if not following.startswith('"'):
+            if sentence_ends is None:
+                sentence_ends = [e for _, e in sentence_spans(text)]
+            at = bisect.bisect_right(sentence_ends, start)
+            if at < len(sentence_ends):
+                end = min(end, sentence_ends[at])
+        spans.append((start, end))
     return spans
 
 
