@@ -77,6 +77,19 @@ def half(key: str) -> str:
     return "A" if hashlib.md5(key.encode()).digest()[0] % 2 == 0 else "B"
 
 
+def part(key: str) -> str:
+    """``A1``, ``A2`` or ``B``: half A cut in two by the next bit of the same md5 byte.
+
+    The contextual model (``scripts/train_spin_model.py``) trains on the genuine news of
+    part A1; calibration with the model (``scripts/spin_calibration.py``) reads part A2,
+    so the alarm threshold is set on articles the model never saw. Half B is untouched.
+    """
+    byte = hashlib.md5(key.encode()).digest()[0]
+    if byte % 2:
+        return "B"
+    return "A1" if byte % 4 == 0 else "A2"
+
+
 def spun_news(docs: list[tuple[str, str]], rate: float, seed: int = SEED) -> list[SpunDoc]:
     """Spin each article at ``rate`` with WordNet synonyms; keep the original words."""
     syn = load_wordnet()

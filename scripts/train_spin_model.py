@@ -5,10 +5,11 @@ Three steps, each reproducible (seeded) and each recording what it read:
 1. ``data`` (the project's venv, which has unspin: ``.venv/bin/python``): build the
    training windows from public text the spin benchmarks do not evaluate on and write
    them to ``build/spin_model/windows.npz`` with ``windows.json`` (the inputs and their
-   SHA-256). Text: half A of the genuine Wikinews + ECB+ news (bench/spin_data.py
-   ``half``; calibration's half), the Wikipedia originals of half A of the SpinBot dev
-   pairs and their SpinBot paraphrases (the real spinner's swaps, labelled by aligning
-   each paraphrase with its original). Each window is written clean once and spun
+   SHA-256). Text: part A1 of half A of the genuine Wikinews + ECB+ news
+   (bench/spin_data.py ``part``: calibration with the model reads part A2, which the
+   model never sees; half B is the benchmarks'), the Wikipedia originals of half A of
+   the SpinBot dev pairs and their SpinBot paraphrases (the real spinner's swaps,
+   labelled by aligning each paraphrase with its original). Each window is written clean once and spun
    :data:`VARIANTS` times: every lower-case content word is swapped with probability
    ``rate`` (drawn per window; 0 for a fifth of them) for a word from one of four
    sources, picked at random among those that have one: the SpinBot table learned from
@@ -147,7 +148,7 @@ def _aligned_labels(original: list[str], spun: list[str]) -> list[int]:
 def make_data() -> None:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
     import unspin.swapmodel as sm
-    from spin_data import DATA, genuine_news, half  # type: ignore[import-not-found]
+    from spin_data import DATA, genuine_news, part  # type: ignore[import-not-found]
     from unspin.text import FUNCTION_WORDS
     from unspin.wordpiece import WordPieceTokenizer
 
@@ -156,7 +157,8 @@ def make_data() -> None:
     rng = random.Random(SEED)
     # (doc key, tokens, labels) before cutting into windows.
     texts: list[tuple[str, list[str], list[int]]] = []
-    news = [d for d in genuine_news() if half(d[0]) == "A"]
+    # Part A1 of half A only: calibration with the model reads part A2 (spin_data.part).
+    news = [d for d in genuine_news() if part(d[0]) == "A1"]
     for doc_id, text in news:
         words = sm.tokens(text)[0]
         texts.append((doc_id, words, [0] * len(words)))
@@ -208,7 +210,7 @@ def make_data() -> None:
         "seed": SEED,
         "variants": VARIANTS,
         "spinbot_repeat": SPINBOT_REPEAT,
-        "news_documents_half_A": len(news),
+        "news_documents_part_A1": len(news),
         "spinbot_pairs_half_A": len(pairs),
         "windows": n,
         "heldout_windows": int(sum(held)),
@@ -216,7 +218,7 @@ def make_data() -> None:
         "swapped_pieces": pos,
         "inputs": {
             **inputs,
-            "wikinews+ecbplus": "bench/spin_data.py genuine_news(), half A by doc id",
+            "wikinews+ecbplus": "bench/spin_data.py genuine_news(), part A1 of half A by doc id",
             "spinbot pairs_dev.jsonl": _sha(path),
         },
     }

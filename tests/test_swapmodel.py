@@ -135,5 +135,33 @@ def test_without_the_model_the_detector_runs_as_before() -> None:
     ws = det.word_scores(ORIGINAL)
     assert ws.swap_p is None
     assert len(ws.features()) == 6
-    # The document features are the same six with the model (its marks left out).
-    assert len(Detector(load_lexicon()).word_scores(ORIGINAL).features()) == 6
+    # With the model: the same six (its marks left out), plus its own two only when the
+    # shipped calibration was fitted with them in the verdict.
+    with_model = Detector(load_lexicon())
+    ws = with_model.word_scores(ORIGINAL)
+    assert len(ws.features()) == (8 if with_model.context_features else 6)
+    assert ws.features()[:6] == det.word_scores(ORIGINAL).features()
+
+
+def test_the_model_document_features_are_two_more() -> None:
+    det = Detector(load_lexicon())
+    det.context_features = True
+    ws = det.word_scores(SPUN)
+    feats = ws.features()
+    assert len(feats) == 8
+    share, top = feats[6:]
+    assert 0.0 <= share <= 1.0
+    assert 0.0 <= top <= 1.0
+    assert ws.swap_p is not None
+    assert top <= float(np.sort(ws.swap_p[ws.eligible])[-5:].mean()) + 1e-6
+
+
+def test_the_model_never_saw_the_articles_calibration_reads() -> None:
+    """Trained on part A1 of half A of the news; calibrated (mark threshold) on part A2."""
+    record = json.loads((MODEL_DIR / "BUILD.json").read_text(encoding="utf-8"))
+    step = record["outputs"][MODEL_FILE]["step"]
+    training = json.loads(step["inputs"]["training"]["description"])
+    assert "news_documents_part_A1" in training["data"]
+    calibration = load_lexicon().calibration
+    assert calibration is not None
+    assert "part-A2" in calibration["contextual"]["mark_threshold_rule"]

@@ -90,10 +90,16 @@ KNOWN_MARGIN = 2.0
 # flags per 1,000 words and recall of the swaps rises from 72 % to 76 %; at 2 and 3 the
 # article-level separation falls.
 KNOWN_ZIPF = 1.0
+# Contextual model (unspin.swapmodel) in the document verdict, when its calibration was
+# fitted so (eight document features): a content word counts as "read as swapped" when
+# its swap probability passes this; the features also take the mean of the
+# :data:`CONTEXT_TOP` highest probabilities of distinct content words.
+CONTEXT_P = 0.5
+CONTEXT_TOP = 5
 # A word the model alone marks (no collocation or known-swap evidence) when its swap
 # probability passes the calibration's ``mark_threshold`` (a high quantile of the
-# probabilities of content words in genuine half-A news, scripts/spin_calibration.py);
-# this is used when the calibration has none.
+# probabilities of content words in genuine part-A2 news, which the model never saw:
+# scripts/spin_calibration.py); this is used when the calibration has none.
 DEFAULT_MARK_THRESHOLD = 0.9
 # Characters of context either side of a span when the model ranks its candidates.
 CONTEXT_CHARS = 150
@@ -130,6 +136,8 @@ class WordScores:
     swap_p: F32 | None = None
     # Words marked by the contextual model alone (no collocation or known-swap evidence).
     model_only: npt.NDArray[np.bool_] | None = None
+    # The document and sentence features read ``swap_p`` (two more features).
+    context_features: bool = False
 
     def _doc_margin(self) -> F32:
         """Margins as the document and sentence features read them: without the marks of
@@ -154,10 +162,16 @@ class WordScores:
         """
         t = self.types() if types is None else types
         margin = self._doc_margin()
+        p = self.swap_p if self.context_features else None
         if sel is None:
-            return document_features(margin, self.eligible, self.zipf, self.known, t)
+            return document_features(margin, self.eligible, self.zipf, self.known, t, p)
         return document_features(
-            margin[sel], self.eligible[sel], self.zipf[sel], self.known[sel], t[sel]
+            margin[sel],
+            self.eligible[sel],
+            self.zipf[sel],
+            self.known[sel],
+            t[sel],
+            None if p is None else p[sel],
         )
 
 
@@ -221,6 +235,7 @@ def document_features(
     zipf: F32,
     known: npt.NDArray[np.bool_] | None = None,
     types: npt.NDArray[np.intp] | None = None,
+    swap_p: F32 | None = None,
 ) -> list[float]:
     """Features of a text or sentence, over its content words (distinct ones with ``types``).
 
@@ -234,7 +249,25 @@ def document_features(
     With ``types`` (an id per word, equal for the same word in any case) each distinct word
     counts once, flagged if any of its occurrences is: a topic word repeated through an article ("primary" in a
     report on primaries) then weighs as one word, not five.
+
+    With ``swap_p`` (the contextual model's probabilities) two more: the share of
+    content words whose probability passes :data:`CONTEXT_P` and the mean of the
+    :data:`CONTEXT_TOP` highest probabilities (each distinct word at its highest).
     """
+    extra: list[float] = []
+    if swap_p is not None:
+        at_p = np.flatnonzero(eligible)
+        if len(at_p) and types is not None:
+            _, grp = np.unique(types[at_p], return_inverse=True)
+            pm = np.zeros(int(grp.max()) + 1, np.float32)
+            np.maximum.at(pm, grp, swap_p[at_p])
+        else:
+            pm = swap_p[at_p]
+        if len(pm):
+            top = np.sort(pm)[::-1][:CONTEXT_TOP]
+            extra = [float((pm > CONTEXT_P).mean()), float(top.mean())]
+        else:
+            extra = [0.0, 0.0]
     at = np.flatnonzero(eligible)
     if types is not None and len(at):
         _, group = np.unique(types[at], return_inverse=True)
@@ -252,7 +285,7 @@ def document_features(
         z = zipf[at]
         kn = known[at] if known is not None else np.zeros(n, bool)
     if n == 0:
-        return [0.0] * 6
+        return [0.0] * 6 + extra
     pos = m > MIN_MARGIN
     return [
         float(pos.sum()) / n,
@@ -261,6 +294,7 @@ def document_features(
         float(((z >= 0) & (z < RARE_ZIPF)).sum()) / n,
         float((z < 0).sum()) / n,
         float((pos & kn).sum()) / n,
+        *extra,
     ]
 
 
@@ -293,14 +327,20 @@ class Detector:
         self._traced_spun = frozenset(spun for _, spun in traced)
         self.model = (model or load_swap_model()) if contextual else None
         calibration: dict[str, Any] = lexicon.calibration or _DEFAULT_CALIBRATION
-        # The contextual model has its own calibration (eight document features, the
-        # model's probability in the span confidence), fitted with it.
+        # The contextual model has its own calibration (its mark threshold, its
+        # probability in the span confidence, and with ``context_features`` its two
+        # document features), fitted with it.
         if self.model is not None and "contextual" in calibration:
             calibration = calibration["contextual"]
         self.calibration = calibration
         self.mark_threshold = float(self.calibration.get("mark_threshold", DEFAULT_MARK_THRESHOLD))
         # The alarm threshold belongs to the calibration it was set with.
         self.threshold = float(self.calibration.get("alarm_threshold", ALARM_THRESHOLD))
+        # The model's two document features (:func:`document_features` with ``swap_p``)
+        # are read when its calibration was fitted with them (eight document features).
+        self.context_features = self.model is not None and bool(
+            self.calibration.get("context_features", False)
+        )
 
     # -- evidence ------------------------------------------------------------------
 
@@ -366,13 +406,21 @@ class Detector:
             # collocation or known-swap evidence (protected words are never eligible).
             alone = eligible & (swap_p >= self.mark_threshold) & ~(margin > MIN_MARGIN)
             margin[alone] = MIN_MARGIN + 1e-3
-            # The document and sentence features leave these marks out: the model was
-            # trained on the half of the news that calibration uses, so its probabilities
-            # on those articles read lower than on unseen text, and as document features
-            # they raised false alarms on half B to 2.6 % and on SpinBot's Wikipedia
-            # originals to 25 % (docs/spin.md).
+            # The six collocation features leave these marks out (the model's evidence
+            # enters the document and sentence features, if at all, as its own two:
+            # ``context_features``, docs/spin.md).
             return WordScores(
-                words, starts, ends, eligible, margin, zipf, known, guard.quoted, swap_p, alone
+                words,
+                starts,
+                ends,
+                eligible,
+                margin,
+                zipf,
+                known,
+                guard.quoted,
+                swap_p,
+                alone,
+                self.context_features,
             )
         return WordScores(words, starts, ends, eligible, margin, zipf, known, guard.quoted)
 
