@@ -282,7 +282,7 @@ def add_speed() -> dict[str, float]:
         tmp = Path(name)
         source = tmp / "ecbplus_dev.jsonl"
         source.write_text("".join(json.dumps(r) + "\n" for r in fresh_rows()), encoding="utf-8")
-        result = measure(1_000, source, tmp, repeat=1)
+        result = measure(1_000, source, tmp, repeat=1, store_repeat=3)
         return {"add_speed_cpu_ratio_1000": float(result["cpu_ratio"])}
 
 
