@@ -81,6 +81,14 @@ def _create_stories(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration("0011_story_members_seq")
+def _index_member_seq(conn: sqlite3.Connection) -> None:
+    # put_story_members numbers new members after the largest joined_seq: without an
+    # index that is a scan of every membership, once per batch and once per split story
+    # (42 scans, 0.4 s of a 1,000-article batch at 100,000 stored).
+    run_script(conn, "CREATE INDEX story_members_seq ON story_members (joined_seq);")
+
+
 @dataclass(frozen=True, slots=True)
 class StoryRow:
     """One row of ``stories`` as stored (the clustering state of a story)."""
