@@ -27,7 +27,7 @@ store's lookup.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 
@@ -226,19 +226,27 @@ def best_neighbours(
     return [(other, -neg) for neg, other in ranked[:NEIGHBOUR_MAX]]
 
 
+def _tables_by_bucket(
+    keys: npt.NDArray[np.int64],
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """Per hash table, its bucket keys sorted and the rows holding them (absent keys,
+    -1, left out); within a bucket the rows stay in index order."""
+    idx = np.arange(len(keys), dtype=np.int64)
+    for t in range(keys.shape[1] if len(keys) else 0):
+        col = keys[:, t]
+        live = col >= 0
+        k, members = col[live], idx[live]
+        order = np.argsort(k, kind="stable")
+        yield k[order], members[order]
+
+
 def bucket_predecessors(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, where ``i`` is among the :data:`NEIGHBOUR_BUCKET_READ`
     latest members before ``j`` of a bucket of ``j`` (rows in index order); repeats
     removed. What the store's lookup reads when the rows are added in order."""
     n = len(keys)
     found: list[npt.NDArray[np.int64]] = []
-    idx = np.arange(n, dtype=np.int64)
-    for t in range(keys.shape[1] if n else 0):
-        col = keys[:, t]
-        live = col >= 0
-        k, members = col[live], idx[live]
-        order = np.argsort(k, kind="stable")  # members stay in index order per bucket
-        k, members = k[order], members[order]
+    for k, members in _tables_by_bucket(keys):
         for d in range(1, min(NEIGHBOUR_BUCKET_READ, len(k) - 1) + 1):
             same = k[d:] == k[:-d]
             if not same.any():
@@ -265,13 +273,7 @@ def _close_predecessors(
     n, read = len(v), NEIGHBOUR_BUCKET_READ
     codes: list[npt.NDArray[np.int64]] = []
     sims: list[npt.NDArray[np.float64]] = []
-    idx = np.arange(n, dtype=np.int64)
-    for t in range(keys.shape[1] if n else 0):
-        col = keys[:, t]
-        live = col >= 0
-        k, members = col[live], idx[live]
-        order = np.argsort(k, kind="stable")
-        k, members = k[order], members[order]
+    for k, members in _tables_by_bucket(keys):
         edges = np.flatnonzero(np.diff(k)) + 1
         for lo, hi in zip(np.r_[0, edges], np.r_[edges, len(k)], strict=True):
             bucket = members[lo:hi]
