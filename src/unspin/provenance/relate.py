@@ -273,22 +273,22 @@ def relate(
     oriented = aln if a_first else aln.swapped()
     overlap = name_overlap(a.text, b.text)
     kind, confidence = classify(oriented, copy.text, overlap)
-    if not rewrites:
-        pass  # a neighbour-only pair: kept only as a spun copy (provenance.index.verify)
-    elif kind in ("same_story", "unrelated") and overlap >= SAME_STORY_MIN_NAMES:
+    # (A pair only an embedding neighbour proposes, ``rewrites=False``, is kept only as a
+    # spun copy: provenance.index.verify.)
+    rewritten = None
+    if rewrites and kind in ("same_story", "unrelated") and overlap >= SAME_STORY_MIN_NAMES:
         rewritten = relate_rewrite(a, b, aln)
-        if rewritten is not None:
-            return rewritten
     elif (
-        kind in ("edited_copy", "spun_copy")
+        rewrites
+        and kind in ("edited_copy", "spun_copy")
         and max(oriented.reused, oriented.coverage) < REWRITE_CHECK_BELOW
         and aln.long_run_share < REWRITE_MAX_LONG_RUN_SHARE
     ):
         # A language model keeps quotes and many short phrases, so word runs link the
         # pair; but it rewords far more sentences than the word alignment can carry.
         rewritten = relate_rewrite(a, b, aln, word_coverage=oriented.coverage)
-        if rewritten is not None:
-            return rewritten
+    if rewritten is not None:
+        return rewritten
     if kind in ("edited_copy", "spun_copy") and (
         _question_share(copy.text, oriented) >= TEMPLATE_MIN_QUESTION_SHARE
     ):
@@ -301,8 +301,8 @@ def relate(
         and quoted_share(source.text, copy.text, oriented) >= QUOTED_MAX_SHARE
     ):
         # (Two texts that each carry all of the other are copies whatever they quote: an
-        # independent report has a narrative of its own around the quote, and a quote
-        # left open in a one-paragraph text would otherwise run to its end.)
+        # independent report has a narrative of its own around the quote, and quote marks
+        # paired wrongly, across sentences, can make most of a copy read as quoted.)
         kind, confidence = "same_story", 0.5
     common = _common_source(a, b, oriented) if kind == "edited_copy" else None
     if common is not None and (own_passages(a, b) or oriented.longest_run < SIBLING_MIN_RUN):
