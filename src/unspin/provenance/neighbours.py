@@ -77,9 +77,13 @@ def _planes(dim: int) -> npt.NDArray[np.float32]:
     return rng.standard_normal((dim, NEIGHBOUR_TABLES * NEIGHBOUR_BITS)).astype(np.float32)
 
 
+def _content_words(text: str) -> list[str]:
+    return [w for w in _CONTENT.findall(text) if w.lower() not in FUNCTION_WORDS]
+
+
 def content_text(text: str) -> str:
     """``text``'s content words in order (function words, numbers, punctuation dropped)."""
-    return " ".join(w for w in _CONTENT.findall(text) if w.lower() not in FUNCTION_WORDS)
+    return " ".join(_content_words(text))
 
 
 def neighbour_vectors(texts: Sequence[str]) -> npt.NDArray[np.float16]:
@@ -100,7 +104,7 @@ def neighbour_vectors(texts: Sequence[str]) -> npt.NDArray[np.float16]:
         ids: list[int] = []
         lengths = np.zeros(len(chunk), dtype=np.int64)
         for k, text in enumerate(chunk):
-            found = [words.id(w) for w in _CONTENT.findall(text) if w.lower() not in FUNCTION_WORDS]
+            found = [words.id(w) for w in _content_words(text)]
             ids.extend(found)
             lengths[k] = len(found)
         live = lengths > 0
