@@ -240,7 +240,8 @@ def _split_stories(
     if not todo or clusterer.config.split_threshold is None:
         return []
     # Members stored before this batch (under the id of a story merged since, too) ...
-    stored = store.story_member_rows(sorted(sid for sid in live if live[sid] in set(todo)))
+    checked = set(todo)
+    stored = store.story_member_rows(sorted(sid for sid in live if live[sid] in checked))
     scores: dict[str, float] = {}
     member_ids: dict[str, list[str]] = {story: [] for story in todo}
     for sid, rows in stored.items():
