@@ -9,7 +9,7 @@ from rich.tree import Tree
 
 from unspin.api import Unspin
 from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, open_store, print_json
-from unspin.model import CopyTree, Relation
+from unspin.model import NOT_STORED, CopyTree, Relation
 from unspin.serialize import relation_to_dict, trace_to_dict, tree_to_dict
 
 _KIND_LABEL = {
@@ -89,8 +89,8 @@ def _sibling_label(member: CopyTree) -> str:
 
 
 def _common_source_label(tree: CopyTree) -> str:
-    name = tree.common_source or "not stored"
-    what = "a source not in the store" if name == "not stored" else f"{escape(name)}, not stored"
+    name = tree.common_source or NOT_STORED
+    what = "a source not in the store" if name == NOT_STORED else f"{escape(name)}, not stored"
     return f"[yellow]common source[/] {what} [dim](run by {len(tree.children)} articles)[/]"
 
 
@@ -151,7 +151,7 @@ def trace(
         console.print(f"Article {_label(u, t.article_id)}")
         if t.common_source is not None:
             runs = "It runs" if not t.chain else f"{t.original[:12]} runs"
-            named = "" if t.common_source == "not stored" else f" ({escape(t.common_source)})"
+            named = "" if t.common_source == NOT_STORED else f" ({escape(t.common_source)})"
             console.print(
                 f"{runs} a [yellow]common source not in the store[/]{named}, "
                 f"as {len(t.siblings)} other stored article(s) do:"
