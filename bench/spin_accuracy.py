@@ -65,10 +65,17 @@ def learned_from(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str, int], ..
 
 
 def restoration(
-    train: list[tuple[str, str]], test: list[tuple[str, str]], weights: Weights, learn: bool = True
+    train: list[tuple[str, str]],
+    test: list[tuple[str, str]],
+    weights: Weights,
+    learn: bool = True,
+    thesaurus: bool = True,
 ) -> dict[str, float]:
-    """Top-1/top-5 exact restoration of ``test`` after learning from ``train``."""
+    """Top-1/top-5 exact restoration of ``test`` after learning from ``train`` (without
+    the reverse thesaurus when ``thesaurus`` is false)."""
     lex = load_lexicon(learned=False)
+    if not thesaurus:
+        lex = replace(lex, thes_ptr=lex.thes_ptr[:1] * 0, thes_idx=lex.thes_idx[:0])
     restorer = Restorer(lex.with_learned(learned_from(train) if learn else ()), weights)
     top1 = top5 = eq_n = eq1 = eq5 = 0
     for spun, expected in test:
@@ -149,12 +156,14 @@ def tortured_part(weights: Weights, host: list[str]) -> tuple[str, dict[str, flo
     b = [p for p in pairs if half(norm_phrase(p[1])) == "B"]
     rows = []
     figures: dict[str, float] = {}
-    for name, train, test, learn in (
-        ("learn A -> test B (held out)", a, b, True),
-        ("learn B -> test A (A tuned the weights)", b, a, True),
-        ("no learning -> test B", [], b, False),
+    for name, train, test, learn, thesaurus in (
+        ("learn A -> test B (held out)", a, b, True, True),
+        ("learn B -> test A (A tuned the weights)", b, a, True, True),
+        ("no learning -> test B", [], b, False, True),
+        ("learn A -> test B, no reverse thesaurus", a, b, True, False),
+        ("no learning -> test B, no reverse thesaurus", [], b, False, False),
     ):
-        r = restoration(train, test, weights, learn)
+        r = restoration(train, test, weights, learn, thesaurus)
         figures[name] = r["top1"]
         rows.append(
             f"| {name} | {r['n']} | {100 * r['top1']:.1f} % | {100 * r['top5']:.1f} % | "

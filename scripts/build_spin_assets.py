@@ -6,6 +6,7 @@ time)::
 
     /work/buildvenv/bin/python scripts/build_spin_assets.py lexicon     # vocab, vectors, n-grams
     /work/buildvenv/bin/python scripts/build_spin_assets.py learned     # tortured phrases, SpinBot
+    .venv/bin/python scripts/build_spin_assets.py thesaurus             # WordNet reverse thesaurus
     .venv/bin/python scripts/build_spin_assets.py calibrate             # logistic calibration
 
 What each step derives, and from where:
@@ -32,8 +33,17 @@ What each step derives, and from where:
 
     * antonym pairs (``antonyms``): WordNet 3.0 antonym pointers, adjective satellites
       taking the antonyms of their head ("huge" / "small"). Embedding neighbours include
-      antonyms; the restorer never proposes one as an original. Only this relation is
-      read from WordNet, never its synonym sets (the benchmark spins with those).
+      antonyms; the restorer never proposes one as an original.
+
+``thesaurus`` (``thesaurus.npz``)
+    the reverse thesaurus: for each vocabulary word the words a thesaurus spinner may
+    have replaced by it, from WordNet 3.0 synsets of any sense (and an adjective
+    satellite's head synset), in the word's own inflection. Restoration proposes these
+    originals beside the embedding neighbours; detection does not read them. **Caveat**:
+    WordNet synonyms are also what the document benchmark's spinner draws from
+    (``bench/_spinner.py``), so restoration figures on WordNet-spun news are not for an
+    unseen spinner; SpinBot and the tortured phrases are the fair measures. Needs only
+    ``vocab.txt`` and WordNet (``.venv/bin/python scripts/build_spin_assets.py thesaurus``).
 
 ``learned`` (``learned.tsv``, ``learned_spinbot.tsv``)
     word substitutions (original -> spun) read off the tortured-phrase list in
@@ -265,6 +275,112 @@ def wordnet_antonyms(index: dict[str, int]) -> np.ndarray:
     }
     print(f"  antonym pairs in the vocabulary: {len(ids):,}", file=sys.stderr)
     return np.array(sorted(ids), np.uint16).reshape(-1, 2)
+
+
+# WordNet's exception lists ("went" -> "go") by the inflection class of their forms.
+_EXC_CLASS = {"noun": "s", "verb": "ed", "adj": "er", "adv": "er"}
+# Regular inflections a lemma is read off: (ending, replacement, inflection class).
+_DETACH = (
+    ("s", "", "s"), ("ses", "s", "s"), ("xes", "x", "s"), ("zes", "z", "s"),
+    ("ches", "ch", "s"), ("shes", "sh", "s"), ("men", "man", "s"), ("ies", "y", "s"),
+    ("es", "e", "s"), ("es", "", "s"), ("ed", "e", "ed"), ("ed", "", "ed"),
+    ("ied", "y", "ed"), ("ing", "e", "ing"), ("ing", "", "ing"), ("er", "", "er"),
+    ("er", "e", "er"), ("ier", "y", "er"), ("est", "", "est"), ("est", "e", "est"),
+    ("iest", "y", "est"),
+)  # fmt: skip
+
+
+def wordnet_synonyms() -> dict[str, set[str]]:
+    """Lemma -> the one-word lemmas that share a WordNet 3.0 synset with it (any sense,
+    any part of speech), and those of the head synset of an adjective satellite."""
+    synsets: dict[tuple[str, str], tuple[list[str], list[tuple[str, str]]]] = {}
+    for pos, tag in _POS.items():
+        for line in (WORDNET / f"data.{pos}").read_text("latin-1").splitlines():
+            if line.startswith("  "):
+                continue
+            head = line.split("|")[0].split()
+            n = int(head[3], 16)
+            lemmas = [re.sub(r"\(.*\)$", "", head[4 + 2 * i]).lower() for i in range(n)]
+            at = 4 + 2 * n
+            similar = [
+                (head[at + 2 + 4 * j], "a" if head[at + 3 + 4 * j] == "s" else head[at + 3 + 4 * j])
+                for j in range(int(head[at]))
+                if head[at + 1 + 4 * j] == "&"
+            ]
+            synsets[(head[0], tag)] = ([x for x in lemmas if "_" not in x], similar)
+    out: dict[str, set[str]] = {}
+    for lemmas, similar in synsets.values():
+        near = set(lemmas)
+        for target in similar:
+            near.update(synsets.get(target, ([], []))[0])
+        for a in lemmas:
+            out.setdefault(a, set()).update(near - {a})
+    return out
+
+
+def reverse_thesaurus(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """CSR ``(ptr, idx)`` over the vocabulary: for each word, the words a thesaurus
+    spinner may have replaced by it.
+
+    A spinner that writes ``w`` for ``c`` took ``w`` from ``c``'s synonyms, so the
+    possible originals of ``w`` are the vocabulary words whose lemma shares a WordNet
+    synset (any sense) with ``w``'s lemma, in ``w``'s inflection ("methods" ->
+    "approaches", not "approach"). A word WordNet lists as a lemma ("tights",
+    "rigorous") is its own lemma; other words are read as a lemma and an inflection
+    (an exception list's form, or a regular ending).
+    """
+    syn = wordnet_synonyms()
+    exc: dict[str, set[tuple[str, str]]] = {}
+    for pos, cls in _EXC_CLASS.items():
+        for line in (WORDNET / f"{pos}.exc").read_text("latin-1").splitlines():
+            parts = line.split()
+            for base in parts[1:]:
+                exc.setdefault(parts[0], set()).add((base, cls))
+
+    def readings(w: str) -> set[tuple[str, str]]:
+        """``(lemma, inflection class)`` readings of ``w`` ("" = the lemma itself)."""
+        if w in syn:
+            return {(w, "")}
+        out = {r for r in exc.get(w, set()) if r[0] in syn}
+        for end, rep, cls in _DETACH:
+            if w.endswith(end) and len(w) - len(end) >= 2:
+                base = w[: len(w) - len(end)] + rep
+                if base in syn:
+                    out.add((base, cls))
+        return out
+
+    reads = [readings(w) for w in words]
+    forms: dict[tuple[str, str], list[int]] = {}
+    for i, rs in enumerate(reads):
+        for r in rs:
+            forms.setdefault(r, []).append(i)
+    ptr = np.zeros(len(words) + 1, np.int64)
+    idx: list[int] = []
+    for i, rs in enumerate(reads):
+        own = {lemma for lemma, _ in rs}
+        cands = {
+            j
+            for lemma, cls in rs
+            for near in syn.get(lemma, ())
+            if near not in own
+            for j in forms.get((near, cls), ())
+            if not any(r[0] in own for r in reads[j])
+        }
+        idx.extend(sorted(cands))
+        ptr[i + 1] = len(idx)
+    print(
+        f"  reverse thesaurus: {len(idx):,} (word, original) pairs, "
+        f"{int((np.diff(ptr) > 0).sum()):,} words with originals",
+        file=sys.stderr,
+    )
+    return ptr.astype(np.int32), np.array(idx, np.uint16)
+
+
+def build_thesaurus() -> None:
+    """``thesaurus.npz``: the reverse thesaurus over ``vocab.txt`` (WordNet 3.0 only)."""
+    words = (ASSETS / "vocab.txt").read_text("utf-8").split("\n")[:-1]
+    ptr, idx = reverse_thesaurus(words)
+    np.savez_compressed(ASSETS / "thesaurus.npz", ptr=ptr, idx=idx)
 
 
 def _web_tables() -> list[tuple[Path, Path, str]]:
@@ -514,6 +630,7 @@ def main() -> None:
         "ngrams": build_ngrams,
         "lexicon": build_lexicon,
         "learned": build_learned,
+        "thesaurus": build_thesaurus,
         "calibrate": build_calibration,
     }
     parser.add_argument("step", choices=list(steps))

@@ -6,6 +6,8 @@ Built by ``scripts/build_spin_assets.py`` and shipped in ``unspin/assets/spin/``
 * ``lexicon.npz``: per word its Zipf frequency x 10 (``zipf``) and its 32 nearest words in
   an all-MiniLM-L6-v2 embedding (``nbr_idx`` ids, ``nbr_sim`` cosine x 255); and the
   counts of 2- and 3-word n-grams of offline prose (``ngram_keys`` sorted, ``ngram_counts``);
+* ``thesaurus.npz``: the reverse thesaurus, for each word the words a thesaurus spinner
+  may have replaced by it (WordNet 3.0 synonyms of any sense, CSR ``ptr``/``idx``);
 * ``learned.tsv``: word substitutions (original, spun, count) seen in real spinner output;
 * ``calibration.json``: logistic weights turning features into probabilities.
 
@@ -16,7 +18,7 @@ counts of thousands of candidate phrases are looked up with one ``np.searchsorte
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,10 @@ class Lexicon:
         calibration: logistic weights for documents and sentences.
         antonyms: sorted keys (:func:`pack`) of ``(word, antonym)`` id pairs; never
             proposed as each other's original.
+        thes_ptr, thes_idx: the reverse thesaurus (``thesaurus.npz``), CSR over the ids:
+            ``thes_idx[thes_ptr[w]:thes_ptr[w + 1]]`` are the words a thesaurus spinner
+            may have replaced by word ``w`` (WordNet 3.0 synonyms of any sense, in
+            ``w``'s inflection).
     """
 
     words: tuple[str, ...]
@@ -81,6 +87,8 @@ class Lexicon:
     learned: tuple[tuple[str, str, int], ...]
     calibration: dict[str, Any]
     antonyms: U64
+    thes_ptr: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
+    thes_idx: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def ids(self, words: list[str]) -> npt.NDArray[np.int64]:
         """Word ids (-1 for words outside the vocabulary)."""
@@ -99,6 +107,12 @@ class Lexicon:
     ) -> npt.NDArray[np.bool_]:
         """Whether each ``other`` id is an antonym of the ``word`` id beside it."""
         return _find(self.antonyms, pack(word, other))[1]
+
+    def thesaurus(self, word: int) -> npt.NDArray[np.int64]:
+        """Ids of the words a thesaurus spinner may have replaced by word id ``word``."""
+        if word < 0 or word + 1 >= len(self.thes_ptr):
+            return self.thes_idx[:0]
+        return self.thes_idx[self.thes_ptr[word] : self.thes_ptr[word + 1]]
 
     def phrase_count(self, words: list[str]) -> float:
         """Count of one 2- or 3-word phrase (0 when unseen or outside the vocabulary)."""
@@ -120,6 +134,8 @@ class Lexicon:
             learned,
             self.calibration,
             self.antonyms,
+            self.thes_ptr,
+            self.thes_idx,
         )
 
 
@@ -170,6 +186,10 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
             keys = z["ngram_keys"]
             counts = z["ngram_counts"].astype(np.float32)
             pairs = z["antonyms"].astype(np.int64) if "antonyms" in z.files else None
+        thes_ptr, thes_idx = np.zeros(1, np.int64), np.zeros(0, np.int64)
+        if (directory / "thesaurus.npz").exists():
+            with np.load(directory / "thesaurus.npz") as t:
+                thes_ptr, thes_idx = t["ptr"].astype(np.int64), t["idx"].astype(np.int64)
     except (OSError, KeyError, ValueError) as exc:
         raise UnspinError(
             f"{directory}: spin assets missing or unreadable ({exc}); "
@@ -195,4 +215,6 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
         antonyms=np.sort(pack(pairs[:, 0], pairs[:, 1]))
         if pairs is not None and len(pairs)
         else np.zeros(0, np.uint64),
+        thes_ptr=thes_ptr,
+        thes_idx=thes_idx,
     )
