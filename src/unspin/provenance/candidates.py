@@ -144,15 +144,23 @@ def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int,
             found.append(np.unique(np.concatenate(chunk), return_counts=True))
             chunk.clear()
 
-    for s, e in zip(starts[usable], ends[usable], strict=True):
-        members = owner[s:e]
-        ii, jj = np.triu_indices(len(members), k=1)
-        lo, hi = np.minimum(members[ii], members[jj]), np.maximum(members[ii], members[jj])
-        chunk.append((lo * n + hi) * 4 + (keys[s] & 3))
-        pending += len(ii)
-        if pending >= _PAIR_CHUNK:
-            flush()
-            pending = 0
+    # Buckets of one size at a time: their members as rows of a matrix, every pair of
+    # a row from one set of upper-triangle indices (no Python loop over the buckets).
+    first, size = starts[usable], sizes[usable]
+    for m in np.unique(size).tolist():
+        ii, jj = np.triu_indices(m, k=1)
+        rows = first[size == m]
+        step = max(1, _PAIR_CHUNK // len(ii))
+        for k in range(0, len(rows), step):
+            at = rows[k : k + step]
+            members = owner[at[:, None] + np.arange(m)]
+            a, b = members[:, ii], members[:, jj]
+            lo, hi = np.minimum(a, b), np.maximum(a, b)
+            chunk.append(((lo * n + hi) * 4 + (keys[at] & 3)[:, None]).ravel())
+            pending += a.size
+            if pending >= _PAIR_CHUNK:
+                flush()
+                pending = 0
     flush()
     if not found:
         return []
