@@ -7,7 +7,7 @@ vocabulary from a ``tokenizer.json``. ``scripts/build_static_model.py`` checks i
 against the Rust implementation when building the model.
 
 Speed comes from a per-instance cache of whitespace-separated chunks: news text repeats
-its words, so most chunks cost one dict lookup.
+its words, so most chunks cost one dict lookup (made for all of a text's chunks at once).
 
 This module imports nothing from unspin, so the build script can load it by path in an
 environment that lacks unspin's dependencies.
@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
+from typing import cast
 
 __all__ = ["WordPieceTokenizer"]
 
@@ -36,6 +39,8 @@ _DELETE.update({cp: None for cp in range(0x7F, 0xA0)})
 _DELETE.update(
     {cp: None for cp in (0xAD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0xFFFD)}
 )
+# Any of them: most texts hold none, and searching is cheaper than translating.
+_DELETE_ANY = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_DELETE)) + "]")
 # Bound on the chunk cache: a few hundred thousand distinct chunks is tens of MB.
 _CACHE_LIMIT = 300_000
 
@@ -101,24 +106,34 @@ class WordPieceTokenizer:
 
     def encode(self, text: str) -> list[int]:
         """Token ids of ``text``, without ``[CLS]``/``[SEP]``."""
-        ids: list[int] = []
-        for hit in self.encode_chunks(text):
-            ids.extend(hit)
-        return ids
+        return list(chain.from_iterable(self.chunk_ids(self.chunks(text))))
 
-    def encode_chunks(self, text: str) -> Iterator[tuple[int, ...]]:
-        """The token ids of ``text`` one whitespace-separated chunk at a time, in order
-        (``encode`` is their concatenation): a reader that needs only the first few
-        hundred tokens stops early instead of tokenising the whole text."""
+    @staticmethod
+    def chunks(text: str) -> list[str]:
+        """The whitespace-separated chunks of ``text`` that :meth:`chunk_ids` encodes (the
+        characters BERT's normaliser deletes removed first)."""
+        if _DELETE_ANY.search(text):
+            text = text.translate(_DELETE)
+        return text.split()
+
+    def chunk_ids(self, chunks: Sequence[str]) -> list[tuple[int, ...]]:
+        """The token ids of each of ``chunks`` (from :meth:`chunks`), in order: a reader
+        that needs only the first few hundred tokens encodes the first chunks only."""
         cache = self._cache
-        for chunk in text.translate(_DELETE).split():
-            hit = cache.get(chunk)
-            if hit is None:
-                hit = tuple(self._encode_chunk(chunk))
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                cache[chunk] = hit
-            yield hit
+        # One C-level lookup per chunk; only chunks not seen before are tokenised.
+        hits = list(map(cache.get, chunks))
+        if None in hits:
+            for i, hit in enumerate(hits):
+                if hit is None:
+                    chunk = chunks[i]
+                    hit = cache.get(chunk)  # a new chunk seen twice in one call
+                    if hit is None:
+                        hit = tuple(self._encode_chunk(chunk))
+                        if len(cache) >= _CACHE_LIMIT:
+                            cache.clear()
+                        cache[chunk] = hit
+                    hits[i] = hit
+        return cast(list[tuple[int, ...]], hits)
 
     def tokenize(self, text: str) -> list[str]:
         """The WordPiece tokens of ``text`` as strings (for inspection and tests)."""

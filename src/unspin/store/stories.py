@@ -160,18 +160,22 @@ class StoryStore(StoreBase):
         where = ["merged_into IS NULL"]
         params: list[float] = []
         span = []
+        # With a span, the unary + keep SQLite (which has no statistics) off the first_ts
+        # and seq indexes, whose scans read every story: a stream's window is its latest
+        # week, which the last_ts index finds (at 100,000 stored, 6 ms instead of 70-200).
         if since is not None:
             span.append("last_ts >= ?")
             params.append(since)
         if until is not None:
-            span.append("first_ts <= ?")
+            span.append("+first_ts <= ?")
             params.append(until)
         if span:
             dated = " AND ".join(span)
             where.append(f"(({dated}) OR first_ts IS NULL)" if undated else f"({dated})")
         elif not undated:
             where.append("first_ts IS NOT NULL")
-        q = f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY seq"
+        order = "+seq" if span else "seq"
+        q = f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY {order}"
         return [_row(r) for r in self.conn.execute(q, params)]
 
     def next_story_seq(self) -> int:

@@ -32,6 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import mul
 
 import numpy as np
 
@@ -219,6 +220,28 @@ def extract_terms(text: str, title: str | None = None) -> Counter[str]:
     return terms
 
 
+class _TermFrequencyWeights(dict[float, float]):
+    """``1 + log(count)``, computed once per distinct count."""
+
+    def __missing__(self, count: float) -> float:
+        value = self[count] = 1.0 + math.log(count)
+        return value
+
+
+class _LogDocumentFrequency(dict[str, float]):
+    """``log(df_background + df + 0.5)`` of each term, computed when first asked for;
+    the owner drops a term's entry when it counts the term again."""
+
+    def __init__(self, background: Mapping[str, int], df: Mapping[str, int]) -> None:
+        super().__init__()
+        self._background = background
+        self._df = df
+
+    def __missing__(self, term: str) -> float:
+        value = self[term] = math.log(self._background.get(term, 0) + self._df.get(term, 0) + 0.5)
+        return value
+
+
 class Clusterer:
     """Assign a stream of articles to stories, one at a time.
 
@@ -247,6 +270,8 @@ class Clusterer:
         self.background = load_background() if background is None else background
         self.df: Counter[str] = Counter(df or {})
         self.n_docs = n_docs
+        self._tf = _TermFrequencyWeights()
+        self._log_df = _LogDocumentFrequency(self.background.df, self.df)
         self.next_seq = next_seq
         self.states: list[StoryState] = []
         self.by_id: dict[str, StoryState] = {}
@@ -295,15 +320,12 @@ class Clusterer:
         return math.log((bg.n_docs + self.n_docs + 1) / (bg.get(term) + self.df.get(term, 0) + 0.5))
 
     def _term_vector(self, counts: Mapping[str, float]) -> tuple[dict[str, float], float]:
-        # _idf inlined: this runs for every term of every article and of every changed
-        # story, so one method call per term shows in bench/stories_speed.py.
-        log, bg_df, df = math.log, self.background.df, self.df
-        top = log(self.background.n_docs + self.n_docs + 1)
-        weights = {
-            t: (1.0 + log(c)) * (top - log(bg_df.get(t, 0) + df.get(t, 0) + 0.5))
-            for t, c in counts.items()
-            if c > 0
-        }
+        # _idf inlined, its log of the document frequency cached per term until the term
+        # is counted again: this runs for every term of every article and of every changed
+        # story, so each call and log per term shows in bench/stories_speed.py.
+        top = math.log(self.background.n_docs + self.n_docs + 1)
+        tf, log_df = self._tf, self._log_df
+        weights = {t: tf[c] * (top - log_df[t]) for t, c in counts.items() if c > 0}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return weights, norm
 
@@ -318,8 +340,8 @@ class Clusterer:
         s, s_norm = story.term_cache
         if a_norm == 0 or s_norm == 0:
             return 0.0, []
-        shared = [t for t in a if t in s]
-        dot = sum(a[t] * s[t] for t in shared)
+        shared = list(filter(s.__contains__, a))
+        dot = sum(map(mul, map(a.__getitem__, shared), map(s.__getitem__, shared)))
         shared.sort(key=lambda t: -a[t] * s[t])
         return dot / (a_norm * s_norm), shared
 
@@ -609,6 +631,8 @@ class Clusterer:
     def _count_terms(self, terms: Mapping[str, int]) -> None:
         self.n_docs += 1
         self.df.update(terms.keys())
+        for term in terms:
+            self._log_df.pop(term, None)
 
     def key_terms(self, story: StoryState, n: int = 8) -> list[str]:
         """The story's most distinctive names and numbers (summed count x IDF)."""
