@@ -56,7 +56,9 @@ MODEL_FILE = "model.int8.onnx"
 TOKENIZER = ASSETS / "embed" / "tokenizer.json"
 # Pieces per window, [CLS] and [SEP] included (the length the model was trained on).
 MAX_PIECES = 128
-# Windows per onnxruntime call.
+# Windows per onnxruntime call. Part of the results, not only of the speed: the int8
+# activations are quantised with one scale per call (padding included), so regrouping
+# windows moves their probabilities (by up to 0.23 on the genuine news; docs/spin.md).
 BATCH = 16
 CLS, SEP = 101, 102
 # Bound on a model's cache of WordPiece ids per token (news repeats its words; a few
