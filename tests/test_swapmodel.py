@@ -12,7 +12,15 @@ import pytest
 
 from unspin.lexicon import load_lexicon
 from unspin.spin.detect import Detector
-from unspin.swapmodel import MODEL_DIR, MODEL_FILE, SwapModel, load_swap_model, tokens, windows
+from unspin.swapmodel import (
+    MODEL_DIR,
+    MODEL_FILE,
+    SwapModel,
+    load_swap_model,
+    token_pieces,
+    tokens,
+    windows,
+)
 
 # Texts of our own writing (not from any corpus).
 ORIGINAL = (
@@ -86,6 +94,13 @@ def test_windows_cover_every_token_once() -> None:
         "billion",
         ".",
     ]
+
+
+def test_the_model_caches_the_pieces_the_tokenizer_gives(model: SwapModel) -> None:
+    words = tokens(SPUN + " \u00c9clair na\u00efve---\u2603")[0]
+    expected = [tuple(p) for p in token_pieces(model.tokenizer, words)]
+    assert model.token_pieces(words) == expected
+    assert model.token_pieces(words) == expected  # from the cache
 
 
 def test_a_long_text_gets_one_probability_per_token(model: SwapModel) -> None:

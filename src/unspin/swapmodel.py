@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,9 +56,14 @@ MODEL_FILE = "model.int8.onnx"
 TOKENIZER = ASSETS / "embed" / "tokenizer.json"
 # Pieces per window, [CLS] and [SEP] included (the length the model was trained on).
 MAX_PIECES = 128
-# Windows per onnxruntime call.
+# Windows per onnxruntime call. Part of the results, not only of the speed: the int8
+# activations are quantised with one scale per call (padding included), so regrouping
+# windows moves their probabilities (by up to 0.23 on the genuine news; docs/spin.md).
 BATCH = 16
 CLS, SEP = 101, 102
+# Bound on a model's cache of WordPiece ids per token (news repeats its words; a few
+# hundred thousand distinct tokens is tens of MB).
+PIECE_CACHE = 200_000
 
 # Words as unspin.spin.detect reads them (letters with one inner apostrophe), figures,
 # and any other single non-space character.
@@ -77,7 +83,7 @@ def token_pieces(tok: WordPieceTokenizer, words: list[str]) -> list[list[int]]:
     return [tok.encode(w) or [unk] for w in words]
 
 
-def windows(pieces: list[list[int]], limit: int = MAX_PIECES - 2) -> list[tuple[int, int]]:
+def windows(pieces: Sequence[Sequence[int]], limit: int = MAX_PIECES - 2) -> list[tuple[int, int]]:
     """Token ranges ``[a, b)`` whose pieces fit ``limit``, breaking after a sentence end
     in the window's second half when there is one. A token longer than ``limit`` is cut
     to its first pieces."""
@@ -111,7 +117,7 @@ class Batch:
 
 
 def encode_windows(
-    pieces: list[list[int]], spans: list[tuple[int, int]], limit: int = MAX_PIECES - 2
+    pieces: Sequence[Sequence[int]], spans: list[tuple[int, int]], limit: int = MAX_PIECES - 2
 ) -> Batch:
     """The padded ``[CLS] pieces [SEP]`` rows of ``spans`` (from :func:`windows`)."""
     rows: list[list[int]] = []
@@ -159,6 +165,21 @@ class SwapModel:
             str(path), opts, providers=["CPUExecutionProvider"]
         )
         self.tokenizer = WordPieceTokenizer.from_file(TOKENIZER)
+        self._unk = self.tokenizer.vocab.get("[UNK]", 100)
+        self._pieces: dict[str, tuple[int, ...]] = {}
+
+    def token_pieces(self, words: list[str]) -> list[tuple[int, ...]]:
+        """:func:`token_pieces` of ``words``, each token's ids looked up once per model."""
+        cache, out = self._pieces, []
+        for w in words:
+            ids = cache.get(w)
+            if ids is None:
+                ids = tuple(self.tokenizer.encode(w)) or (self._unk,)
+                if len(cache) >= PIECE_CACHE:
+                    cache.clear()
+                cache[w] = ids
+            out.append(ids)
+        return out
 
     def token_probabilities(
         self, text: str
@@ -168,7 +189,7 @@ class SwapModel:
         probs = np.zeros(len(words), np.float32)
         if not words:
             return words, starts, ends, probs
-        pieces = token_pieces(self.tokenizer, words)
+        pieces = self.token_pieces(words)
         spans = windows(pieces)
         for k in range(0, len(spans), BATCH):
             batch = encode_windows(pieces, spans[k : k + BATCH])
@@ -205,7 +226,7 @@ class SwapModel:
         inside: list[list[bool]] = []
         for text, (a, b) in zip(texts, spans, strict=True):
             words, starts, ends = tokens(text)
-            pieces = token_pieces(self.tokenizer, words)
+            pieces = self.token_pieces(words)
             ids, mark = [CLS], [False]
             for w, s, e in zip(pieces, starts, ends, strict=True):
                 ids.extend(w)

@@ -65,6 +65,7 @@ _NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "non", "dis", "anti", "a")
 # characters on one line: longer runs are unbalanced marks, not a quote.
 # The rest of a hyphenated compound on either side of a word ("six-" + "month" + "-old").
 _HYPHEN = re.compile("[-\u2010\u2011]")
+_HYPHENS = frozenset("-\u2010\u2011")
 _COMPOUND_LEFT = re.compile("(?:[\\w$.,']+[-\u2010\u2011])+$")
 _COMPOUND_RIGHT = re.compile("(?:[-\u2010\u2011][\\w$%.,']*\\w)+")
 _QUOTE = re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201c\u201d\n]{1,600}\u201d")
@@ -110,10 +111,12 @@ def _in_figure_compound(text: str, start: int, end: int) -> bool:
     """Is the word at ``start:end`` part of a hyphenated compound with a figure, a number
     word or another fact word ("50-member", "$3-billion", "six-month", "61-year-old",
     "magnitude-5.2", "thank-you")?"""
-    if text[start - 1 : start].isdigit():  # "3billion"
+    before = text[start - 1 : start]
+    if before.isdigit():  # "3billion"
         return True
-    left = _COMPOUND_LEFT.search(text[max(start - 40, 0) : start])
-    right = _COMPOUND_RIGHT.match(text, end)
+    # Most words touch no hyphen: skip the searches (each needs one next to the word).
+    left = _COMPOUND_LEFT.search(text[max(start - 40, 0) : start]) if before in _HYPHENS else None
+    right = _COMPOUND_RIGHT.match(text, end) if text[end : end + 1] in _HYPHENS else None
     parts = (left.group() if left else "") + text[start:end] + (right.group() if right else "")
     for part in _HYPHEN.split(parts):
         part = part.strip("$%.,'")
