@@ -56,10 +56,11 @@ MODEL_FILE = "model.int8.onnx"
 TOKENIZER = ASSETS / "embed" / "tokenizer.json"
 # Pieces per window, [CLS] and [SEP] included (the length the model was trained on).
 MAX_PIECES = 128
-# Windows per onnxruntime call. Part of the results, not only of the speed: the int8
-# activations are quantised with one scale per call (padding included), so regrouping
-# windows moves their probabilities (by up to 0.23 on the genuine news; docs/spin.md).
-BATCH = 16
+# Each window runs in an onnxruntime call of its own, unpadded. The int8 activations are
+# quantised with one scale per call (padding included), so windows batched together
+# moved each other's probabilities (by up to 0.23 on the genuine news): alone, a window's
+# probabilities depend on its own pieces only, whatever else is scored, and the call is
+# cheaper than its share of a padded batch (37 against 44 ms an article; docs/spin.md).
 CLS, SEP = 101, 102
 # Bound on a model's cache of WordPiece ids per token (news repeats its words; a few
 # hundred thousand distinct tokens is tens of MB).
@@ -190,16 +191,20 @@ class SwapModel:
         if not words:
             return words, starts, ends, probs
         pieces = self.token_pieces(words)
-        spans = windows(pieces)
-        for k in range(0, len(spans), BATCH):
-            batch = encode_windows(pieces, spans[k : k + BATCH])
-            (logits,) = self._session.run(
-                None, {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask}
-            )
+        for span in windows(pieces):
+            row = encode_windows(pieces, [span])
+            logits = self._logits(row.input_ids)
             p = 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
-            sel = batch.owner >= 0
-            np.maximum.at(probs, batch.owner[sel], p[sel].astype(np.float32))
+            sel = row.owner[0] >= 0
+            np.maximum.at(probs, row.owner[0][sel], p[sel].astype(np.float32))
         return words, starts, ends, probs
+
+    def _logits(self, input_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """The model's logits for one unpadded row ``(1, pieces)``: ``(pieces,)``."""
+        (logits,) = self._session.run(
+            None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)}
+        )
+        return logits[0]  # type: ignore[no-any-return]
 
     def word_probabilities(
         self, text: str
@@ -220,34 +225,20 @@ class SwapModel:
     ) -> npt.NDArray[np.float32]:
         """For each short text (a sentence or so, one window), the largest P(swapped) of
         the tokens inside its character span ``(start, end)``: how unnatural a candidate
-        wording reads in its context, all texts in one batch."""
+        wording reads in its context (each text scored on its own, :meth:`_logits`)."""
         out = np.zeros(len(texts), np.float32)
-        rows: list[list[int]] = []
-        inside: list[list[bool]] = []
-        for text, (a, b) in zip(texts, spans, strict=True):
+        for k, (text, (a, b)) in enumerate(zip(texts, spans, strict=True)):
             words, starts, ends = tokens(text)
             pieces = self.token_pieces(words)
             ids, mark = [CLS], [False]
             for w, s, e in zip(pieces, starts, ends, strict=True):
                 ids.extend(w)
                 mark.extend([s < b and e > a] * len(w))
-            rows.append([*ids[: MAX_PIECES - 1], SEP])
-            inside.append([*mark[: MAX_PIECES - 1], False])
-        for k in range(0, len(rows), BATCH):
-            part = rows[k : k + BATCH]
-            width = max(len(r) for r in part)
-            input_ids = np.zeros((len(part), width), np.int64)
-            mask = np.zeros((len(part), width), np.int64)
-            for i, r in enumerate(part):
-                input_ids[i, : len(r)] = r
-                mask[i, : len(r)] = 1
-            (logits,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})
-            for i in range(len(part)):
-                sel = np.array(inside[k + i] + [False] * (width - len(inside[k + i])))
-                if sel.any():
-                    out[k + i] = float(
-                        1.0 / (1.0 + np.exp(-np.clip(logits[i][sel].max(), -30, 30)))
-                    )
+            sel = np.array([*mark[: MAX_PIECES - 1], False])
+            if not sel.any():
+                continue
+            logits = self._logits(np.array([[*ids[: MAX_PIECES - 1], SEP]], np.int64))
+            out[k] = float(1.0 / (1.0 + np.exp(-np.clip(logits[sel].max(), -30, 30))))
         return out
 
 
