@@ -228,26 +228,37 @@ def count_ngrams(chunks: list[str], index: dict[str, int]) -> tuple[np.ndarray, 
 
 
 _POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+# A WordNet pointer: its symbol ("!" antonym, "&" similar to), the synset it points to
+# ``(offset, pos)``, and its source/target word numbers ("0000": the whole synsets).
+Pointer = tuple[str, tuple[str, str], str]
 
 
-def wordnet_antonyms(index: dict[str, int]) -> np.ndarray:
-    """``[N, 2]`` uint16 id pairs of antonyms (both orders), from WordNet's data files."""
-    lemmas: dict[tuple[str, str], list[str]] = {}
-    pointers: dict[tuple[str, str], list[tuple[str, tuple[str, str], str]]] = {}
+def _wordnet_synsets() -> dict[tuple[str, str], tuple[list[str], list[Pointer]]]:
+    """Every synset of WordNet 3.0's data files, keyed ``(offset, pos)`` (an adjective
+    satellite's pos read as "a"): its lemmas (lower case, markers such as "(a)" cut) and
+    its pointers ``(symbol, target synset, source/target word numbers)``."""
+    synsets: dict[tuple[str, str], tuple[list[str], list[Pointer]]] = {}
     for pos, tag in _POS.items():
         for line in (WORDNET / f"data.{pos}").read_text("latin-1").splitlines():
             if line.startswith("  "):
                 continue
             head = line.split("|")[0].split()
-            key = (head[0], tag)
             n = int(head[3], 16)
-            lemmas[key] = [re.sub(r"\(.*\)$", "", head[4 + 2 * i]).lower() for i in range(n)]
+            lemmas = [re.sub(r"\(.*\)$", "", head[4 + 2 * i]).lower() for i in range(n)]
             at = 4 + 2 * n
-            ptrs = []
+            ptrs: list[Pointer] = []
             for j in range(int(head[at])):
                 sym, off, ptag, st = head[at + 1 + 4 * j : at + 5 + 4 * j]
                 ptrs.append((sym, (off, "a" if ptag == "s" else ptag), st))
-            pointers[key] = ptrs
+            synsets[(head[0], tag)] = (lemmas, ptrs)
+    return synsets
+
+
+def wordnet_antonyms(index: dict[str, int]) -> np.ndarray:
+    """``[N, 2]`` uint16 id pairs of antonyms (both orders), from WordNet's data files."""
+    synsets = _wordnet_synsets()
+    lemmas = {key: words for key, (words, _) in synsets.items()}
+    pointers = {key: ptrs for key, (_, ptrs) in synsets.items()}
     pairs: set[tuple[str, str]] = set()
     heads: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for key, ptrs in pointers.items():
@@ -293,21 +304,13 @@ _DETACH = (
 def wordnet_synonyms() -> dict[str, set[str]]:
     """Lemma -> the one-word lemmas that share a WordNet 3.0 synset with it (any sense,
     any part of speech), and those of the head synset of an adjective satellite."""
-    synsets: dict[tuple[str, str], tuple[list[str], list[tuple[str, str]]]] = {}
-    for pos, tag in _POS.items():
-        for line in (WORDNET / f"data.{pos}").read_text("latin-1").splitlines():
-            if line.startswith("  "):
-                continue
-            head = line.split("|")[0].split()
-            n = int(head[3], 16)
-            lemmas = [re.sub(r"\(.*\)$", "", head[4 + 2 * i]).lower() for i in range(n)]
-            at = 4 + 2 * n
-            similar = [
-                (head[at + 2 + 4 * j], "a" if head[at + 3 + 4 * j] == "s" else head[at + 3 + 4 * j])
-                for j in range(int(head[at]))
-                if head[at + 1 + 4 * j] == "&"
-            ]
-            synsets[(head[0], tag)] = ([x for x in lemmas if "_" not in x], similar)
+    synsets = {
+        key: (
+            [x for x in words if "_" not in x],
+            [target for sym, target, _ in ptrs if sym == "&"],
+        )
+        for key, (words, ptrs) in _wordnet_synsets().items()
+    }
     out: dict[str, set[str]] = {}
     for lemmas, similar in synsets.values():
         near = set(lemmas)
