@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unspin.lexicon import load_lexicon
 from unspin.spin.detect import Detector
 from unspin.swapmodel import (
     MODEL_DIR,
     MODEL_FILE,
+    TOKENIZER,
     SwapModel,
     load_swap_model,
     token_pieces,
     tokens,
     windows,
 )
+from unspin.wordpiece import WordPieceTokenizer
 
 # Texts of our own writing (not from any corpus).
 ORIGINAL = (
@@ -98,9 +103,29 @@ def test_windows_cover_every_token_once() -> None:
 
 def test_the_model_caches_the_pieces_the_tokenizer_gives(model: SwapModel) -> None:
     words = tokens(SPUN + " \u00c9clair na\u00efve---\u2603")[0]
-    expected = [tuple(p) for p in token_pieces(model.tokenizer, words)]
+    expected = token_pieces(model.tokenizer, words)
     assert model.token_pieces(words) == expected
     assert model.token_pieces(words) == expected  # from the cache
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> WordPieceTokenizer:
+    return WordPieceTokenizer.from_file(TOKENIZER)
+
+
+# Letters, figures, punctuation, and the characters BERT's normaliser deletes or splits.
+_ODD = "".join(
+    chr(c) for c in (0x00, 0x0B, 0x1C, 0x7F, 0x85, 0xA0, 0xAD, 0x200B, 0x2060, 0xFEFF, 0xFFFD)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(list(_ODD))))
+def test_a_tokens_pieces_are_those_of_encoding_it_alone(text: str) -> None:
+    """The chunk cache the model reads gives each token the ids ``encode`` gives it."""
+    tok = _tokenizer()
+    words = tokens(text)[0]
+    assert token_pieces(tok, words) == [tuple(tok.encode(w)) or (tok.unk_id,) for w in words]
 
 
 def test_a_long_text_gets_one_probability_per_token(model: SwapModel) -> None:

@@ -43,6 +43,7 @@ except ImportError:  # loaded by path from a build script
 __all__ = [
     "MAX_PIECES",
     "MODEL_DIR",
+    "TOKENIZER",
     "SwapModel",
     "load_swap_model",
     "token_pieces",
@@ -62,9 +63,6 @@ MAX_PIECES = 128
 # probabilities depend on its own pieces only, whatever else is scored, and the call is
 # cheaper than its share of a padded batch (37 against 44 ms an article; docs/spin.md).
 CLS, SEP = 101, 102
-# Bound on a model's cache of WordPiece ids per token (news repeats its words; a few
-# hundred thousand distinct tokens is tens of MB).
-PIECE_CACHE = 200_000
 
 # Words as unspin.spin.detect reads them (letters with one inner apostrophe), figures,
 # and any other single non-space character.
@@ -78,10 +76,13 @@ def tokens(text: str) -> tuple[list[str], list[int], list[int]]:
     return [m.group() for m in ms], [m.start() for m in ms], [m.end() for m in ms]
 
 
-def token_pieces(tok: WordPieceTokenizer, words: list[str]) -> list[list[int]]:
-    """WordPiece ids of each token ([UNK] for a token with none)."""
-    unk = tok.vocab.get("[UNK]", 100)
-    return [tok.encode(w) or [unk] for w in words]
+def token_pieces(tok: WordPieceTokenizer, words: list[str]) -> list[tuple[int, ...]]:
+    """WordPiece ids of each token ([UNK] for a token with none), through the
+    tokenizer's chunk cache: a token (:func:`tokens`) holds no whitespace, so it is one
+    chunk, and its ids are those of ``tok.encode(token)`` (the characters BERT deletes
+    are deleted by the normaliser as well)."""
+    unk = (tok.unk_id,)
+    return [ids or unk for ids in tok.chunk_ids(words)]
 
 
 def windows(pieces: Sequence[Sequence[int]], limit: int = MAX_PIECES - 2) -> list[tuple[int, int]]:
@@ -166,21 +167,10 @@ class SwapModel:
             str(path), opts, providers=["CPUExecutionProvider"]
         )
         self.tokenizer = WordPieceTokenizer.from_file(TOKENIZER)
-        self._unk = self.tokenizer.vocab.get("[UNK]", 100)
-        self._pieces: dict[str, tuple[int, ...]] = {}
 
     def token_pieces(self, words: list[str]) -> list[tuple[int, ...]]:
-        """:func:`token_pieces` of ``words``, each token's ids looked up once per model."""
-        cache, out = self._pieces, []
-        for w in words:
-            ids = cache.get(w)
-            if ids is None:
-                ids = tuple(self.tokenizer.encode(w)) or (self._unk,)
-                if len(cache) >= PIECE_CACHE:
-                    cache.clear()
-                cache[w] = ids
-            out.append(ids)
-        return out
+        """:func:`token_pieces` of ``words`` with this model's tokenizer (and its cache)."""
+        return token_pieces(self.tokenizer, words)
 
     def token_probabilities(
         self, text: str

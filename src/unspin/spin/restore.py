@@ -86,6 +86,17 @@ NUMBER_WORDS = frozenset({
 })  # fmt: skip
 
 
+# A candidate original's frequency gain over the written word, in Zipf points, counts
+# within these bounds (spinners pick rarer synonyms; beyond a few points, a more or less
+# frequent candidate is no more or less likely).
+GAIN_MIN, GAIN_MAX = -2.0, 3.0
+
+
+def _zipf_gain(candidate: float, written: float) -> float:
+    """The candidate's Zipf frequency minus the written word's, within the clip."""
+    return min(max(candidate - written, GAIN_MIN), GAIN_MAX)
+
+
 def _suffix_class(word: str) -> int:
     """Index of the inflectional ending of ``word`` (0: none of -ing -ed -ly -est -er -s)."""
     if len(word) > 4:
@@ -158,7 +169,7 @@ class Restorer:
                 cw = lex.words[int(c)]
                 if cw in FUNCTION_WORDS or bar:
                     continue
-                dz = min(max(float(lex.zipf[c]) - zw, -2.0), 3.0)
+                dz = _zipf_gain(float(lex.zipf[c]), zw)
                 score = -w.swap - w.sim * (1.0 - float(s)) + w.zipf * dz
                 if _suffix_class(cw) != _suffix_class(low):
                     score -= w.suffix
@@ -172,13 +183,13 @@ class Restorer:
                 cw = lex.words[int(c)]
                 if cw in opts or cw in FUNCTION_WORDS or bar:
                     continue
-                dz = min(max(float(lex.zipf[c]) - zw, -2.0), 3.0)
+                dz = _zipf_gain(float(lex.zipf[c]), zw)
                 score = -w.swap - w.thesaurus + w.zipf * dz
                 opts[cw] = Option(cw, int(c), score)
         for orig, n in self.learned.get(low, {}).items():
             cid = lex.index.get(orig, -1)
             zc = float(lex.zipf[cid]) if cid >= 0 else zw
-            dz = min(max(zc - zw, -2.0), 3.0)
+            dz = _zipf_gain(zc, zw)
             score = -w.swap + w.learned * self.log_q(orig, n) + w.zipf * dz
             if _suffix_class(orig) != _suffix_class(low):
                 score -= w.suffix
@@ -212,7 +223,7 @@ class Restorer:
         zw = np.where(own >= 0, lex.zipf[np.maximum(own, 0)], 1.0).astype(np.float32)
         if len(rows):
             nb = lex.nbr_idx[own[rows], :k]
-            dz = np.clip(lex.zipf[nb] - zw[rows, None], -2.0, 3.0)
+            dz = np.clip(lex.zipf[nb] - zw[rows, None], GAIN_MIN, GAIN_MAX)
             sc = -w.swap - w.sim * (1.0 - lex.nbr_sim[own[rows], :k]) + w.zipf * dz
             sc -= w.suffix * (self._suffix[nb] != self._suffix[own[rows], None])
             sc[self._function[nb]] = -np.inf
