@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from unittest.mock import patch
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unspin.claims import durations
 from unspin.claims.durations import find_durations
 from unspin.claims.numbers import interval
 
@@ -74,3 +79,72 @@ def test_a_number_before_an_hour_is_not_read_twice() -> None:
 def test_a_function_word_after_a_compound_is_not_its_noun() -> None:
     (d,) = find_durations("It was a more-than-two-hour and tense meeting.")
     assert d.minutes == 120 and d.of is None
+
+
+# Words and marks durations are written with, and some that only look like them.
+_PIECES = [
+    "more",
+    "than",
+    "nearly",
+    "about",
+    "roughly",
+    "greater",
+    "longer",
+    "an",
+    "a",
+    "one",
+    "An",
+    "ONE",
+    "half",
+    "Half",
+    "and",
+    "long",
+    "Long",
+    "week",
+    "weeks",
+    "Week",
+    "hour",
+    "HOURS",
+    "day",
+    "days",
+    "Monday",
+    "month",
+    "year",
+    "decade",
+    "minute",
+    "second",
+    "two",
+    "three",
+    "90",
+    "2.5",
+    "for",
+    "lasted",
+    "took",
+    "ago",
+    "-",
+    "-than-",
+    "-and-a-half",
+    "-long",
+    "call",
+    "meeting",
+    "\n",
+    ",",
+    ".",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "  ", "-"])), max_size=14
+    )
+)
+def test_skipping_a_pattern_a_text_cannot_match_changes_nothing(
+    parts: list[tuple[str, str]],
+) -> None:
+    """The gates before each pattern are necessary conditions: with them or without, the
+    same durations."""
+    text = "".join(word + sep for word, sep in parts)
+    gated = find_durations(text)
+    with patch.dict(durations._GATES, clear=True):
+        assert find_durations(text) == gated

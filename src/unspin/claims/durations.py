@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from unspin.claims.numbers import QUALIFIERS, Quantity, find_quantities, parse_number_words
@@ -64,6 +65,28 @@ _AND_A_HALF = re.compile(
     r"an?\s+(?P<unit>hour|day|week|month|year)(?:\s+|-)and(?:\s+|-)a(?:\s+|-)half\b",
     re.IGNORECASE,
 )
+
+# What each pattern above cannot match without, searched first: most texts hold none of
+# them, and a plain search costs a fraction of trying a pattern at every word boundary.
+# Each is a necessary condition (same flags), so skipping a pattern changes nothing.
+_AN_UNIT = re.compile(
+    r"\b(?:an?|one)\s+(?:second|minute|hour|day|week|month|year|decade)\b", re.IGNORECASE
+)
+_GATES: dict[re.Pattern[str], re.Pattern[str]] = {
+    _COMPOUND: re.compile(r"-(?:second|minute|hour|day|week|month|year)", re.IGNORECASE),
+    _AND_A_HALF: re.compile(r"half", re.IGNORECASE),
+    _ARTICLE_UNIT: _AN_UNIT,
+    _FOR_AN: _AN_UNIT,
+    _LONG: re.compile(r"long", re.IGNORECASE),
+}
+
+
+def _matches(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)``, skipped when the text lacks what every match of it holds."""
+    gate = _GATES.get(rx)
+    if gate is not None and gate.search(text) is None:
+        return iter(())
+    return rx.finditer(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +149,7 @@ def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[
             continue
         found.append(d)
     taken = [(d.start, d.end) for d in found]
-    for m in _COMPOUND.finditer(text):
+    for m in _matches(_COMPOUND, text):
         if m.group("qual") is None and m.group("half") is None:
             continue  # a plain "90-minute call" is read by the number parser
         amount = parse_number_words(m.group("num"))
@@ -147,7 +170,7 @@ def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[
                 _noun(m.group("of")),
             )
         )
-    for m in _AND_A_HALF.finditer(text):
+    for m in _matches(_AND_A_HALF, text):
         qual = " ".join((m.group("qual") or "").lower().split())
         unit = m.group("unit").lower()
         found = [d for d in found if not (d.start < m.end() and m.start() < d.end)]
@@ -158,7 +181,7 @@ def find_durations(text: str, quantities: list[Quantity] | None = None) -> list[
         )
     taken = [(d.start, d.end) for d in found]
     for rx, qual in ((_ARTICLE_UNIT, None), (_FOR_AN, "exact"), (_LONG, "about")):
-        for m in rx.finditer(text):
+        for m in _matches(rx, text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             unit = m.group("unit").lower()
