@@ -174,3 +174,25 @@ def test_transformer_missing_folder(tmp_path: Path) -> None:
         pytest.skip("sentence-transformers (the unspin[transformer] extra) is not installed")
     with pytest.raises(InputError, match="no such model folder"):
         TransformerEmbedder(tmp_path / "absent")
+
+
+def _general_path(tok: WordPieceTokenizer, chunk: str) -> list[int]:
+    """The normaliser and pre-tokeniser character by character, as for non-ASCII text."""
+    ids: list[int] = []
+    for word in tok._pre_tokenize(tok._normalize(chunk)):
+        ids.extend(tok._wordpiece(word))
+    return ids
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=20))
+def test_wordpiece_ascii_fast_path_agrees(chunk: str) -> None:
+    tok = WordPieceTokenizer({**TOY, "a": 9, "##b": 10, "b": 11, "1": 12, "##2": 13, "-": 14})
+    assert tok._encode_chunk(chunk) == _general_path(tok, chunk)
+
+
+def test_wordpiece_ascii_fast_path_agrees_on_the_shipped_vocabulary(emb: StaticEmbedder) -> None:
+    tok = emb.tokenizer
+    chunks = ["U.S.", "Secretary-General's", "$1,000.50", "(AP)", "--", "e-mail:", "x@y.org"]
+    for chunk in [*chunks, "3rd", "#tag", "~50%", "[sic]", "A" * 101, "Z" * 100]:
+        assert tok._encode_chunk(chunk) == _general_path(tok, chunk), chunk

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from unspin.errors import NotFoundError, StoreError
@@ -211,3 +212,40 @@ def test_outlet_migration_backfills_an_older_database(db_path: Path) -> None:
     with Store(db_path) as s:
         assert s.count_outlets() == 1
         assert s.conn.execute("SELECT outlet FROM articles").fetchone()[0] == "old.example"
+
+
+def test_embeddings_round_trip_and_follow_their_article(store: Store) -> None:
+    arts = [make(f"Article number {i} of the embedding test.") for i in range(3)]
+    store.put_articles(arts)
+    vectors = {a.id: np.full(4, i + 0.5, dtype=np.float32) for i, a in enumerate(arts)}
+    store.put_embeddings("m", dict(reversed(vectors.items())))
+    got = store.get_embeddings("m", [a.id for a in arts] + ["nope"])
+    assert set(got) == set(vectors)
+    assert all(np.array_equal(got[k], v) for k, v in vectors.items())
+    assert store.get_embeddings("other", [arts[0].id]) == {}
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM articles WHERE id = ?", (arts[0].id,))
+    assert set(store.get_embeddings("m", list(vectors))) == {arts[1].id, arts[2].id}
+
+
+def test_embeddings_of_an_unknown_article_are_refused(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="no article"):
+        store.put_embeddings("m", {"0" * 24: np.zeros(4, dtype=np.float32)})
+
+
+def test_embeddings_migration_keeps_the_vectors_of_an_older_database(db_path: Path) -> None:
+    art = make("An article embedded before the embeddings were keyed by seq.")
+    vector = np.arange(4, dtype="<f2")
+    with Store(db_path) as s:
+        s.put_articles([art])
+        with s.conn:
+            s.conn.execute("DROP TABLE embeddings")
+            s.conn.execute(
+                "CREATE TABLE embeddings (article_id TEXT NOT NULL REFERENCES articles (id) "
+                "ON DELETE CASCADE, model TEXT NOT NULL, vector BLOB NOT NULL, "
+                "PRIMARY KEY (article_id, model)) WITHOUT ROWID"
+            )
+            s.conn.execute("INSERT INTO embeddings VALUES (?, 'm', ?)", (art.id, vector.tobytes()))
+            s.conn.execute("DELETE FROM _migrations WHERE name = '0012_embeddings_by_seq'")
+    with Store(db_path) as s:
+        assert np.array_equal(s.get_embeddings("m", [art.id])[art.id], vector)

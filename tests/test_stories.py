@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unspin.model import Article, Relation
 from unspin.store import Store
@@ -20,7 +23,7 @@ from unspin.stories import (
     read_story,
     rebuild_stories,
 )
-from unspin.stories.cluster import split_due
+from unspin.stories.cluster import _TERM_TOKEN, split_due
 
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
 
@@ -320,3 +323,15 @@ def test_a_story_is_checked_for_a_split_as_it_grows_by_half() -> None:
     due = [n for n in range(1, 50) if split_due(n - 1, n)]
     assert due == [4, 6, 9, 14, 21, 31, 46]
     assert split_due(2, 8) and not split_due(4, 5) and not split_due(0, 3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from([*"aZ9_'.,-!?: \n\t\"(", "É", "²", "Ⅻ", "中", "\u0301"]),
+        max_size=40,
+    )
+)
+def test_term_tokens_match_the_backtracking_regex(text: str) -> None:
+    backtracking = re.compile(r"[^\W_]+(?:['.,\-][^\W_]+)*|[.!?:\n]")
+    assert _TERM_TOKEN.findall(text) == backtracking.findall(text)

@@ -78,7 +78,8 @@ def _everything(db: Path) -> dict[str, Any]:
             ).fetchall(),
             # Story signals run on the workers: the vectors and term counts they leave.
             "embeddings": q(
-                "SELECT article_id, model, vector FROM embeddings ORDER BY article_id, model"
+                "SELECT a.id, e.model, e.vector FROM embeddings e "
+                "JOIN articles a ON a.seq = e.article_seq ORDER BY a.id, e.model"
             ).fetchall(),
             "stories": q(
                 "SELECT id, title, title_article, n_articles, vector_sum, terms, merged_into "

@@ -192,7 +192,9 @@ class Decision:
 
 # Words (letters/digits with inner apostrophes, hyphens, dots, commas) and the
 # punctuation that ends a sentence; one pass of this regex replaces a sentence splitter.
-_TERM_TOKEN = re.compile(r"[^\W_]+(?:['.,\-][^\W_]+)*|[.!?:\n]")
+# Possessive (++, *+): giving back a letter or digit can never let the word go on, so
+# these match what the backtracking form does, in half the time (most of extract_terms).
+_TERM_TOKEN = re.compile(r"[^\W_]++(?:['.,\-][^\W_]++)*+|[.!?:\n]")
 
 
 def extract_terms(text: str, title: str | None = None) -> Counter[str]:
