@@ -110,6 +110,13 @@ def test_wordpiece_cache_is_transparent(parts: list[str]) -> None:
     assert warm.encode(text) == WordPieceTokenizer(TOY).encode(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7F), max_size=30))
+def test_wordpiece_ascii_words_are_the_general_rules(chunk: str) -> None:
+    general = WordPieceTokenizer._pre_tokenize(WordPieceTokenizer._normalize(chunk))
+    assert WordPieceTokenizer._words(chunk) == general
+
+
 def test_read_safetensors_rejects_garbage(tmp_path: Path) -> None:
     bad = tmp_path / "model.safetensors"
     bad.write_bytes(b"\x05\x00")

@@ -41,6 +41,9 @@ _DELETE.update(
 )
 # Any of them: most texts hold none, and searching is cheaper than translating.
 _DELETE_ANY = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_DELETE)) + "]")
+# The pre-tokenizer's words of lower-cased printable ASCII: each punctuation mark of
+# _is_punct's ASCII ranges alone, and the runs between them and spaces.
+_ASCII_WORDS = re.compile(r"[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~ ]+")
 # Bound on the chunk cache: a few hundred thousand distinct chunks is tens of MB.
 _CACHE_LIMIT = 300_000
 
@@ -142,9 +145,18 @@ class WordPieceTokenizer:
 
     def _encode_chunk(self, chunk: str) -> list[int]:
         ids: list[int] = []
-        for word in self._pre_tokenize(self._normalize(chunk)):
+        for word in self._words(chunk):
             ids.extend(self._wordpiece(word))
         return ids
+
+    @classmethod
+    def _words(cls, chunk: str) -> list[str]:
+        """The normalised, pre-tokenised words of a chunk."""
+        if chunk.isascii() and chunk.isprintable():
+            # No controls, CJK or accents: normalising is lower-casing, and the
+            # pre-tokenizer splits at spaces and ASCII punctuation (most news words).
+            return _ASCII_WORDS.findall(chunk.lower())
+        return cls._pre_tokenize(cls._normalize(chunk))
 
     @staticmethod
     def _normalize(chunk: str) -> str:
