@@ -190,13 +190,13 @@ def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int,
         codes.append(pairs[ok])
         shares.append(share[ok])
         textual.append(np.full(int(ok.sum()), k < 2))
-    if not codes:
+    if not sum(map(len, codes)):
         return []
     code, share, text = np.concatenate(codes), np.concatenate(shares), np.concatenate(textual)
     order = np.lexsort((-share, code))  # each pair's best kind first
     code, share, text = code[order], share[order], text[order]
     run = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    text = np.logical_or.reduceat(text, run) if len(run) else text
+    text = np.logical_or.reduceat(text, run)
     code, share = code[run], share[run]
     return [
         (i, j, AnchorMatch(best, t))
