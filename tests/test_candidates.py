@@ -7,7 +7,15 @@ from collections import Counter
 
 import numpy as np
 
-from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, edit, spin
+from provenance_samples import (
+    HEAVY_ORIGINAL,
+    HEAVY_SPUN,
+    ORIGINAL,
+    SAME_STORY,
+    UNRELATED,
+    edit,
+    spin,
+)
 from real_copy_samples import HOUSE_STYLE, REWRITE, SPUN_HEAVY, WIRE_A, WIRE_B, WIRE_C
 from unspin.provenance.candidates import ANCHOR_MAX_DF, anchor_counts, anchor_pairs, anchor_score
 from unspin.provenance.fingerprint import anchor_kind, fingerprints
@@ -57,3 +65,9 @@ def test_copies_are_candidates_and_the_unrelated_article_is_not() -> None:
         assert (0, copy) in pairs and pairs[(0, copy)].textual
     assert (0, 6) in pairs  # the rewrite, through its names and numbers
     assert not any(2 in pair for pair in pairs)
+
+
+def test_pairs_sharing_too_few_anchors_are_no_candidates() -> None:
+    fps = fingerprints([HEAVY_ORIGINAL, UNRELATED, HEAVY_SPUN])
+    assert len(np.intersect1d(fps[0].anchors, fps[2].anchors)) == 1  # shared, but one only
+    assert anchor_pairs(fps, max_bucket=200) == []

@@ -18,9 +18,10 @@ from unspin.provenance.fingerprint import fingerprints
 from unspin.provenance.index import batch_candidates, verify
 from unspin.provenance.neighbours import (
     NEIGHBOUR_BUCKET_READ,
+    NEIGHBOUR_MAX,
     NEIGHBOUR_MIN_COSINE,
     NEIGHBOUR_TABLES,
-    _close_predecessors,
+    NEIGHBOUR_WINDOW_DAYS,
     bucket_predecessors,
     content_text,
     cosines,
@@ -139,16 +140,25 @@ def test_vectors_are_the_static_model_over_the_content_words() -> None:
     assert np.allclose(got, want, atol=2e-3)
 
 
-def test_batch_cosines_cover_exactly_the_close_bucket_predecessors() -> None:
+def test_batch_pairs_are_each_articles_best_read_predecessors() -> None:
     rng = np.random.default_rng(5)
     base = rng.standard_normal((6, 256)).astype(np.float32)
     rows = base[rng.integers(0, 6, 300)] + 0.6 * rng.standard_normal((300, 256))
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     vectors = rows.astype(np.float16)
-    pairs, sims = _close_predecessors(vectors)
-    ref = bucket_predecessors(neighbour_keys(vectors))
-    ref_sims = np.array([cosines(vectors[j], vectors[i][None, :])[0] for i, j in ref.tolist()])
-    close = ref_sims >= NEIGHBOUR_MIN_COSINE
-    assert 0 < close.sum() < len(ref)
-    assert pairs.tolist() == ref[close].tolist()
-    assert np.allclose(sims, ref_sims[close], atol=2e-4)
+    days = [None if d < 10 else int(d) for d in rng.integers(0, 100, 300)]
+    keys = neighbour_keys(vectors)
+    biggest = max(np.unique(keys[:, t], return_counts=True)[1].max() for t in range(len(keys[0])))
+    assert biggest > NEIGHBOUR_BUCKET_READ  # buckets of more than one block
+    read = bucket_predecessors(keys).tolist()
+    exclude = {(i, j) for i, j in read[::7]}
+    best: dict[int, list[tuple[float, int]]] = {}
+    for i, j in read:
+        sim = cosines(vectors[j], vectors[i][None, :])[0]
+        di, dj = days[i], days[j]
+        far = di is not None and dj is not None and abs(di - dj) > NEIGHBOUR_WINDOW_DAYS
+        if sim >= NEIGHBOUR_MIN_COSINE and not far and (i, j) not in exclude:
+            best.setdefault(j, []).append((-sim, i))
+    want = sorted((i, j) for j, ranked in best.items() for _, i in sorted(ranked)[:NEIGHBOUR_MAX])
+    assert len(want) > 100 and any(len(r) > NEIGHBOUR_MAX for r in best.values())
+    assert neighbour_pairs(vectors, days, exclude) == want

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,7 +54,8 @@ ANCHOR_MAX_DF = 100
 # names and numbers with its source; at 30 % adding the 772 ECB+ dev articles to 1,000
 # others verified 3,827 candidates instead of 1,361 (bench/add_speed.py).
 MIN_SHARED = (2, 2, 5)
-# Pair codes counted per step by :func:`anchor_pairs` (about 32 MiB of int64).
+# Pair codes built per step by :func:`_bucket_pairs` (bounds its temporaries: about
+# 32 MiB of int64 each).
 _PAIR_CHUNK = 4_000_000
 MIN_CONTAINMENT = (0.15, 0.2, 0.6)
 
@@ -118,67 +120,87 @@ def buckets(
     return keys, owner, starts, ends
 
 
+def _bucket_pairs(
+    owner: npt.NDArray[np.signedinteger[Any]],
+    first: npt.NDArray[np.intp],
+    size: npt.NDArray[np.intp],
+    n: int,
+) -> npt.NDArray[np.signedinteger[Any]]:
+    """Every pair of members of the buckets ``owner[first:first + size]`` as codes
+    ``i * n + j``, ``i < j`` (members sorted, distinct), with repeats, in ``owner``'s
+    dtype.
+
+    Buckets of one size at a time: their members as rows of a matrix, every pair of a
+    row from one set of upper-triangle indices (no Python loop over the buckets).
+    """
+    out = np.empty(int((size * (size - 1) // 2).sum()), dtype=owner.dtype)
+    at = 0
+    for m in np.unique(size).tolist():
+        ii, jj = np.triu_indices(m, k=1)
+        rows = first[size == m]
+        step = max(1, _PAIR_CHUNK // len(ii))
+        for k in range(0, len(rows), step):
+            members = owner[rows[k : k + step, None] + np.arange(m)]
+            block = members[:, ii] * n + members[:, jj]
+            out[at : at + block.size] = block.ravel()
+            at += block.size
+    return out
+
+
 def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int, int, AnchorMatch]]:
     """Every candidate pair among ``fps`` by shared anchors: ``(i, j, match)``, i < j.
 
     One sort over all anchors of the batch; anchors held by more than
     :data:`ANCHOR_MAX_DF` fingerprints (or ``max_bucket``) are skipped, as the store's
-    lookup skips them. The pairs of the buckets are counted a few million at a time
-    (bounded memory), and the thresholds of :func:`anchor_score` applied to all of them
-    at once.
+    lookup skips them. Each kind's thresholds of :func:`anchor_score` depend on that
+    kind's counts alone, so the kinds are counted one after the other: the pairs of
+    that kind's buckets sorted once, the pairs sharing enough of it kept, and the few
+    kept of the three kinds merged.
     """
     n = len(fps)
     if n < 2:
         return []
     keys = np.concatenate([np.empty(0, np.int64), *(fp.anchors for fp in fps)])
     owner = np.repeat(np.arange(n, dtype=np.int64), [len(fp.anchors) for fp in fps])
+    own = np.bincount(owner * 3 + anchor_kind(keys) - 1, minlength=3 * n).reshape(n, 3)
     keys, owner, starts, ends = buckets(keys, owner)
+    # Pair codes in 32 bits when they fit (sorting them is the cost: twice as fast).
+    owner = owner.astype(np.int32) if n * n <= np.iinfo(np.int32).max else owner
     sizes = ends - starts
     usable = (sizes >= 2) & (sizes <= min(ANCHOR_MAX_DF, max_bucket))
-    found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
-    chunk: list[npt.NDArray[np.int64]] = []
-    pending = 0
-
-    def flush() -> None:
-        if chunk:
-            found.append(np.unique(np.concatenate(chunk), return_counts=True))
-            chunk.clear()
-
-    # Buckets of one size at a time: their members as rows of a matrix, every pair of
-    # a row from one set of upper-triangle indices (no Python loop over the buckets).
-    first, size = starts[usable], sizes[usable]
-    for m in np.unique(size).tolist():
-        ii, jj = np.triu_indices(m, k=1)
-        rows = first[size == m]
-        step = max(1, _PAIR_CHUNK // len(ii))
-        for k in range(0, len(rows), step):
-            at = rows[k : k + step]
-            members = owner[at[:, None] + np.arange(m)]
-            a, b = members[:, ii], members[:, jj]
-            lo, hi = np.minimum(a, b), np.maximum(a, b)
-            chunk.append(((lo * n + hi) * 4 + (keys[at] & 3)[:, None]).ravel())
-            pending += a.size
-            if pending >= _PAIR_CHUNK:
-                flush()
-                pending = 0
-    flush()
-    if not found:
+    kinds = anchor_kind(keys[starts])
+    codes: list[npt.NDArray[np.signedinteger[Any]]] = []
+    shares: list[npt.NDArray[np.float64]] = []
+    textual: list[npt.NDArray[np.bool_]] = []
+    for k in range(3):
+        pairs = _bucket_pairs(
+            owner, starts[usable & (kinds == k + 1)], sizes[usable & (kinds == k + 1)], n
+        )
+        if not len(pairs):
+            continue
+        pairs.sort()
+        run = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+        shared = np.diff(np.r_[run, len(pairs)])
+        pairs = pairs[run]
+        enough = shared >= MIN_SHARED[k]
+        pairs, shared = pairs[enough], shared[enough]
+        smaller = np.minimum(own[pairs // n, k], own[pairs % n, k])
+        share = shared / np.maximum(smaller, 1)
+        ok = (smaller > 0) & (share >= MIN_CONTAINMENT[k])
+        codes.append(pairs[ok])
+        shares.append(share[ok])
+        textual.append(np.full(int(ok.sum()), k < 2))
+    if not sum(map(len, codes)):
         return []
-    codes = np.concatenate([c for c, _ in found])
-    counts = np.concatenate([k for _, k in found])
-    order = np.argsort(codes, kind="stable")
-    codes, counts = codes[order], counts[order]
-    uniq, first = np.unique(codes, return_index=True)
-    summed = np.add.reduceat(counts, first)
-    pairs, inverse = np.unique(uniq // 4, return_inverse=True)
-    shared = np.zeros((len(pairs), 3), dtype=np.int64)
-    shared[inverse, uniq % 4 - 1] = summed
-    own = np.array([anchor_counts(fp.anchors) for fp in fps], dtype=np.int64)
-    i, j = pairs // n, pairs % n
-    smaller = np.minimum(own[i], own[j])
-    share = shared / np.maximum(smaller, 1)
-    ok = (shared >= np.array(MIN_SHARED)) & (smaller > 0) & (share >= np.array(MIN_CONTAINMENT))
-    keep = np.flatnonzero(ok.any(axis=1))
-    best = np.where(ok, share, -1.0).max(axis=1)
-    textual = ok[:, 0] | ok[:, 1]
-    return [(int(i[k]), int(j[k]), AnchorMatch(float(best[k]), bool(textual[k]))) for k in keep]
+    code, share, text = np.concatenate(codes), np.concatenate(shares), np.concatenate(textual)
+    order = np.lexsort((-share, code))  # each pair's best kind first
+    code, share, text = code[order], share[order], text[order]
+    run = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    text = np.logical_or.reduceat(text, run)
+    code, share = code[run], share[run]
+    return [
+        (i, j, AnchorMatch(best, t))
+        for i, j, best, t in zip(
+            (code // n).tolist(), (code % n).tolist(), share.tolist(), text.tolist(), strict=True
+        )
+    ]

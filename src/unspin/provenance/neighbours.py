@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -65,8 +66,6 @@ NEIGHBOUR_MIN_COSINE = 0.6
 # Two dated articles further apart than this are no neighbours (a copy runs within
 # weeks of its source; an anniversary piece a year later is a new story).
 NEIGHBOUR_WINDOW_DAYS = 30
-# Texts whose word vectors are gathered at once by :func:`neighbour_vectors`.
-_ENCODE_CHUNK = 256
 # The hyperplanes are fixed: the same text gets the same keys in every process.
 _SEED = 20150303
 _CONTENT = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -93,40 +92,51 @@ def neighbour_vectors(texts: Sequence[str]) -> npt.NDArray[np.float16]:
     The mean of the static model's WordPiece vectors over the content words, as
     ``StaticEmbedder.encode`` of the content words would give (the model's
     pre-tokenizer splits on spaces first, so a text's pieces are its words' pieces),
-    but each distinct word is tokenised once per process (:class:`_WordVectors`).
+    but each distinct word is tokenised once per process, and each distinct
+    whitespace-separated chunk of text searched for its content words once
+    (:class:`_WordVectors`).
     """
     words = _word_vectors()
     if len(words) >= _WordVectors.MAX_WORDS:  # a long-running process reading the web
         words.clear()
-    out = np.zeros((len(texts), words.dim), dtype=np.float32)
-    for start in range(0, len(texts), _ENCODE_CHUNK):  # bounded gather of word rows
-        chunk = texts[start : start + _ENCODE_CHUNK]
-        ids: list[int] = []
-        lengths = np.zeros(len(chunk), dtype=np.int64)
-        for k, text in enumerate(chunk):
-            found = [words.id(w) for w in _content_words(text)]
-            ids.extend(found)
-            lengths[k] = len(found)
-        live = lengths > 0
-        if not live.any():
-            continue
-        flat = np.asarray(ids, dtype=np.int64)
-        offsets = np.concatenate(([0], np.cumsum(lengths[live])[:-1]))
-        sums = np.add.reduceat(words.sums()[flat], offsets, axis=0)
-        pieces = np.add.reduceat(words.pieces()[flat], offsets)
-        rows = np.flatnonzero(live) + start
-        nonzero = pieces > 0
-        out[rows[nonzero]] = sums[nonzero] / pieces[nonzero, None]
+    words.forget_chunks()
+    chunk_ids = words.chunks.__getitem__
+    per_text = [list(map(chunk_ids, t.split())) for t in texts]
+    lengths = np.fromiter((sum(map(len, p)) for p in per_text), np.int64, len(per_text))
+    flat = np.fromiter(
+        chain.from_iterable(chain.from_iterable(per_text)), np.int64, int(lengths.sum())
+    )
+    del per_text
+    # Word by word: the k-th content word of every text that has one, added to its sum
+    # (rows sorted longest first, so those still adding are a prefix): each text's sum
+    # is its words' vectors added in text order, whatever else the batch holds.
+    order = np.argsort(-lengths, kind="stable")
+    by_len, first = lengths[order], (np.cumsum(lengths) - lengths)[order]
+    sums, counts = words.sums(), words.pieces()
+    total = np.zeros((len(texts), words.dim), dtype=np.float32)
+    pieces = np.zeros(len(texts), dtype=np.float32)
+    for k in range(int(by_len[0]) if len(by_len) else 0):
+        live = int(np.searchsorted(-by_len, -k, side="left"))
+        ids = flat[first[:live] + k]
+        total[:live] += sums[ids]
+        pieces[:live] += counts[ids]
+    out = np.zeros_like(total)
+    nonzero = pieces > 0
+    out[order[nonzero]] = total[nonzero] / pieces[nonzero, None]
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out.astype(np.float16)
 
 
 class _WordVectors:
-    """Each distinct word's summed WordPiece vector and piece count, computed once."""
+    """Each distinct word's summed WordPiece vector and piece count, computed once, and
+    each whitespace-separated chunk's content words as ids into them (``chunks``: no
+    content word spans whitespace, so a text's words are its chunks' words in order)."""
 
-    # The table is emptied, between batches, past this many words.
+    # The table is emptied, between batches, past this many words ...
     MAX_WORDS = 500_000
+    # ... and the chunks past this many (about 30 MiB).
+    MAX_CHUNKS = 200_000
 
     def __init__(self) -> None:
         self.model = sentence_embedder()
@@ -134,35 +144,53 @@ class _WordVectors:
         self.clear()
 
     def __len__(self) -> int:
-        return len(self._pieces)
+        return len(self._ids)
 
     def clear(self) -> None:
         self._ids: dict[str, int] = {}
-        self._sums: list[npt.NDArray[np.float32]] = []
-        self._pieces: list[int] = []
-        self._sum_array = np.zeros((0, self.dim), dtype=np.float32)
-        self._piece_array = np.zeros(0, dtype=np.float32)
+        self.chunks = _Chunks(self)
+        self._sum_array = np.zeros((1024, self.dim), dtype=np.float32)
+        self._piece_array = np.zeros(1024, dtype=np.float32)
+
+    def forget_chunks(self) -> None:
+        if len(self.chunks) > self.MAX_CHUNKS:
+            self.chunks = _Chunks(self)
 
     def id(self, word: str) -> int:
         key = word.lower()
         found = self._ids.get(key)
         if found is None:
+            found = self._ids[key] = len(self._ids)
+            if found == len(self._piece_array):
+                self._grow()
             pieces = self.model.token_ids(key)
-            vec = self.model.embeddings[pieces].sum(axis=0) if len(pieces) else None
-            found = self._ids[key] = len(self._pieces)
-            self._sums.append(vec if vec is not None else np.zeros(self.dim, np.float32))
-            self._pieces.append(len(pieces))
+            if len(pieces):
+                self._sum_array[found] = self.model.embeddings[pieces].sum(axis=0)
+            self._piece_array[found] = len(pieces)
         return found
 
+    def _grow(self) -> None:
+        n = len(self._piece_array)
+        self._sum_array = np.concatenate((self._sum_array, np.zeros_like(self._sum_array)))
+        self._piece_array = np.concatenate((self._piece_array, np.zeros(n, np.float32)))
+
     def sums(self) -> npt.NDArray[np.float32]:
-        if len(self._sum_array) != len(self._sums):
-            self._sum_array = np.asarray(self._sums, dtype=np.float32).reshape(-1, self.dim)
-        return self._sum_array
+        return self._sum_array[: len(self._ids)]
 
     def pieces(self) -> npt.NDArray[np.float32]:
-        if len(self._piece_array) != len(self._pieces):
-            self._piece_array = np.asarray(self._pieces, dtype=np.float32)
-        return self._piece_array
+        return self._piece_array[: len(self._ids)]
+
+
+class _Chunks(dict[str, tuple[int, ...]]):
+    """Whitespace-free chunk of text → the ids of its content words (memoised)."""
+
+    def __init__(self, words: _WordVectors) -> None:
+        super().__init__()
+        self._words = words
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        ids = self[chunk] = tuple(map(self._words.id, _content_words(chunk)))
+        return ids
 
 
 @lru_cache(maxsize=1)
@@ -262,44 +290,81 @@ def bucket_predecessors(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return np.stack([codes // n, codes % n], axis=1)
 
 
-def _close_predecessors(
-    vectors: npt.NDArray[np.float16],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """The pairs of :func:`bucket_predecessors` with a cosine of at least
-    :data:`NEIGHBOUR_MIN_COSINE`, and their cosines (rounded as :func:`cosines` does).
+# Blocks of one hash table multiplied at once by :func:`_table_best` (bounds memory:
+# 512 blocks of 32 rows against 64 columns of 384 floats are about 75 MiB).
+_BLOCKS_AT_ONCE = 512
+# The publication day of an undated article (never outside the time window).
+_UNDATED = -(10**9)
 
-    Per bucket (members in index order), each block of :data:`NEIGHBOUR_BUCKET_READ`
-    members is multiplied by itself and the block before: one small matrix product
-    instead of gathering two vectors per pair.
+
+def _table_best(
+    k: npt.NDArray[np.int64],
+    members: npt.NDArray[np.int64],
+    v: npt.NDArray[np.float32],
+    when: npt.NDArray[np.int64],
+    taken: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """In one hash table (bucket keys ``k`` sorted, their ``members`` in index order),
+    each article's best :data:`NEIGHBOUR_MAX` read predecessors: pair codes ``i * n +
+    j`` and cosines, ties kept (so a few more).
+
+    A predecessor is read when it is among the :data:`NEIGHBOUR_BUCKET_READ` members
+    before ``j`` in its bucket; it counts when its cosine (rounded as :func:`cosines`
+    rounds) reaches :data:`NEIGHBOUR_MIN_COSINE`, the two are within the time window
+    and the pair is not in ``taken`` (sorted codes). Each block of ``read`` members is
+    multiplied by itself and the block before (all blocks of the table in a few
+    batched products): a ``(blocks, read, 2 * read)`` grid whose cell ``(b, r, c)``
+    pairs the member at ``start_b + r`` with the one at ``start_b - read + c``.
     """
-    keys = neighbour_keys(vectors)
-    v = vectors.astype(np.float32)
-    n, read = len(v), NEIGHBOUR_BUCKET_READ
+    n, m, read = len(v), len(k), NEIGHBOUR_BUCKET_READ
     codes: list[npt.NDArray[np.int64]] = []
     sims: list[npt.NDArray[np.float64]] = []
-    for k, members in _tables_by_bucket(keys):
-        edges = np.flatnonzero(np.diff(k)) + 1
-        for lo, hi in zip(np.r_[0, edges], np.r_[edges, len(k)], strict=True):
-            bucket = members[lo:hi]
-            for start in range(0, len(bucket), read):
-                rows = bucket[start : start + read]
-                first = max(0, start - read)
-                cols = bucket[first : start + len(rows)]
-                if len(cols) < 2:
-                    continue
-                # einsum, not BLAS: threaded BLAS spends ms per tiny product on a busy machine
-                gram = np.round(np.einsum("ij,kj->ik", v[rows], v[cols]).astype(np.float64), 4)
-                p = np.arange(start, start + len(rows))[:, None]
-                q = np.arange(first, first + len(cols))[None, :]
-                ok = (q < p) & (q >= p - read) & (gram >= NEIGHBOUR_MIN_COSINE)
-                r, c = np.nonzero(ok)
-                codes.append(cols[c] * n + rows[r])
-                sims.append(np.asarray(gram[r, c], dtype=np.float64))
-    if not codes:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
-    all_codes, first_at = np.unique(np.concatenate(codes), return_index=True)
-    all_sims = np.concatenate(sims)[first_at]
-    return np.stack([all_codes // n, all_codes % n], axis=1), all_sims
+    edges = np.flatnonzero(np.diff(k)) + 1
+    lo, hi = np.r_[0, edges], np.r_[edges, m]
+    lo, hi = lo[hi - lo >= 2], hi[hi - lo >= 2]  # a lone member reads nothing
+    if not len(lo):
+        return np.empty(0, np.int64), np.empty(0, np.float64)
+    blocks = (hi - lo + read - 1) // read
+    first = np.repeat(np.cumsum(blocks) - blocks, blocks)
+    b_lo, b_hi = np.repeat(lo, blocks), np.repeat(hi, blocks)
+    b_start = b_lo + read * (np.arange(len(b_lo)) - first)
+    # Taken pairs inside this table's read windows, as grid cells (block, row, column).
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[members] = np.arange(m)
+    pi, pj = pos[taken // n], pos[taken % n]
+    inside = (pi >= 0) & (pj >= 0) & (pj - pi >= 1) & (pj - pi <= read)
+    pi, pj = pi[inside], pj[inside]
+    same = k[pi] == k[pj]
+    pi, pj = pi[same], pj[same]
+    t_block = np.searchsorted(b_start, pj, side="right") - 1
+    t_row = pj - b_start[t_block]
+    t_col = pi - b_start[t_block] + read
+    offsets = np.arange(2 * read)[None, :] - read
+    for c0 in range(0, len(b_start), _BLOCKS_AT_ONCE):
+        start = b_start[c0 : c0 + _BLOCKS_AT_ONCE]
+        p = start[:, None] + np.arange(read)[None, :]
+        q = start[:, None] + offsets
+        row_ok = p < b_hi[c0 : c0 + _BLOCKS_AT_ONCE, None]
+        col_ok = q >= b_lo[c0 : c0 + _BLOCKS_AT_ONCE, None]
+        rows = members[np.minimum(p, m - 1)]
+        cols = members[np.clip(q, 0, m - 1)]
+        # einsum, not BLAS: threaded BLAS spends ms per small product on a busy machine
+        gram = np.round(np.einsum("bij,bkj->bik", v[rows], v[cols]).astype(np.float64), 4)
+        back = p[:, :, None] - q[:, None, :]
+        ok = row_ok[:, :, None] & col_ok[:, None, :] & (back >= 1) & (back <= read)
+        ok &= gram >= NEIGHBOUR_MIN_COSINE
+        di, dj = when[cols][:, None, :], when[rows][:, :, None]
+        ok &= (di == _UNDATED) | (dj == _UNDATED) | (np.abs(di - dj) <= NEIGHBOUR_WINDOW_DAYS)
+        here = (t_block >= c0) & (t_block < c0 + len(start))
+        ok[t_block[here] - c0, t_row[here], t_col[here]] = False
+        masked = np.where(ok, gram, -np.inf)
+        if masked.shape[2] > NEIGHBOUR_MAX:
+            floor = np.partition(masked, -NEIGHBOUR_MAX, axis=2)[:, :, -NEIGHBOUR_MAX]
+            ok &= masked >= floor[:, :, None]
+        b, r, c = np.nonzero(ok)
+        codes.append(cols[b, c] * n + rows[b, r])
+        sims.append(gram[b, r, c])
+    return np.concatenate(codes), np.concatenate(sims)
 
 
 def neighbour_pairs(
@@ -311,29 +376,29 @@ def neighbour_pairs(
     each ``j``, :func:`best_neighbours` among the bucket members read before it, as the
     store's lookup finds them; ``exclude`` holds the pairs already proposed.
 
-    Vectorised: the cosines of the read pairs as small matrix products
-    (:func:`_close_predecessors`), then one sort by ``(j, -cosine, i)`` keeps the first
-    :data:`NEIGHBOUR_MAX` of each ``j``.
+    Vectorised: per hash table, the cosines of the read pairs as batched block products
+    and each ``j``'s best :data:`NEIGHBOUR_MAX` there (:func:`_table_best`; an article
+    among ``j``'s best overall is among its best in every table that reads it), then one
+    sort by ``(j, -cosine, i)`` over the union keeps the first :data:`NEIGHBOUR_MAX`.
     """
     n = len(vectors)
-    pairs, sims = _close_predecessors(vectors)
-    if exclude:
-        taken = np.fromiter((i * n + j for i, j in exclude), dtype=np.int64, count=len(exclude))
-        fresh = ~np.isin(pairs[:, 0] * n + pairs[:, 1], taken)
-        pairs, sims = pairs[fresh], sims[fresh]
-    when = np.array([-(10**9) if d is None else d for d in days], dtype=np.int64)
-    di, dj = when[pairs[:, 0]], when[pairs[:, 1]]
-    dated = (di > -(10**9)) & (dj > -(10**9))
-    inside = ~dated | (np.abs(di - dj) <= NEIGHBOUR_WINDOW_DAYS)
-    pairs, sims = pairs[inside], sims[inside]
-    order = np.lexsort((pairs[:, 0], -sims, pairs[:, 1]))
-    pairs = pairs[order]
-    first = np.ones(len(pairs), dtype=bool)
-    later = pairs[:, 1]
-    rank = np.zeros(len(pairs), dtype=np.int64)
-    if len(pairs):
-        first[1:] = later[1:] != later[:-1]
-        starts = np.flatnonzero(first)
-        rank = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.append(starts, len(pairs))))
-    top = pairs[rank < NEIGHBOUR_MAX]
-    return sorted((int(i), int(j)) for i, j in top.tolist())
+    when = np.array([_UNDATED if d is None else d for d in days], dtype=np.int64)
+    taken = np.sort(np.fromiter((i * n + j for i, j in exclude), np.int64, count=len(exclude)))
+    v = vectors.astype(np.float32)
+    found = [
+        _table_best(k, members, v, when, taken)
+        for k, members in _tables_by_bucket(neighbour_keys(vectors))
+    ]
+    if not found:
+        return []
+    codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
+    sims = np.concatenate([s for _, s in found])[first]
+    i, j = codes // n, codes % n
+    order = np.lexsort((i, -sims, j))
+    i, j = i[order], j[order]
+    rank = np.zeros(len(j), dtype=np.int64)
+    if len(j):
+        starts = np.flatnonzero(np.r_[True, j[1:] != j[:-1]])
+        rank = np.arange(len(j)) - np.repeat(starts, np.diff(np.r_[starts, len(j)]))
+    top = rank < NEIGHBOUR_MAX
+    return sorted(zip(i[top].tolist(), j[top].tolist(), strict=True))
