@@ -522,7 +522,7 @@ def word_swaps(a: list[str], b: list[str]) -> WordSwaps | None:
         >>> word_swaps(["send", "humanitarian", "aid", "now"], ["send", "compassionate", "help", "now"])
         WordSwaps(stretches=((1, 3, 1, 3),), kept=2)
     """
-    from difflib import SequenceMatcher
+    from unspin.seqmatch import SequenceMatcher
 
     stretches: list[tuple[int, int, int, int]] = []
     kept = 0

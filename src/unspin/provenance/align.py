@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from unspin.model import Passage, Substitution
+from unspin.seqmatch import SequenceMatcher
 from unspin.text import FUNCTION_WORDS, Token, tokenize
 
 __all__ = ["Alignment", "align", "word_tokens"]

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from difflib import SequenceMatcher
 
 from unspin.model import Substitution
+from unspin.seqmatch import SequenceMatcher
 from unspin.text import FUNCTION_WORDS
 
 __all__ = ["editorial_reason", "spinner_swaps"]

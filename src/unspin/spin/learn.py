@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from difflib import SequenceMatcher
 from typing import Any
 
 from unspin.model import COPY_KINDS, Relation, StageReport
+from unspin.seqmatch import SequenceMatcher
 
 __all__ = [
     "learn_from_store",
