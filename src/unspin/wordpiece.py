@@ -154,8 +154,7 @@ class WordPieceTokenizer:
             # whitespace, the space, separates words (tests check the two paths agree).
             text = chunk.lower()
             if text.isalnum():
-                whole = self.vocab.get(text) if len(text) <= self.max_chars_per_word else None
-                return [whole] if whole is not None else self._wordpiece(text)
+                return self._wordpiece(text)
             words = _ASCII_WORDS.findall(text)
         else:
             words = self._pre_tokenize(self._normalize(chunk))

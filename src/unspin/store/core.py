@@ -11,7 +11,7 @@ import fcntl
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -295,6 +295,16 @@ class StoreBase:
     def schema_version(self) -> list[str]:
         """Names of the migrations applied to this database."""
         return [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+
+    def article_seqs(self, ids: Sequence[str]) -> dict[str, int]:
+        """The ingest number (``articles.seq``, what the stages' tables key by) of each of
+        ``ids`` that is stored."""
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            q = f"SELECT id, seq FROM articles WHERE id IN ({', '.join('?' * len(chunk))})"
+            out.update({str(r[0]): int(r[1]) for r in self.conn.execute(q, chunk)})
+        return out
 
     def held_lock_fds(self) -> tuple[int, ...]:
         """The descriptors of the locks this store holds (worker processes close them)."""

@@ -228,15 +228,6 @@ class RelationStore(StoreBase):
         rows = self.conn.execute("SELECT kind, COUNT(*) FROM relations GROUP BY kind")
         return {str(k): int(n) for k, n in rows}
 
-    def article_seqs(self, ids: Sequence[str]) -> dict[str, int]:
-        """The internal row numbers (``seq``) of these article ids."""
-        out: dict[str, int] = {}
-        for i in range(0, len(ids), 500):
-            chunk = list(ids[i : i + 500])
-            q = f"SELECT id, seq FROM articles WHERE id IN ({', '.join('?' * len(chunk))})"
-            out.update({str(r[0]): int(r[1]) for r in self.conn.execute(q, chunk)})
-        return out
-
     def unindexed_ids(self, ids: Sequence[str] | None = None) -> list[str]:
         """Ids (of ``ids``, or of the whole store) not yet in the provenance index."""
         q = (

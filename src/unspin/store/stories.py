@@ -156,7 +156,7 @@ class StoryStore(StoreBase):
             NotFoundError: an id is not a stored article.
         """
         with self.transaction() as conn:
-            seqs = self._article_seqs(list(vectors))
+            seqs = self.article_seqs(list(vectors))
             missing = [aid for aid in vectors if aid not in seqs]
             if missing:
                 raise NotFoundError(f"{missing[0]}: no article with this id in {self.path}")
@@ -181,15 +181,6 @@ class StoryStore(StoreBase):
             )
             for aid, blob in self.conn.execute(q, (model, *chunk)):
                 found[aid] = np.frombuffer(blob, dtype="<f2").astype(np.float32)
-        return found
-
-    def _article_seqs(self, ids: Sequence[str]) -> dict[str, int]:
-        """The ingest number (``articles.seq``) of each of ``ids`` that is stored."""
-        found: dict[str, int] = {}
-        for i in range(0, len(ids), 500):
-            chunk = list(ids[i : i + 500])
-            q = f"SELECT id, seq FROM articles WHERE id IN ({', '.join('?' * len(chunk))})"
-            found.update(self.conn.execute(q, chunk))
         return found
 
     # --- clustering state ---------------------------------------------------------
