@@ -15,7 +15,7 @@ from unspin import provenance
 from unspin.cli import app
 from unspin.model import Article
 from unspin.provenance.fingerprint import fingerprints
-from unspin.provenance.index import batch_candidates, verify
+from unspin.provenance.index import NeighbourLookup, batch_candidates, verify
 from unspin.provenance.neighbours import (
     NEIGHBOUR_BUCKET_READ,
     NEIGHBOUR_MAX,
@@ -107,6 +107,29 @@ def test_the_store_lookup_honours_the_time_window(tmp_path: Path) -> None:
     store.put_articles(near)
     report = provenance.update(store, [a.id for a in near])
     assert report.counts["candidates"] == 1 and report.counts["spun_copy"] == 1
+
+
+def test_the_cached_lookup_answers_as_a_fresh_read_of_the_store(tmp_path: Path) -> None:
+    # Few buckets of a tiny per-bucket read, so buckets fill, overflow and are read both
+    # before and after the cache has them; every answer must be the store's own.
+    rng = np.random.default_rng(7)
+    articles = [Article.create(f"Article number {k} about topic {k % 5}.") for k in range(60)]
+    store = Store(tmp_path / "u.db")
+    store.put_articles(articles)
+    seqs = store.article_seqs([a.id for a in articles])
+    cached = NeighbourLookup(store, per_bucket=3)
+    for k, article in enumerate(articles):
+        keys = rng.integers(-1, 4, size=5).tolist()
+        query = rng.integers(0, 4, size=3).tolist()
+        seq = seqs[article.id]
+        got = cached.candidates(query, exclude=seq)
+        latest: set[int] = set()
+        for key in query:
+            latest.update([s for s in store.neighbour_bucket(key, limit=4) if s != seq][:3])
+        want = store.neighbour_rows(sorted(latest))
+        assert [(s, i, d, v.tobytes()) for s, i, d, v in got] == want
+        vector = rng.standard_normal(8).astype(np.float16)
+        cached.put(seq, article.id, k if k % 3 else None, vector, keys)
 
 
 def test_keys_are_fixed_and_a_text_without_content_words_has_none() -> None:

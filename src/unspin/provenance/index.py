@@ -103,9 +103,11 @@ MAX_ANCHOR_CANDIDATES = 10
 MAX_BUCKET = 200
 # Articles fingerprinted and indexed per transaction by :func:`update`: one commit per
 # article spent 5 ms of its 13 ms writing the anchors' b-tree pages (bench/add_speed.py,
-# 772 ECB+ articles into 1,000); a batch writes each page once. A killed run loses at
-# most one batch, which the next run redoes (provenance_indexed is in the same commit).
-UPDATE_BATCH = 64
+# 772 ECB+ articles into 1,000); a batch writes each page once. 64 per commit still spent
+# 1.2 CPU s committing 772 ECB+ articles into 10,000, 256 spend 0.4 s. A killed run
+# loses at most one batch, which the next run redoes (provenance_indexed is in the same
+# commit).
+UPDATE_BATCH = 256
 # Articles read and fingerprinted together by :func:`rebuild` (one vectorised batch).
 _REBUILD_CHUNK = 1000
 
@@ -135,6 +137,7 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
     seqs = store.article_seqs(todo)
     counts: dict[str, int] = defaultdict(int)
     table = TokenTable()
+    lookup = NeighbourLookup(store)
     for start in range(0, len(todo), UPDATE_BATCH):
         chunk = store.get_articles(todo[start : start + UPDATE_BATCH])
         usable = [a for a in chunk if not _too_short(a)]
@@ -155,13 +158,13 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
                     store.put_bands(seq, [])
                     continue
                 vec, keys = near[article.id]
-                candidates, common = _candidates(store, article, fps[article.id], seq, vec, keys)
+                candidates, common = _candidates(
+                    store, lookup, article, fps[article.id], seq, vec, keys
+                )
                 pairs.put(candidates)
                 store.put_bands(seq, fps[article.id].index_keys.tolist())
                 store.put_anchors(seq, fps[article.id].anchors.tolist(), common=common)
-                store.put_neighbours(
-                    [(seq, day_of(article.published), vec.tobytes(), keys.tolist())]
-                )
+                lookup.put(seq, article.id, day_of(article.published), vec, keys.tolist())
                 counts["candidates"] += len(candidates)
             for relations in pairs.results():
                 store.put_relations(relations)
@@ -180,6 +183,7 @@ def warm_tables() -> None:
 
 def _candidates(
     store: Store,
+    lookup: NeighbourLookup,
     article: Article,
     fp: Fingerprint,
     seq: int,
@@ -199,7 +203,7 @@ def _candidates(
         found.append(other_id)
         if match.textual:
             textual.add(other_id)
-    near = set(_neighbour_candidates(store, article, seq, vector, keys, set(found)))
+    near = set(_neighbour_candidates(lookup, article, seq, vector, keys, set(found)))
     found.extend(sorted(near))
     others = [o for o in store.get_articles(found) if not _too_short(o)]
     return [(o, article, _via(o.id, textual, near)) for o in others], common
@@ -230,8 +234,67 @@ def _anchor_candidates(
     return [(article_id, match) for _, article_id, match in top], common
 
 
+class NeighbourLookup:
+    """The store's neighbour buckets, read through a cache that lives for one
+    :func:`update`: each bucket's latest members and each member's vector are read from
+    the store once, then kept current as the update indexes its articles (it is the
+    store's only writer meanwhile). A batch's articles fall into the same buckets (24
+    tables of 64) and read the same latest members, so most lookups of a large add
+    touch no table; the answers are those of the store's tables.
+    """
+
+    def __init__(self, store: Store, per_bucket: int = NEIGHBOUR_BUCKET_READ) -> None:
+        self.store = store
+        self.per_bucket = per_bucket
+        # key -> the latest per_bucket + 1 members, latest first (one more than a lookup
+        # reads: the querying article itself is left out).
+        self._members: dict[int, list[int]] = {}
+        self._rows: dict[int, tuple[str, int | None, npt.NDArray[np.float16]]] = {}
+
+    def _bucket(self, key: int) -> list[int]:
+        members = self._members.get(key)
+        if members is None:
+            members = self.store.neighbour_bucket(key, limit=self.per_bucket + 1)
+            self._members[key] = members
+        return members
+
+    def candidates(
+        self, keys: Sequence[int], *, exclude: int
+    ) -> list[tuple[int, str, int | None, npt.NDArray[np.float16]]]:
+        """The latest ``per_bucket`` indexed articles of each bucket in ``keys`` (below
+        0: none), other than ``exclude``: ``(seq, id, day, vector)``, by seq."""
+        seqs: set[int] = set()
+        for key in keys:
+            if key >= 0:
+                seqs.update([s for s in self._bucket(key) if s != exclude][: self.per_bucket])
+        missing = [s for s in seqs if s not in self._rows]
+        for seq, article_id, day, vec in self.store.neighbour_rows(missing):
+            self._rows[seq] = (article_id, day, np.frombuffer(vec, dtype=np.float16))
+        rows = self._rows
+        return [(s, *rows[s]) for s in sorted(seqs) if s in rows]
+
+    def put(
+        self,
+        seq: int,
+        article_id: str,
+        day: int | None,
+        vector: npt.NDArray[np.float16],
+        keys: Sequence[int],
+    ) -> None:
+        """Index an article's vector and bucket keys in the store and in the cache."""
+        self.store.put_neighbours([(seq, day, vector.tobytes(), keys)])
+        self._rows[seq] = (article_id, day, vector)
+        for key in keys:
+            members = self._members.get(key) if key >= 0 else None
+            if members is None or seq in members:
+                continue
+            members.append(seq)
+            members.sort(reverse=True)
+            del members[self.per_bucket + 1 :]
+
+
 def _neighbour_candidates(
-    store: Store,
+    lookup: NeighbourLookup,
     article: Article,
     seq: int,
     vector: npt.NDArray[np.float16],
@@ -240,16 +303,15 @@ def _neighbour_candidates(
 ) -> list[str]:
     """Stored articles nearest to ``vector`` among its buckets' latest members (see
     :mod:`unspin.provenance.neighbours`), not in ``exclude``."""
-    hits = store.neighbour_candidates(keys.tolist(), exclude=seq, per_bucket=NEIGHBOUR_BUCKET_READ)
+    hits = lookup.candidates(keys.tolist(), exclude=seq)
     if not hits:
         return []
     id_of = {s: i for s, i, _, _ in hits}
-    vectors = np.stack([np.frombuffer(v, dtype=np.float16) for _, _, _, v in hits])
     best = best_neighbours(
         vector,
         day_of(article.published),
         [s for s, _, _, _ in hits],
-        vectors,
+        np.stack([v for _, _, _, v in hits]),
         [d for _, _, d, _ in hits],
         exclude={s for s, i, _, _ in hits if i in exclude},
     )

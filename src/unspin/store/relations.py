@@ -385,23 +385,20 @@ class RelationStore(StoreBase):
                 sorted((int(k), seq) for seq, _, _, keys in rows for k in keys if k >= 0),
             )
 
-    def neighbour_candidates(
-        self, keys: Sequence[int], *, exclude: int, per_bucket: int
-    ) -> list[tuple[int, str, int | None, bytes]]:
-        """The latest ``per_bucket`` indexed articles (by ``seq``) of each bucket in
-        ``keys``, other than ``exclude``: ``(seq, id, day, vector bytes)``, by seq."""
-        seqs: set[int] = set()
-        for key in keys:
-            if key < 0:
-                continue
-            seqs.update(
-                int(r[0])
-                for r in self.conn.execute(
-                    "SELECT seq FROM provenance_neighbour_keys WHERE key = ? AND seq != ? "
-                    "ORDER BY seq DESC LIMIT ?",
-                    (int(key), exclude, per_bucket),
-                )
-            )
+    def neighbour_bucket(self, key: int, *, limit: int) -> list[int]:
+        """The latest ``limit`` indexed articles (``seq``, latest first) of neighbour
+        bucket ``key``."""
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT seq FROM provenance_neighbour_keys WHERE key = ? ORDER BY seq DESC LIMIT ?",
+                (int(key), limit),
+            ).fetchall()
+        ]
+
+    def neighbour_rows(self, seqs: Sequence[int]) -> list[tuple[int, str, int | None, bytes]]:
+        """The neighbour vectors of indexed articles ``seqs``: ``(seq, id, day, vector
+        bytes)``, by seq."""
         out: list[tuple[int, str, int | None, bytes]] = []
         ordered = sorted(seqs)
         for i in range(0, len(ordered), 500):
@@ -411,7 +408,7 @@ class RelationStore(StoreBase):
                 f"JOIN articles a ON a.seq = v.seq WHERE v.seq IN ({', '.join('?' * len(chunk))}) "
                 "ORDER BY v.seq",
                 chunk,
-            )
+            ).fetchall()
             out.extend(
                 (int(r[0]), str(r[1]), None if r[2] is None else int(r[2]), bytes(r[3]))
                 for r in rows
