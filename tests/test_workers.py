@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from _corpus import articles, start_unspin, write_jsonl
-from unspin.workers import MIN_PARALLEL_ITEMS, Workers, default_jobs
+from unspin.workers import BACKGROUND_PER_JOB, MIN_PARALLEL_ITEMS, Workers, default_jobs
 
 
 def _square_and_pid(x: int) -> tuple[int, int]:
@@ -43,6 +43,37 @@ def test_stream_keeps_input_order_and_uses_other_processes() -> None:
     assert out[-1][1] == os.getpid(), "the last partial chunk ran here"
     assert [v for v, _ in here] == [x * x for x in items]
     assert {pid for _, pid in here} == {os.getpid()}
+
+
+def test_background_work_runs_on_the_workers_while_the_writer_streams() -> None:
+    """Background work is taken up while the writer hands the workers its own (the pool
+    started by a stream), and comes back complete and in input order."""
+    background = list(range(1000, 1000 + MIN_PARALLEL_ITEMS * 4 + 3))
+    items = list(range(MIN_PARALLEL_ITEMS * 2))
+    with Workers(2) as workers:
+        work = workers.background(_square_and_pid, background)
+        stream = workers.stream(_square_and_pid, expected=len(items))
+        for x in items:
+            stream.put(x)
+        out = stream.results()
+        early = work.handed_over  # chunks the workers took up before the collect
+        done = workers.collect(work)
+    assert [v for v, _ in out] == [x * x for x in items]
+    assert [v for v, _ in done] == [x * x for x in background]
+    assert {pid for _, pid in done} - {os.getpid()}, "the background ran in worker processes"
+    assert early >= BACKGROUND_PER_JOB * 2, "topped up as the writer handed over work"
+
+
+def test_background_work_without_a_pool_is_done_when_collected() -> None:
+    background = list(range(MIN_PARALLEL_ITEMS * 2))
+    with Workers(1) as workers:
+        work = workers.background(_square_and_pid, background)
+        done = workers.collect(work)
+    with Workers(2) as workers:  # nothing started the pool: collecting starts it
+        parallel = workers.collect(workers.background(_square_and_pid, background))
+    assert [v for v, _ in done] == [v for v, _ in parallel] == [x * x for x in background]
+    assert {pid for _, pid in done} == {os.getpid()}
+    assert {pid for _, pid in parallel} - {os.getpid()}
 
 
 def test_small_batches_and_one_job_stay_in_this_process() -> None:

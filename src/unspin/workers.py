@@ -8,6 +8,12 @@ processes, so a run with ``--jobs 4`` stores exactly what ``--jobs 1`` stores
 (tests/test_workers.py).
 
 Small batches run in the main process: starting a process costs more than the work.
+
+A later stage's work can also be handed over early, as **background** work
+(:meth:`Workers.background`): the workers take it up whenever the writer leaves them
+idle (the claims of a large add are extracted while the writer looks up provenance
+candidates and assigns stories), a chunk at a time and behind at most a few chunks of
+the work the writer waits for.
 """
 
 from __future__ import annotations
@@ -20,9 +26,16 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["MIN_PARALLEL_ITEMS", "Stream", "Workers", "default_jobs"]
+__all__ = [
+    "BACKGROUND_PER_JOB",
+    "MIN_PARALLEL_ITEMS",
+    "Background",
+    "Stream",
+    "Workers",
+    "default_jobs",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,6 +46,10 @@ MIN_PARALLEL_ITEMS = 32
 # Items sent to a worker at a time: amortises the pickling round trip without leaving
 # one worker idle at the end of a batch of a few hundred.
 CHUNK_ITEMS = 8
+# Background chunks kept queued or running per worker: enough that a worker finishing one
+# finds the next before the writer calls again, few enough that a chunk of the writer's
+# own work waits behind at most this many.
+BACKGROUND_PER_JOB = 2
 
 
 def default_jobs() -> int:
@@ -73,9 +90,12 @@ class Stream(Generic[T, R]):
     :meth:`results` returns ``[fn(x) for x in items]`` in input order whatever the
     number of processes. Build one with :meth:`Workers.stream`."""
 
-    def __init__(self, fn: Callable[[T], R], pool: Executor | None) -> None:
+    def __init__(
+        self, fn: Callable[[T], R], pool: Executor | None, workers: Workers | None = None
+    ) -> None:
         self._fn = fn
         self._pool = pool
+        self._workers = workers
         self._chunk: list[T] = []
         self._done: list[Future[list[R]] | list[R]] = []
 
@@ -84,6 +104,8 @@ class Stream(Generic[T, R]):
         if self._pool is not None and len(self._chunk) == CHUNK_ITEMS:
             self._done.append(self._pool.submit(_apply, self._fn, self._chunk))
             self._chunk = []
+        if self._workers is not None:
+            self._workers.top_up()
 
     def results(self) -> list[R]:
         """Every item's result, in input order (the last partial chunk runs here)."""
@@ -92,8 +114,51 @@ class Stream(Generic[T, R]):
             self._chunk = []
         out: list[R] = []
         for part in self._done:
+            if self._workers is not None:
+                self._workers.top_up()
             out.extend(part if isinstance(part, list) else part.result())
         self._done = []
+        return out
+
+
+class Background(Generic[T, R]):
+    """``fn`` over ``items``, done by the workers when they have nothing else to do (see
+    :meth:`Workers.background`); :meth:`Workers.collect` returns ``[fn(x) for x in
+    items]`` in input order."""
+
+    def __init__(self, fn: Callable[[T], R], items: Sequence[T]) -> None:
+        self._fn = fn
+        self._chunks = [list(items[k : k + CHUNK_ITEMS]) for k in range(0, len(items), CHUNK_ITEMS)]
+        self._parts: list[Future[list[R]] | list[R]] = []  # per chunk handed over or done
+
+    @property
+    def handed_over(self) -> int:
+        """Chunks handed to the workers (or done here) so far."""
+        return len(self._parts)
+
+    @property
+    def exhausted(self) -> bool:
+        """Every chunk has been handed over (or done here)."""
+        return len(self._parts) == len(self._chunks)
+
+    def hand_over(self, pool: Executor) -> Future[list[R]]:
+        """Submit the next chunk to ``pool``."""
+        future = pool.submit(_apply, self._fn, self._chunks[len(self._parts)])
+        self._parts.append(future)
+        return future
+
+    def results(self, pool: Executor | None) -> list[R]:
+        """Every item's result in input order; chunks not handed over yet go to ``pool``
+        now (or run here without one)."""
+        while not self.exhausted:
+            if pool is None:
+                self._parts.append(_apply(self._fn, self._chunks[len(self._parts)]))
+            else:
+                self.hand_over(pool)
+        out: list[R] = []
+        for part in self._parts:
+            out.extend(part if isinstance(part, list) else part.result())
+        self._chunks = [[] for _ in self._chunks]  # the items are no longer needed
         return out
 
 
@@ -113,12 +178,15 @@ class Workers:
         self.jobs = jobs
         self._close_fds = tuple(close_fds)
         self._pool: Executor | None = None
+        self._background: list[Background[Any, Any]] = []
+        self._background_live: list[Future[Any]] = []
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         """``[fn(x) for x in items]``, in input order, spread over the workers when
         there are enough items. ``fn`` must be a module-level function (it is pickled)."""
         if self.jobs <= 1 or len(items) < MIN_PARALLEL_ITEMS:
             return [fn(x) for x in items]
+        self.top_up()
         return list(self._started().map(fn, items, chunksize=CHUNK_ITEMS))
 
     def stream(self, fn: Callable[[T], R], expected: int) -> Stream[T, R]:
@@ -126,7 +194,40 @@ class Workers:
         items or more go to the workers, fewer run here (as :meth:`map` decides).
         ``fn`` must be a module-level function (it is pickled)."""
         parallel = self.jobs > 1 and expected >= MIN_PARALLEL_ITEMS
-        return Stream(fn, self._started() if parallel else None)
+        return Stream(fn, self._started() if parallel else None, self)
+
+    def background(self, fn: Callable[[T], R], items: Sequence[T]) -> Background[T, R]:
+        """``fn`` over ``items`` as background work: chunks go to the workers whenever
+        fewer than :data:`BACKGROUND_PER_JOB` per worker are queued or running, checked
+        each time the writer hands them work or waits for it (never starting the pool
+        itself). Collect the results with :meth:`collect`. With one job, or too few
+        items, nothing is done until :meth:`collect`. ``fn`` must be a module-level
+        function (it is pickled)."""
+        work: Background[T, R] = Background(fn, items)
+        if self.jobs > 1 and len(items) >= MIN_PARALLEL_ITEMS:
+            self._background.append(work)
+        return work
+
+    def collect(self, work: Background[T, R]) -> list[R]:
+        """The results of background ``work``, in input order, doing what is left now (on
+        the workers when it was theirs)."""
+        if work in self._background:
+            self._background.remove(work)
+            return work.results(self._started())
+        return work.results(None)
+
+    def top_up(self) -> None:
+        """Hand background chunks to the running pool until :data:`BACKGROUND_PER_JOB`
+        per worker are queued or running."""
+        if self._pool is None or not self._background:
+            return
+        live = [f for f in self._background_live if not f.done()]
+        while self._background and len(live) < BACKGROUND_PER_JOB * self.jobs:
+            work = self._background[0]
+            live.append(work.hand_over(self._pool))
+            if work.exhausted:
+                self._background.pop(0)
+        self._background_live = live
 
     def _started(self) -> Executor:
         if self._pool is None:
@@ -142,6 +243,8 @@ class Workers:
         return self._pool
 
     def close(self) -> None:
+        self._background = []
+        self._background_live = []
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

@@ -14,12 +14,13 @@ This module also holds the store-facing glue used by the API and the pipeline:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from unspin.claims.compare import compare_claims, relate_pair
 from unspin.claims.extract import EXTRACTOR_VERSION, claims_of, extract_claims
-from unspin.model import Claim, StageReport
-from unspin.workers import Workers
+from unspin.model import Article, Claim, StageReport
+from unspin.workers import MIN_PARALLEL_ITEMS, Background, Workers
 
 if TYPE_CHECKING:
     from unspin.store import Store
@@ -30,6 +31,7 @@ __all__ = [
     "claims_of",
     "compare_claims",
     "extract_claims",
+    "prefetch",
     "relate_pair",
     "update",
 ]
@@ -56,17 +58,55 @@ def claims_for(store: Store, article_id: str) -> list[Claim]:
 CLAIMS_BATCH = 256
 
 
-def update(store: Store, new_ids: Sequence[str], workers: Workers | None = None) -> StageReport:
+# Articles whose claims a large add extracts in the background while the writer runs the
+# earlier stages (:meth:`unspin.workers.Workers.background`): the workers are idle while
+# the writer looks up provenance candidates and assigns stories. Bounds what the prefetch
+# holds in memory; the rest is extracted by the stage itself.
+PREFETCH_ARTICLES = 4 * CLAIMS_BATCH
+
+
+@dataclass(frozen=True, slots=True)
+class Prefetch:
+    """Claims extraction started ahead of the claims stage (:func:`prefetch`)."""
+
+    ids: list[str]
+    work: Background[Article, list[Claim]]
+
+
+def prefetch(store: Store, new_ids: Sequence[str], workers: Workers) -> Prefetch | None:
+    """Start extracting the claims of the first :data:`PREFETCH_ARTICLES` of ``new_ids``
+    still to extract, as background work for ``workers``; :func:`update` collects them.
+    None with one job or too few articles (nothing to overlap)."""
+    if workers.jobs <= 1:
+        return None
+    todo = store.unextracted_ids(list(new_ids), EXTRACTOR_VERSION)[:PREFETCH_ARTICLES]
+    if len(todo) < MIN_PARALLEL_ITEMS:
+        return None
+    articles = store.get_articles(todo)
+    return Prefetch([a.id for a in articles], workers.background(claims_of, articles))
+
+
+def update(
+    store: Store,
+    new_ids: Sequence[str],
+    workers: Workers | None = None,
+    prefetched: Prefetch | None = None,
+) -> StageReport:
     """The stage's entry point: extract and cache the claims of ``new_ids`` (those not
     extracted yet by the current extractor), on ``workers`` when given (one article at
-    a time; written in order, so the same claims whatever the number of workers)."""
+    a time; written in order, so the same claims whatever the number of workers).
+    ``prefetched``: claims :func:`prefetch` started extracting earlier, used for the
+    articles it covers."""
     workers = workers or Workers(1)
+    early: dict[str, list[Claim]] = {}
+    if prefetched is not None:
+        early = dict(zip(prefetched.ids, workers.collect(prefetched.work), strict=True))
     todo = store.unextracted_ids(list(new_ids), EXTRACTOR_VERSION)
     n = 0
     for k in range(0, len(todo), CLAIMS_BATCH):
-        articles = store.get_articles(todo[k : k + CLAIMS_BATCH])
-        found = workers.map(claims_of, articles)
-        n += store.put_claims_many(
-            zip((a.id for a in articles), found, strict=True), EXTRACTOR_VERSION
-        )
+        ids = todo[k : k + CLAIMS_BATCH]
+        articles = store.get_articles([i for i in ids if i not in early])
+        found = dict(zip((a.id for a in articles), workers.map(claims_of, articles), strict=True))
+        found.update((i, early[i]) for i in ids if i in early)
+        n += store.put_claims_many(((i, found[i]) for i in ids if i in found), EXTRACTOR_VERSION)
     return StageReport("claims", {"articles": len(todo), "claims": n})
