@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -249,7 +249,12 @@ class NeighbourLookup:
         # key -> the latest per_bucket + 1 members, latest first (one more than a lookup
         # reads: the querying article itself is left out).
         self._members: dict[int, list[int]] = {}
-        self._rows: dict[int, tuple[str, int | None, npt.NDArray[np.float16]]] = {}
+        # Each article read or indexed: its row in the float32 matrix of vectors (float16
+        # as stored, widened once: exact), its id and its day.
+        self._row: dict[int, int] = {}
+        self._ids: list[str] = []
+        self._days: list[int | None] = []
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
 
     def _bucket(self, key: int) -> list[int]:
         members = self._members.get(key)
@@ -258,20 +263,41 @@ class NeighbourLookup:
             self._members[key] = members
         return members
 
+    def _remember(
+        self, seq: int, article_id: str, day: int | None, vector: npt.NDArray[Any]
+    ) -> None:
+        n = len(self._ids)
+        if n == len(self._matrix):
+            grown = np.zeros((max(1024, 2 * n), len(vector)), dtype=np.float32)
+            if n:
+                grown[:n] = self._matrix
+            self._matrix = grown
+        self._matrix[n] = vector
+        self._row[seq] = n
+        self._ids.append(article_id)
+        self._days.append(day)
+
     def candidates(
         self, keys: Sequence[int], *, exclude: int
-    ) -> list[tuple[int, str, int | None, npt.NDArray[np.float16]]]:
+    ) -> tuple[list[int], list[str], list[int | None], npt.NDArray[np.float32]]:
         """The latest ``per_bucket`` indexed articles of each bucket in ``keys`` (below
-        0: none), other than ``exclude``: ``(seq, id, day, vector)``, by seq."""
+        0: none), other than ``exclude``, by seq: their seqs, ids, days and vectors (one
+        row each)."""
         seqs: set[int] = set()
         for key in keys:
             if key >= 0:
                 seqs.update([s for s in self._bucket(key) if s != exclude][: self.per_bucket])
-        missing = [s for s in seqs if s not in self._rows]
+        missing = [s for s in seqs if s not in self._row]
         for seq, article_id, day, vec in self.store.neighbour_rows(missing):
-            self._rows[seq] = (article_id, day, np.frombuffer(vec, dtype=np.float16))
-        rows = self._rows
-        return [(s, *rows[s]) for s in sorted(seqs) if s in rows]
+            self._remember(seq, article_id, day, np.frombuffer(vec, dtype=np.float16))
+        ordered = [s for s in sorted(seqs) if s in self._row]
+        rows = [self._row[s] for s in ordered]
+        return (
+            ordered,
+            [self._ids[r] for r in rows],
+            [self._days[r] for r in rows],
+            self._matrix[rows] if rows else np.zeros((0, 0), dtype=np.float32),
+        )
 
     def put(
         self,
@@ -283,7 +309,8 @@ class NeighbourLookup:
     ) -> None:
         """Index an article's vector and bucket keys in the store and in the cache."""
         self.store.put_neighbours([(seq, day, vector.tobytes(), keys)])
-        self._rows[seq] = (article_id, day, vector)
+        if seq not in self._row:
+            self._remember(seq, article_id, day, vector)
         for key in keys:
             members = self._members.get(key) if key >= 0 else None
             if members is None or seq in members:
@@ -303,17 +330,17 @@ def _neighbour_candidates(
 ) -> list[str]:
     """Stored articles nearest to ``vector`` among its buckets' latest members (see
     :mod:`unspin.provenance.neighbours`), not in ``exclude``."""
-    hits = lookup.candidates(keys.tolist(), exclude=seq)
-    if not hits:
+    seqs, ids, days, vectors = lookup.candidates(keys.tolist(), exclude=seq)
+    if not seqs:
         return []
-    id_of = {s: i for s, i, _, _ in hits}
+    id_of = dict(zip(seqs, ids, strict=True))
     best = best_neighbours(
         vector,
         day_of(article.published),
-        [s for s, _, _, _ in hits],
-        np.stack([v for _, _, _, v in hits]),
-        [d for _, _, d, _ in hits],
-        exclude={s for s, i, _, _ in hits if i in exclude},
+        seqs,
+        vectors,
+        days,
+        exclude={s for s, i in zip(seqs, ids, strict=True) if i in exclude},
     )
     return [id_of[s] for s, _ in best]
 

@@ -222,10 +222,11 @@ def day_of(published: datetime | None) -> int | None:
 
 
 def cosines(
-    query: npt.NDArray[np.float16], others: npt.NDArray[np.float16]
+    query: npt.NDArray[np.float16], others: npt.NDArray[np.float16] | npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float64]:
-    """Cosines of float16 unit vectors, rounded to 4 places (the same in every path)."""
-    sims = np.einsum("ij,j->i", others.astype(np.float32), query.astype(np.float32))
+    """Cosines of float16 unit vectors (``others`` may come already widened to float32,
+    which is exact), rounded to 4 places (the same in every path)."""
+    sims = np.einsum("ij,j->i", np.asarray(others, dtype=np.float32), query.astype(np.float32))
     return np.asarray(np.round(sims.astype(np.float64), 4), dtype=np.float64)
 
 
@@ -233,7 +234,7 @@ def best_neighbours(
     query: npt.NDArray[np.float16],
     query_day: int | None,
     others: Sequence[int],
-    vectors: npt.NDArray[np.float16],
+    vectors: npt.NDArray[np.float16] | npt.NDArray[np.float32],
     days: Sequence[int | None],
     exclude: set[int],
 ) -> list[tuple[int, float]]:
