@@ -14,6 +14,7 @@ from unspin.text import (
     quoted_spans,
     sentence_spans,
     tokenize,
+    word_spans,
     word_swaps,
     words,
 )
@@ -138,3 +139,20 @@ def test_word_swaps_gives_the_swapped_stretches() -> None:
     a = ["we", "will", "send", "humanitarian", "aid", "to", "the", "region"]
     b = ["we", "will", "send", "compassionate", "help", "to", "the", "region"]
     assert word_swaps(a, b) == WordSwaps(((3, 5, 3, 5),), 6)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_word_spans_are_the_word_tokens_lower_cased(text: str) -> None:
+    words_ = [t for t in tokenize(text) if t.is_word]
+    assert word_spans(text) == (
+        [t.text.lower() for t in words_],
+        [t.start for t in words_],
+        [t.end for t in words_],
+    )
+
+
+def test_word_spans_of_a_sentence() -> None:
+    text = "The U.S. storm's toll: 1,000 (well-known) _x İstanbul."
+    lower, starts, ends = word_spans(text)
+    assert lower == ["the", "u.s", "storm's", "toll", "1,000", "well-known", "i̇stanbul"]
+    assert [text[s:e] for s, e in zip(starts, ends, strict=True)][-1] == "İstanbul"

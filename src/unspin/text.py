@@ -137,9 +137,30 @@ _TOKEN = re.compile(
 )
 
 
+# The word alternatives of _TOKEN alone: the same word tokens (a punctuation token is one
+# character that starts no word, so skipping it changes no later match).
+_WORD_TOKEN = re.compile(_TOKEN.pattern.rsplit("|", 1)[0], re.UNICODE)
+
+
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into word and punctuation tokens with character offsets."""
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The word tokens of ``text`` as :func:`tokenize` finds them (``is_word``), lower-cased,
+    with their start and end offsets: three parallel lists, built in one pass without a
+    :class:`Token` per word (the aligner's hot path)."""
+    lower: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _WORD_TOKEN.finditer(text):
+        word = m.group()
+        if word[:1].isalnum():
+            lower.append(word.lower())
+            starts.append(m.start())
+            ends.append(m.end())
+    return lower, starts, ends
 
 
 def words(text: str) -> list[str]:

@@ -24,15 +24,14 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from unspin.model import Passage, Substitution
 from unspin.seqmatch import SequenceMatcher
-from unspin.text import FUNCTION_WORDS, Token, tokenize
+from unspin.text import FUNCTION_WORDS, word_spans
 
-__all__ = ["Alignment", "align", "word_tokens"]
+__all__ = ["Alignment", "Words", "align", "word_tokens"]
 
 # A gap of at most this many words on each side (both non-empty) is one substitution:
 # spinners replace a word with a phrase of up to ~3 words (WordNet multi-word lemmas,
@@ -59,10 +58,22 @@ MIN_PASSAGE_DENSITY = 0.4
 _TOKEN_CACHE = 64
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text's word tokens (punctuation dropped): lower-cased, with character offsets."""
+
+    lower: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    def __len__(self) -> int:
+        return len(self.lower)
+
+
 @lru_cache(maxsize=_TOKEN_CACHE)
-def word_tokens(text: str) -> tuple[Token, ...]:
-    """The word tokens of ``text`` (punctuation dropped), with character offsets."""
-    return tuple(t for t in tokenize(text) if t.is_word)
+def word_tokens(text: str) -> Words:
+    """The word tokens of ``text`` (:func:`unspin.text.word_spans`), remembered."""
+    return Words(*word_spans(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +186,9 @@ def align(source: str, copy: str) -> Alignment:
     return align_tokens(source, copy, ta, tb)
 
 
-def align_tokens(source: str, copy: str, ta: Sequence[Token], tb: Sequence[Token]) -> Alignment:
-    """:func:`align` on word tokens already computed (the batch path reuses them)."""
-    la = [t.text.lower() for t in ta]
-    lb = [t.text.lower() for t in tb]
+def align_tokens(source: str, copy: str, ta: Words, tb: Words) -> Alignment:
+    """:func:`align` on word tokens already computed."""
+    la, lb = ta.lower, tb.lower
     matcher = SequenceMatcher(None, la, lb, autojunk=False)
     runs: list[_Run] = []
     current: _Run | None = None
@@ -220,10 +230,10 @@ def align_tokens(source: str, copy: str, ta: Sequence[Token], tb: Sequence[Token
         n_sub = sum(a1 - a0 for a0, a1, _, _ in run_subs)
         passages.append(
             Passage(
-                ta[run.a0].start,
-                ta[run.a1 - 1].end,
-                tb[run.b0].start,
-                tb[run.b1 - 1].end,
+                ta.starts[run.a0],
+                ta.ends[run.a1 - 1],
+                tb.starts[run.b0],
+                tb.ends[run.b1 - 1],
                 run.matched,
                 n_sub,
             )
@@ -231,12 +241,12 @@ def align_tokens(source: str, copy: str, ta: Sequence[Token], tb: Sequence[Token
         for a0, a1, b0, b1 in run_subs:
             subs.append(
                 Substitution(
-                    source[ta[a0].start : ta[a1 - 1].end],
-                    copy[tb[b0].start : tb[b1 - 1].end],
-                    ta[a0].start,
-                    ta[a1 - 1].end,
-                    tb[b0].start,
-                    tb[b1 - 1].end,
+                    source[ta.starts[a0] : ta.ends[a1 - 1]],
+                    copy[tb.starts[b0] : tb.ends[b1 - 1]],
+                    ta.starts[a0],
+                    ta.ends[a1 - 1],
+                    tb.starts[b0],
+                    tb.ends[b1 - 1],
                 )
             )
             content_sub += sum(1 for w in la[a0:a1] if _is_content(w))
