@@ -59,7 +59,7 @@ from harness import (  # noqa: E402
 from unspin.model import Article  # noqa: E402
 from unspin.pipeline import PipelineConfig  # noqa: E402
 from unspin.text import sentences  # noqa: E402
-from unspin.workers import default_jobs  # noqa: E402
+from unspin.workers import Workers, default_jobs  # noqa: E402
 
 SEED = 20
 TITLE = "Add speed: `unspin add` end to end (issue 20)"
@@ -107,13 +107,13 @@ def build_background(texts: list[str], path: Path, out: Any) -> None:
     from unspin.store import Store
 
     t0 = time.perf_counter()
-    with Store(path) as store:
+    with Store(path) as store, Workers(JOBS) as workers:
         batch = [Article.create(t) for t in texts]
         for k in range(0, len(batch), 2000):
             store.put_articles(batch[k : k + 2000])
-        provenance.rebuild(store)
+        provenance.rebuild(store, workers)
         stories.rebuild_stories(store)
-        claims.update(store, [a.id for a in batch])
+        claims.update(store, [a.id for a in batch], workers)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     out.put({"build_s": time.perf_counter() - t0})
 

@@ -141,6 +141,29 @@ def test_add_gives_the_same_results_whatever_the_jobs(tmp_path: Path) -> None:
     assert one == two
 
 
+def test_rebuild_on_workers_gives_the_relations_of_one_process(tmp_path: Path) -> None:
+    """A provenance rebuild verifying its candidate pairs on two workers, in blocks of a
+    few pairs (so several blocks are in flight), stores the relations one process does."""
+    from unspin import Unspin
+    from unspin.provenance import index
+
+    src = write_jsonl(tmp_path / "batch.jsonl", articles(150, seed=7))
+    db = tmp_path / "u.db"
+    with Unspin(db) as u:
+        u.add([str(src)])
+    before = _everything(db)["relations"]
+    assert before
+    block = index._VERIFY_BLOCK
+    index._VERIFY_BLOCK = 40
+    try:
+        with Unspin(db) as u:
+            counts = u.rebuild_provenance(jobs=2)
+    finally:
+        index._VERIFY_BLOCK = block
+    assert counts["candidates"] > 3 * 40
+    assert _everything(db)["relations"] == before
+
+
 def test_story_signals_are_the_same_on_workers() -> None:
     """Each article's story signals (WordPiece, static embedding, names and numbers)
     computed on two workers, one article at a time, equal the one-process batch byte

@@ -306,12 +306,18 @@ class Unspin:
 
         return relate(self.store.get_article(a), self.store.get_article(b))
 
-    def rebuild_provenance(self) -> dict[str, int]:
-        """Rebuild the provenance index and every relation from the stored articles."""
+    def rebuild_provenance(self, jobs: int = 1) -> dict[str, int]:
+        """Rebuild the provenance index and every relation from the stored articles,
+        verifying candidate pairs on ``jobs`` processes (the same relations whatever
+        ``jobs``)."""
         from unspin import provenance
+        from unspin.workers import Workers
 
-        with self.store.stage_lock():
-            return provenance.rebuild(self.store)
+        with (
+            self.store.stage_lock(),
+            Workers(jobs, close_fds=self.store.held_lock_fds()) as workers,
+        ):
+            return provenance.rebuild(self.store, workers)
 
     # --- stories (issue 4) ----------------------------------------------------------------
 

@@ -58,7 +58,7 @@ from unspin.provenance.neighbours import (
 from unspin.provenance.relate import relate, relate_rewrite
 from unspin.provenance.rewrite import sentence_embedder
 from unspin.provenance.wording import bigram_model
-from unspin.workers import Workers
+from unspin.workers import MIN_PARALLEL_ITEMS, Stream, Workers
 
 if TYPE_CHECKING:
     from unspin.store import Store
@@ -366,8 +366,9 @@ def verify(pairs: Sequence[tuple[Article, Article, Via]]) -> list[Relation]:
     return out
 
 
-def rebuild(store: Store) -> dict[str, int]:
-    """Drop the provenance index and relations and rebuild both from every article.
+def rebuild(store: Store, workers: Workers | None = None) -> dict[str, int]:
+    """Drop the provenance index and relations and rebuild both from every article
+    (candidate pairs verified on ``workers`` when given).
 
     The batch path: articles are fingerprinted a thousand at a time (vectorised, see
     :func:`unspin.provenance.fingerprint.fingerprints`), one sort finds the colliding pairs
@@ -402,14 +403,12 @@ def rebuild(store: Store) -> dict[str, int]:
             flush()
     flush()
     counts: dict[str, int] = defaultdict(int)
-    relations = []
     vecs = np.concatenate([np.empty((0, sentence_embedder().dim), np.float16), *vectors])
-    for i, j, via in batch_candidates(fps, vecs, days):
-        a, b = store.get_articles([ids[i], ids[j]])
-        counts["candidates"] += 1
-        for rel in verify([(a, b, via)]):
-            relations.append(rel)
-            counts[rel.kind] += 1
+    pairs = batch_candidates(fps, vecs, days)
+    counts["candidates"] = len(pairs)
+    relations = _verify_batch(store, ids, pairs, workers or Workers(1))
+    for rel in relations:
+        counts[rel.kind] += 1
     index_keys = [fp.index_keys for fp in fps]
     keys = np.concatenate([np.empty(0, dtype=np.int64), *index_keys])
     owners = np.repeat(np.asarray(seqs, dtype=np.int64), [len(k) for k in index_keys])
@@ -432,6 +431,40 @@ def rebuild(store: Store) -> dict[str, int]:
         )
     counts["indexed"] = len(all_seqs)
     return dict(counts)
+
+
+# Candidate pairs of a rebuild whose articles are read from the store at once.
+_VERIFY_BLOCK = 2000
+
+
+def _verify_batch(
+    store: Store, ids: Sequence[str], pairs: Sequence[tuple[int, int, Via]], workers: Workers
+) -> list[Relation]:
+    """The relations of a batch's candidate ``pairs`` (indices into ``ids``), in pair
+    order: the articles of each block of pairs read in one query, each earlier article's
+    pairs verified together (on ``workers``), at most two blocks in flight (what a block
+    holds is bounded, whatever the size of the batch)."""
+    if workers.jobs > 1 and len(pairs) >= MIN_PARALLEL_ITEMS:
+        warm_tables()  # before the workers fork, so they share the tables
+    relations: list[Relation] = []
+    waiting: Stream[Sequence[tuple[Article, Article, Via]], list[Relation]] | None = None
+    for start in range(0, len(pairs), _VERIFY_BLOCK):
+        block = pairs[start : start + _VERIFY_BLOCK]
+        wanted = sorted({ids[k] for i, j, _ in block for k in (i, j)})
+        article = {a.id: a for a in store.get_articles(wanted)}
+        stream = workers.stream(verify, expected=len(block))
+        group: list[tuple[Article, Article, Via]] = []
+        for n, (i, j, via) in enumerate(block):
+            group.append((article[ids[i]], article[ids[j]], via))
+            if n + 1 == len(block) or block[n + 1][0] != i:
+                stream.put(group)
+                group = []
+        if waiting is not None:
+            relations.extend(rel for found in waiting.results() for rel in found)
+        waiting = stream
+    if waiting is not None:
+        relations.extend(rel for found in waiting.results() for rel in found)
+    return relations
 
 
 def _group_pairs(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
