@@ -164,6 +164,30 @@ def test_rebuild_on_workers_gives_the_relations_of_one_process(tmp_path: Path) -
     assert _everything(db)["relations"] == before
 
 
+def test_index_inputs_on_workers_equal_the_whole_batch() -> None:
+    """Fingerprints and neighbour vectors computed on two workers, sixteen texts at a time,
+    equal those of the whole batch in one call, byte for byte."""
+    import numpy as np
+
+    from unspin.provenance.fingerprint import fingerprints
+    from unspin.provenance.index import _index_inputs
+    from unspin.provenance.neighbours import neighbour_vectors
+
+    texts = [a["text"] for a in articles(80, seed=11)]
+    items = [texts[k : k + 16] for k in range(0, len(texts), 16)]
+    with Workers(2) as workers:
+        parts = workers.collect(workers.background(_index_inputs, items, min_items=2))
+    fps = [fp for part, _ in parts for fp in part]
+    vectors = np.concatenate([v for _, v in parts])
+    whole = fingerprints(texts)
+    assert [
+        (f.keys.tobytes(), f.word_shingles, f.stable_shingles, f.anchors.tobytes()) for f in fps
+    ] == [
+        (f.keys.tobytes(), f.word_shingles, f.stable_shingles, f.anchors.tobytes()) for f in whole
+    ]
+    assert vectors.tobytes() == neighbour_vectors(texts).tobytes()
+
+
 def test_story_signals_are_the_same_on_workers() -> None:
     """Each article's story signals (WordPiece, static embedding, names and numbers)
     computed on two workers, one article at a time, equal the one-process batch byte

@@ -196,16 +196,26 @@ class Workers:
         parallel = self.jobs > 1 and expected >= MIN_PARALLEL_ITEMS
         return Stream(fn, self._started() if parallel else None, self)
 
-    def background(self, fn: Callable[[T], R], items: Sequence[T]) -> Background[T, R]:
+    def background(
+        self,
+        fn: Callable[[T], R],
+        items: Sequence[T],
+        *,
+        first: bool = False,
+        min_items: int = MIN_PARALLEL_ITEMS,
+    ) -> Background[T, R]:
         """``fn`` over ``items`` as background work: chunks go to the workers whenever
         fewer than :data:`BACKGROUND_PER_JOB` per worker are queued or running, checked
         each time the writer hands them work or waits for it (never starting the pool
         itself). Collect the results with :meth:`collect`. With one job, or too few
-        items, nothing is done until :meth:`collect`. ``fn`` must be a module-level
-        function (it is pickled)."""
+        items, nothing is done until :meth:`collect`. Background work is taken up in the
+        order given, or before all other (``first``: the writer will need it sooner).
+        ``min_items``: fewer items than this stay for :meth:`collect` to do here (items
+        that are batches themselves are worth handing over in smaller numbers). ``fn``
+        must be a module-level function (it is pickled)."""
         work: Background[T, R] = Background(fn, items)
-        if self.jobs > 1 and len(items) >= MIN_PARALLEL_ITEMS:
-            self._background.append(work)
+        if self.jobs > 1 and len(items) >= min_items:
+            self._background.insert(0 if first else len(self._background), work)
         return work
 
     def collect(self, work: Background[T, R]) -> list[R]:

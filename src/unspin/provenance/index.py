@@ -58,7 +58,7 @@ from unspin.provenance.neighbours import (
 from unspin.provenance.relate import relate, relate_rewrite
 from unspin.provenance.rewrite import sentence_embedder
 from unspin.provenance.wording import bigram_model
-from unspin.workers import MIN_PARALLEL_ITEMS, Stream, Workers
+from unspin.workers import MIN_PARALLEL_ITEMS, Background, Stream, Workers
 
 if TYPE_CHECKING:
     from unspin.store import Store
@@ -132,19 +132,16 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
     """
     workers = workers or Workers(1)
     todo = store.unindexed_ids(ids)
-    if workers.jobs > 1 and len(todo) >= UPDATE_BATCH:
+    if workers.jobs > 1 and len(todo) >= MIN_PARALLEL_ITEMS:
         warm_tables()  # before the workers fork, so they share the tables, not reload them
     seqs = store.article_seqs(todo)
     counts: dict[str, int] = defaultdict(int)
-    table = TokenTable()
     lookup = NeighbourLookup(store)
-    for start in range(0, len(todo), UPDATE_BATCH):
-        chunk = store.get_articles(todo[start : start + UPDATE_BATCH])
-        usable = [a for a in chunk if not _too_short(a)]
-        fps = dict(
-            zip((a.id for a in usable), fingerprints([a.text for a in usable], table), strict=True)
-        )
-        vectors = neighbour_vectors([a.text for a in usable])
+    batches = [todo[k : k + UPDATE_BATCH] for k in range(0, len(todo), UPDATE_BATCH)]
+    ahead = _IndexInputs(store, workers, batches)
+    for n in range(len(batches)):
+        chunk, usable, fp_list, vectors = ahead.batch(n)
+        fps = dict(zip((a.id for a in usable), fp_list, strict=True))
         nkeys = neighbour_keys(vectors)
         near = {a.id: (vectors[k], nkeys[k]) for k, a in enumerate(usable)}
         with store.transaction():
@@ -171,6 +168,67 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
                 for r in relations:
                     counts[r.kind] += 1
     return StageReport("provenance", dict(counts))
+
+
+# Texts per item of the index inputs handed to the workers: fingerprints and vectors are
+# vectorised over the texts of one call.
+_INPUTS_PER_ITEM = 16
+_worker_table: TokenTable | None = None
+
+
+_Inputs = tuple[list[Fingerprint], npt.NDArray[np.float16]]
+
+
+def _index_inputs(texts: Sequence[str]) -> _Inputs:
+    """The fingerprints and neighbour vectors of ``texts`` (on a worker: its own token
+    table, kept between calls). Each text's are the same whatever the batch holds."""
+    global _worker_table
+    if _worker_table is None:
+        _worker_table = TokenTable()
+    return fingerprints(texts, _worker_table), neighbour_vectors(texts)
+
+
+class _IndexInputs:
+    """Each batch of :func:`update`: its articles, those long enough to index, their
+    fingerprints and neighbour vectors. With workers, the next batch's are computed on
+    them (background work ahead of all other) while the writer looks up and indexes this
+    one; alone, here when asked."""
+
+    def __init__(self, store: Store, workers: Workers, batches: Sequence[Sequence[str]]) -> None:
+        self.store = store
+        self.workers = workers
+        self.batches = batches
+        self.table = TokenTable()
+        self._next: tuple[int, list[Article], Background[list[str], _Inputs]] | None = None
+
+    def _start(self, n: int) -> None:
+        chunk = self.store.get_articles(self.batches[n])
+        texts = [a.text for a in chunk if not _too_short(a)]
+        items = [texts[k : k + _INPUTS_PER_ITEM] for k in range(0, len(texts), _INPUTS_PER_ITEM)]
+        work = self.workers.background(_index_inputs, items, first=True, min_items=2)
+        self._next = (n, chunk, work)
+
+    def batch(
+        self, n: int
+    ) -> tuple[list[Article], list[Article], list[Fingerprint], npt.NDArray[np.float16]]:
+        """Batch ``n`` (asked in order): articles, usable ones, fingerprints, vectors."""
+        if self.workers.jobs > 1:
+            if self._next is None or self._next[0] != n:
+                self._start(n)
+            assert self._next is not None
+            _, chunk, work = self._next
+            parts = self.workers.collect(work)
+            if n + 1 < len(self.batches):
+                self._start(n + 1)
+            usable = [a for a in chunk if not _too_short(a)]
+            fps = [fp for part, _ in parts for fp in part]
+            dim = sentence_embedder().dim
+            vectors = np.concatenate([np.empty((0, dim), np.float16), *(v for _, v in parts)])
+            return chunk, usable, fps, vectors
+        chunk = self.store.get_articles(self.batches[n])
+        usable = [a for a in chunk if not _too_short(a)]
+        texts = [a.text for a in usable]
+        return chunk, usable, fingerprints(texts, self.table), neighbour_vectors(texts)
 
 
 def warm_tables() -> None:
