@@ -104,6 +104,7 @@ def data_files() -> list[Path]:
 def build_background(texts: list[str], path: Path, out: Any) -> None:
     """A store holding ``texts`` with every stage's results, as `unspin add` leaves it."""
     from unspin import claims, provenance, stories
+    from unspin.spin.learn import learn_from_store
     from unspin.store import Store
 
     t0 = time.perf_counter()
@@ -113,6 +114,7 @@ def build_background(texts: list[str], path: Path, out: Any) -> None:
             store.put_articles(batch[k : k + 2000])
         provenance.rebuild(store, workers)
         stories.rebuild_stories(store)
+        learn_from_store(store)  # spin learning, as the pipeline leaves it
         claims.update(store, [a.id for a in batch], workers)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     out.put({"build_s": time.perf_counter() - t0})

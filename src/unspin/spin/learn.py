@@ -82,8 +82,10 @@ def learn_from_store(store: Any) -> dict[str, int]:
 
 
 def update(store: Any, new_ids: Sequence[str]) -> StageReport:
-    """The stage's entry point: re-learn substitutions when ``new_ids`` joined a copy
-    relation.
+    """The stage's entry point: learn the substitutions of the copy relations ``new_ids``
+    joined: added to the learned counts while every relation learned before is still
+    stored as it was, else re-learned from every copy relation (the same table either
+    way).
 
     Runs after provenance, so a spinner traced once is recognised in every later
     ``unspin spin`` without an explicit ``--learn``.
@@ -91,4 +93,16 @@ def update(store: Any, new_ids: Sequence[str]) -> StageReport:
     kinds = sorted(COPY_KINDS)
     if not any(store.relations_of(i, kinds=kinds) for i in new_ids):
         return StageReport("spin")
-    return StageReport("spin", learn_from_store(store))
+    if not store.spin_learned_current():
+        return StageReport("spin", learn_from_store(store))
+    # Every relation learned so far is still stored as it was: add the new ones' swaps to
+    # the counts instead of re-reading every copy relation of the store (the same table).
+    relations = store.unlearned_copy_relations(new_ids)
+    pairs = pairs_from_relations(relations)
+    rows = tally(pairs)
+    store.add_spin_substitutions(
+        rows, learned_from=[(r.source_id, r.copy_id, r.kind) for r in relations]
+    )
+    return StageReport(
+        "spin", {"relations": len(relations), "pairs": len(pairs), "substitutions": len(rows)}
+    )

@@ -426,3 +426,6 @@ class RelationStore(StoreBase):
             conn.execute("DELETE FROM provenance_vectors")
             conn.execute("DELETE FROM provenance_neighbour_keys")
             conn.execute("DELETE FROM relations")
+            # The relations come back rebuilt: what spin learning counted from them is
+            # re-learned from scratch (spin.learn.update), not added to.
+            conn.execute("DELETE FROM spin_learned")

@@ -9,11 +9,12 @@ table was learned from, so a copy relation missing there marks learning as pendi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from unspin.model import COPY_KINDS
+from unspin.model import COPY_KINDS, Relation
 from unspin.store.core import StoreBase, run_script
 from unspin.store.migrations import migration
+from unspin.store.relations import _relation_from_row
 
 __all__ = ["SpinStore"]
 
@@ -70,6 +71,60 @@ class SpinStore(StoreBase):
                     learned_from,
                 )
         return len(rows)
+
+    def add_spin_substitutions(
+        self, rows: Iterable[tuple[str, str, int]], *, learned_from: Iterable[tuple[str, str, str]]
+    ) -> int:
+        """Add ``rows`` of (original, spun, count) to the learned counts, tallied from the
+        copy relations ``learned_from`` (source id, copy id, kind), which are recorded
+        as learned: what :meth:`put_spin_substitutions` of every relation learned so
+        far and these would store."""
+        rows = list(rows)
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO spin_substitutions (original, spun, count) VALUES (?, ?, ?) "
+                "ON CONFLICT (original, spun) DO UPDATE SET count = count + excluded.count",
+                rows,
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO spin_learned (source_id, copy_id, kind) VALUES (?, ?, ?)",
+                learned_from,
+            )
+        return len(rows)
+
+    def spin_learned_current(self) -> bool:
+        """Every copy relation the substitutions were learned from is still stored, with
+        the same kind (none was deleted or re-classified since), and there is one: the
+        learned counts can then grow by the new relations alone."""
+        if self.conn.execute("SELECT 1 FROM spin_learned LIMIT 1").fetchone() is None:
+            return False
+        stale = self.conn.execute(
+            "SELECT 1 FROM spin_learned l WHERE NOT EXISTS (SELECT 1 FROM relations r "
+            "WHERE r.source_id = l.source_id AND r.copy_id = l.copy_id AND r.kind = l.kind) "
+            "LIMIT 1"
+        ).fetchone()
+        return stale is None
+
+    def unlearned_copy_relations(self, ids: Sequence[str]) -> list[Relation]:
+        """The copy relations of articles ``ids`` (as source or copy) that the
+        substitutions were not learned from, by source and copy id."""
+        kinds = sorted(COPY_KINDS)
+        found: dict[tuple[str, str], Relation] = {}
+        wanted = list(dict.fromkeys(ids))
+        for i in range(0, len(wanted), 400):
+            chunk = wanted[i : i + 400]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT r.* FROM relations r LEFT JOIN spin_learned l "
+                "ON l.source_id = r.source_id AND l.copy_id = r.copy_id AND l.kind = r.kind "
+                f"WHERE (r.source_id IN ({marks}) OR r.copy_id IN ({marks})) "
+                f"AND r.kind IN ({', '.join('?' * len(kinds))}) AND l.copy_id IS NULL",
+                (*chunk, *chunk, *kinds),
+            )
+            for row in rows:
+                rel = _relation_from_row(row)
+                found[(rel.source_id, rel.copy_id)] = rel
+        return [found[k] for k in sorted(found)]
 
     def unlearned_copy_ids(self) -> list[str]:
         """Copies (in ingest order) whose copy relation the substitutions were not learned from."""
