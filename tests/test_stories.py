@@ -98,6 +98,29 @@ def test_time_window_separates_the_same_words(store: Store) -> None:
     assert "time window" in member["reason"]
 
 
+def test_only_the_latest_live_stories_are_candidates(store: Store) -> None:
+    """Undated articles fall in every story's time span: the batch reads the latest
+    ``live_stories`` stories only, so the Chile follow-up cannot join a Chile story that
+    two later stories pushed out, and joins it when the bound admits it."""
+
+    def undated(pair: tuple[str, str], url: str) -> Article:
+        return Article.create(pair[1], title=pair[0], url=url)
+
+    first, later = [undated(CHILE_1, "x1")], [undated(INDONESIA, "x2"), undated(REHAB, "x3")]
+    put(store, *first, *later)
+    assign_articles(store)
+    follow_up = undated(CHILE_2, "x4")
+    put(store, follow_up)
+    rows = store.story_rows(latest=2)
+    assert len(rows) == 2 and [r.seq for r in rows] == sorted(r.seq for r in rows)
+    assert {r.title for r in rows} == {INDONESIA[0], REHAB[0]}
+    assign_articles(store, [follow_up.id], config=StoryConfig(live_stories=2))
+    assert len(story_sets(store)) == 4
+    store.clear_stories()
+    assign_articles(store, config=StoryConfig(live_stories=3))
+    assert story_sets(store)[0] == {first[0].id, follow_up.id}
+
+
 def test_incremental_batches_match_one_batch(store: Store, tmp_path) -> None:
     a, b, c = art(CHILE_1), art(CHILE_2, hours=5), art(INDONESIA, hours=6)
     put(store, a)

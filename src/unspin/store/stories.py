@@ -186,13 +186,19 @@ class StoryStore(StoreBase):
     # --- clustering state ---------------------------------------------------------
 
     def story_rows(
-        self, *, since: float | None = None, until: float | None = None, undated: bool = True
+        self,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        undated: bool = True,
+        latest: int | None = None,
     ) -> list[StoryRow]:
-        """Live (not merged) stories whose time span meets ``[since, until]``.
+        """Live (not merged) stories whose time span meets ``[since, until]``, by seq.
 
         Args:
             since, until: epoch seconds; ``None`` leaves that side open.
             undated: also return stories with no dated member.
+            latest: at most this many, the latest started (highest seq).
         """
         where = ["merged_into IS NULL"]
         params: list[float] = []
@@ -213,7 +219,10 @@ class StoryStore(StoreBase):
             where.append("first_ts IS NOT NULL")
         order = "+seq" if span else "seq"
         q = f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY {order}"
-        return [_row(r) for r in self.conn.execute(q, params)]
+        if latest is None:
+            return [_row(r) for r in self.conn.execute(q, params)]
+        rows = [_row(r) for r in self.conn.execute(f"{q} DESC LIMIT ?", (*params, latest))]
+        return rows[::-1]
 
     def next_story_seq(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM stories").fetchone()[0])

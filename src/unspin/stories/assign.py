@@ -166,6 +166,7 @@ def _assign_batch(store: Store, sigs: list[ArticleSignals], config: StoryConfig)
     rows = store.story_rows(
         since=None if undated_batch or not stamps else min(stamps) - window,
         until=None if undated_batch or not stamps else max(stamps) + window,
+        latest=config.live_stories,
     )
     title_vectors = store.get_embeddings(
         EMBED_MODEL, [r.title_article for r in rows if r.title_article]
