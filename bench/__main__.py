@@ -6,7 +6,9 @@ RESULTS.md records, in each section, the command that measured it; the set of re
 commands and :data:`COMMANDS` are the same (tests/test_bench_records.py), so ``make
 bench`` re-measures exactly what RESULTS.md shows. Several take long on 2 cores: the
 provenance speed at 20,000 articles (~6 min), SpinBot among 20,000 articles (~11 min),
-the 100,000-article web and story stores. The web latency command keeps its store in
+the 100,000-article web and story stores, and the add speed into 100,000 stored articles
+(its background takes about half an hour to build the first time; it is kept in /tmp,
+keyed by its texts, schema and claims extractor, and reused after). The web latency command keeps its store in
 /tmp (built on the first run, reused after) and measures the article pages only, as
 recorded; a full run (all page kinds) is ``python bench/web_speed.py``.
 """
@@ -35,7 +37,7 @@ COMMANDS = (
     "python bench/real_copies.py",
     "python bench/watch_speed.py",
     "python bench/real_copies.py --background 20000",
-    "python bench/add_speed.py --sizes 1000 10000 --profile",
+    "python bench/add_speed.py --sizes 1000 10000 --large --profile",
     "python bench/spin_examples.py",
     "python bench/spin_speed.py",
     "python bench/spin_accuracy.py",

@@ -346,7 +346,12 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     ap.add_argument("--large", action="store_true", help="also a 100,000-article store (long)")
     ap.add_argument("--repeat", type=int, default=1, help="adds per mode and size (median)")
-    ap.add_argument("--backgrounds", type=Path, help="keep and reuse built backgrounds here")
+    ap.add_argument(
+        "--backgrounds",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "unspin-add-speed-backgrounds",
+        help="keep and reuse built backgrounds here (default: %(default)s)",
+    )
     ap.add_argument(
         "--profile", action="store_true", help="also profile one add at the largest size"
     )
