@@ -131,11 +131,11 @@ class ClaimStore(StoreBase):
     def unextracted_all(self, version: int) -> list[str]:
         """Every stored article (in ingest order) not yet extracted by ``version``."""
         rows = self.conn.execute(
-            "SELECT a.id FROM articles a LEFT JOIN claims_done d "
-            "ON d.article_id = a.id AND d.version = ? WHERE d.article_id IS NULL ORDER BY a.seq",
+            "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM claims_done d "
+            "WHERE d.article_id = a.id AND d.version = ?)",
             (version,),
         )
-        return [str(r[0]) for r in rows]
+        return self.in_ingest_order([str(r[0]) for r in rows])
 
     def count_claims(self) -> dict[str, int]:
         """Stored claims by kind."""

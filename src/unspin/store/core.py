@@ -306,6 +306,13 @@ class StoreBase:
             out.update({str(r[0]): int(r[1]) for r in self.conn.execute(q, chunk)})
         return out
 
+    def in_ingest_order(self, ids: Sequence[str]) -> list[str]:
+        """``ids`` that are stored, in ingest order (by ``articles.seq``). A stage's
+        pending ids are found by a scan of the id index alone (a scan by seq reads every
+        article's row for its id: 0.2-0.3 s at 100,000 stored) and ordered here."""
+        seqs = self.article_seqs(ids)
+        return sorted(seqs, key=seqs.__getitem__)
+
     def held_lock_fds(self) -> tuple[int, ...]:
         """The descriptors of the locks this store holds (worker processes close them)."""
         return (self._lock_fd,) if self._lock_fd is not None else ()

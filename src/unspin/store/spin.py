@@ -130,15 +130,13 @@ class SpinStore(StoreBase):
         """Copies (in ingest order) whose copy relation the substitutions were not learned from."""
         kinds = sorted(COPY_KINDS)
         rows = self.conn.execute(
-            "SELECT DISTINCT r.copy_id, a.seq FROM relations r "
-            "JOIN articles a ON a.id = r.copy_id "
-            "LEFT JOIN spin_learned l ON l.source_id = r.source_id "
-            "AND l.copy_id = r.copy_id AND l.kind = r.kind "
-            f"WHERE r.kind IN ({', '.join('?' * len(kinds))}) AND l.copy_id IS NULL "
-            "ORDER BY a.seq",
+            "SELECT DISTINCT r.copy_id FROM relations r "
+            f"WHERE r.kind IN ({', '.join('?' * len(kinds))}) AND NOT EXISTS "
+            "(SELECT 1 FROM spin_learned l WHERE l.source_id = r.source_id "
+            "AND l.copy_id = r.copy_id AND l.kind = r.kind)",
             kinds,
         )
-        return [str(r[0]) for r in rows]
+        return self.in_ingest_order([str(r[0]) for r in rows])
 
     def spin_substitutions(self) -> tuple[tuple[str, str, int], ...]:
         """All learned substitutions as (original, spun, count), sorted."""

@@ -313,10 +313,10 @@ class StoryStore(StoreBase):
         """Ids (of ``ids``, or the whole store, in ingest order) not yet in a story."""
         if ids is None:
             q = (
-                "SELECT a.id FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
-                "WHERE m.article_id IS NULL ORDER BY a.seq"
+                "SELECT a.id FROM articles a WHERE NOT EXISTS "
+                "(SELECT 1 FROM story_members m WHERE m.article_id = a.id)"
             )
-            return [r[0] for r in self.conn.execute(q)]
+            return self.in_ingest_order([r[0] for r in self.conn.execute(q)])
         member: set[str] = set()
         wanted = list(ids)
         for i in range(0, len(wanted), 500):
