@@ -63,31 +63,37 @@ _SWITCHED_OFF: dict[str, dict[str, Any]] = {
 }
 
 
-def _run(
+def _step(
     store: Store,
     stage: str,
     ids: Sequence[str],
     config: PipelineConfig,
     workers: Workers,
     early: dict[str, Any],
-) -> StageReport:
-    """One stage's ``update`` for ``ids``. Stages import lazily to keep start-up fast.
-    ``early``: work a stage started before the earlier stages ran, by stage name."""
+) -> dict[str, Any]:
+    """One stage's ``update`` for ``ids``: its counts (what a switched-off stage
+    reports when it is off). Stages import lazily to keep start-up fast. ``early``:
+    work a stage started before the earlier stages ran, by stage name."""
+    if not config.enabled(stage):
+        return dict(_SWITCHED_OFF[stage])
+    report: StageReport
     if stage == "provenance":
         from unspin import provenance  # copies, spun copies and their sources
 
-        return provenance.update(store, ids, workers)
-    if stage == "stories":
+        report = provenance.update(store, ids, workers)
+    elif stage == "stories":
         from unspin import stories  # new articles join or start stories
 
-        return stories.update(store, ids, config.story_settings, workers)
-    if stage == "spin":
+        report = stories.update(store, ids, config.story_settings, workers)
+    elif stage == "spin":
         from unspin.spin import learn  # learn spinner swaps from traced copies
 
-        return learn.update(store, ids)
-    from unspin import claims  # claims of new articles, cached for `compare`
+        report = learn.update(store, ids)
+    else:
+        from unspin import claims  # claims of new articles, cached for `compare`
 
-    return claims.update(store, ids, workers, prefetched=early.get("claims"))
+        report = claims.update(store, ids, workers, prefetched=early.get("claims"))
+    return report.counts
 
 
 def _start_early(
@@ -103,19 +109,6 @@ def _start_early(
 
         early["claims"] = claims.prefetch(store, todo.get("claims", ()), workers)
     return early
-
-
-def _step(
-    store: Store,
-    stage: str,
-    ids: Sequence[str],
-    config: PipelineConfig,
-    workers: Workers,
-    early: dict[str, Any],
-) -> dict[str, Any]:
-    if not config.enabled(stage):
-        return dict(_SWITCHED_OFF[stage])
-    return _run(store, stage, ids, config, workers, early).counts
 
 
 def pending(store: Store, config: PipelineConfig | None = None) -> dict[str, list[str]]:
