@@ -173,6 +173,9 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
 # Texts per item of the index inputs handed to the workers: fingerprints and vectors are
 # vectorised over the texts of one call.
 _INPUTS_PER_ITEM = 16
+# The token table _index_inputs keeps between calls in one process, started afresh past
+# this many tokens (a long-running process reading the web meets ever new ones).
+_WORKER_TABLE_TOKENS = 500_000
 _worker_table: TokenTable | None = None
 
 
@@ -183,7 +186,7 @@ def _index_inputs(texts: Sequence[str]) -> _Inputs:
     """The fingerprints and neighbour vectors of ``texts`` (on a worker: its own token
     table, kept between calls). Each text's are the same whatever the batch holds."""
     global _worker_table
-    if _worker_table is None:
+    if _worker_table is None or len(_worker_table) > _WORKER_TABLE_TOKENS:
         _worker_table = TokenTable()
     return fingerprints(texts, _worker_table), neighbour_vectors(texts)
 
