@@ -183,8 +183,8 @@ _Inputs = tuple[list[Fingerprint], npt.NDArray[np.float16]]
 
 
 def _index_inputs(texts: Sequence[str]) -> _Inputs:
-    """The fingerprints and neighbour vectors of ``texts`` (on a worker: its own token
-    table, kept between calls). Each text's are the same whatever the batch holds."""
+    """The fingerprints and neighbour vectors of ``texts`` (one token table per process,
+    kept between calls). Each text's are the same whatever the batch holds."""
     global _worker_table
     if _worker_table is None or len(_worker_table) > _WORKER_TABLE_TOKENS:
         _worker_table = TokenTable()
@@ -194,44 +194,41 @@ def _index_inputs(texts: Sequence[str]) -> _Inputs:
 class _IndexInputs:
     """Each batch of :func:`update`: its articles, those long enough to index, their
     fingerprints and neighbour vectors. With workers, the next batch's are computed on
-    them (background work ahead of all other) while the writer looks up and indexes this
-    one; alone, here when asked."""
+    them, sixteen texts at a time (background work ahead of all other), while the writer
+    looks up and indexes this one; alone, the whole batch here when asked."""
 
     def __init__(self, store: Store, workers: Workers, batches: Sequence[Sequence[str]]) -> None:
         self.store = store
         self.workers = workers
         self.batches = batches
-        self.table = TokenTable()
-        self._next: tuple[int, list[Article], Background[list[str], _Inputs]] | None = None
+        self._next: (
+            tuple[int, list[Article], list[Article], Background[list[str], _Inputs]] | None
+        ) = None
 
     def _start(self, n: int) -> None:
         chunk = self.store.get_articles(self.batches[n])
-        texts = [a.text for a in chunk if not _too_short(a)]
-        items = [texts[k : k + _INPUTS_PER_ITEM] for k in range(0, len(texts), _INPUTS_PER_ITEM)]
+        usable = [a for a in chunk if not _too_short(a)]
+        texts = [a.text for a in usable]
+        step = _INPUTS_PER_ITEM if self.workers.jobs > 1 else max(1, len(texts))
+        items = [texts[k : k + step] for k in range(0, len(texts), step)]
         work = self.workers.background(_index_inputs, items, first=True, min_items=2)
-        self._next = (n, chunk, work)
+        self._next = (n, chunk, usable, work)
 
     def batch(
         self, n: int
     ) -> tuple[list[Article], list[Article], list[Fingerprint], npt.NDArray[np.float16]]:
         """Batch ``n`` (asked in order): articles, usable ones, fingerprints, vectors."""
-        if self.workers.jobs > 1:
-            if self._next is None or self._next[0] != n:
-                self._start(n)
-            assert self._next is not None
-            _, chunk, work = self._next
-            parts = self.workers.collect(work)
-            if n + 1 < len(self.batches):
-                self._start(n + 1)
-            usable = [a for a in chunk if not _too_short(a)]
-            fps = [fp for part, _ in parts for fp in part]
-            dim = sentence_embedder().dim
-            vectors = np.concatenate([np.empty((0, dim), np.float16), *(v for _, v in parts)])
-            return chunk, usable, fps, vectors
-        chunk = self.store.get_articles(self.batches[n])
-        usable = [a for a in chunk if not _too_short(a)]
-        texts = [a.text for a in usable]
-        return chunk, usable, fingerprints(texts, self.table), neighbour_vectors(texts)
+        if self._next is None or self._next[0] != n:
+            self._start(n)
+        assert self._next is not None
+        _, chunk, usable, work = self._next
+        parts = self.workers.collect(work)
+        if n + 1 < len(self.batches):
+            self._start(n + 1)
+        fps = [fp for part, _ in parts for fp in part]
+        dim = sentence_embedder().dim
+        vectors = np.concatenate([np.empty((0, dim), np.float16), *(v for _, v in parts)])
+        return chunk, usable, fps, vectors
 
 
 def warm_tables() -> None:
