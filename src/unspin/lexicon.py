@@ -8,6 +8,9 @@ Built by ``scripts/build_spin_assets.py`` and shipped in ``unspin/assets/spin/``
   counts of 2- and 3-word n-grams of offline prose (``ngram_keys`` sorted, ``ngram_counts``);
 * ``thesaurus.npz``: the reverse thesaurus, for each word the words a thesaurus spinner
   may have replaced by it (WordNet 3.0 synonyms of any sense, CSR ``ptr``/``idx``);
+* ``thesaurus_wide.npz``: the same from a much larger thesaurus (Moby Thesaurus II with
+  the OpenOffice thesaurus, as npm ``moby`` 1.1.2 ships them): the loose synonyms
+  ("clamor" for "noise", "framework" for "system") that WordNet's synsets miss;
 * ``learned.tsv``: word substitutions (original, spun, count) seen in real spinner output;
 * ``calibration.json``: logistic weights turning features into probabilities.
 
@@ -18,7 +21,7 @@ counts of thousands of candidate phrases are looked up with one ``np.searchsorte
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -75,6 +78,9 @@ class Lexicon:
             ``thes_idx[thes_ptr[w]:thes_ptr[w + 1]]`` are the words a thesaurus spinner
             may have replaced by word ``w`` (WordNet 3.0 synonyms of any sense, in
             ``w``'s inflection).
+        wide_ptr, wide_idx: the wide reverse thesaurus (``thesaurus_wide.npz``), the same
+            CSR layout: originals from Moby Thesaurus II and the OpenOffice thesaurus,
+            looser than WordNet's and many more (a median of about 60 per word).
     """
 
     words: tuple[str, ...]
@@ -89,6 +95,8 @@ class Lexicon:
     antonyms: U64
     thes_ptr: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
     thes_idx: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    wide_ptr: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
+    wide_idx: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def ids(self, words: list[str]) -> npt.NDArray[np.int64]:
         """Word ids (-1 for words outside the vocabulary)."""
@@ -114,6 +122,12 @@ class Lexicon:
             return self.thes_idx[:0]
         return self.thes_idx[self.thes_ptr[word] : self.thes_ptr[word + 1]]
 
+    def thesaurus_wide(self, word: int) -> npt.NDArray[np.int64]:
+        """Ids of the originals the wide thesaurus (Moby, OpenOffice) gives word id ``word``."""
+        if word < 0 or word + 1 >= len(self.wide_ptr):
+            return self.wide_idx[:0]
+        return self.wide_idx[self.wide_ptr[word] : self.wide_ptr[word + 1]]
+
     def phrase_count(self, words: list[str]) -> float:
         """Count of one 2- or 3-word phrase (0 when unseen or outside the vocabulary)."""
         ids = self.ids(words)
@@ -123,20 +137,7 @@ class Lexicon:
 
     def with_learned(self, learned: tuple[tuple[str, str, int], ...]) -> Lexicon:
         """The same tables with another set of learned substitutions."""
-        return Lexicon(
-            self.words,
-            self.index,
-            self.zipf,
-            self.nbr_idx,
-            self.nbr_sim,
-            self.keys,
-            self.counts,
-            learned,
-            self.calibration,
-            self.antonyms,
-            self.thes_ptr,
-            self.thes_idx,
-        )
+        return replace(self, learned=learned)
 
 
 def read_learned(path: Path) -> tuple[tuple[str, str, int], ...]:
@@ -186,10 +187,8 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
             keys = z["ngram_keys"]
             counts = z["ngram_counts"].astype(np.float32)
             pairs = z["antonyms"].astype(np.int64) if "antonyms" in z.files else None
-        thes_ptr, thes_idx = np.zeros(1, np.int64), np.zeros(0, np.int64)
-        if (directory / "thesaurus.npz").exists():
-            with np.load(directory / "thesaurus.npz") as t:
-                thes_ptr, thes_idx = t["ptr"].astype(np.int64), t["idx"].astype(np.int64)
+        thes_ptr, thes_idx = _csr(directory / "thesaurus.npz")
+        wide_ptr, wide_idx = _csr(directory / "thesaurus_wide.npz")
     except (OSError, KeyError, ValueError) as exc:
         raise UnspinError(
             f"{directory}: spin assets missing or unreadable ({exc}); "
@@ -217,4 +216,14 @@ def load_lexicon(directory: Path = ASSET_DIR, *, learned: bool = True) -> Lexico
         else np.zeros(0, np.uint64),
         thes_ptr=thes_ptr,
         thes_idx=thes_idx,
+        wide_ptr=wide_ptr,
+        wide_idx=wide_idx,
     )
+
+
+def _csr(path: Path) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``(ptr, idx)`` of a reverse-thesaurus file; empty when the file is absent."""
+    if not path.exists():
+        return np.zeros(1, np.int64), np.zeros(0, np.int64)
+    with np.load(path) as t:
+        return t["ptr"].astype(np.int64), t["idx"].astype(np.int64)

@@ -50,6 +50,10 @@ class Weights:
     thesaurus weights were set later on the same inner split of half A (cost 0-3 by bonus
     0-2; learning from A1, top-1 0.159 without the thesaurus, 0.170 at 2 and 1; with no
     learning 0.057 and 0.095); a cost per log of the original's synonym count did not help.
+    The wide thesaurus's cost was set the same way (1-10; learning from A1, top-1 0.170
+    without it, 0.198 at 6, and 0.095 -> 0.139 with no learning; SpinBot half A with no
+    spinner table, swaps restored exactly 5.7 % -> 7.1 %); a cost per log of how many
+    words the wide thesaurus offers for the original moved top-1 by under 0.01.
     """
 
     swap: float = 2.5  # cost of one swap: the prior that a word was left alone
@@ -61,6 +65,7 @@ class Weights:
     suffix: float = 1.5  # cost when word and original differ in inflection (-s, -ed, -ing ...)
     thesaurus: float = 2.0  # cost of a reverse-thesaurus original that is no neighbour
     thesaurus_bonus: float = 1.0  # bonus of a neighbour that the thesaurus also proposes
+    wide: float = 6.0  # cost of an original only the wide thesaurus (Moby) proposes
     neighbours: int = 32  # embedding neighbours considered per word
     beam: int = 64
 
@@ -186,6 +191,15 @@ class Restorer:
                 dz = _zipf_gain(float(lex.zipf[c]), zw)
                 score = -w.swap - w.thesaurus + w.zipf * dz
                 opts[cw] = Option(cw, int(c), score)
+            # Looser synonyms from the wide thesaurus ("clamor" for "noise"), dearer still.
+            wide = lex.thesaurus_wide(wid)
+            barred = self._barred(np.full(len(wide), wid, np.int64), wide)
+            for c, bar in zip(wide, barred, strict=True):
+                cw = lex.words[int(c)]
+                if cw in opts or cw in FUNCTION_WORDS or bar:
+                    continue
+                dz = _zipf_gain(float(lex.zipf[c]), zw)
+                opts[cw] = Option(cw, int(c), -w.swap - w.wide + w.zipf * dz)
         for orig, n in self.learned.get(low, {}).items():
             cid = lex.index.get(orig, -1)
             zc = float(lex.zipf[cid]) if cid >= 0 else zw
