@@ -153,3 +153,16 @@ def test_a_loose_synonym_only_the_wide_thesaurus_knows_is_restored(lex: Lexicon)
     assert "a loud noise" not in Restorer(_without_wide(lex)).restore_phrase(
         "a deafening clamor"
     )
+
+
+def test_a_word_a_learned_table_explains_gets_no_wide_originals(lex: Lexicon) -> None:
+    """Where a spinner's learned swaps explain a word, loose synonyms would only compete."""
+
+    def wide_only(restorer: Restorer) -> set[str]:
+        narrow = {o.word for o in Restorer(_without_wide(restorer.lex)).options("clamor")}
+        return {o.word for o in restorer.options("clamor")} - narrow
+
+    assert "demand" in wide_only(Restorer(lex))
+    learned = Restorer(lex.with_learned((("noise", "clamor", 3),)))
+    assert wide_only(learned) == set()
+    assert "noise" in {o.word for o in learned.options("clamor")}

@@ -191,8 +191,10 @@ class Restorer:
                 dz = _zipf_gain(float(lex.zipf[c]), zw)
                 score = -w.swap - w.thesaurus + w.zipf * dz
                 opts[cw] = Option(cw, int(c), score)
-            # Looser synonyms from the wide thesaurus ("clamor" for "noise"), dearer still.
-            wide = lex.thesaurus_wide(wid)
+            # Looser synonyms from the wide thesaurus ("clamor" for "noise"), dearer still,
+            # for a word no learned spinner table explains: where one does, it knows this
+            # spinner's habits, and loose synonyms only compete with them.
+            wide = lex.thesaurus_wide(wid) if low not in self.learned else lex.wide_idx[:0]
             barred = self._barred(np.full(len(wide), wid, np.int64), wide)
             for c, bar in zip(wide, barred, strict=True):
                 cw = lex.words[int(c)]
