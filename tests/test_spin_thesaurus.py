@@ -150,9 +150,7 @@ def test_wide_originals_are_candidates_dearer_than_wordnet_ones(lex: Lexicon) ->
 
 def test_a_loose_synonym_only_the_wide_thesaurus_knows_is_restored(lex: Lexicon) -> None:
     assert Restorer(lex).restore_phrase("a deafening clamor")[0] == "a loud noise"
-    assert "a loud noise" not in Restorer(_without_wide(lex)).restore_phrase(
-        "a deafening clamor"
-    )
+    assert "a loud noise" not in Restorer(_without_wide(lex)).restore_phrase("a deafening clamor")
 
 
 def test_a_word_a_learned_table_explains_gets_no_wide_originals(lex: Lexicon) -> None:
