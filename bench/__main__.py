@@ -34,6 +34,7 @@ COMMANDS = (
     "python bench/spark_speed.py",
     "python bench/provenance_accuracy.py",
     "python bench/provenance_speed.py --size 20000 --no-store",
+    "python bench/provenance_speed.py --size 100000 --no-store",
     "python bench/real_copies.py",
     "python bench/watch_speed.py",
     "python bench/real_copies.py --background 20000",
