@@ -106,7 +106,9 @@ def cluster(
     """Stream ``sigs[idx]`` in the order of ``seed``; the story of each, in ``idx`` order."""
     order = random.Random(seed).sample(idx, len(idx))
     c = Clusterer(config)
-    placed = {i: c.assign(sigs[i]).story_id for i in order}
+    decisions = {i: c.assign(sigs[i]) for i in order}
+    placed = {i: d.story_id for i, d in decisions.items()}
+    started = {i: d.action == "start" for i, d in decisions.items()}
     # The stream is one batch (unspin add assigns up to 1,000 articles per batch): at its
     # end, every story the batch changed is checked for a split, as assign.py does.
     members: dict[str, list[int]] = defaultdict(list)
@@ -119,6 +121,11 @@ def cluster(
             for i in group:
                 if sigs[i].id in moved:
                     placed[i] = split.new_story
+    # Then each article that started a story and is still alone is given the join
+    # decision again against the finished stories (Clusterer.rejoin), as assign.py does.
+    for i in order:
+        if started[i]:
+            c.rejoin(sigs[i], placed[i])
     return [c.live_story(placed[i]).id for i in idx]
 
 

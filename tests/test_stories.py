@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -358,3 +359,59 @@ def test_a_story_is_checked_for_a_split_as_it_grows_by_half() -> None:
 def test_term_tokens_match_the_backtracking_regex(text: str) -> None:
     backtracking = re.compile(r"[^\W_]+(?:['.,\-][^\W_]+)*|[.!?:\n]")
     assert _TERM_TOKEN.findall(text) == backtracking.findall(text)
+
+
+def _late_event() -> list[ArticleSignals]:
+    """``a`` arrives first and matches ``b`` alone too little; ``c`` joins ``b``; then
+    the story of ``b`` and ``c`` matches ``a``."""
+    return [
+        _sig("a", [1, 0.1, 0], {"reid": 1, "promises": 1}),
+        _sig("b", [0.3, 1, 0], {"reid": 1, "malibu": 1, "ketsoyan": 1}),
+        _sig("c", [1, 0.6, 0], {"reid": 1, "promises": 1, "malibu": 1, "ketsoyan": 1}),
+    ]
+
+
+_LATE = StoryConfig(join_threshold=0.5, merge_threshold=0.9, entity_weight=0.5)
+
+
+def test_an_article_left_alone_rejoins_the_story_that_grew_to_match_it() -> None:
+    c = Clusterer(_LATE)
+    for k in range(6):
+        c.assign(_sig(f"bg{k}", [0, 0, 1], {f"other{k}": 1}))
+    a, b, cc = _late_event()
+    da, db, dc = c.assign(a), c.assign(b), c.assign(cc)
+    assert (da.action, db.action, dc.action) == ("start", "start", "join")
+    assert dc.story_id == db.story_id and db.score < _LATE.join_threshold
+    merge = c.rejoin(a, da.story_id)
+    assert merge is not None and merge.article_id == a.id
+    assert merge.score >= _LATE.join_threshold
+    assert {merge.kept, merge.absorbed} == {da.story_id, db.story_id}
+    assert merge.reason.startswith("started a story alone; at the end of its batch it scores")
+    assert "reid" in merge.reason
+    assert c.live_story(da.story_id) is c.live_story(db.story_id)
+    assert c.live_story(da.story_id).n_articles == 3
+    # Only a story of one article is reconsidered, and one that matches nothing stays.
+    assert c.rejoin(cc, dc.story_id) is None
+    lone = _sig("z", [0, 1, -1], {"okonkwo": 1})
+    alone = c.assign(lone)
+    assert alone.action == "start" and c.rejoin(lone, alone.story_id) is None
+
+
+def test_the_store_records_a_rejoin_as_a_merge(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [art(CHILE_1), art(CHILE_2, hours=1), art(INDONESIA, hours=2)]
+    put(store, *articles)
+    by_id = {x.id: replace(s, id=x.id) for x, s in zip(articles, _late_event(), strict=True)}
+    monkeypatch.setattr(
+        "unspin.stories.assign._signals", lambda batch, *_: [by_id[x.id] for x in batch]
+    )
+    counts = assign_articles(store, config=_LATE)
+    assert counts["started"] == 2 and counts["joined"] == 1 and counts["merged"] == 1
+    assert story_sets(store) == [{x.id for x in articles}]
+    (story,) = read_stories(store)
+    detail = read_story(store, story.id)
+    first = next(m for m in detail.members if m.article_id == articles[0].id)
+    assert first.reason.startswith("started a story alone")
+    assert [m.article_id for m in detail.merges] == [articles[0].id]
+    assert story.n_articles == 3

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -199,6 +200,7 @@ def _assign_batch(store: Store, sigs: list[ArticleSignals], config: StoryConfig)
         placed[sig.id] = decision.story_id
         decisions.append(decision)
     splits = _split_stories(store, clusterer, sigs, decisions, copy_of, before)
+    decisions = _rejoin_alone(clusterer, sigs, decisions)
     with store.transaction():
         store.put_embeddings(EMBED_MODEL, {s.id: s.vector for s in sigs})
         store.save_story_rows(_row(clusterer.by_id[sid]) for sid in sorted(clusterer.changed))
@@ -214,9 +216,26 @@ def _assign_batch(store: Store, sigs: list[ArticleSignals], config: StoryConfig)
         # Last: a split moves members the lines above may have written or moved.
         for split, scores in splits:
             store.put_story_members(
-                (aid, split.new_story, scores[aid], split.reason) for aid in split.moved
+                (aid, clusterer.live_story(split.new_story).id, scores[aid], split.reason)
+                for aid in split.moved
             )
     return decisions
+
+
+def _rejoin_alone(
+    clusterer: Clusterer, sigs: list[ArticleSignals], decisions: list[Decision]
+) -> list[Decision]:
+    """``decisions`` with each article that started a story and is still alone in it
+    given the join decision again (:meth:`Clusterer.rejoin`), in stream order: one that
+    now joins carries the merge, and its score and reason."""
+    by_id = {s.id: s for s in sigs}
+    out = []
+    for d in decisions:
+        merge = clusterer.rejoin(by_id[d.article_id], d.story_id) if d.action == "start" else None
+        if merge is not None:
+            d = replace(d, score=merge.score, reason=merge.reason, merges=(*d.merges, merge))
+        out.append(d)
+    return out
 
 
 def _split_stories(

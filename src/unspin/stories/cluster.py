@@ -514,6 +514,36 @@ class Clusterer:
         )
         return MergeDecision(kept.id, other.id, article_id, score, reason)
 
+    # --- rejoins ------------------------------------------------------------------
+
+    def rejoin(self, sig: ArticleSignals, story_id: str) -> MergeDecision | None:
+        """At the end of a batch, the join decision again for an article that started
+        ``story_id`` and is still alone in it, against the stories as they are now.
+
+        Articles stream one at a time, so a report that arrived before the rest of its
+        event can start a story of its own while the later reports, none close enough to
+        it alone, gather in another; once that story holds them all, the first report
+        may score at least ``join_threshold`` with it. Then its story is merged into that
+        one (the same threshold as on arrival: a lone article that still matches nothing
+        stays alone).
+        """
+        own = self.live_story(story_id)
+        if own.n_articles != 1:
+            return None
+        for story, score, cos, shared in self.score(sig):
+            target = self.live_story(story.id)
+            if target.id == own.id:
+                continue
+            if score < self.config.join_threshold:
+                return None
+            merge = self._merge(target, own, sig.id, score, shared)
+            reason = (
+                f"started a story alone; at the end of its batch it scores {score:.2f} with "
+                f"{target.id} (embedding {cos:.2f}; shared {', '.join(shared[:5]) or 'no names'})"
+            )
+            return MergeDecision(merge.kept, merge.absorbed, sig.id, score, reason)
+        return None
+
     # --- splits -------------------------------------------------------------------
 
     def split(
