@@ -155,6 +155,25 @@ class Restorer:
         """log q(spun | orig) of a learned swap seen ``count`` times (<= 0)."""
         return math.log(count / self._per_orig.get(orig, count))
 
+    def _add_thesaurus(
+        self,
+        opts: dict[str, Option],
+        wid: int,
+        originals: npt.NDArray[np.int64],
+        cost: float,
+        zw: float,
+    ) -> None:
+        """Add to ``opts`` the thesaurus ``originals`` of word id ``wid`` (Zipf ``zw``) not
+        proposed yet, at ``cost`` beyond a swap's; antonyms, number and function words
+        never."""
+        barred = self._barred(np.full(len(originals), wid, np.int64), originals)
+        for c, bar in zip(originals, barred, strict=True):
+            cw = self.lex.words[int(c)]
+            if cw in opts or cw in FUNCTION_WORDS or bar:
+                continue
+            dz = _zipf_gain(float(self.lex.zipf[c]), zw)
+            opts[cw] = Option(cw, int(c), -self.w.swap - cost + self.w.zipf * dz)
+
     def options(self, word: str, limit: int | None = None) -> list[Option]:
         """The word itself and its possible originals with channel scores, best first."""
         lex, w = self.lex, self.w
@@ -183,25 +202,12 @@ class Restorer:
                 opts[cw] = Option(cw, int(c), score)
             # Originals a thesaurus spinner may have replaced by this word that the
             # embedding neighbours miss ("counterfeit" for "artificial"): same inflection.
-            barred = self._barred(np.full(len(thes), wid, np.int64), thes)
-            for c, bar in zip(thes, barred, strict=True):
-                cw = lex.words[int(c)]
-                if cw in opts or cw in FUNCTION_WORDS or bar:
-                    continue
-                dz = _zipf_gain(float(lex.zipf[c]), zw)
-                score = -w.swap - w.thesaurus + w.zipf * dz
-                opts[cw] = Option(cw, int(c), score)
+            self._add_thesaurus(opts, wid, thes, w.thesaurus, zw)
             # Looser synonyms from the wide thesaurus ("clamor" for "noise"), dearer still,
             # for a word no learned spinner table explains: where one does, it knows this
             # spinner's habits, and loose synonyms only compete with them.
-            wide = lex.thesaurus_wide(wid) if low not in self.learned else lex.wide_idx[:0]
-            barred = self._barred(np.full(len(wide), wid, np.int64), wide)
-            for c, bar in zip(wide, barred, strict=True):
-                cw = lex.words[int(c)]
-                if cw in opts or cw in FUNCTION_WORDS or bar:
-                    continue
-                dz = _zipf_gain(float(lex.zipf[c]), zw)
-                opts[cw] = Option(cw, int(c), -w.swap - w.wide + w.zipf * dz)
+            if low not in self.learned:
+                self._add_thesaurus(opts, wid, lex.thesaurus_wide(wid), w.wide, zw)
         for orig, n in self.learned.get(low, {}).items():
             cid = lex.index.get(orig, -1)
             zc = float(lex.zipf[cid]) if cid >= 0 else zw
