@@ -24,7 +24,7 @@ from unspin.stories import (
     read_story,
     rebuild_stories,
 )
-from unspin.stories.cluster import _TERM_TOKEN, split_due
+from unspin.stories.cluster import _TERM_TOKEN, SplitDecision, split_due
 
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
 
@@ -255,6 +255,12 @@ REHAB_2 = (
 )
 
 
+# Every article joins (the stream puts both events in one story) and the split check
+# alone separates them: no small story is absorbed whole, which would keep small groups
+# that still match the rest at the join threshold together (a test below).
+_SPLIT = StoryConfig(join_threshold=0.0, split_threshold=0.5, small_story=0)
+
+
 def _two_events(c: Clusterer) -> tuple[list[ArticleSignals], list[ArticleSignals]]:
     # Background articles give the names their document frequencies (IDF > 0).
     for k in range(6):
@@ -269,7 +275,7 @@ def _two_events(c: Clusterer) -> tuple[list[ArticleSignals], list[ArticleSignals
 
 
 def test_a_story_holding_two_events_splits_and_says_why() -> None:
-    c = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=0.5))
+    c = Clusterer(_SPLIT)
     williams, jackson = _two_events(c)
     members = [williams[0], jackson[0], williams[1], jackson[1], williams[2], jackson[2]]
     story = {c.assign(m).story_id for m in members}
@@ -286,14 +292,30 @@ def test_a_story_holding_two_events_splits_and_says_why() -> None:
     assert split.score < 0.5 and {sid, split.new_story} <= c.changed
 
 
+def test_a_small_group_that_still_joins_the_rest_is_not_split_off() -> None:
+    def split(small: int) -> SplitDecision | None:
+        c = Clusterer(replace(_SPLIT, small_story=small))
+        williams, jackson = _two_events(c)
+        members = williams + jackson
+        (sid,) = {c.assign(m).story_id for m in members}
+        return c.split(sid, members)
+
+    # Groups of 3 score below the split threshold with each other ...
+    assert split(0) is not None
+    assert split(2) is not None
+    # ... but small enough to be absorbed whole, they leave only below the join threshold
+    # (0 here): else absorb_small would put them back together.
+    assert split(3) is None
+
+
 def test_one_event_does_not_split_and_splits_can_be_turned_off() -> None:
-    c = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=0.5))
+    c = Clusterer(_SPLIT)
     williams, _ = _two_events(c)
     more = [_sig(f"x{k}", [1, 0.3, 0], {"chargers": 1, "okonkwo": 2}) for k in range(2)]
     members = williams + more
     (sid,) = {c.assign(m).story_id for m in members}
     assert c.split(sid, members) is None
-    off = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=None))
+    off = Clusterer(replace(_SPLIT, split_threshold=None))
     williams, jackson = _two_events(off)
     members = williams + jackson
     (sid,) = {off.assign(m).story_id for m in members}
@@ -301,7 +323,7 @@ def test_one_event_does_not_split_and_splits_can_be_turned_off() -> None:
 
 
 def test_a_copy_stays_with_its_source_in_a_split() -> None:
-    c = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=0.5))
+    c = Clusterer(_SPLIT)
     williams, jackson = _two_events(c)
     # A spun copy of an Okonkwo report whose names read like the other event's.
     copy = _sig("copy", [1, 0.35, 0], {"chargers": 1, "vincent": 1})
@@ -310,7 +332,7 @@ def test_a_copy_stays_with_its_source_in_a_split() -> None:
     by_names = c.split(sid, members)
     assert by_names is not None
     assert (copy.id in by_names.moved) == (jackson[0].id in by_names.moved)
-    c = Clusterer(StoryConfig(join_threshold=0.0, split_threshold=0.5))
+    c = Clusterer(_SPLIT)
     _two_events(c)
     (sid,) = {c.assign(m).story_id for m in members}
     split = c.split(sid, members, copies={copy.id: williams[0].id})
@@ -319,7 +341,7 @@ def test_a_copy_stays_with_its_source_in_a_split() -> None:
 
 
 def test_the_store_splits_a_story_across_batches(store: Store) -> None:
-    config = StoryConfig(join_threshold=0.0, split_threshold=0.5)
+    config = _SPLIT
     chile = [art(CHILE_1), art(CHILE_2, hours=2, site="b.example")]
     rehab = [art(REHAB, hours=1), art(REHAB_2, hours=3, site="b.example")]
     put(store, chile[0], rehab[0])
@@ -374,7 +396,7 @@ def _late_event() -> list[ArticleSignals]:
 _LATE = StoryConfig(join_threshold=0.5, merge_threshold=0.9, entity_weight=0.5)
 
 
-def test_an_article_left_alone_rejoins_the_story_that_grew_to_match_it() -> None:
+def test_a_small_story_joins_the_story_that_grew_to_match_it() -> None:
     c = Clusterer(_LATE)
     for k in range(6):
         c.assign(_sig(f"bg{k}", [0, 0, 1], {f"other{k}": 1}))
@@ -382,22 +404,32 @@ def test_an_article_left_alone_rejoins_the_story_that_grew_to_match_it() -> None
     da, db, dc = c.assign(a), c.assign(b), c.assign(cc)
     assert (da.action, db.action, dc.action) == ("start", "start", "join")
     assert dc.story_id == db.story_id and db.score < _LATE.join_threshold
-    merge = c.rejoin(a, da.story_id)
-    assert merge is not None and merge.article_id == a.id
-    assert merge.score >= _LATE.join_threshold
+    lone = c.assign(_sig("z", [0, 1, -1], {"okonkwo": 1}))  # matches nothing: stays alone
+    (merge,) = c.absorb_small(sorted(c.changed))
     assert {merge.kept, merge.absorbed} == {da.story_id, db.story_id}
-    assert merge.reason.startswith("started a story alone; at the end of its batch it scores")
-    assert "reid" in merge.reason
+    assert merge.article_id is None and merge.score >= _LATE.join_threshold
+    assert "as wholes at the end of a batch" in merge.reason and "reid" in merge.reason
     assert c.live_story(da.story_id) is c.live_story(db.story_id)
     assert c.live_story(da.story_id).n_articles == 3
-    # Only a story of one article is reconsidered, and one that matches nothing stays.
-    assert c.rejoin(cc, dc.story_id) is None
-    lone = _sig("z", [0, 1, -1], {"okonkwo": 1})
-    alone = c.assign(lone)
-    assert alone.action == "start" and c.rejoin(lone, alone.story_id) is None
+    assert c.live_story(lone.story_id).n_articles == 1
+    assert c.absorb_small(sorted(c.changed)) == []  # nothing left to merge
 
 
-def test_the_store_records_a_rejoin_as_a_merge(
+def test_only_stories_up_to_the_small_size_are_absorbed() -> None:
+    def run(small: int) -> int:
+        c = Clusterer(replace(_LATE, small_story=small))
+        for k in range(6):
+            c.assign(_sig(f"bg{k}", [0, 0, 1], {f"other{k}": 1}))
+        for sig in _late_event():
+            c.assign(sig)
+        return len(c.absorb_small(sorted(c.changed)))
+
+    assert run(0) == 0  # turned off
+    assert run(1) == 1  # the lone first report's story is small enough
+    assert run(6) == 1
+
+
+def test_the_store_records_an_absorbed_small_story_as_a_merge(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     articles = [art(CHILE_1), art(CHILE_2, hours=1), art(INDONESIA, hours=2)]
@@ -411,7 +443,6 @@ def test_the_store_records_a_rejoin_as_a_merge(
     assert story_sets(store) == [{x.id for x in articles}]
     (story,) = read_stories(store)
     detail = read_story(store, story.id)
-    first = next(m for m in detail.members if m.article_id == articles[0].id)
-    assert first.reason.startswith("started a story alone")
-    assert [m.article_id for m in detail.merges] == [articles[0].id]
-    assert story.n_articles == 3
+    assert story.n_articles == 3 and len(detail.members) == 3
+    (merge,) = detail.merges
+    assert merge.article_id is None and "as wholes at the end of a batch" in merge.reason

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -153,14 +152,20 @@ def assign_articles(
             key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0)
         )
         sigs = _signals(batch, embedder, workers)
-        for decision in _assign_batch(store, sigs, config):
+        decisions, absorbed = _assign_batch(store, sigs, config)
+        counts["merged"] += absorbed
+        for decision in decisions:
             counts["assigned"] += 1
             counts[{"join": "joined", "start": "started", "copy": "copies"}[decision.action]] += 1
             counts["merged"] += len(decision.merges)
     return dict(counts)
 
 
-def _assign_batch(store: Store, sigs: list[ArticleSignals], config: StoryConfig) -> list[Decision]:
+def _assign_batch(
+    store: Store, sigs: list[ArticleSignals], config: StoryConfig
+) -> tuple[list[Decision], int]:
+    """Assign one batch and write it; the decisions, and how many small stories were
+    absorbed at its end."""
     stamps = [s.ts for s in sigs if s.ts is not None]
     window = config.window_days * 86400.0
     undated_batch = len(stamps) < len(sigs)
@@ -200,7 +205,8 @@ def _assign_batch(store: Store, sigs: list[ArticleSignals], config: StoryConfig)
         placed[sig.id] = decision.story_id
         decisions.append(decision)
     splits = _split_stories(store, clusterer, sigs, decisions, copy_of, before)
-    decisions = _rejoin_alone(clusterer, sigs, decisions)
+    # Then the small stories the batch changed, seen whole (Clusterer.absorb_small).
+    absorbed = clusterer.absorb_small(sorted(clusterer.changed))
     with store.transaction():
         store.put_embeddings(EMBED_MODEL, {s.id: s.vector for s in sigs})
         store.save_story_rows(_row(clusterer.by_id[sid]) for sid in sorted(clusterer.changed))
@@ -219,23 +225,10 @@ def _assign_batch(store: Store, sigs: list[ArticleSignals], config: StoryConfig)
                 (aid, clusterer.live_story(split.new_story).id, scores[aid], split.reason)
                 for aid in split.moved
             )
-    return decisions
-
-
-def _rejoin_alone(
-    clusterer: Clusterer, sigs: list[ArticleSignals], decisions: list[Decision]
-) -> list[Decision]:
-    """``decisions`` with each article that started a story and is still alone in it
-    given the join decision again (:meth:`Clusterer.rejoin`), in stream order: one that
-    now joins carries the merge, and its score and reason."""
-    by_id = {s.id: s for s in sigs}
-    out = []
-    for d in decisions:
-        merge = clusterer.rejoin(by_id[d.article_id], d.story_id) if d.action == "start" else None
-        if merge is not None:
-            d = replace(d, score=merge.score, reason=merge.reason, merges=(*d.merges, merge))
-        out.append(d)
-    return out
+        for m in absorbed:
+            store.move_story_members(m.absorbed, m.kept)
+            store.put_story_merge(m.kept, m.absorbed, m.article_id, m.score, m.reason)
+    return decisions, len(absorbed)
 
 
 def _split_stories(
