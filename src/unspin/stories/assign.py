@@ -214,10 +214,10 @@ def _assign_batch(
             (d.article_id, clusterer.live_story(d.story_id).id, d.score, d.reason)
             for d in decisions
         )
-        for d in decisions:
-            for m in d.merges:
-                store.move_story_members(m.absorbed, m.kept)
-                store.put_story_merge(m.kept, m.absorbed, m.article_id, m.score, m.reason)
+        # Merges an article bridged, then the small stories absorbed at the end.
+        for m in [*(m for d in decisions for m in d.merges), *absorbed]:
+            store.move_story_members(m.absorbed, m.kept)
+            store.put_story_merge(m.kept, m.absorbed, m.article_id, m.score, m.reason)
         store.add_term_df(Counter(t for s in sigs for t in s.terms))
         # Last: a split moves members the lines above may have written or moved.
         for split, scores in splits:
@@ -225,9 +225,6 @@ def _assign_batch(
                 (aid, clusterer.live_story(split.new_story).id, scores[aid], split.reason)
                 for aid in split.moved
             )
-        for m in absorbed:
-            store.move_story_members(m.absorbed, m.kept)
-            store.put_story_merge(m.kept, m.absorbed, m.article_id, m.score, m.reason)
     return decisions, len(absorbed)
 
 
