@@ -11,7 +11,9 @@ RSS minus the RSS it started with; the corpus itself is shared):
 * **unspin (batch)**: fingerprints (word + stable-token MinHash, LSH bands, and the
   containment anchors), one sort for all colliding pairs and one for all pairs sharing
   anchors, then verification of every candidate (alignment, or the rewrite check for
-  pairs sharing only names and numbers);
+  pairs sharing only names and numbers), each earlier article's pairs together as the
+  store's batch path hands them over: once in one process, once on one worker process
+  per core (``unspin.workers``, as ``unspin add`` does by default);
 * **datasketch**: ``MinHash(num_perm=96)`` over the same word 5-shingles (same word
   tokens, one regex findall), built with ``MinHash.generator`` (its bulk path, shared
   permutations), ``MinHashLSH(params=(32, 3))`` (the bands unspin uses for words),
@@ -54,6 +56,7 @@ from harness import (  # noqa: E402
 )
 from unspin.model import COPY_KINDS, Article  # noqa: E402
 from unspin.text import sentences  # noqa: E402
+from unspin.workers import default_jobs  # noqa: E402
 
 SEED = 11
 # Word tokens as unspin.text.tokenize finds them (one findall; both methods use it).
@@ -114,10 +117,26 @@ def _recall(found: set[tuple[int, int]], truth: dict[tuple[int, int], str]) -> d
     return out
 
 
-def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) -> None:
+def _pair_groups(
+    articles: list[Article], pairs: list[tuple[int, int, str]]
+) -> list[list[tuple[Article, Article, Any]]]:
+    """The candidate pairs as ``verify`` takes them from the store's batch path: each
+    earlier article's pairs together (they come sorted by it)."""
+    groups: list[list[tuple[Article, Article, Any]]] = []
+    last = -1
+    for i, j, via in pairs:
+        if i != last:
+            groups.append([])
+            last = i
+        groups[-1].append((articles[i], articles[j], via))
+    return groups
+
+
+def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], jobs: int, out: Any) -> None:
     from unspin.provenance.fingerprint import fingerprints
-    from unspin.provenance.index import batch_candidates, verify
+    from unspin.provenance.index import batch_candidates, verify, warm_tables
     from unspin.provenance.neighbours import neighbour_vectors
+    from unspin.workers import Workers
 
     start_rss = current_rss_mb()
     t0 = time.perf_counter()
@@ -126,11 +145,17 @@ def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], out: Any) ->
     t1 = time.perf_counter()
     pairs = batch_candidates(fps, vectors)  # LSH bands, containment anchors, neighbours
     t2 = time.perf_counter()
+    articles = [Article.create(t) for t in texts]
     found: set[tuple[int, int]] = set()
-    for i, j, via in pairs:
-        for rel in verify([(Article.create(texts[i]), Article.create(texts[j]), via)]):
-            if rel.kind in COPY_KINDS:
-                found.add((i, j))
+    index = {a.id: k for k, a in enumerate(articles)}
+    if jobs > 1:
+        warm_tables()  # before the workers fork, as the product does
+    with Workers(jobs) as workers:
+        for relations in workers.map(verify, _pair_groups(articles, pairs)):
+            for rel in relations:
+                if rel.kind in COPY_KINDS:
+                    i, j = index[rel.source_id], index[rel.copy_id]
+                    found.add((min(i, j), max(i, j)))
     t3 = time.perf_counter()
     cand = {(i, j) for i, j, _ in pairs}
     out.put(
@@ -282,8 +307,11 @@ def main() -> None:
         print("incremental", inc)
         _record_store_only(args, n, n_words, len(truth), inc)
         return
-    ours = in_child(run_unspin, texts, truth)
+    ours = in_child(run_unspin, texts, truth, 1)
     print("unspin", ours)
+    jobs = default_jobs()
+    both = in_child(run_unspin, texts, truth, jobs) if jobs > 1 else None
+    print(f"unspin --jobs {jobs}", both)
     peer = in_child(run_datasketch, texts, truth)
     print("datasketch", peer)
     inc = None if args.no_store else in_child(run_incremental, texts, args.adds)
@@ -292,6 +320,7 @@ def main() -> None:
     ours_cand_s = ours["fingerprint_s"] + ours["candidates_s"]
     ours_total = ours_cand_s + ours["verify_s"]
     peer_total = peer["index_s"] + peer["query_s"]
+    both_total = both["fingerprint_s"] + both["candidates_s"] + both["verify_s"] if both else 0.0
 
     def rec(r: dict[str, float]) -> str:
         return f"{r['all']:.3f} (dup {r['duplicate']:.3f}, edited {r['edited']:.3f}, spun {r['spun']:.3f})"
@@ -306,11 +335,24 @@ def main() -> None:
         f"{ours['peak_mb']:.0f} MiB | {ours['candidates']:,} candidates | {rec(ours['candidate_recall'])} |",
         f"| unspin end to end (+ alignment verification) | {ours_total:.1f} s | {n / ours_total:,.0f} | "
         f"{ours['peak_mb']:.0f} MiB | {ours['found']:,} copies | {rec(ours['recall'])} |",
+        *(
+            [
+                f"| unspin end to end, verification on {jobs} worker processes | {both_total:.1f} s | "
+                f"{n / both_total:,.0f} | {both['peak_mb']:.0f} MiB (main process) | "
+                f"{both['found']:,} copies | {rec(both['recall'])} |"
+            ]
+            if both
+            else []
+        ),
         f"| datasketch MinHashLSH (candidates only) | {peer_total:.1f} s | {n / peer_total:,.0f} | "
         f"{peer['peak_mb']:.0f} MiB | {peer['found']:,} candidates | {rec(peer['recall'])} |",
         "",
         f"- Throughput, candidates vs datasketch: **{peer_total / ours_cand_s:.2f}x**; "
-        f"end to end with verification: **{peer_total / ours_total:.2f}x**.",
+        f"end to end with verification: **{peer_total / ours_total:.2f}x** in one process"
+        + (f", **{peer_total / both_total:.2f}x** verifying on {jobs} workers." if both else "."),
+        f"- Verification: {ours['verify_s']:.1f} s for {ours['candidates']:,} candidate pairs in one process "
+        f"({1000 * ours['verify_s'] / max(1, ours['candidates']):.2f} ms a pair)"
+        + (f", {both['verify_s']:.1f} s on {jobs} workers." if both else "."),
     ]
     if inc:
         body += _store_lines(n, inc)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin.text import (
@@ -55,6 +57,21 @@ def test_article_id_changes_with_words() -> None:
 def test_token_offsets_point_into_the_text(text: str) -> None:
     for tok in tokenize(text):
         assert text[tok.start : tok.end] == tok.text
+
+
+# The token pattern before its quantifiers were made possessive (backtracking); the fast
+# one must split every string the same way.
+_BACKTRACKING_TOKENS = re.compile(
+    r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:\.[^\W\d_])+(?=\.)?|\w+(?:['\-]\w+)*|[^\w\s]"
+)
+
+
+@given(st.text(alphabet="aZé9_.,:'-!? 中1x\nİ", max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_possessive_token_pattern_matches_the_backtracking_one(text: str) -> None:
+    assert [(t.text, t.start, t.end) for t in tokenize(text)] == [
+        (m.group(), m.start(), m.end()) for m in _BACKTRACKING_TOKENS.finditer(text)
+    ]
 
 
 def test_tokenize_keeps_numbers_and_contractions() -> None:

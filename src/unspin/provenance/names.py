@@ -8,7 +8,9 @@ from functools import lru_cache
 __all__ = ["name_overlap", "names"]
 
 # Words and sentence-ending marks (names are capitalised words not after a full stop).
-_WORD_OR_STOP = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:['\-]\w+)*|[.!?]")
+# Possessive quantifiers: the same matches without the regex engine's backtracking.
+_WORD_OR_STOP = re.compile(r"\d++(?:[.,:]\d+)*+|\w++(?:['\-]\w++)*+|[.!?]")
+_STOPS = frozenset(".!?")
 
 
 # Texts whose names are remembered: a new article meets up to 50 candidates in turn.
@@ -18,16 +20,13 @@ _NAMES_CACHE = 256
 @lru_cache(maxsize=_NAMES_CACHE)
 def names(text: str) -> frozenset[str]:
     """Capitalised words that do not start a sentence, and numbers: names, figures."""
-    out: set[str] = set()
-    start = True
-    for tok in _WORD_OR_STOP.findall(text):
-        if tok in ".!?":
-            start = True
-            continue
-        if tok[:1].isdigit() or (tok[:1].isupper() and not start):
-            out.add(tok.lower())
-        start = False
-    return frozenset(out)
+    tokens = _WORD_OR_STOP.findall(text)
+    # A token starts a sentence when it is the first or follows a sentence-ending mark.
+    return frozenset(
+        tok.lower()
+        for tok, before in zip(tokens, [".", *tokens], strict=False)
+        if tok[0].isdigit() or (tok[0].isupper() and before not in _STOPS)
+    )
 
 
 def name_overlap(a_text: str, b_text: str) -> float:
