@@ -119,17 +119,21 @@ def _recall(found: set[tuple[int, int]], truth: dict[tuple[int, int], str]) -> d
 
 def _pair_groups(
     articles: list[Article], pairs: list[tuple[int, int, str]]
-) -> list[list[tuple[Article, Article, Any]]]:
-    """The candidate pairs as ``verify`` takes them from the store's batch path: each
-    earlier article's pairs together (they come sorted by it)."""
+) -> tuple[list[list[tuple[Article, Article, Any]]], list[dict[frozenset[str], tuple[int, int]]]]:
+    """The candidate pairs as ``verify`` takes them from the store's batch path, each
+    earlier article's pairs together (they come sorted by it); and per group, the pair of
+    corpus indices behind each pair of article ids (identical copies share an id)."""
     groups: list[list[tuple[Article, Article, Any]]] = []
+    where: list[dict[frozenset[str], tuple[int, int]]] = []
     last = -1
     for i, j, via in pairs:
         if i != last:
             groups.append([])
+            where.append({})
             last = i
         groups[-1].append((articles[i], articles[j], via))
-    return groups
+        where[-1][frozenset((articles[i].id, articles[j].id))] = (i, j)
+    return groups, where
 
 
 def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], jobs: int, out: Any) -> None:
@@ -147,15 +151,14 @@ def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], jobs: int, o
     t2 = time.perf_counter()
     articles = [Article.create(t) for t in texts]
     found: set[tuple[int, int]] = set()
-    index = {a.id: k for k, a in enumerate(articles)}
+    groups, where = _pair_groups(articles, pairs)
     if jobs > 1:
         warm_tables()  # before the workers fork, as the product does
     with Workers(jobs) as workers:
-        for relations in workers.map(verify, _pair_groups(articles, pairs)):
+        for relations, pair_of in zip(workers.map(verify, groups), where, strict=True):
             for rel in relations:
                 if rel.kind in COPY_KINDS:
-                    i, j = index[rel.source_id], index[rel.copy_id]
-                    found.add((min(i, j), max(i, j)))
+                    found.add(pair_of[frozenset((rel.source_id, rel.copy_id))])
     t3 = time.perf_counter()
     cand = {(i, j) for i, j, _ in pairs}
     out.put(
