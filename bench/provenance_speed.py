@@ -119,12 +119,15 @@ def _recall(found: set[tuple[int, int]], truth: dict[tuple[int, int], str]) -> d
 
 def _pair_groups(
     articles: list[Article], pairs: list[tuple[int, int, str]]
-) -> tuple[list[list[tuple[Article, Article, Any]]], list[dict[frozenset[str], tuple[int, int]]]]:
+) -> tuple[
+    list[list[tuple[Article, Article, Any]]], list[dict[frozenset[str], list[tuple[int, int]]]]
+]:
     """The candidate pairs as ``verify`` takes them from the store's batch path, each
-    earlier article's pairs together (they come sorted by it); and per group, the pair of
-    corpus indices behind each pair of article ids (identical copies share an id)."""
+    earlier article's pairs together (they come sorted by it); and per group, the pairs of
+    corpus indices behind each pair of article ids (identical texts share an id, and
+    verify the same way)."""
     groups: list[list[tuple[Article, Article, Any]]] = []
-    where: list[dict[frozenset[str], tuple[int, int]]] = []
+    where: list[dict[frozenset[str], list[tuple[int, int]]]] = []
     last = -1
     for i, j, via in pairs:
         if i != last:
@@ -132,7 +135,7 @@ def _pair_groups(
             where.append({})
             last = i
         groups[-1].append((articles[i], articles[j], via))
-        where[-1][frozenset((articles[i].id, articles[j].id))] = (i, j)
+        where[-1].setdefault(frozenset((articles[i].id, articles[j].id)), []).append((i, j))
     return groups, where
 
 
@@ -158,7 +161,7 @@ def run_unspin(texts: list[str], truth: dict[tuple[int, int], str], jobs: int, o
         for relations, pair_of in zip(workers.map(verify, groups), where, strict=True):
             for rel in relations:
                 if rel.kind in COPY_KINDS:
-                    found.add(pair_of[frozenset((rel.source_id, rel.copy_id))])
+                    found.update(pair_of[frozenset((rel.source_id, rel.copy_id))])
     t3 = time.perf_counter()
     cand = {(i, j) for i, j, _ in pairs}
     out.put(
