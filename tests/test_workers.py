@@ -142,8 +142,9 @@ def test_add_gives_the_same_results_whatever_the_jobs(tmp_path: Path) -> None:
 
 
 def test_rebuild_on_workers_gives_the_relations_of_one_process(tmp_path: Path) -> None:
-    """A provenance rebuild verifying its candidate pairs on two workers, in blocks of a
-    few pairs (so several blocks are in flight), stores the relations one process does."""
+    """A provenance rebuild fingerprinting its articles and verifying its candidate pairs
+    on two workers, in items of a few texts and blocks of a few pairs (so several are in
+    flight), stores the relations one process does."""
     from unspin import Unspin
     from unspin.provenance import index
 
@@ -153,13 +154,13 @@ def test_rebuild_on_workers_gives_the_relations_of_one_process(tmp_path: Path) -
         u.add([str(src)])
     before = _everything(db)["relations"]
     assert before
-    block = index._VERIFY_BLOCK
-    index._VERIFY_BLOCK = 40
+    block, item = index._VERIFY_BLOCK, index._BATCH_INPUTS_ITEM
+    index._VERIFY_BLOCK, index._BATCH_INPUTS_ITEM = 40, 30
     try:
         with Unspin(db) as u:
             counts = u.rebuild_provenance(jobs=2)
     finally:
-        index._VERIFY_BLOCK = block
+        index._VERIFY_BLOCK, index._BATCH_INPUTS_ITEM = block, item
     assert counts["candidates"] > 3 * 40
     assert _everything(db)["relations"] == before
 
@@ -186,6 +187,23 @@ def test_index_inputs_on_workers_equal_the_whole_batch() -> None:
         (f.keys.tobytes(), f.word_shingles, f.stable_shingles, f.anchors.tobytes()) for f in whole
     ]
     assert vectors.tobytes() == neighbour_vectors(texts).tobytes()
+
+
+def test_batch_inputs_on_workers_equal_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``batch_inputs`` spreads a batch over the workers in items (here of 25 texts) and
+    returns what one process computes, in input order, byte for byte."""
+    from unspin.provenance import index
+
+    texts = [a["text"] for a in articles(90, seed=5)]
+    one_fps, one_vectors = index.batch_inputs(texts)
+    monkeypatch.setattr(index, "_BATCH_INPUTS_ITEM", 25)
+    with Workers(2) as workers:
+        fps, vectors = index.batch_inputs(texts, workers)
+        assert workers._pool is not None  # the items went to the workers
+    assert [(f.keys.tobytes(), f.anchors.tobytes()) for f in fps] == [
+        (f.keys.tobytes(), f.anchors.tobytes()) for f in one_fps
+    ]
+    assert vectors.tobytes() == one_vectors.tobytes()
 
 
 def test_story_signals_are_the_same_on_workers() -> None:

@@ -181,13 +181,22 @@ class Workers:
         self._background: list[Background[Any, Any]] = []
         self._background_live: list[Future[Any]] = []
 
-    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    def map(
+        self,
+        fn: Callable[[T], R],
+        items: Sequence[T],
+        *,
+        min_items: int = MIN_PARALLEL_ITEMS,
+        chunk: int = CHUNK_ITEMS,
+    ) -> list[R]:
         """``[fn(x) for x in items]``, in input order, spread over the workers when
-        there are enough items. ``fn`` must be a module-level function (it is pickled)."""
-        if self.jobs <= 1 or len(items) < MIN_PARALLEL_ITEMS:
+        there are at least ``min_items``, ``chunk`` items sent at a time (items that are
+        large batches themselves are worth spreading one at a time). ``fn`` must be a
+        module-level function (it is pickled)."""
+        if self.jobs <= 1 or len(items) < min_items:
             return [fn(x) for x in items]
         self.top_up()
-        return list(self._started().map(fn, items, chunksize=CHUNK_ITEMS))
+        return list(self._started().map(fn, items, chunksize=chunk))
 
     def stream(self, fn: Callable[[T], R], expected: int) -> Stream[T, R]:
         """A :class:`Stream` of ``fn`` over items handed over one at a time; ``expected``

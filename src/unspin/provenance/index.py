@@ -191,6 +191,27 @@ def _index_inputs(texts: Sequence[str]) -> _Inputs:
     return fingerprints(texts, _worker_table), neighbour_vectors(texts)
 
 
+# Texts per worker item of batch_inputs: a quarter of a rebuild's chunk, so both workers
+# are busy and each fingerprints enough texts at once to amortise numpy's per-call cost.
+_BATCH_INPUTS_ITEM = _REBUILD_CHUNK // 4
+
+
+def batch_inputs(
+    texts: Sequence[str], workers: Workers | None = None
+) -> tuple[list[Fingerprint], npt.NDArray[np.float16]]:
+    """The fingerprints and neighbour vectors of a batch of ``texts``, computed on
+    ``workers`` (a few hundred texts an item) when given more than one: the same values
+    as one process computes (each text's are the same whatever the batch holds)."""
+    workers = workers or Workers(1)
+    if workers.jobs <= 1 or len(texts) < 2 * _BATCH_INPUTS_ITEM:
+        return _index_inputs(texts)
+    items = [texts[k : k + _BATCH_INPUTS_ITEM] for k in range(0, len(texts), _BATCH_INPUTS_ITEM)]
+    parts = workers.map(_index_inputs, items, min_items=2, chunk=1)
+    dim = sentence_embedder().dim
+    vectors = np.concatenate([np.empty((0, dim), np.float16), *(v for _, v in parts)])
+    return [fp for part, _ in parts for fp in part], vectors
+
+
 class _IndexInputs:
     """Each batch of :func:`update`: its articles, those long enough to index, their
     fingerprints and neighbour vectors. With workers, the next batch's are computed on
@@ -426,22 +447,23 @@ def verify(pairs: Sequence[tuple[Article, Article, Via]]) -> list[Relation]:
 
 def rebuild(store: Store, workers: Workers | None = None) -> dict[str, int]:
     """Drop the provenance index and relations and rebuild both from every article
-    (candidate pairs verified on ``workers`` when given).
+    (fingerprints, neighbour vectors and the verification of candidate pairs on
+    ``workers`` when given).
 
     The batch path: articles are fingerprinted a thousand at a time (vectorised, see
-    :func:`unspin.provenance.fingerprint.fingerprints`), one sort finds the colliding pairs
+    :func:`unspin.provenance.fingerprint.fingerprints`; :func:`batch_inputs`), one sort finds the colliding pairs
     (:func:`candidate_pairs`), each pair is verified, and the band keys are written
     sorted in one transaction. Finds the same relations as adding the
     articles one by one (the earlier-stored article is ``a`` in :func:`relate`).
     """
     store.clear_provenance()
+    workers = workers or Workers(1)
     ids: list[str] = []
     seqs: list[int] = []
     fps: list[Fingerprint] = []
     vectors: list[npt.NDArray[np.float16]] = []
     days: list[int | None] = []
     all_seqs: list[int] = []
-    table = TokenTable()
     chunk: list[Article] = []
 
     def flush() -> None:
@@ -450,8 +472,9 @@ def rebuild(store: Store, workers: Workers | None = None) -> dict[str, int]:
         usable = [a for a in chunk if not _too_short(a)]
         ids.extend(a.id for a in usable)
         seqs.extend(seq_of[a.id] for a in usable)
-        fps.extend(fingerprints([a.text for a in usable], table))
-        vectors.append(neighbour_vectors([a.text for a in usable]))
+        chunk_fps, chunk_vectors = batch_inputs([a.text for a in usable], workers)
+        fps.extend(chunk_fps)
+        vectors.append(chunk_vectors)
         days.extend(day_of(a.published) for a in usable)
         chunk.clear()
 
@@ -464,7 +487,7 @@ def rebuild(store: Store, workers: Workers | None = None) -> dict[str, int]:
     vecs = np.concatenate([np.empty((0, sentence_embedder().dim), np.float16), *vectors])
     pairs = batch_candidates(fps, vecs, days)
     counts["candidates"] = len(pairs)
-    relations = _verify_batch(store, ids, pairs, workers or Workers(1))
+    relations = _verify_batch(store, ids, pairs, workers)
     for rel in relations:
         counts[rel.kind] += 1
     index_keys = [fp.index_keys for fp in fps]
