@@ -238,3 +238,17 @@ def test_embedding_stops_at_max_tokens_with_the_same_ids() -> None:
     for n in (0, 1, 7, 100, len(full) - 1, len(full), len(full) + 5):
         assert np.array_equal(emb.token_ids(text, n), full[:n]), n
     assert np.array_equal(emb.token_ids(text), full)
+
+
+def test_thread_map_returns_every_result_in_input_order() -> None:
+    """numpy work spread over threads comes back as a plain loop gives it, in order."""
+    import numpy as np
+
+    from unspin.workers import thread_map
+
+    rng = np.random.default_rng(3)
+    arrays = [rng.integers(0, 1000, size=5000 + k) for k in range(7)]
+    assert [a.tolist() for a in thread_map(np.sort, arrays)] == [
+        np.sort(a).tolist() for a in arrays
+    ]
+    assert thread_map(len, []) == []

