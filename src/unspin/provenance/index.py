@@ -451,10 +451,10 @@ def rebuild(store: Store, workers: Workers | None = None) -> dict[str, int]:
     ``workers`` when given).
 
     The batch path: articles are fingerprinted a thousand at a time (vectorised, see
-    :func:`unspin.provenance.fingerprint.fingerprints`; :func:`batch_inputs`), one sort finds the colliding pairs
-    (:func:`candidate_pairs`), each pair is verified, and the band keys are written
-    sorted in one transaction. Finds the same relations as adding the
-    articles one by one (the earlier-stored article is ``a`` in :func:`relate`).
+    :func:`unspin.provenance.fingerprint.fingerprints`; :func:`batch_inputs`), one sort
+    finds the colliding pairs (:func:`candidate_pairs`), each pair is verified, and the
+    band keys are written sorted in one transaction. Finds the same relations as adding
+    the articles one by one (the earlier-stored article is ``a`` in :func:`relate`).
     """
     store.clear_provenance()
     workers = workers or Workers(1)
