@@ -73,6 +73,39 @@ def test_extract_terms_names_and_numbers() -> None:
     assert "actress" not in terms and "she" not in terms  # sentence-initial words are not names
 
 
+def test_extract_terms_adds_the_latest_year_named() -> None:
+    terms = extract_terms(
+        "The 76ers fired Maurice Cheeks in 2008. He was hired in 2005 before 2,008 fans."
+    )
+    assert terms["@2008"] == 1 and "@2005" not in terms
+    assert terms["#2008"] == 2  # the year is still a number term ("2,008" counts too)
+    assert [
+        t for t in extract_terms("Sales rose to 3000 units, 2,010 of them online.") if t[0] == "@"
+    ] == []
+    assert extract_terms("A title of 1999", title="Looking back at 2001")["@2001"] == 1
+
+
+def test_the_latest_year_sides_with_the_story_of_that_year_unshown() -> None:
+    """Two stories with the same names and wording that differ only in the latest year
+    their reports name: a report of the first's year scores higher with it, and the year
+    term is in neither the key terms nor the shared names a decision shows."""
+    v = np.zeros(8, np.float32)
+    v[0] = 1.0
+
+    def undated(sid: str, *terms: str) -> ArticleSignals:
+        return ArticleSignals(id=sid, vector=v, terms=Counter(terms), ts=None)
+
+    c = Clusterer(StoryConfig(join_threshold=0.99))  # every article starts its own story
+    first = c.assign(undated("a", "cheeks", "#76ers", "@2008"))
+    other = c.assign(undated("b", "cheeks", "#76ers", "@2005"))
+    scored = c.score(undated("c", "cheeks", "#76ers", "@2008"))
+    score = {story.id: value for story, value, _, _ in scored}
+    assert score[first.story_id] > score[other.story_id]
+    for story, _, _, shared in scored:
+        assert shared == ["#76ers", "cheeks"] or shared == ["cheeks", "#76ers"]
+        assert not any(t.startswith("@") for t in c.key_terms(story))
+
+
 def test_same_event_joins_one_story(store: Store) -> None:
     a, b = art(CHILE_1), art(CHILE_2, hours=5, site="b.example")
     put(store, a, b)
