@@ -255,6 +255,16 @@ def test_story_record_fields(store: Store) -> None:
     assert "valparaiso" in story.key_terms
 
 
+def test_stored_key_terms_leave_out_the_latest_year(store: Store) -> None:
+    a = art((CHILE_1[0], CHILE_1[1] + " The last quake this strong struck in 2010."))
+    b = art((CHILE_2[0], CHILE_2[1] + " Chile last saw such damage in 2010."), hours=5)
+    put(store, a, b)
+    assign_articles(store)
+    (story,) = read_stories(store)
+    assert "#2010" in story.key_terms
+    assert not any(t.startswith("@") for t in story.key_terms)
+
+
 def test_stories_newest_first_and_rebuild(store: Store) -> None:
     put(store, art(CHILE_1), art(REHAB, hours=48))
     assign_articles(store)

@@ -32,6 +32,7 @@ from unspin.stories.cluster import (
     StoryConfig,
     StoryState,
     extract_terms,
+    shown_term,
     split_due,
 )
 from unspin.workers import Workers
@@ -319,7 +320,7 @@ def _dt(ts: float | None) -> datetime | None:
 def _key_terms(store: Store, terms: dict[str, float], n_docs: int, n: int = 8) -> tuple[str, ...]:
     import math
 
-    top = sorted(terms, key=lambda t: -terms[t])[: 4 * n]
+    top = sorted(filter(shown_term, terms), key=lambda t: -terms[t])[: 4 * n]
     df = store.term_df(top)
     bg = background()
     ranked = sorted(

@@ -50,6 +50,7 @@ __all__ = [
     "StoryState",
     "LATEST_YEAR",
     "extract_terms",
+    "shown_term",
     "split_due",
 ]
 
@@ -225,6 +226,12 @@ LATEST_YEAR = "@"
 YEARS = (1900, 2099)
 
 
+def shown_term(term: str) -> bool:
+    """Whether a term is shown to people (key terms, shared names): names and numbers are,
+    the latest-year term is not (it is a year already among the numbers)."""
+    return not term.startswith(LATEST_YEAR)
+
+
 def extract_terms(text: str, title: str | None = None) -> Counter[str]:
     """Names and numbers of a text: capitalised words not opening a sentence, and numbers.
 
@@ -379,7 +386,7 @@ class Clusterer:
             return 0.0, []
         shared = list(filter(s.__contains__, a))
         dot = sum(map(mul, map(a.__getitem__, shared), map(s.__getitem__, shared)))
-        shared = [t for t in shared if not t.startswith(LATEST_YEAR)]
+        shared = list(filter(shown_term, shared))
         shared.sort(key=lambda t: -a[t] * s[t])
         return dot / (a_norm * s_norm), shared
 
@@ -712,7 +719,7 @@ class Clusterer:
         shared = sorted((t for t in wa if t in wb), key=lambda t: -wa[t] * wb[t])
         names = sum(wa[t] * wb[t] for t in shared) / (na * nb) if na and nb else 0.0
         w = self.config.entity_weight
-        shown = [t for t in shared if not t.startswith(LATEST_YEAR)]
+        shown = list(filter(shown_term, shared))
         return (1 - w) * cos + w * names, cos, shown
 
     def _rebuild(self, story: StoryState, members: Sequence[ArticleSignals]) -> None:
@@ -733,6 +740,6 @@ class Clusterer:
 
     def key_terms(self, story: StoryState, n: int = 8) -> list[str]:
         """The story's most distinctive names and numbers (summed count x IDF)."""
-        terms = [t for t in story.terms if not t.startswith(LATEST_YEAR)]
+        terms = list(filter(shown_term, story.terms))
         ranked = sorted(terms, key=lambda t: -(story.terms[t] * self._idf(t)))
         return ranked[:n]
