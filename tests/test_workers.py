@@ -252,3 +252,21 @@ def test_thread_map_returns_every_result_in_input_order() -> None:
         np.sort(a).tolist() for a in arrays
     ]
     assert thread_map(len, []) == []
+
+
+def _threads_used_inside(n: int) -> bool:
+    """In a worker: whether thread_map ran every item on the worker's own thread."""
+    import threading
+
+    from unspin.workers import thread_map
+
+    return all(
+        thread_map(lambda _: threading.current_thread() is threading.main_thread(), range(n))
+    )
+
+
+def test_thread_map_in_a_worker_uses_no_threads_of_its_own() -> None:
+    """The pool already spreads work over the cores: inside a worker, thread_map runs on
+    the worker's own thread, so two workers never run four threads on two cores."""
+    with Workers(2) as workers:
+        assert all(workers.map(_threads_used_inside, [6] * 40))

@@ -53,11 +53,16 @@ CHUNK_ITEMS = 8
 BACKGROUND_PER_JOB = 2
 
 
+# Set in worker processes: the pool already spreads the work over the cores.
+_in_worker = False
+
+
 def thread_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """``[fn(x) for x in items]`` on one thread per core: for numpy work that releases
     the GIL (sorts, products, fancy indexing over large arrays), where threads share the
-    arrays that worker processes would have to be sent. Same results, in input order."""
-    threads = min(default_jobs(), len(items))
+    arrays that worker processes would have to be sent. Same results, in input order.
+    In a worker process, one thread: the pool already uses every core."""
+    threads = 1 if _in_worker else min(default_jobs(), len(items))
     if threads <= 1:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -88,6 +93,8 @@ def _start_worker(parent: int, close_fds: tuple[int, ...]) -> None:
     for fd in close_fds:
         with contextlib.suppress(OSError):
             os.close(fd)
+    global _in_worker
+    _in_worker = True  # the pool already uses every core: no threads of its own (thread_map)
 
 
 def _apply(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
