@@ -206,7 +206,11 @@ def batch_inputs(
     if workers.jobs <= 1 or len(texts) < 2 * _BATCH_INPUTS_ITEM:
         return _index_inputs(texts)
     items = [texts[k : k + _BATCH_INPUTS_ITEM] for k in range(0, len(texts), _BATCH_INPUTS_ITEM)]
-    parts = workers.map(_index_inputs, items, min_items=2, chunk=1)
+    return _joined(workers.map(_index_inputs, items, min_items=2, chunk=1))
+
+
+def _joined(parts: Sequence[_Inputs]) -> _Inputs:
+    """The fingerprints and neighbour vectors of consecutive parts of a batch, as one."""
     dim = sentence_embedder().dim
     vectors = np.concatenate([np.empty((0, dim), np.float16), *(v for _, v in parts)])
     return [fp for part, _ in parts for fp in part], vectors
@@ -246,9 +250,7 @@ class _IndexInputs:
         parts = self.workers.collect(work)
         if n + 1 < len(self.batches):
             self._start(n + 1)
-        fps = [fp for part, _ in parts for fp in part]
-        dim = sentence_embedder().dim
-        vectors = np.concatenate([np.empty((0, dim), np.float16), *(v for _, v in parts)])
+        fps, vectors = _joined(parts)
         return chunk, usable, fps, vectors
 
 
@@ -460,8 +462,7 @@ def rebuild(store: Store, workers: Workers | None = None) -> dict[str, int]:
     workers = workers or Workers(1)
     ids: list[str] = []
     seqs: list[int] = []
-    fps: list[Fingerprint] = []
-    vectors: list[npt.NDArray[np.float16]] = []
+    parts: list[_Inputs] = []
     days: list[int | None] = []
     all_seqs: list[int] = []
     chunk: list[Article] = []
@@ -472,9 +473,7 @@ def rebuild(store: Store, workers: Workers | None = None) -> dict[str, int]:
         usable = [a for a in chunk if not _too_short(a)]
         ids.extend(a.id for a in usable)
         seqs.extend(seq_of[a.id] for a in usable)
-        chunk_fps, chunk_vectors = batch_inputs([a.text for a in usable], workers)
-        fps.extend(chunk_fps)
-        vectors.append(chunk_vectors)
+        parts.append(batch_inputs([a.text for a in usable], workers))
         days.extend(day_of(a.published) for a in usable)
         chunk.clear()
 
@@ -484,7 +483,7 @@ def rebuild(store: Store, workers: Workers | None = None) -> dict[str, int]:
             flush()
     flush()
     counts: dict[str, int] = defaultdict(int)
-    vecs = np.concatenate([np.empty((0, sentence_embedder().dim), np.float16), *vectors])
+    fps, vecs = _joined(parts)
     pairs = batch_candidates(fps, vecs, days)
     counts["candidates"] = len(pairs)
     relations = _verify_batch(store, ids, pairs, workers)
