@@ -249,3 +249,66 @@ def test_embeddings_migration_keeps_the_vectors_of_an_older_database(db_path: Pa
             s.conn.execute("DELETE FROM _migrations WHERE name = '0012_embeddings_by_seq'")
     with Store(db_path) as s:
         assert np.array_equal(s.get_embeddings("m", [art.id])[art.id], vector)
+
+
+def _anchor_keys(rng: np.random.Generator, n: int) -> list[int]:
+    """``n`` anchor keys from a small space (so articles share some), the kind (1-3) in
+    the low two bits as fingerprints write it, a few repeated."""
+    keys = [
+        int(k) * 4 + int(kind)
+        for k, kind in zip(rng.integers(0, 60, n), rng.integers(1, 4, n), strict=True)
+    ]
+    return keys + keys[:2]
+
+
+def test_anchors_of_a_batch_held_back_are_found_as_written_ones(tmp_path: Path) -> None:
+    """Anchors held in an AnchorBatch (written at the end of a batch, in key order) are
+    found by anchor_candidates as if written one article at a time, and leave the same
+    tables once written: postings, article counts per key (common keys counted, not
+    posted) and counts per article."""
+    from unspin.store.relations import AnchorBatch
+
+    rng = np.random.default_rng(5)
+    texts = [f"Article number {i} of the anchor batch test." for i in range(24)]
+    paths = [tmp_path / "written.db", tmp_path / "held.db"]
+    stores = [Store(p) for p in paths]
+    found: list[list[object]] = [[], []]
+    keys = [_anchor_keys(rng, 12) for _ in texts]
+    for store in stores:
+        store.put_articles([Article.create(t) for t in texts])
+    seqs = stores[0].article_seqs([Article.create(t).id for t in texts])
+    ids = [Article.create(t).id for t in texts]
+    for which, store in enumerate(stores):
+        batch = AnchorBatch()
+        for i, article_id in enumerate(ids):
+            if which == 1 and i == 10:  # the first ten written, the rest held back
+                store.put_anchor_batch(batch)
+                batch = AnchorBatch()
+            hits, common = store.anchor_candidates(
+                keys[i],
+                exclude=seqs[article_id],
+                max_df=4,
+                min_shared=(2, 2, 1),
+                pending=batch if which == 1 else None,
+            )
+            found[which].append((hits, common))
+            if which == 0:
+                store.put_anchors(seqs[article_id], keys[i], common=common)
+            else:
+                batch.add(seqs[article_id], article_id, keys[i], common)
+        if which == 1:
+            store.put_anchor_batch(batch)
+    assert found[0] == found[1]
+    assert any(hits for hits, _ in found[0]) and any(common for _, common in found[0])
+    tables = []
+    for store in stores:
+        q = store.conn.execute
+        tables.append(
+            [
+                q("SELECT key, seq FROM provenance_anchors ORDER BY key, seq").fetchall(),
+                q("SELECT key, n FROM provenance_anchor_df ORDER BY key").fetchall(),
+                q("SELECT * FROM provenance_anchor_counts ORDER BY seq").fetchall(),
+            ]
+        )
+        store.close()
+    assert [[tuple(r) for r in t] for t in tables[0]] == [[tuple(r) for r in t] for t in tables[1]]

@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 
 from _corpus import articles, start_unspin, write_jsonl
+from unspin import Unspin
+from unspin.pipeline import PipelineConfig
 from unspin.workers import BACKGROUND_PER_JOB, MIN_PARALLEL_ITEMS, Workers, default_jobs
+
+_STORE_ONLY = PipelineConfig(provenance=False, stories=False, claims=False)
 
 
 def _square_and_pid(x: int) -> tuple[int, int]:
@@ -120,6 +124,16 @@ def _everything(db: Path) -> dict[str, Any]:
                 "SELECT kept, absorbed, article_id, score, reason FROM story_merges ORDER BY id"
             ).fetchall(),
             "substitutions": q("SELECT COUNT(*) FROM spin_substitutions").fetchone()[0],
+            # Extraction and cleaning run on the workers too (ingest.built_articles).
+            "articles": q(
+                "SELECT seq, id, title, site, author, published, text FROM articles ORDER BY seq"
+            ).fetchall(),
+            # A batch's anchors are written at its end (store.relations.AnchorBatch).
+            "anchors": q("SELECT key, seq FROM provenance_anchors ORDER BY key, seq").fetchall(),
+            "anchor_df": q("SELECT key, n FROM provenance_anchor_df ORDER BY key").fetchall(),
+            "anchor_counts": q(
+                "SELECT seq, word, stable, name FROM provenance_anchor_counts ORDER BY seq"
+            ).fetchall(),
         }
     finally:
         con.close()
@@ -139,6 +153,57 @@ def test_add_gives_the_same_results_whatever_the_jobs(tmp_path: Path) -> None:
     one, two = results
     assert one["relations"] and one["claims"] and one["members"] and one["embeddings"]
     assert one == two
+
+
+def test_anchors_held_to_the_end_of_a_batch_find_what_written_ones_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Provenance indexing writes a batch's anchors at the batch's end. Indexed in
+    batches of one article (each written before the next is looked up) and of many,
+    the store holds the same relations and the same anchor tables (the lookups
+    themselves: tests/test_store.py)."""
+    from unspin.pipeline import PipelineConfig, run_pending
+    from unspin.provenance import index
+    from unspin.store import Store
+
+    records = articles(120, seed=11)
+    results = []
+    for batch in (1, index.UPDATE_BATCH):
+        monkeypatch.setattr(index, "UPDATE_BATCH", batch)
+        db = tmp_path / f"batch{batch}.db"
+        with Unspin(db) as u:
+            u.add([str(write_jsonl(tmp_path / "in.jsonl", records))], pipeline=_STORE_ONLY)
+        with Store(db) as store:
+            run_pending(store, PipelineConfig(stories=False, claims=False))
+        got = _everything(db)
+        results.append({k: got[k] for k in ("relations", "anchors", "anchor_df", "anchor_counts")})
+    one, many = results
+    assert one["relations"] and one["anchors"]
+    # Copies within the batch share anchors that only the batch's own articles hold.
+    assert any(n > 1 for _, n in one["anchor_df"])
+    assert one == many
+
+
+def test_built_articles_on_workers_keep_every_outcome_in_order(tmp_path: Path) -> None:
+    """Articles built on two workers are the ones built here, failures included, in the
+    order read."""
+    from unspin.ingest import IngestFailure, built_articles, iter_articles, read_deferred
+
+    records: list[Any] = list(articles(60, seed=3))
+    records[5] = {"url": "https://example.com/empty", "text": "   "}
+    records[40] = {"url": "https://example.com/none"}
+    src = write_jsonl(tmp_path / "mixed.jsonl", records)
+    here = list(iter_articles([str(src)]))
+    with Workers(2) as workers:
+        there = list(built_articles(read_deferred([str(src)]), workers))
+    assert [type(x) for x in there] == [type(x) for x in here]
+    assert [str(x) for x in there if isinstance(x, IngestFailure)] == [
+        str(x) for x in here if isinstance(x, IngestFailure)
+    ]
+    assert len([x for x in here if isinstance(x, IngestFailure)]) == 2
+    assert [(a.id, a.text, a.title) for a in there if not isinstance(a, IngestFailure)] == [
+        (a.id, a.text, a.title) for a in here if not isinstance(a, IngestFailure)
+    ]
 
 
 def test_rebuild_on_workers_gives_the_relations_of_one_process(tmp_path: Path) -> None:

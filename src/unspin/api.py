@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from unspin.errors import InputError, UnspinError
-from unspin.ingest import IngestFailure, IngestOptions, iter_articles
+from unspin.ingest import (
+    IngestFailure,
+    IngestOptions,
+    built_articles,
+    iter_articles,
+    read_deferred,
+)
 from unspin.model import (
     COPY_KINDS,
     Appearance,
@@ -39,6 +45,7 @@ from unspin.model import (
 from unspin.pipeline import PipelineConfig, run_pending
 from unspin.serialize import article_to_dict
 from unspin.store import BUSY_TIMEOUT_MS, Store, default_db_path
+from unspin.workers import Workers
 
 if TYPE_CHECKING:  # spark (issue 7): pyspark is an optional extra, imported on use
     from unspin.spark.job import SparkReport
@@ -139,20 +146,25 @@ class Unspin:
             on_stage: called with each later stage's name just before it runs.
         """
         options = options or IngestOptions()
+        jobs = (pipeline or PipelineConfig()).jobs
         report = AddReport()
         batch: list[Article] = []
-        for outcome in iter_articles(sources, options):
-            if isinstance(outcome, IngestFailure):
-                report.failed.append(outcome)
+        # With several jobs, extraction and cleaning run on worker processes, a window
+        # ahead of the writer (the same articles, in the same order: built_articles).
+        with Workers(jobs, close_fds=self.store.held_lock_fds()) as workers:
+            items = read_deferred(sources, options, defer=jobs > 1)
+            for outcome in built_articles(items, workers):
+                if isinstance(outcome, IngestFailure):
+                    report.failed.append(outcome)
+                    if on_progress:
+                        on_progress(outcome.source, None)
+                    continue
+                batch.append(outcome)
                 if on_progress:
-                    on_progress(outcome.source, None)
-                continue
-            batch.append(outcome)
-            if on_progress:
-                on_progress(str(outcome.origin) if outcome.origin else outcome.id, None)
-            if len(batch) >= INGEST_BATCH:
-                self._put(batch, report)
-                batch = []
+                    on_progress(str(outcome.origin) if outcome.origin else outcome.id, None)
+                if len(batch) >= INGEST_BATCH:
+                    self._put(batch, report)
+                    batch = []
         self._put(batch, report)
         report.stages = run_pending(self.store, pipeline, on_stage=on_stage)
         return report

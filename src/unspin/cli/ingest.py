@@ -39,7 +39,7 @@ JOBS_OPTION = typer.Option(
     "--jobs",
     "-j",
     min=0,
-    help="Worker processes for claims and copy verification (0: one per core). "
+    help="Worker processes for extraction, claims and copy verification (0: one per core). "
     "The results are the same whatever the number.",
 )
 

@@ -11,7 +11,7 @@ import io
 import json
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,7 +84,33 @@ class IngestOptions:
     fetch_feed_items: bool = True
 
 
+@dataclass(frozen=True)
+class PendingArticle:
+    """One document's article still to be built (extraction and cleaning, the CPU part of
+    reading): what a reader yields instead of the article when its builds are deferred,
+    so that worker processes can do them (``unspin add --jobs N``; see
+    :func:`unspin.ingest.built_articles`). Calling it builds the article, or gives the
+    failure the reader would have yielded."""
+
+    build: Callable[..., Article]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+    def __call__(self) -> Article | IngestFailure:
+        try:
+            return self.build(*self.args, **self.kwargs)
+        except InputError as exc:
+            return IngestFailure(exc.source, exc.reason)
+
+
 Item = Article | IngestFailure
+# What a reader yields: with deferred builds, a PendingArticle where the article would be.
+Read = Item | PendingArticle
+
+
+def built(item: Read) -> Item:
+    """``item`` with its article built if it is a :class:`PendingArticle`."""
+    return item() if isinstance(item, PendingArticle) else item
 
 
 def kind_of_name(name: str | Path) -> str | None:
@@ -140,9 +166,19 @@ def sniff(data: bytes) -> str:
 class SourceReader:
     """Reads sources under one set of options; owns the HTTP client."""
 
-    def __init__(self, options: IngestOptions):
+    def __init__(self, options: IngestOptions, *, defer: bool = False):
         self.options = options
+        self.defer = defer
         self._fetcher: Fetcher | None = None
+
+    def _article(self, build: Callable[..., Article], *args: Any, **kwargs: Any) -> Read:
+        """``build(*args, **kwargs)``, or that build as a :class:`PendingArticle` when
+        builds are deferred. Either way a document that gives no article ends as the
+        same :class:`IngestFailure`: every caller turns the build's ``InputError`` into
+        one, as a pending article does when it is built."""
+        if self.defer:
+            return PendingArticle(build, args, kwargs)
+        return build(*args, **kwargs)
 
     @property
     def fetcher(self) -> Fetcher:
@@ -156,7 +192,7 @@ class SourceReader:
 
     # --- dispatch ---------------------------------------------------------------------
 
-    def read(self, source: str) -> Iterator[Item]:
+    def read(self, source: str) -> Iterator[Read]:
         """Every article (or failure) that ``source`` yields."""
         try:
             if source == "-":
@@ -169,7 +205,7 @@ class SourceReader:
         except InputError as exc:
             yield IngestFailure(exc.source, exc.reason)
 
-    def _read_path(self, path: Path, *, explicit: bool) -> Iterator[Item]:
+    def _read_path(self, path: Path, *, explicit: bool) -> Iterator[Read]:
         if not path.exists():
             raise InputError(str(path), "no such file or directory")
         if path.is_dir():
@@ -206,7 +242,7 @@ class SourceReader:
         kind: str | None,
         url: str | None = None,
         charset: str | None = None,
-    ) -> Iterator[Item]:
+    ) -> Iterator[Read]:
         """Articles (and failures) of one document given as bytes.
 
         Args:
@@ -235,17 +271,17 @@ class SourceReader:
             raise InputError(source, "binary file: not text, HTML, a feed, WARC or JSONL")
         text = decode_bytes(data, source, charset)
         if kind == "html":
-            yield article_from_html(text, source, origin, url=url)
+            yield self._article(article_from_html, text, source, origin, url=url)
         elif kind == "feed":
             yield from self._read_feed(data, source)
         elif kind == "jsonl":
             yield from self.read_jsonl(text, source)
         else:
-            yield article_from_text(text, source, origin, url=url)
+            yield self._article(article_from_text, text, source, origin, url=url)
 
     # --- URLs and feeds ---------------------------------------------------------------
 
-    def _read_url(self, url: str) -> Iterator[Item]:
+    def _read_url(self, url: str) -> Iterator[Read]:
         resp = self.fetcher.get(url)
         ctype = resp.content_type.split(";")[0].strip().lower()
         if ctype in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
@@ -261,7 +297,7 @@ class SourceReader:
             resp.content, url, origin, kind, url=resp.url, charset=resp.charset
         )
 
-    def _read_feed(self, data: bytes, source: str) -> Iterator[Item]:
+    def _read_feed(self, data: bytes, source: str) -> Iterator[Read]:
         parsed = feedparser.parse(data)
         if not parsed.get("version") or not parsed.entries:
             if parsed.get("version"):
@@ -291,23 +327,25 @@ class SourceReader:
             )
             try:
                 if content and (full or not entry.get("link") or not self.options.fetch_feed_items):
-                    yield article_from_fragment(content, label, origin, **meta)
+                    yield self._article(article_from_fragment, content, label, origin, **meta)
                 elif entry.get("link") and self.options.fetch_feed_items:
                     resp = self.fetcher.get(entry.link)
                     text = decode_bytes(resp.content, label, resp.charset)
                     page_meta = {k: v for k, v in meta.items() if k != "url"}
-                    yield article_from_html(text, label, origin, url=resp.url, **page_meta)
+                    yield self._article(
+                        article_from_html, text, label, origin, url=resp.url, **page_meta
+                    )
                 else:
                     summary = entry.get("summary") or ""
                     if not summary:
                         raise InputError(label, "feed entry has no content, summary or link")
-                    yield article_from_fragment(summary, label, origin, **meta)
+                    yield self._article(article_from_fragment, summary, label, origin, **meta)
             except InputError as exc:
                 yield IngestFailure(exc.source, exc.reason)
 
     # --- WARC and JSONL ---------------------------------------------------------------
 
-    def _read_warc(self, data: bytes, source: str) -> Iterator[Item]:
+    def _read_warc(self, data: bytes, source: str) -> Iterator[Read]:
         n_records = 0
         try:
             for record in ArchiveIterator(io.BytesIO(data), arc2warc=True):
@@ -336,7 +374,9 @@ class SourceReader:
                         charset = value.strip("\"' ")
                 try:
                     html = decode_bytes(payload, label, charset)
-                    yield article_from_html(html, label, Origin("warc", source, rid), url=uri)
+                    yield self._article(
+                        article_from_html, html, label, Origin("warc", source, rid), url=uri
+                    )
                 except InputError as exc:
                     yield IngestFailure(exc.source, exc.reason)
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
@@ -347,7 +387,7 @@ class SourceReader:
         if n_records == 0:
             raise InputError(source, "WARC holds no HTTP response records")
 
-    def read_jsonl(self, text: str, source: str) -> Iterator[Item]:
+    def read_jsonl(self, text: str, source: str) -> Iterator[Read]:
         """Articles (and failures) of JSON Lines text, one object per line."""
         any_line = False
         for lineno, line in enumerate(text.splitlines(), start=1):
@@ -368,10 +408,12 @@ class SourceReader:
                     meta["site"] = obj.get("outlet")
                 meta = {k: (str(v) if v is not None else None) for k, v in meta.items()}
                 if isinstance(obj.get("text"), str) and obj["text"].strip():
-                    yield article_from_text(obj["text"], label, origin, **meta)
+                    yield self._article(article_from_text, obj["text"], label, origin, **meta)
                 elif isinstance(obj.get("html"), str) and obj["html"].strip():
                     url = meta.pop("url")
-                    yield article_from_html(obj["html"], label, origin, url=url, **meta)
+                    yield self._article(
+                        article_from_html, obj["html"], label, origin, url=url, **meta
+                    )
                 else:
                     raise InputError(label, "JSON object has no 'text' or 'html' string")
             except json.JSONDecodeError as exc:
@@ -399,7 +441,7 @@ def iter_source(
     own = reader is None
     reader = reader or SourceReader(options)
     try:
-        yield from reader.read(source)
+        yield from map(built, reader.read(source))
     finally:
         if own:
             reader.close()

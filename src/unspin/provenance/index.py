@@ -58,6 +58,7 @@ from unspin.provenance.neighbours import (
 from unspin.provenance.relate import relate, relate_rewrite
 from unspin.provenance.rewrite import sentence_embedder
 from unspin.provenance.wording import bigram_model
+from unspin.store.relations import AnchorBatch
 from unspin.workers import MIN_PARALLEL_ITEMS, Background, Stream, Workers
 
 if TYPE_CHECKING:
@@ -148,6 +149,7 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
             # Each article's candidates go to the workers as soon as they are known, so
             # they verify the first articles while this process indexes the next ones.
             pairs = workers.stream(verify, expected=len(usable))
+            anchors = AnchorBatch()  # written at the end of the batch, in key order
             for article in chunk:
                 seq = seqs[article.id]
                 counts["indexed"] += 1
@@ -156,13 +158,14 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
                     continue
                 vec, keys = near[article.id]
                 candidates, common = _candidates(
-                    store, lookup, article, fps[article.id], seq, vec, keys
+                    store, lookup, article, fps[article.id], seq, vec, keys, anchors
                 )
                 pairs.put(candidates)
                 store.put_bands(seq, fps[article.id].index_keys.tolist())
-                store.put_anchors(seq, fps[article.id].anchors.tolist(), common=common)
+                anchors.add(seq, article.id, fps[article.id].anchors.tolist(), common)
                 lookup.put(seq, article.id, day_of(article.published), vec, keys.tolist())
                 counts["candidates"] += len(candidates)
+            store.put_anchor_batch(anchors)
             for relations in pairs.results():
                 store.put_relations(relations)
                 for r in relations:
@@ -270,16 +273,17 @@ def _candidates(
     seq: int,
     vector: npt.NDArray[np.float16],
     keys: npt.NDArray[np.int64],
+    pending: AnchorBatch | None = None,
 ) -> tuple[list[tuple[Article, Article, Via]], frozenset[int]]:
     """The candidate pairs ``(indexed, new, via)`` of a new article that its
     fingerprint and its embedding neighbours point at, and its anchors too common to
-    index."""
+    index (``pending``: anchors of the batch not written yet)."""
     found = [
         i
         for i, _ in store.band_candidates(fp.index_keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
     ]
     textual = set(found)
-    anchored, common = _anchor_candidates(store, fp, seq, exclude=textual)
+    anchored, common = _anchor_candidates(store, fp, seq, exclude=textual, pending=pending)
     for other_id, match in anchored:
         found.append(other_id)
         if match.textual:
@@ -297,14 +301,22 @@ def _via(other_id: str, textual: set[str], near: set[str]) -> Via:
 
 
 def _anchor_candidates(
-    store: Store, fp: Fingerprint, seq: int, exclude: set[str]
+    store: Store,
+    fp: Fingerprint,
+    seq: int,
+    exclude: set[str],
+    pending: AnchorBatch | None = None,
 ) -> tuple[list[tuple[str, AnchorMatch]], frozenset[int]]:
     """Stored articles sharing enough anchors with ``fp``, best estimated containment
     first, and the anchors of ``fp`` too common to look up."""
     own = anchor_counts(fp.anchors)
     scored = []
     hits, common = store.anchor_candidates(
-        fp.anchors.tolist(), exclude=seq, max_df=ANCHOR_MAX_DF, min_shared=MIN_SHARED
+        fp.anchors.tolist(),
+        exclude=seq,
+        max_df=ANCHOR_MAX_DF,
+        min_shared=MIN_SHARED,
+        pending=pending,
     )
     for hit in hits:
         match = anchor_score(hit.shared, own, hit.own)

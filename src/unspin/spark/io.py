@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from unspin.errors import InputError
 from unspin.ingest import IngestFailure, IngestOptions
-from unspin.ingest.sources import SKIPPED_NAMES, SourceReader, kind_of_name
+from unspin.ingest.sources import SKIPPED_NAMES, SourceReader, built, kind_of_name
 from unspin.model import Article, BoilerplateLine, Origin
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def _read_files(index: int, kind: str, files: Iterable[tuple[str, bytes]]) -> It
             n = 0
             try:
                 # The reader's own dispatch on bytes: WARC records, HTML, text, feeds.
-                for n, item in enumerate(reader.read_bytes(data, path, origin, kind)):
+                for n, item in enumerate(map(built, reader.read_bytes(data, path, origin, kind))):
                     yield (index, path, n), item
             except InputError as exc:
                 yield (index, path, n + 1), IngestFailure(exc.source, exc.reason)
@@ -152,7 +152,7 @@ def _read_lines(index: int, source: str, lines: Iterable[tuple[str, int]]) -> It
             if not line.strip():
                 continue
             number = str(lineno + 1)
-            for item in reader.read_jsonl(line, source):
+            for item in map(built, reader.read_jsonl(line, source)):
                 if isinstance(item, Article):
                     item = dataclasses.replace(item, origin=Origin("jsonl", source, number))
                 else:
