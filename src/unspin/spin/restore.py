@@ -346,11 +346,15 @@ class Restorer:
         words (:meth:`unspin.spin.ngram.TrigramModel.fit`)."""
         assert self.trigram is not None
         fit = self.trigram.fit
+        words = [o.word for o in opts]
         out = np.empty((len(beams), len(opts)), np.float32)
+        rows: dict[tuple[str | None, str | None], npt.NDArray[np.float32]] = {}
         for i, (_, seq, _) in enumerate(beams):
-            prev = seq[-1] if seq else None
-            prev2 = seq[-2] if len(seq) > 1 else None
-            out[i] = [fit(o.word, prev, prev2) for o in opts]
+            context = (seq[-1] if seq else None, seq[-2] if len(seq) > 1 else None)
+            row = rows.get(context)
+            if row is None:  # beams often end in the same two words
+                row = rows[context] = np.array([fit(w, *context) for w in words], np.float32)
+            out[i] = row
         return out
 
     def restore_phrase(self, phrase: str, k: int = 5) -> list[str]:
