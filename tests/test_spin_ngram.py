@@ -31,8 +31,10 @@ def test_fit_is_the_gain_of_the_context_over_the_word_alone() -> None:
     assert model.fit("span", "attention", None) > 0 > model.fit("range", "attention", None)
     # Two words of context: "signal to noise" against "signal to commotion".
     assert model.fit("noise", "to", "signal") > model.fit("commotion", "to", "signal")
-    # Cached answers are the computed ones.
-    assert model.fit("noise", "to", "signal") == model.fit("noise", "to", "signal")
+    # Many candidates at once: the same figures.
+    words = ["noise", "commotion", "din"]
+    assert model.fits(words, "to", "signal") == [model.fit(w, "to", "signal") for w in words]
+    assert model.fits(words, None, None) == [0.0, 0.0, 0.0]
 
 
 def test_the_model_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:

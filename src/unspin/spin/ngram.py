@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 _NATS_PER_UNIT = math.log(1.0001)
 # Set to skip the model (comparisons, or a machine without the package's wheel).
 DISABLE_ENV = "UNSPIN_NO_NGRAM"
-# Scores kept per model: (word, previous, one before) triples met while ranking.
-_CACHE_LIMIT = 2_000_000
+# Words whose own log probability is kept (the model's vocabulary is about 130,000).
+_UNIGRAM_CACHE = 500_000
 
 
 class TrigramModel:
@@ -45,7 +45,6 @@ class TrigramModel:
 
         self.path = Path(path)
         self._model: Any = NGramModel.readfile(str(self.path))
-        self._fit: dict[tuple[str, str | None, str | None], float] = {}
         self._unigram: dict[str, int] = {}
 
     def _units(self, words: list[str]) -> int:
@@ -60,20 +59,24 @@ class TrigramModel:
     def fit(self, word: str, prev: str | None, prev2: str | None) -> float:
         """How much better than its own frequency ``word`` fits after ``prev2 prev``:
         ``log P(word | prev2 prev) - log P(word)`` in nats; 0 without ``prev``."""
+        return self.fits([word], prev, prev2)[0]
+
+    def fits(self, words: list[str], prev: str | None, prev2: str | None) -> list[float]:
+        """:meth:`fit` of each of ``words`` after the same two words (the restorer's
+        candidates for one position, after one beam's words)."""
         if not prev:
-            return 0.0
-        key = (word, prev, prev2)
-        value = self._fit.get(key)
-        if value is None:
-            uni = self._unigram.get(word)
+            return [0.0] * len(words)
+        prob, unigram = self._model.prob, self._unigram
+        history = [prev, prev2] if prev2 else [prev]
+        out = []
+        for w in words:
+            uni = unigram.get(w)
             if uni is None:
-                uni = self._unigram[word] = self._units([word])
-            history = [prev, prev2] if prev2 else [prev]
-            value = (self._units([word, *history]) - uni) * _NATS_PER_UNIT
-            if len(self._fit) >= _CACHE_LIMIT:
-                self._fit.clear()
-            self._fit[key] = value
-        return value
+                if len(unigram) >= _UNIGRAM_CACHE:  # a long-running server meets new words
+                    unigram.clear()
+                uni = unigram[w] = int(prob([w]))
+            out.append((int(prob([w, *history])) - uni) * _NATS_PER_UNIT)
+        return out
 
 
 def _shipped_path() -> Path | None:

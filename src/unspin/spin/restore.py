@@ -345,7 +345,7 @@ class Restorer:
         """``[beam, option]``: how well each option fits after each beam's last two
         words (:meth:`unspin.spin.ngram.TrigramModel.fit`)."""
         assert self.trigram is not None
-        fit = self.trigram.fit
+        fits = self.trigram.fits
         words = [o.word for o in opts]
         out = np.empty((len(beams), len(opts)), np.float32)
         rows: dict[tuple[str | None, str | None], npt.NDArray[np.float32]] = {}
@@ -353,7 +353,7 @@ class Restorer:
             context = (seq[-1] if seq else None, seq[-2] if len(seq) > 1 else None)
             row = rows.get(context)
             if row is None:  # beams often end in the same two words
-                row = rows[context] = np.array([fit(w, *context) for w in words], np.float32)
+                row = rows[context] = np.array(fits(words, *context), np.float32)
             out[i] = row
         return out
 
