@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 _NATS_PER_UNIT = math.log(1.0001)
 # Set to skip the model (comparisons, or a machine without the package's wheel).
 DISABLE_ENV = "UNSPIN_NO_NGRAM"
-# Words whose own log probability is kept (the model's vocabulary is about 130,000).
+# Words whose own log probability is kept (cleared past this many: a long-running
+# server keeps meeting new words).
 _UNIGRAM_CACHE = 500_000
 
 
@@ -72,7 +73,7 @@ class TrigramModel:
         for w in words:
             uni = unigram.get(w)
             if uni is None:
-                if len(unigram) >= _UNIGRAM_CACHE:  # a long-running server meets new words
+                if len(unigram) >= _UNIGRAM_CACHE:
                     unigram.clear()
                 uni = unigram[w] = int(prob([w]))
             out.append((int(prob([w, *history])) - uni) * _NATS_PER_UNIT)
