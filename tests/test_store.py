@@ -293,7 +293,9 @@ def test_anchors_of_a_batch_held_back_are_found_as_written_ones(tmp_path: Path) 
             )
             found[which].append((hits, common))
             if which == 0:
-                store.put_anchors(seqs[article_id], keys[i], common=common)
+                one = AnchorBatch()  # written before the next article is looked up
+                one.add(seqs[article_id], article_id, keys[i], common)
+                store.put_anchor_batch(one)
             else:
                 batch.add(seqs[article_id], article_id, keys[i], common)
         if which == 1:

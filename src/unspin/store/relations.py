@@ -137,7 +137,9 @@ class AnchorBatch:
     ids: dict[int, str] = field(default_factory=dict)  # seq -> article id
 
     def add(self, seq: int, article_id: str, keys: Sequence[int], common: frozenset[int]) -> None:
-        """One article's anchor keys, as :meth:`RelationStore.put_anchors` writes them."""
+        """One article's anchor keys: each counted in its key's article count, posted
+        unless in ``common`` (held by more articles than any lookup reads: no lookup
+        would read the posting), and counted by kind for the article."""
         for k in keys:
             key = int(k)
             self.df[key] += 1
@@ -288,18 +290,6 @@ class RelationStore(StoreBase):
             conn.executemany(
                 "INSERT OR IGNORE INTO provenance_indexed (seq) VALUES (?)", ((s,) for s in seqs)
             )
-
-    def put_anchors(
-        self, seq: int, keys: Sequence[int], *, common: frozenset[int] = frozenset()
-    ) -> None:
-        """Add one article's anchor keys to the index (and to each key's article count).
-
-        Keys in ``common`` (held by more articles than any lookup reads) are counted but
-        get no posting: no lookup would read it.
-        """
-        batch = AnchorBatch()
-        batch.add(seq, "", keys, common)
-        self.put_anchor_batch(batch)
 
     def put_anchor_batch(self, batch: AnchorBatch) -> None:
         """Write a batch's anchors (see :class:`AnchorBatch`), each table in key order."""
