@@ -136,6 +136,8 @@ class Restorer:
     Args:
         lexicon: the offline tables (:func:`unspin.lexicon.load_lexicon`).
         weights: scoring weights.
+        trigram: the context model (:mod:`unspin.spin.ngram`): the shipped one by
+            default, None to rank without it.
     """
 
     def __init__(

@@ -150,9 +150,6 @@ class AnchorBatch:
         self.counts[seq] = _kind_counts(keys)
         self.ids[seq] = article_id
 
-    def __len__(self) -> int:
-        return len(self.counts)
-
 
 def _evidence(rel: Relation) -> str:
     return json.dumps(
