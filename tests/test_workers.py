@@ -158,18 +158,20 @@ def test_add_gives_the_same_results_whatever_the_jobs(tmp_path: Path) -> None:
 def test_anchors_held_to_the_end_of_a_batch_find_what_written_ones_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Provenance indexing writes a batch's anchors at the batch's end. Indexed in
-    batches of one article (each written before the next is looked up) and of many,
-    the store holds the same relations and the same anchor tables (the lookups
-    themselves: tests/test_store.py)."""
+    """Provenance indexing writes a transaction's anchors at its end. Indexed one
+    article per transaction (each written before the next is looked up), in several
+    batches per transaction and several transactions, and all in one, the store holds
+    the same relations and the same anchor tables (the lookups themselves:
+    tests/test_store.py)."""
     from unspin.pipeline import PipelineConfig, run_pending
     from unspin.provenance import index
     from unspin.store import Store
 
     records = articles(120, seed=11)
     results = []
-    for batch in (1, index.UPDATE_BATCH):
+    for batch, commit in ((1, 1), (16, 48), (index.UPDATE_BATCH, index.COMMIT_BATCH)):
         monkeypatch.setattr(index, "UPDATE_BATCH", batch)
+        monkeypatch.setattr(index, "COMMIT_BATCH", commit)
         db = tmp_path / f"batch{batch}.db"
         with Unspin(db) as u:
             u.add([str(write_jsonl(tmp_path / "in.jsonl", records))], pipeline=_STORE_ONLY)
@@ -177,11 +179,11 @@ def test_anchors_held_to_the_end_of_a_batch_find_what_written_ones_do(
             run_pending(store, PipelineConfig(stories=False, claims=False))
         got = _everything(db)
         results.append({k: got[k] for k in ("relations", "anchors", "anchor_df", "anchor_counts")})
-    one, many = results
+    one, several, many = results
     assert one["relations"] and one["anchors"]
     # Copies within the batch share anchors that only the batch's own articles hold.
     assert any(n > 1 for _, n in one["anchor_df"])
-    assert one == many
+    assert one == several == many
 
 
 def test_built_articles_on_workers_keep_every_outcome_in_order(tmp_path: Path) -> None:

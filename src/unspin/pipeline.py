@@ -111,10 +111,13 @@ def _start_early(
     return early
 
 
-def pending(store: Store, config: PipelineConfig | None = None) -> dict[str, list[str]]:
+def pending(
+    store: Store, config: PipelineConfig | None = None, *, spin: bool = True
+) -> dict[str, list[str]]:
     """The article ids each enabled stage has still to process, in ingest order.
 
-    For spin learning these are copies whose relation was found since it last learned.
+    For spin learning these are copies whose relation was found since it last learned
+    (``spin``: False leaves them out, for a caller that reads them after provenance).
     """
     from unspin.claims import EXTRACTOR_VERSION
 
@@ -122,7 +125,8 @@ def pending(store: Store, config: PipelineConfig | None = None) -> dict[str, lis
     todo: dict[str, list[str]] = {"provenance": [], "stories": [], "spin": [], "claims": []}
     if config.provenance:
         todo["provenance"] = store.unindexed_ids()
-        todo["spin"] = store.unlearned_copy_ids()
+        if spin:
+            todo["spin"] = store.unlearned_copy_ids()
     if config.stories:
         todo["stories"] = store.unclustered_ids()
     if config.claims:
@@ -151,7 +155,11 @@ def run_pending(
     """
     config = config or PipelineConfig()
     with store.stage_lock():
-        todo = pending(store, config)
+        # Spin learning's copies are read again once provenance has run (below), so
+        # here only when nothing else is pending: a scan of every copy relation.
+        todo = pending(store, config, spin=False)
+        if config.provenance and not any(todo.values()):
+            todo["spin"] = store.unlearned_copy_ids()
         if not any(todo.values()):
             return {}
         results: dict[str, dict[str, Any]] = {}

@@ -102,13 +102,18 @@ MAX_ANCHOR_CANDIDATES = 10
 # In a batch, a band bucket holding more articles than this is a boilerplate collision
 # (a shared footer), not a copy family; its pairs are skipped (bench/provenance_speed.py).
 MAX_BUCKET = 200
-# Articles fingerprinted and indexed per transaction by :func:`update`: one commit per
-# article spent 5 ms of its 13 ms writing the anchors' b-tree pages (bench/add_speed.py,
-# 772 ECB+ articles into 1,000); a batch writes each page once. 64 per commit still spent
-# 1.2 CPU s committing 772 ECB+ articles into 10,000, 256 spend 0.4 s. A killed run
-# loses at most one batch, which the next run redoes (provenance_indexed is in the same
-# commit).
+# Articles fingerprinted together by :func:`update`: the workers compute the next batch's
+# fingerprints and vectors while the writer looks up and indexes this one.
 UPDATE_BATCH = 256
+# Articles indexed per transaction by :func:`update` (whole batches of UPDATE_BATCH). The
+# index is three b-trees of random keys (anchors, bands, anchor counts) and each commit
+# writes every page a posting touched: one commit per article spent 5 ms of its 13 ms
+# (772 ECB+ articles into 1,000); 256 per commit wrote 412 MB of pages for the 772 ECB+
+# articles into 100,000 (108,675 WAL frames, most of them pages the next commit dirtied
+# again), 1,024 per commit 236 MB, and the add's fsyncs wait for every one of them
+# (bench/add_speed.py; RESULTS "Add speed", sixth round). A killed run loses at most one
+# transaction, which the next run redoes (provenance_indexed is in the same commit).
+COMMIT_BATCH = 1024
 # Articles read and fingerprinted together by :func:`rebuild` (one vectorised batch).
 _REBUILD_CHUNK = 1000
 
@@ -139,38 +144,55 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
     counts: dict[str, int] = defaultdict(int)
     lookup = NeighbourLookup(store)
     batches = [todo[k : k + UPDATE_BATCH] for k in range(0, len(todo), UPDATE_BATCH)]
+    per_commit = max(1, COMMIT_BATCH // UPDATE_BATCH)
     ahead = _IndexInputs(store, workers, batches)
-    for n in range(len(batches)):
-        chunk, usable, fp_list, vectors = ahead.batch(n)
-        fps = dict(zip((a.id for a in usable), fp_list, strict=True))
-        nkeys = neighbour_keys(vectors)
-        near = {a.id: (vectors[k], nkeys[k]) for k, a in enumerate(usable)}
+    for first in range(0, len(batches), per_commit):
+        numbers = range(first, min(first + per_commit, len(batches)))
         with store.transaction():
             # Each article's candidates go to the workers as soon as they are known, so
             # they verify the first articles while this process indexes the next ones.
-            pairs = workers.stream(verify, expected=len(usable))
-            anchors = AnchorBatch()  # written at the end of the batch, in key order
-            for article in chunk:
-                seq = seqs[article.id]
-                counts["indexed"] += 1
-                if article.id not in fps:
-                    store.put_bands(seq, [])
-                    continue
-                vec, keys = near[article.id]
-                candidates, common = _candidates(
-                    store, lookup, article, fps[article.id], seq, vec, keys, anchors
-                )
-                pairs.put(candidates)
-                store.put_bands(seq, fps[article.id].index_keys.tolist())
-                anchors.add(seq, article.id, fps[article.id].anchors.tolist(), common)
-                lookup.put(seq, article.id, day_of(article.published), vec, keys.tolist())
-                counts["candidates"] += len(candidates)
+            pairs = workers.stream(verify, expected=sum(len(batches[n]) for n in numbers))
+            anchors = AnchorBatch()  # written at the end of the transaction, in key order
+            for n in numbers:
+                _index_batch(store, lookup, ahead.batch(n), seqs, anchors, pairs, counts)
             store.put_anchor_batch(anchors)
             for relations in pairs.results():
                 store.put_relations(relations)
                 for r in relations:
                     counts[r.kind] += 1
     return StageReport("provenance", dict(counts))
+
+
+def _index_batch(
+    store: Store,
+    lookup: NeighbourLookup,
+    inputs: tuple[list[Article], list[Article], list[Fingerprint], npt.NDArray[np.float16]],
+    seqs: dict[str, int],
+    anchors: AnchorBatch,
+    pairs: Stream[Sequence[tuple[Article, Article, Via]], list[Relation]],
+    counts: dict[str, int],
+) -> None:
+    """Look up and index one batch of :func:`update`, article after article, inside its
+    transaction: each article's candidates go to ``pairs``, its anchors to ``anchors``."""
+    chunk, usable, fp_list, vectors = inputs
+    fps = dict(zip((a.id for a in usable), fp_list, strict=True))
+    nkeys = neighbour_keys(vectors)
+    near = {a.id: (vectors[k], nkeys[k]) for k, a in enumerate(usable)}
+    for article in chunk:
+        seq = seqs[article.id]
+        counts["indexed"] += 1
+        if article.id not in fps:
+            store.put_bands(seq, [])
+            continue
+        vec, keys = near[article.id]
+        candidates, common = _candidates(
+            store, lookup, article, fps[article.id], seq, vec, keys, anchors
+        )
+        pairs.put(candidates)
+        store.put_bands(seq, fps[article.id].index_keys.tolist())
+        anchors.add(seq, article.id, fps[article.id].anchors.tolist(), common)
+        lookup.put(seq, article.id, day_of(article.published), vec, keys.tolist())
+        counts["candidates"] += len(candidates)
 
 
 # Texts per item of the index inputs handed to the workers: fingerprints and vectors are
