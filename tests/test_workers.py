@@ -290,6 +290,40 @@ def test_story_signals_are_the_same_on_workers() -> None:
     assert [(s.terms, s.ts, s.title) for s in there] == [(s.terms, s.ts, s.title) for s in here]
 
 
+def test_story_signals_prefetched_in_the_background_are_those_computed_here(
+    tmp_path: Path,
+) -> None:
+    """An add's stories stage finds its signals computed ahead on the workers (the
+    pipeline's early work): the prefetch covers the articles in no story yet, in ingest
+    order, with the signals one process computes; the stage's batches mix prefetched
+    and fresh ones in input order. One job, or too few articles: no prefetch."""
+    from unspin.embed import StaticEmbedder
+    from unspin.stories import prefetch
+    from unspin.stories.assign import _signals, signals
+
+    db = tmp_path / "p.db"
+    records = articles(MIN_PARALLEL_ITEMS + 8, seed=5)
+    with Unspin(db) as u:
+        u.add([str(write_jsonl(tmp_path / "in.jsonl", records))], pipeline=_STORE_ONLY)
+        store = u.store
+        ids = [a.id for a in store.get_articles(store.unclustered_ids())]
+        batch = store.get_articles(ids)
+        here = signals(batch, StaticEmbedder.shared())
+        with Workers(1) as one:
+            assert prefetch(store, ids, one) is None
+        with Workers(2) as workers:
+            assert prefetch(store, ids[: MIN_PARALLEL_ITEMS - 1], workers) is None
+            early = prefetch(store, ids, workers)
+            assert early is not None and early.ids == ids
+            got = workers.collect(early.work)
+            # Half prefetched, half computed by the stage, in the batch's order.
+            mixed = _signals(batch[::-1], None, workers, {s.id: s for s in got[: len(got) // 2]})
+    assert [s.vector.tobytes() for s in got] == [s.vector.tobytes() for s in here]
+    assert [(s.id, s.terms, s.ts) for s in got] == [(s.id, s.terms, s.ts) for s in here]
+    assert [s.id for s in mixed] == [a.id for a in batch[::-1]]
+    assert [s.vector.tobytes() for s in mixed] == [s.vector.tobytes() for s in here[::-1]]
+
+
 def test_embedding_stops_at_max_tokens_with_the_same_ids() -> None:
     """Tokenising stops once max_tokens ids are found: the same ids as cutting the whole
     text's, specials ([UNK]) dropped before counting."""

@@ -84,7 +84,9 @@ def _step(
     elif stage == "stories":
         from unspin import stories  # new articles join or start stories
 
-        report = stories.update(store, ids, config.story_settings, workers)
+        report = stories.update(
+            store, ids, config.story_settings, workers, prefetched=early.get("stories")
+        )
     elif stage == "spin":
         from unspin.spin import learn  # learn spinner swaps from traced copies
 
@@ -101,9 +103,13 @@ def _start_early(
 ) -> dict[str, Any]:
     """Work of a later stage that depends on no earlier one, started before them as
     background work for the workers (they idle while the writer runs provenance and
-    stories): claim extraction. The results are the same; only the order of work
-    changes."""
+    stories): the stories' signals (embedding, names and numbers), then claim
+    extraction. The results are the same; only the order of work changes."""
     early: dict[str, Any] = {}
+    if config.stories and workers.jobs > 1:
+        from unspin import stories
+
+        early["stories"] = stories.prefetch(store, todo.get("stories", ()), workers)
     if config.claims and workers.jobs > 1:
         from unspin import claims
 

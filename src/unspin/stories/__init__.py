@@ -15,7 +15,9 @@ The embedding model both signals come from lives on the floor below
 from __future__ import annotations
 
 from unspin.stories.assign import (
+    Prefetch,
     assign_articles,
+    prefetch,
     read_stories,
     read_story,
     rebuild_stories,
@@ -40,11 +42,13 @@ __all__ = [
     "Clusterer",
     "Decision",
     "MergeDecision",
+    "Prefetch",
     "SplitDecision",
     "StoryConfig",
     "StoryState",
     "assign_articles",
     "extract_terms",
+    "prefetch",
     "read_stories",
     "read_story",
     "rebuild_stories",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,11 +36,13 @@ from unspin.stories.cluster import (
     shown_term,
     split_due,
 )
-from unspin.workers import Workers
+from unspin.workers import MIN_PARALLEL_ITEMS, Background, Workers
 
 __all__ = [
     "EMBED_MODEL",
+    "Prefetch",
     "assign_articles",
+    "prefetch",
     "rebuild_stories",
     "read_stories",
     "read_story",
@@ -82,14 +85,49 @@ def _shared_signals(article: Article) -> ArticleSignals:
 
 
 def _signals(
-    articles: Sequence[Article], embedder: StaticEmbedder | None, workers: Workers
+    articles: Sequence[Article],
+    embedder: StaticEmbedder | None,
+    workers: Workers,
+    early: dict[str, ArticleSignals] | None = None,
 ) -> list[ArticleSignals]:
     """The batch's signals: on ``workers`` with the shipped model (results in input
-    order), here with a model the caller passed."""
+    order), here with a model the caller passed. ``early``: signals :func:`prefetch`
+    computed already, by article id (shipped model only)."""
     if embedder is not None or workers.jobs <= 1:
         return signals(articles, embedder or StaticEmbedder.shared())
+    early = early or {}
     StaticEmbedder.shared()  # loaded before the workers fork, so they share its pages
-    return workers.map(_shared_signals, articles)
+    rest = [a for a in articles if a.id not in early]
+    found = dict(zip((a.id for a in rest), workers.map(_shared_signals, rest), strict=True))
+    return [early[a.id] if a.id in early else found[a.id] for a in articles]
+
+
+# Articles whose signals a large add computes in the background while the writer runs
+# provenance (:meth:`unspin.workers.Workers.background`), so the stage finds them ready:
+# one batch's worth bounds what the prefetch holds in memory.
+PREFETCH_ARTICLES = BATCH
+
+
+@dataclass(frozen=True, slots=True)
+class Prefetch:
+    """Signals computed ahead of the stories stage (:func:`prefetch`)."""
+
+    ids: list[str]
+    work: Background[Article, ArticleSignals]
+
+
+def prefetch(store: Store, new_ids: Sequence[str], workers: Workers) -> Prefetch | None:
+    """Start computing the signals (shipped model) of the first :data:`PREFETCH_ARTICLES`
+    of ``new_ids`` in no story yet, as background work for ``workers``; :func:`update`
+    collects them. None with one job or too few articles (nothing to overlap)."""
+    if workers.jobs <= 1:
+        return None
+    todo = store.unclustered_ids(list(new_ids))[:PREFETCH_ARTICLES]
+    if len(todo) < MIN_PARALLEL_ITEMS:
+        return None
+    StaticEmbedder.shared()  # loaded before the workers fork, so they share its pages
+    articles = store.get_articles(todo)
+    return Prefetch([a.id for a in articles], workers.background(_shared_signals, articles))
 
 
 def _state(row: StoryRow, title_vector: np.ndarray | None) -> StoryState:
@@ -130,12 +168,14 @@ def assign_articles(
     config: StoryConfig | None = None,
     embedder: StaticEmbedder | None = None,
     workers: Workers | None = None,
+    early: dict[str, ArticleSignals] | None = None,
 ) -> dict[str, int]:
     """Put each of ``ids`` (default: every article not yet in a story) in a story.
 
     The per-article work (WordPiece, the static embedding, the names and numbers) runs
     on ``workers`` when given; the assignment itself runs here, one article after the
     other in stream order, so the stories are the same whatever the number of workers.
+    ``early``: signals computed ahead (:func:`prefetch`), by article id.
 
     Returns:
         counts: ``assigned``, ``joined``, ``started``, ``copies``, ``merged``.
@@ -152,7 +192,7 @@ def assign_articles(
         batch.sort(
             key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0)
         )
-        sigs = _signals(batch, embedder, workers)
+        sigs = _signals(batch, embedder, workers, early)
         decisions, absorbed = _assign_batch(store, sigs, config)
         counts["merged"] += absorbed
         for decision in decisions:
@@ -304,10 +344,17 @@ def update(
     new_ids: Sequence[str],
     config: StoryConfig | None = None,
     workers: Workers | None = None,
+    prefetched: Prefetch | None = None,
 ) -> StageReport:
     """The stage's entry point: assign ``new_ids`` (those in no story yet) to stories,
-    their signals computed on ``workers`` when given (the same stories whatever N)."""
-    return StageReport("stories", assign_articles(store, new_ids, config=config, workers=workers))
+    their signals computed on ``workers`` when given (the same stories whatever N).
+    ``prefetched``: signals :func:`prefetch` started computing earlier."""
+    workers = workers or Workers(1)
+    early: dict[str, ArticleSignals] = {}
+    if prefetched is not None:
+        early = dict(zip(prefetched.ids, workers.collect(prefetched.work), strict=True))
+    counts = assign_articles(store, new_ids, config=config, workers=workers, early=early)
+    return StageReport("stories", counts)
 
 
 # --- reading -----------------------------------------------------------------------
