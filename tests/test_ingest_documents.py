@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from unspin.ingest.clean import classify_line, outlet_credit
+from unspin.ingest.dates import date_line, parse_datetime
 from unspin.ingest.documents import article_from_text
 
 # An invented report, as a reader would copy it from a page into a text file.
@@ -205,3 +207,66 @@ def test_a_headline_that_contains_a_year_or_date_is_not_a_date(headline: str) ->
     assert a.title == headline
     assert a.published is None
     assert a.text.startswith("The two leaders")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # the time first
+        (
+            "12:52 p.m. EDT May 2, 2013",
+            datetime(2013, 5, 2, 12, 52, tzinfo=timezone(timedelta(hours=-4))),
+        ),
+        (
+            "10:10 AM PDT 6/6/2013",
+            datetime(2013, 6, 6, 10, 10, tzinfo=timezone(timedelta(hours=-7))),
+        ),
+        # separators spaced out by a text extractor or a tokeniser
+        ("May 2, 2013 | 5: 03pm", datetime(2013, 5, 2, 17, 3, tzinfo=UTC)),
+        ("05 / 02 / 2013", datetime(2013, 5, 2, tzinfo=UTC)),
+        ("2013 - 09 - 26", datetime(2013, 9, 26, tzinfo=UTC)),
+        (
+            "12: 52 p. m. EDT May 2, 2013",
+            datetime(2013, 5, 2, 12, 52, tzinfo=timezone(timedelta(hours=-4))),
+        ),
+        (
+            "Fri., May. 3, 2013 11: 45 AM PDT",
+            datetime(2013, 5, 3, 11, 45, tzinfo=timezone(timedelta(hours=-7))),
+        ),
+    ],
+)
+def test_date_lines_with_the_time_first_or_spaced_separators(line: str, expected: datetime) -> None:
+    got = date_line(line)
+    assert got == expected and got is not None and got.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(
+    "line", ["3 - 2 win over Spain in 2013", "Talks resume at 5: 03 pm on May 2, 2013"]
+)
+def test_a_line_with_other_words_is_no_date_line_even_with_spaced_separators(line: str) -> None:
+    assert date_line(line) is None
+
+
+def test_a_stamp_with_a_word_dateutil_reads_as_a_zone_parses_without_a_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = parse_datetime("21 July 2013 Last updated at 11: 11 UK")
+    assert got == datetime(2013, 7, 21, 11, 11, tzinfo=UTC)
+
+
+def test_a_stamp_at_the_top_with_spaced_separators_is_the_date() -> None:
+    """A text whose separators a tokeniser spaced out ("09 / 14 / 2013 01: 03 PM") keeps
+    its stamp: the date is read and the line leaves the text."""
+    a = article_from_text(f"Updated 09 / 14 / 2013 01: 03 PM\n\n{_BODY}", "x.txt")
+    assert a.published == datetime(2013, 9, 14, 13, 3, tzinfo=UTC)
+    assert a.text.startswith("The two leaders")
+    b = article_from_text(f"September 18th, 2013, 05: 31 GMT\n\n{_BODY}", "x.txt")
+    assert b.published == datetime(2013, 9, 18, 5, 31, tzinfo=UTC)
+
+
+def test_a_time_without_a_date_is_no_publication_date() -> None:
+    """ "Updated 9:06 AM" names no day: the stamp leaves the text, the date stays
+    unknown (dateutil alone would date it today)."""
+    a = article_from_text(f"Updated 9: 06 AM\n\n{_BODY}", "x.txt")
+    assert a.published is None
+    assert parse_datetime("9:06 AM EDT") is None and parse_datetime("May 3") is None

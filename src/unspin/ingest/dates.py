@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, datetime, tzinfo
 
 from dateutil import parser as _dateparser
@@ -36,6 +37,7 @@ _TZINFOS: dict[str, int | tzinfo | None] = {
     "MT": _tz.gettz("America/Denver"),
     "PT": _tz.gettz("America/Los_Angeles"),
 }
+_A_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _NOISE = re.compile(r"\b(?:at|on|the)\b|(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
@@ -44,18 +46,24 @@ def parse_datetime(value: str | None) -> datetime | None:
 
     A value without a zone is taken as UTC (documented assumption: pages that omit the
     zone are mostly in it, and a day's error matters less than a missing date).
-    Out-of-range or unparseable values give None, never an exception.
+    Out-of-range or unparseable values give None, never an exception, and so does a
+    value without a year ("9:06 AM EDT", "May 3"): which year is meant is a guess.
     """
     if not value:
         return None
-    text = value.strip()
+    text = _close_gaps(value.strip())
     if not text or not re.search(r"\d", text):
         return None
     try:
         dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        if not _A_YEAR.search(text):
+            return None  # "9:06 AM EDT" alone: dateutil would date it today
         try:
-            dt = _dateparser.parse(_NOISE.sub(" ", text), tzinfos=_TZINFOS, fuzzy=True)
+            with warnings.catch_warnings():
+                # A word that looks like a zone ("UK") is ignored; the time stays UTC.
+                warnings.simplefilter("ignore", _dateparser.UnknownTimezoneWarning)
+                dt = _dateparser.parse(_NOISE.sub(" ", text), tzinfos=_TZINFOS, fuzzy=True)
         except (ValueError, OverflowError, _dateparser.ParserError, TypeError):
             return None
     if dt.tzinfo is None:
@@ -86,9 +94,24 @@ _CLOCK = r"(?:\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?|\d{1,2}\s
 _ZONE = r"(?:(?-i:[A-Z]{1,5})(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}|Z)"
 _BARE_DATE = re.compile(
     rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_CALENDAR}"
-    rf"(?:(?:,?\s+|,?\s*(?:at|-|–|—|\|)\s*|T){_CLOCK}(?:\s*\(?{_ZONE}\)?)?)?",
+    rf"(?:(?:,?\s+|,?\s*(?:at|-|–|—|\|)\s*|T){_CLOCK}(?:\s*\(?{_ZONE}\)?)?)?"
+    # ... or the time first: "12:52 p.m. EDT May 2, 2013", "10:10 AM PDT 6/6/2013"
+    rf"|{_CLOCK}(?:\s*\(?{_ZONE}\)?)?,?\s+(?:{_WEEKDAY},?\s+)?{_CALENDAR}",
     re.IGNORECASE,
 )
+# Separators that text extraction or tokenisation spaced out: "1: 32 PM", "p. m.",
+# "05 / 02 / 2013", "2013 - 09 - 26" (closed up before a date or time is read).
+_GAPS = (
+    (re.compile(r"(?<=\d)\s*:\s*(?=\d)"), ":"),
+    (re.compile(r"\b([ap])\.\s+m\.", re.IGNORECASE), r"\1.m."),
+    (re.compile(r"(?<=\d)\s+([/.-])\s+(?=\d)"), r"\1"),
+)
+
+
+def _close_gaps(text: str) -> str:
+    for pattern, closed in _GAPS:
+        text = pattern.sub(closed, text)
+    return text
 
 
 def date_line(line: str) -> datetime | None:
@@ -99,7 +122,7 @@ def date_line(line: str) -> datetime | None:
     :func:`parse_datetime`). A line with any other words, such as a headline containing a
     year or a sentence containing a date, gives ``None``.
     """
-    text = line.strip().strip(".")
+    text = _close_gaps(line.strip()).strip(".")
     if len(text) > 80 or not _BARE_DATE.fullmatch(text):
         return None
     # "10.05" is a time in British usage; "GMT+1" means one hour east of Greenwich in the
