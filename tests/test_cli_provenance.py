@@ -100,3 +100,59 @@ def test_copies_on_an_empty_store(tmp_path: Path) -> None:
 
     Store(tmp_path / "empty.db").close()
     assert "No copies found" in _invoke(tmp_path / "empty.db", "copies")
+
+
+def test_copies_lists_a_text_republished_word_for_word_under_another_headline(
+    tmp_path: Path,
+) -> None:
+    """One report run word for word by a second outlet under its own headline is one
+    stored article seen at two addresses: `unspin copies` names the address that
+    published it first and the one that ran it since, and a third outlet's later run."""
+    body = (
+        "The council of Harbourton voted on Monday to close the old river bridge for "
+        "repairs after engineers found cracks in two of its piers.\n\nOfficials said the "
+        "work would take three months and cost about $2 million from the road fund."
+    )
+    rows = [
+        {
+            "url": "https://second.example/b",
+            "text": f"Bridge to shut\n\n{body}",
+            "published": "2026-03-03",
+        },
+        {
+            "url": "https://first.example/a",
+            "text": f"Council closes bridge\n\n{body}",
+            "published": "2026-03-02",
+        },
+        {
+            "url": "https://third.example/c",
+            "text": f"Repairs for old bridge\n\n{body}",
+            "published": "2026-03-05",
+        },
+        {
+            "url": "https://first.example/a",
+            "text": f"Council closes bridge\n\n{body}",
+            "published": "2026-03-02",
+        },
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "u.db"
+    _invoke(db, "add", "--no-claims", "--no-stories", str(src))
+    out = " ".join(_invoke(db, "copies").split())
+    assert "Published word for word at more than one address" in out
+    assert "first at https://first.example/a (first.example, 2026-03-02)" in out
+    assert (
+        "duplicate at https://second.example/b" in out
+        and "duplicate at https://third.example/c" in out
+    )
+    assert "1 text republished word for word at 2 more addresses" in out
+    data = json.loads(_invoke(db, "copies", "--json"))
+    (entry,) = data["republished"]
+    assert entry["kind"] == "duplicate" and entry["article"] == _id(body)
+    assert entry["original"]["url"] == "https://first.example/a"
+    assert [c["url"] for c in entry["copies"]] == [
+        "https://second.example/b",
+        "https://third.example/c",
+    ]
+    assert entry["copies"][0]["outlet"] == "second.example"

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from unspin import serialize
 from unspin.cli import app as cli
 from unspin.model import (
+    Appearance,
     Article,
     BoilerplateLine,
     Churn,
@@ -28,6 +29,7 @@ from unspin.model import (
     Origin,
     Passage,
     Relation,
+    Republication,
     SentenceMatch,
     SentenceSpin,
     SpinReport,
@@ -107,6 +109,11 @@ COMPARISON = Comparison(
     (ClaimGroup("unique", "duration", "talks lasted", (CLAIM,), ("a" * 20,), None, ("b" * 20,)),),
 )
 
+REPUBLISHED = Republication(
+    "a" * 20,
+    Appearance("https://example.org/talks", "Example News", T, "file:talks.txt"),
+    (Appearance("https://other.example/t", "other.example", None, None),),
+)
 # Section title in docs/api.md -> (what builds the dict, fields that hold another
 # documented object, whose own fields are listed in that object's section).
 CASES: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
@@ -126,6 +133,7 @@ CASES: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     "Story detail": (lambda: serialize.story_detail_to_dict(DETAIL), {"story"}),
     "Claim": (lambda: serialize.claim_to_dict(CLAIM), set()),
     "Comparison": (lambda: serialize.comparison_to_dict(COMPARISON), {"groups[].claims"}),
+    "Republication": (lambda: serialize.republication_to_dict(REPUBLISHED), set()),
 }
 
 

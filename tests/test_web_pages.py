@@ -11,6 +11,7 @@ from markupsafe import escape
 from _web_helpers import (
     PAYLOADS,
     RAW_MARKERS,
+    T0,
     article,
     build_store,
     client,
@@ -354,3 +355,35 @@ def test_a_weak_mark_is_shown_as_possible_and_not_restored(
     data = c.get(f"/api/articles/{copy.id}").json()["spin"]
     assert data["spans"][0]["applied"] is False
     assert data["restored_text"] is None
+
+
+def test_article_page_lists_the_addresses_that_ran_it_word_for_word(tmp_path: Path) -> None:
+    """A text stored once but seen at two addresses (a verbatim republication): the
+    page and its JSON list both, the first published first as the source."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    first = article(
+        "The harbour bridge closes on Monday for three months of repairs, the council said.",
+        days=0,
+        url="https://first.example/bridge",
+        site="First News",
+    )
+    later = T0 + timedelta(days=1)
+    again = replace(first, url="https://second.example/copy", site="Second Daily", published=later)
+    db = build_store(tmp_path / "places.db", [again, first])
+    c = client(db)
+    page = c.get(f"/articles/{first.id}")
+    section = page.text[page.text.index("Published word for word at 2 addresses") :]
+    assert section.index("https://first.example/bridge") < section.index(
+        "https://second.example/copy"
+    )
+    assert "first: the source" in section and "duplicate" in section
+    data = c.get(f"/api/articles/{first.id}").json()
+    assert [p["url"] for p in data["places"]] == [
+        "https://first.example/bridge",
+        "https://second.example/copy",
+    ]
+    assert data["places"][1]["outlet"] == "Second Daily"
+    single = build_store(tmp_path / "single.db", [first])
+    assert client(single).get(f"/api/articles/{first.id}").json()["places"] == []

@@ -37,6 +37,7 @@ from unspin.model import (
     Comparison,
     CopyTree,
     Relation,
+    Republication,
     SpinReport,
     Story,
     StoryDetail,
@@ -272,6 +273,25 @@ class Unspin:
         from unspin import provenance
 
         return provenance.copy_forest(self.store.copy_relations())
+
+    def republished(self) -> list[Republication]:
+        """Texts published word for word at more than one address, each with the place
+        it appeared first and the places that ran it since (:class:`Republication`)."""
+        out = []
+        for article_id in self.store.republished_ids():
+            places = self.places(article_id)
+            if len(places) > 1:
+                out.append(Republication(article_id, places[0], tuple(places[1:])))
+        return out
+
+    def places(self, id_or_prefix: str) -> list[Appearance]:
+        """The addresses (URLs) this text was seen at, one each, first published first
+        (else first seen): its appearances that have a URL."""
+        seen: dict[str, Appearance] = {}
+        for place in self.appearances(id_or_prefix):
+            if place.url is not None and place.url not in seen:
+                seen[place.url] = place
+        return list(seen.values())
 
     def copy_relations(self) -> list[Relation]:
         """Every stored copy relation, flat (an article with two sources appears twice)."""

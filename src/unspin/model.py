@@ -18,6 +18,7 @@ __all__ = [
     "Article",
     "BoilerplateLine",
     "Origin",
+    "Republication",
     "outlet_of",
     "utcnow",
     # provenance (issue 3)
@@ -101,6 +102,18 @@ class Appearance:
     site: str | None
     published: datetime | None
     origin: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Republication:
+    """A text published word for word at more than one address: where it appeared first
+    (its source; the earliest publication date, else the first seen) and the addresses
+    that ran it since (verbatim copies). One stored article, so no copy relation links
+    them: the places are what tell them apart."""
+
+    article_id: str
+    original: Appearance
+    copies: tuple[Appearance, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from unspin.model import (
+    Appearance,
     Article,
     BoilerplateLine,
     Churn,
@@ -26,6 +27,7 @@ from unspin.model import (
     Comparison,
     CopyTree,
     Relation,
+    Republication,
     SpinReport,
     Story,
     StoryDetail,
@@ -35,6 +37,7 @@ from unspin.model import (
 __all__ = [
     "COMPARISON_LABELS",
     "SNIPPET_WORDS",
+    "appearance_to_dict",
     "article_from_dict",
     "article_summary_to_dict",
     "article_to_dict",
@@ -42,6 +45,7 @@ __all__ = [
     "claim_to_dict",
     "comparison_to_dict",
     "relation_to_dict",
+    "republication_to_dict",
     "snippet",
     "spin_report_to_dict",
     "story_detail_to_dict",
@@ -191,6 +195,21 @@ def relation_to_dict(rel: Relation, *, evidence: bool = True) -> dict[str, Any]:
             for p in rel.passages
         ]
     return data
+
+
+def appearance_to_dict(place: Appearance) -> dict[str, Any]:
+    """One place an article was seen: its URL, outlet and publication time."""
+    return {"url": place.url, "outlet": place.site, "published": _iso(place.published)}
+
+
+def republication_to_dict(r: Republication) -> dict[str, Any]:
+    """A text published word for word at several addresses (one stored article)."""
+    return {
+        "article": r.article_id,
+        "kind": "duplicate",
+        "original": appearance_to_dict(r.original),
+        "copies": [appearance_to_dict(c) for c in r.copies],
+    }
 
 
 def tree_to_dict(tree: CopyTree, *, evidence: bool = False) -> dict[str, Any]:

@@ -9,8 +9,13 @@ from rich.tree import Tree
 
 from unspin.api import Unspin
 from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, open_store, print_json
-from unspin.model import NOT_STORED, CopyTree, Relation
-from unspin.serialize import relation_to_dict, trace_to_dict, tree_to_dict
+from unspin.model import NOT_STORED, Appearance, CopyTree, Relation, Republication
+from unspin.serialize import (
+    relation_to_dict,
+    republication_to_dict,
+    trace_to_dict,
+    tree_to_dict,
+)
 
 _KIND_LABEL = {
     "duplicate": "duplicate",
@@ -241,21 +246,27 @@ def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
     outlet cutting or adding its own) stand side by side under a "common source" node,
     named after the agency their credit lines name.
 
-    With --json: ``{"trees": [...], "relations": [...]}``, the relations flat.
+    Last, texts published word for word at more than one address (one stored article
+    seen at several URLs): where each appeared first, and where it ran since.
+
+    With --json: ``{"trees": [...], "relations": [...], "republished": [...]}``, the
+    relations flat.
     """
     u = open_store(ctx)
     with errors_as_exit():
         relations = u.copy_relations()
         forest = u.copies()
+        republished = u.republished()
         if json_out:
             print_json(
                 {
                     "trees": [tree_to_dict(t) for t in forest],
                     "relations": [relation_to_dict(r, evidence=False) for r in relations],
+                    "republished": [republication_to_dict(r) for r in republished],
                 }
             )
             return
-        if not forest:
+        if not forest and not republished:
             console.print("No copies found.")
             return
         for tree in forest:
@@ -274,8 +285,41 @@ def copies(ctx: typer.Context, json_out: bool = JSON_OPTION) -> None:
                     f"  {_label(u, rel.copy_id)} [dim]←[/] {_label(u, rel.source_id)}: "
                     f"{_relation_label(rel)}"
                 )
+        if republished:
+            _print_republished(u, republished)
         n = sum(t.copies_count() for t in forest)
+        places = sum(len(r.copies) for r in republished)
+        again = (
+            f"; {_count(len(republished), 'text')} republished word for word at "
+            f"{_count(places, 'more address', 'more addresses')}"
+            if republished
+            else ""
+        )
         console.print(
             f"[dim]{len(relations)} copy relations: {n} copies in {len(forest)} provenance trees"
-            f"{f', {len(extra)} more beside them' if extra else ''}[/]"
+            f"{f', {len(extra)} more beside them' if extra else ''}{again}[/]"
         )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _place(place: Appearance) -> str:
+    meta = [
+        m
+        for m in (place.site, place.published.date().isoformat() if place.published else None)
+        if m
+    ]
+    return escape(place.url or "?") + (f" [dim]({escape(', '.join(meta))})[/]" if meta else "")
+
+
+def _print_republished(u: Unspin, republished: list[Republication]) -> None:
+    """The texts seen word for word at several addresses: first place, then the others."""
+    console.print("Published word for word at more than one address:")
+    for r in republished:
+        branch = Tree(_label(u, r.article_id))
+        branch.add(f"[green]first at[/] {_place(r.original)}")
+        for place in r.copies:
+            branch.add(f"[cyan]duplicate[/] at {_place(place)}")
+        console.print(branch)

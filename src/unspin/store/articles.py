@@ -232,6 +232,17 @@ class ArticleStore(StoreBase):
             ).fetchone()[0]
         )
 
+    def republished_ids(self) -> list[str]:
+        """Articles seen at more than one URL (verbatim republications), in ingest order."""
+        return [
+            str(r[0])
+            for r in self.conn.execute(
+                "SELECT a.id FROM articles a JOIN (SELECT article_id FROM appearances "
+                "WHERE url IS NOT NULL GROUP BY article_id HAVING COUNT(DISTINCT url) > 1) r "
+                "ON r.article_id = a.id ORDER BY a.seq"
+            )
+        ]
+
     def count_republished(self) -> int:
         """Articles seen at more than one URL (verbatim republications)."""
         return int(

@@ -156,11 +156,22 @@ class RelationLink(BaseModel):
     pair: str | None = Field(description="path of the pair page (copy, source), if a copy")
 
 
+class Place(BaseModel):
+    url: str | None
+    outlet: str | None
+    published: str | None = Field(description="ISO 8601 with offset, if known")
+
+
 class ArticlePage(BaseModel):
     article: ArticleDetail
     spin: SpinView | None
     relations: list[RelationLink] | None = Field(description="null until provenance exists")
     story_id: str | None
+    places: list[Place] = Field(
+        default_factory=list,
+        description="the addresses that ran this text word for word, first published "
+        "first, when there are several (the first is its source, the others duplicates)",
+    )
 
 
 class SubstitutionView(BaseModel):

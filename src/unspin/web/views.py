@@ -19,6 +19,7 @@ from unspin.web.schemas import (
     ArticleListPage,
     ArticlePage,
     BoilerplateItem,
+    Place,
     RelationLink,
     Segment,
     SpinSpan,
@@ -92,7 +93,20 @@ def article_page(u: Unspin, article_id: str) -> ArticlePage:
         spin=spin_view(u, article),
         relations=relation_links(u, article.id),
         story_id=story_of(u, article.id),
+        places=places(u, article.id),
     )
+
+
+def places(u: Unspin, article_id: str) -> list[Place]:
+    """The addresses that ran this text word for word, first published first, when there
+    are several (one stored article: no relation links them); else none."""
+    found = u.places(article_id)
+    if len(found) < 2:
+        return []
+    return [
+        Place(url=p.url, outlet=p.site, published=p.published.isoformat() if p.published else None)
+        for p in found
+    ]
 
 
 def spin_view(u: Unspin, article: Article) -> SpinView:
