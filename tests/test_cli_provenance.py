@@ -156,3 +156,8 @@ def test_copies_lists_a_text_republished_word_for_word_under_another_headline(
         "https://third.example/c",
     ]
     assert entry["copies"][0]["outlet"] == "second.example"
+    trace = " ".join(_invoke(db, "trace", _id(body)[:12]).split())
+    assert "Published word for word at 3 addresses" in trace
+    assert "first at https://first.example/a" in trace
+    places = json.loads(_invoke(db, "trace", "--json", _id(body)))["places"]
+    assert [p["url"] for p in places][0] == "https://first.example/a" and len(places) == 3

@@ -11,6 +11,7 @@ from unspin.api import Unspin
 from unspin.cli._app import JSON_OPTION, app, console, errors_as_exit, open_store, print_json
 from unspin.model import NOT_STORED, Appearance, CopyTree, Relation, Republication
 from unspin.serialize import (
+    appearance_to_dict,
     relation_to_dict,
     republication_to_dict,
     trace_to_dict,
@@ -146,14 +147,23 @@ def trace(
     """Show where an article comes from (its source chain) and every copy made from it.
 
     For a copy, prints its text with each swapped word next to the original it replaced.
+    A text seen word for word at several addresses lists them, the first published first.
     """
     u = open_store(ctx)
     with errors_as_exit():
         t = u.trace(article_id)
+        places = u.places(t.article_id)
         if json_out:
-            print_json(trace_to_dict(t))
+            data = trace_to_dict(t)
+            data["places"] = [appearance_to_dict(p) for p in places] if len(places) > 1 else []
+            print_json(data)
             return
         console.print(f"Article {_label(u, t.article_id)}")
+        if len(places) > 1:
+            console.print(f"Published word for word at {len(places)} addresses:")
+            console.print(f"  [green]first at[/] {_place(places[0])}")
+            for place in places[1:]:
+                console.print(f"  [cyan]duplicate[/] at {_place(place)}")
         if t.common_source is not None:
             runs = "It runs" if not t.chain else f"{t.original[:12]} runs"
             named = "" if t.common_source == NOT_STORED else f" ({escape(t.common_source)})"
