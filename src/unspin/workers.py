@@ -26,12 +26,14 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 __all__ = [
     "BACKGROUND_PER_JOB",
     "MIN_PARALLEL_ITEMS",
     "Background",
+    "Prefetch",
     "Stream",
     "Workers",
     "default_jobs",
@@ -179,6 +181,20 @@ class Background(Generic[T, R]):
             out.extend(part if isinstance(part, list) else part.result())
         self._chunks = [[] for _ in self._chunks]  # the items are no longer needed
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class Prefetch(Generic[T, R]):
+    """Per-article work a later stage started early, as background work: the articles'
+    ids, in order, and the work (one result each). The claims and the stories stages
+    start theirs before provenance runs (:mod:`unspin.pipeline`)."""
+
+    ids: list[str]
+    work: Background[T, R]
+
+    def by_id(self, workers: Workers) -> dict[str, R]:
+        """Each article's result by id; what is left is done now (:meth:`Workers.collect`)."""
+        return dict(zip(self.ids, workers.collect(self.work), strict=True))
 
 
 class Workers:

@@ -14,13 +14,12 @@ This module also holds the store-facing glue used by the API and the pipeline:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from unspin.claims.compare import compare_claims, relate_pair
 from unspin.claims.extract import EXTRACTOR_VERSION, claims_of, extract_claims
 from unspin.model import Article, Claim, StageReport
-from unspin.workers import MIN_PARALLEL_ITEMS, Background, Workers
+from unspin.workers import MIN_PARALLEL_ITEMS, Prefetch, Workers
 
 if TYPE_CHECKING:
     from unspin.store import Store
@@ -65,15 +64,9 @@ CLAIMS_BATCH = 256
 PREFETCH_ARTICLES = 4 * CLAIMS_BATCH
 
 
-@dataclass(frozen=True, slots=True)
-class Prefetch:
-    """Claims extraction started ahead of the claims stage (:func:`prefetch`)."""
-
-    ids: list[str]
-    work: Background[Article, list[Claim]]
-
-
-def prefetch(store: Store, new_ids: Sequence[str], workers: Workers) -> Prefetch | None:
+def prefetch(
+    store: Store, new_ids: Sequence[str], workers: Workers
+) -> Prefetch[Article, list[Claim]] | None:
     """Start extracting the claims of the first :data:`PREFETCH_ARTICLES` of ``new_ids``
     still to extract, as background work for ``workers``; :func:`update` collects them.
     None with one job or too few articles (nothing to overlap)."""
@@ -90,7 +83,7 @@ def update(
     store: Store,
     new_ids: Sequence[str],
     workers: Workers | None = None,
-    prefetched: Prefetch | None = None,
+    prefetched: Prefetch[Article, list[Claim]] | None = None,
 ) -> StageReport:
     """The stage's entry point: extract and cache the claims of ``new_ids`` (those not
     extracted yet by the current extractor), on ``workers`` when given (one article at
@@ -100,7 +93,7 @@ def update(
     workers = workers or Workers(1)
     early: dict[str, list[Claim]] = {}
     if prefetched is not None:
-        early = dict(zip(prefetched.ids, workers.collect(prefetched.work), strict=True))
+        early = prefetched.by_id(workers)
     todo = store.unextracted_ids(list(new_ids), EXTRACTOR_VERSION)
     n = 0
     for k in range(0, len(todo), CLAIMS_BATCH):

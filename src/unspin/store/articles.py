@@ -146,6 +146,13 @@ def article_from_row(row: sqlite3.Row) -> Article:
     )
 
 
+# Articles seen at more than one URL: verbatim republications.
+_REPUBLISHED = (
+    "SELECT article_id FROM appearances WHERE url IS NOT NULL "
+    "GROUP BY article_id HAVING COUNT(DISTINCT url) > 1"
+)
+
+
 class ArticleStore(StoreBase):
     """Article persistence (mixed into :class:`unspin.store.Store`)."""
 
@@ -237,20 +244,14 @@ class ArticleStore(StoreBase):
         return [
             str(r[0])
             for r in self.conn.execute(
-                "SELECT a.id FROM articles a JOIN (SELECT article_id FROM appearances "
-                "WHERE url IS NOT NULL GROUP BY article_id HAVING COUNT(DISTINCT url) > 1) r "
+                f"SELECT a.id FROM articles a JOIN ({_REPUBLISHED}) r "
                 "ON r.article_id = a.id ORDER BY a.seq"
             )
         ]
 
     def count_republished(self) -> int:
         """Articles seen at more than one URL (verbatim republications)."""
-        return int(
-            self.conn.execute(
-                "SELECT COUNT(*) FROM (SELECT article_id FROM appearances WHERE url IS NOT NULL "
-                "GROUP BY article_id HAVING COUNT(DISTINCT url) > 1)"
-            ).fetchone()[0]
-        )
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM ({_REPUBLISHED})").fetchone()[0])
 
     def resolve_article_id(self, id_or_prefix: str) -> str:
         """The full id of the one article whose id starts with ``id_or_prefix``.

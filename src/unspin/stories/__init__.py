@@ -15,7 +15,6 @@ The embedding model both signals come from lives on the floor below
 from __future__ import annotations
 
 from unspin.stories.assign import (
-    Prefetch,
     assign_articles,
     prefetch,
     read_stories,
@@ -42,7 +41,6 @@ __all__ = [
     "Clusterer",
     "Decision",
     "MergeDecision",
-    "Prefetch",
     "SplitDecision",
     "StoryConfig",
     "StoryState",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,11 +35,10 @@ from unspin.stories.cluster import (
     shown_term,
     split_due,
 )
-from unspin.workers import MIN_PARALLEL_ITEMS, Background, Workers
+from unspin.workers import MIN_PARALLEL_ITEMS, Prefetch, Workers
 
 __all__ = [
     "EMBED_MODEL",
-    "Prefetch",
     "assign_articles",
     "prefetch",
     "rebuild_stories",
@@ -108,15 +106,9 @@ def _signals(
 PREFETCH_ARTICLES = BATCH
 
 
-@dataclass(frozen=True, slots=True)
-class Prefetch:
-    """Signals computed ahead of the stories stage (:func:`prefetch`)."""
-
-    ids: list[str]
-    work: Background[Article, ArticleSignals]
-
-
-def prefetch(store: Store, new_ids: Sequence[str], workers: Workers) -> Prefetch | None:
+def prefetch(
+    store: Store, new_ids: Sequence[str], workers: Workers
+) -> Prefetch[Article, ArticleSignals] | None:
     """Start computing the signals (shipped model) of the first :data:`PREFETCH_ARTICLES`
     of ``new_ids`` in no story yet, as background work for ``workers``; :func:`update`
     collects them. None with one job or too few articles (nothing to overlap)."""
@@ -344,7 +336,7 @@ def update(
     new_ids: Sequence[str],
     config: StoryConfig | None = None,
     workers: Workers | None = None,
-    prefetched: Prefetch | None = None,
+    prefetched: Prefetch[Article, ArticleSignals] | None = None,
 ) -> StageReport:
     """The stage's entry point: assign ``new_ids`` (those in no story yet) to stories,
     their signals computed on ``workers`` when given (the same stories whatever N).
@@ -352,7 +344,7 @@ def update(
     workers = workers or Workers(1)
     early: dict[str, ArticleSignals] = {}
     if prefetched is not None:
-        early = dict(zip(prefetched.ids, workers.collect(prefetched.work), strict=True))
+        early = prefetched.by_id(workers)
     counts = assign_articles(store, new_ids, config=config, workers=workers, early=early)
     return StageReport("stories", counts)
 
