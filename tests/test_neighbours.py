@@ -122,14 +122,20 @@ def test_the_cached_lookup_answers_as_a_fresh_read_of_the_store(tmp_path: Path) 
         keys = rng.integers(-1, 4, size=5).tolist()
         query = rng.integers(0, 4, size=3).tolist()
         seq = seqs[article.id]
-        got = cached.candidates(query, exclude=seq)
+        got_seqs, rows = cached.read(query, exclude=seq)
         latest: set[int] = set()
         for key in query:
             latest.update([s for s in store.neighbour_bucket(key, limit=4) if s != seq][:3])
         want = store.neighbour_rows(sorted(latest))
-        got_seqs, ids, days, vectors = got
-        assert list(zip(got_seqs, ids, days, strict=True)) == [(s, i, d) for s, i, d, _ in want]
-        assert [v.astype(np.float16).tobytes() for v in vectors] == [v for *_, v in want]
+        ids = [cached.id_of(r) for r in rows.tolist()]
+        days = [None if np.isnan(d) else int(d) for d in cached.days[rows]]
+        assert list(zip(got_seqs.tolist(), ids, days, strict=True)) == [
+            (s, i, d) for s, i, d, _ in want
+        ]
+        assert [v.astype(np.float16).tobytes() for v in cached.vectors[rows]] == [
+            v for *_, v in want
+        ]
+        assert all(cached.seq_of(i) == s for s, i in zip(got_seqs.tolist(), ids, strict=True))
         vector = rng.standard_normal(8).astype(np.float16)
         cached.put(seq, article.id, k if k % 3 else None, vector, keys)
 
@@ -187,3 +193,56 @@ def test_batch_pairs_are_each_articles_best_read_predecessors() -> None:
     want = sorted((i, j) for j, ranked in best.items() for _, i in sorted(ranked)[:NEIGHBOUR_MAX])
     assert len(want) > 100 and any(len(r) > NEIGHBOUR_MAX for r in best.values())
     assert neighbour_pairs(vectors, days, exclude) == want
+
+
+def _best_by_loop(query, query_day, others, vectors, days, exclude):  # type: ignore[no-untyped-def]
+    """best_neighbours written plainly, one candidate at a time (the reference)."""
+    from unspin.provenance.neighbours import (
+        NEIGHBOUR_MAX,
+        NEIGHBOUR_MIN_COSINE,
+        NEIGHBOUR_WINDOW_DAYS,
+        cosines,
+    )
+
+    ranked = []
+    for other, sim, day in zip(others, cosines(query, vectors).tolist(), days, strict=True):
+        if other in exclude or sim < NEIGHBOUR_MIN_COSINE:
+            continue
+        if (
+            query_day is not None
+            and day is not None
+            and abs(day - query_day) > NEIGHBOUR_WINDOW_DAYS
+        ):
+            continue
+        ranked.append((-sim, other))
+    ranked.sort()
+    return [(other, -neg) for neg, other in ranked[:NEIGHBOUR_MAX]]
+
+
+def test_best_neighbours_are_those_a_plain_loop_finds() -> None:
+    """Cosine floor, time window (undated kept), exclusions and ties to the smaller seq,
+    with days as a list or as floats with NaN."""
+    from unspin.provenance.neighbours import best_neighbours
+
+    rng = np.random.default_rng(11)
+    for trial in range(400):
+        n = int(rng.integers(0, 30))
+        base = rng.standard_normal(16)
+        vecs = (base + rng.standard_normal((n, 16)) * rng.uniform(0.05, 1.5)).astype(np.float32)
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+        vecs16 = vecs.astype(np.float16)
+        if n > 3 and trial % 5 == 0:
+            vecs16[1] = vecs16[2]  # a tie
+        query = (base / np.linalg.norm(base)).astype(np.float16)
+        others = sorted(rng.choice(10_000, size=n, replace=False).tolist())
+        days = [None if rng.random() < 0.3 else int(rng.integers(0, 20)) for _ in range(n)]
+        day = None if rng.random() < 0.3 else int(rng.integers(0, 20))
+        k = min(n, int(rng.integers(0, 4)))
+        exclude = set(rng.choice(others, size=k, replace=False).tolist()) if k else set()
+        want = _best_by_loop(query, day, others, vecs16, days, exclude)
+        assert best_neighbours(query, day, others, vecs16, days, exclude) == want
+        as_floats = np.array([np.nan if d is None else d for d in days], dtype=np.float64)
+        got = best_neighbours(
+            query, day, np.array(others), vecs16.astype(np.float32), as_floats, exclude
+        )
+        assert got == want

@@ -365,10 +365,12 @@ class NeighbourLookup:
         # reads: the querying article itself is left out).
         self._members: dict[int, list[int]] = {}
         # Each article read or indexed: its row in the float32 matrix of vectors (float16
-        # as stored, widened once: exact), its id and its day.
-        self._row: dict[int, int] = {}
+        # as stored, widened once: exact), by seq (-1: not read), its id and its day
+        # (NaN: undated).
+        self._row_of = np.full(0, -1, dtype=np.int64)
+        self._seq_of: dict[str, int] = {}
         self._ids: list[str] = []
-        self._days: list[int | None] = []
+        self._days = np.zeros(0, dtype=np.float64)
         self._matrix = np.zeros((0, 0), dtype=np.float32)
 
     def _bucket(self, key: int) -> list[int]:
@@ -378,41 +380,66 @@ class NeighbourLookup:
             self._members[key] = members
         return members
 
+    def _rows(self, seqs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        inside = seqs < len(self._row_of)
+        rows = np.full(len(seqs), -1, dtype=np.int64)
+        rows[inside] = self._row_of[seqs[inside]]
+        return rows
+
     def _remember(
         self, seq: int, article_id: str, day: int | None, vector: npt.NDArray[Any]
     ) -> None:
         n = len(self._ids)
         if n == len(self._matrix):
-            grown = np.zeros((max(1024, 2 * n), len(vector)), dtype=np.float32)
+            size = max(1024, 2 * n)
+            grown = np.zeros((size, len(vector)), dtype=np.float32)
             if n:
-                grown[:n] = self._matrix
+                grown[:n] = self._matrix[:n]
             self._matrix = grown
+            self._days = np.resize(self._days, size)
+        if seq >= len(self._row_of):
+            row_of = np.full(max(2 * len(self._row_of), seq + 1, 1024), -1, dtype=np.int64)
+            row_of[: len(self._row_of)] = self._row_of
+            self._row_of = row_of
         self._matrix[n] = vector
-        self._row[seq] = n
+        self._days[n] = np.nan if day is None else day
+        self._row_of[seq] = n
+        self._seq_of[article_id] = seq
         self._ids.append(article_id)
-        self._days.append(day)
 
-    def candidates(
+    def read(
         self, keys: Sequence[int], *, exclude: int
-    ) -> tuple[list[int], list[str], list[int | None], npt.NDArray[np.float32]]:
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The latest ``per_bucket`` indexed articles of each bucket in ``keys`` (below
-        0: none), other than ``exclude``, by seq: their seqs, ids, days and vectors (one
-        row each)."""
-        seqs: set[int] = set()
+        0: none), other than ``exclude``: their seqs, in order, and their rows here
+        (:attr:`vectors`, :attr:`days`, :meth:`id_of`)."""
+        found: list[int] = []
         for key in keys:
             if key >= 0:
-                seqs.update([s for s in self._bucket(key) if s != exclude][: self.per_bucket])
-        missing = [s for s in seqs if s not in self._row]
-        for seq, article_id, day, vec in self.store.neighbour_rows(missing):
-            self._remember(seq, article_id, day, np.frombuffer(vec, dtype=np.float16))
-        ordered = [s for s in sorted(seqs) if s in self._row]
-        rows = [self._row[s] for s in ordered]
-        return (
-            ordered,
-            [self._ids[r] for r in rows],
-            [self._days[r] for r in rows],
-            self._matrix[rows] if rows else np.zeros((0, 0), dtype=np.float32),
-        )
+                found.extend([s for s in self._bucket(key) if s != exclude][: self.per_bucket])
+        seqs = np.unique(np.array(found, dtype=np.int64))
+        missing = seqs[self._rows(seqs) < 0]
+        if len(missing):
+            for seq, article_id, day, vec in self.store.neighbour_rows(missing.tolist()):
+                self._remember(seq, article_id, day, np.frombuffer(vec, dtype=np.float16))
+        rows = self._rows(seqs)
+        kept = rows >= 0
+        return seqs[kept], rows[kept]
+
+    @property
+    def vectors(self) -> npt.NDArray[np.float32]:
+        return self._matrix
+
+    @property
+    def days(self) -> npt.NDArray[np.float64]:
+        return self._days
+
+    def id_of(self, row: int) -> str:
+        return self._ids[row]
+
+    def seq_of(self, article_id: str) -> int | None:
+        """The seq of an article read or indexed here, else None."""
+        return self._seq_of.get(article_id)
 
     def put(
         self,
@@ -424,7 +451,7 @@ class NeighbourLookup:
     ) -> None:
         """Index an article's vector and bucket keys in the store and in the cache."""
         self.store.put_neighbours([(seq, day, vector.tobytes(), keys)])
-        if seq not in self._row:
+        if seq >= len(self._row_of) or self._row_of[seq] < 0:
             self._remember(seq, article_id, day, vector)
         for key in keys:
             members = self._members.get(key) if key >= 0 else None
@@ -445,19 +472,19 @@ def _neighbour_candidates(
 ) -> list[str]:
     """Stored articles nearest to ``vector`` among its buckets' latest members (see
     :mod:`unspin.provenance.neighbours`), not in ``exclude``."""
-    seqs, ids, days, vectors = lookup.candidates(keys.tolist(), exclude=seq)
-    if not seqs:
+    seqs, rows = lookup.read(keys.tolist(), exclude=seq)
+    if not len(seqs):
         return []
-    id_of = dict(zip(seqs, ids, strict=True))
     best = best_neighbours(
         vector,
         day_of(article.published),
         seqs,
-        vectors,
-        days,
-        exclude={s for s, i in zip(seqs, ids, strict=True) if i in exclude},
+        lookup.vectors[rows],
+        lookup.days[rows],
+        exclude={s for s in map(lookup.seq_of, exclude) if s is not None},
     )
-    return [id_of[s] for s, _ in best]
+    row_of = dict(zip(seqs.tolist(), rows.tolist(), strict=True))
+    return [lookup.id_of(row_of[s]) for s, _ in best]
 
 
 def verify(pairs: Sequence[tuple[Article, Article, Via]]) -> list[Relation]:
