@@ -220,8 +220,8 @@ def _best_by_loop(query, query_day, others, vectors, days, exclude):  # type: ig
 
 
 def test_best_neighbours_are_those_a_plain_loop_finds() -> None:
-    """Cosine floor, time window (undated kept), exclusions and ties to the smaller seq,
-    with days as a list or as floats with NaN."""
+    """Cosine floor, time window (undated kept: NaN), exclusions and ties to the
+    smaller seq."""
     from unspin.provenance.neighbours import best_neighbours
 
     rng = np.random.default_rng(11)
@@ -240,9 +240,9 @@ def test_best_neighbours_are_those_a_plain_loop_finds() -> None:
         k = min(n, int(rng.integers(0, 4)))
         exclude = set(rng.choice(others, size=k, replace=False).tolist()) if k else set()
         want = _best_by_loop(query, day, others, vecs16, days, exclude)
-        assert best_neighbours(query, day, others, vecs16, days, exclude) == want
-        as_floats = np.array([np.nan if d is None else d for d in days], dtype=np.float64)
-        got = best_neighbours(
-            query, day, np.array(others), vecs16.astype(np.float32), as_floats, exclude
-        )
+        ids = np.array(others, dtype=np.int64)
+        when = np.array([np.nan if d is None else d for d in days], dtype=np.float64)
+        assert best_neighbours(query, day, ids, vecs16, when, exclude) == want
+        # the lookup hands over float16 vectors widened to float32: the same answers
+        got = best_neighbours(query, day, ids, vecs16.astype(np.float32), when, exclude)
         assert got == want

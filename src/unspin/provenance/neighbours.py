@@ -234,32 +234,26 @@ def cosines(
 def best_neighbours(
     query: npt.NDArray[np.float16],
     query_day: int | None,
-    others: Sequence[int] | npt.NDArray[np.int64],
+    others: npt.NDArray[np.int64],
     vectors: npt.NDArray[np.float16] | npt.NDArray[np.float32],
-    days: Sequence[int | None] | npt.NDArray[np.float64],
+    days: npt.NDArray[np.float64],
     exclude: set[int],
 ) -> list[tuple[int, float]]:
-    """The :data:`NEIGHBOUR_MAX` best of ``others`` (with their ``vectors`` and
-    ``days``; days may come as floats, NaN where undated): cosine at least
-    :data:`NEIGHBOUR_MIN_COSINE`, within the time window, not in ``exclude``; best
-    cosine first, ties to the smaller id."""
+    """The :data:`NEIGHBOUR_MAX` best of ``others`` (their ids, with their ``vectors``
+    and ``days``, NaN where undated): cosine at least :data:`NEIGHBOUR_MIN_COSINE`,
+    within the time window, not in ``exclude``; best cosine first, ties to the smaller
+    id."""
     if not len(others):
         return []
-    ids = np.asarray(others, dtype=np.int64)
     sims = cosines(query, vectors)
     ok = sims >= NEIGHBOUR_MIN_COSINE
     if query_day is not None:
-        when = (
-            days
-            if isinstance(days, np.ndarray)
-            else np.array([np.nan if d is None else d for d in days], dtype=np.float64)
-        )
-        ok &= ~(np.abs(when - query_day) > NEIGHBOUR_WINDOW_DAYS)  # NaN: undated, kept
+        ok &= ~(np.abs(days - query_day) > NEIGHBOUR_WINDOW_DAYS)  # NaN: undated, kept
     at = np.flatnonzero(ok)
     if exclude and len(at):
-        at = at[~np.isin(ids[at], np.fromiter(exclude, np.int64, count=len(exclude)))]
-    order = at[np.lexsort((ids[at], -sims[at]))][:NEIGHBOUR_MAX]
-    return [(int(ids[k]), float(sims[k])) for k in order]
+        at = at[~np.isin(others[at], np.fromiter(exclude, np.int64, count=len(exclude)))]
+    order = at[np.lexsort((others[at], -sims[at]))][:NEIGHBOUR_MAX]
+    return [(int(others[k]), float(sims[k])) for k in order]
 
 
 def _tables_by_bucket(
