@@ -59,8 +59,8 @@ def churn(source_text: str, copy_text: str, rel: Relation) -> Churn:
     the share of the source's words the copy carries, from ``rel``'s aligned passages.
 
     Example:
-        >>> c = churn(press_release.text, article.text, relation)
-        >>> f"{c.taken:.0%} cut and pasted, {c.taken_unquoted:.0%} outside quotes"
+        >>> c = churn(press_release.text, article.text, relation)  # doctest: +SKIP
+        >>> f"{c.taken:.0%} cut and pasted, {c.taken_unquoted:.0%} outside quotes"  # doctest: +SKIP
     """
     copy_words, taken, quoted = _taken(
         copy_text, [(p.copy_start, p.copy_end) for p in rel.passages]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import sys
+
+from unspin.provenance.memo import TextMemo
 
 __all__ = ["name_overlap", "names"]
 
@@ -13,20 +15,24 @@ _WORD_OR_STOP = re.compile(r"\d++(?:[.,:]\d+)*+|\w++(?:['\-]\w++)*+|[.!?]")
 _STOPS = frozenset(".!?")
 
 
-# Texts whose names are remembered: a new article meets up to 50 candidates in turn.
-_NAMES_CACHE = 256
-
-
-@lru_cache(maxsize=_NAMES_CACHE)
-def names(text: str) -> frozenset[str]:
-    """Capitalised words that do not start a sentence, and numbers: names, figures."""
+def _names(text: str) -> frozenset[str]:
     tokens = _WORD_OR_STOP.findall(text)
     # A token starts a sentence when it is the first or follows a sentence-ending mark.
+    # Interned: the names of many texts are kept (_NAMES), and they share most of them.
     return frozenset(
-        tok.lower()
+        sys.intern(tok.lower())
         for tok, before in zip(tokens, [".", *tokens], strict=False)
         if tok[0].isdigit() or (tok[0].isupper() and before not in _STOPS)
     )
+
+
+# The names of the texts met last: a text meets each of its candidates in turn.
+_NAMES: TextMemo[frozenset[str]] = TextMemo(_names)
+
+
+def names(text: str) -> frozenset[str]:
+    """Capitalised words that do not start a sentence, and numbers: names, figures."""
+    return _NAMES(text)
 
 
 def name_overlap(a_text: str, b_text: str) -> float:

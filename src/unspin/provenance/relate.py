@@ -20,9 +20,9 @@ more natural wording of the spinner's swaps (:func:`unspin.provenance.wording.wo
 for a rewrite, the side holding facts the other lacks; else the given order, marked
 ``undecided``.
 
-Example:
-    >>> rel = relate(original, spun)          # two Articles
-    >>> rel.kind, rel.direction, rel.substitutions[0].source, rel.substitutions[0].copy
+Example (``original`` and ``spun`` are two Articles):
+    >>> rel = relate(original, spun)  # doctest: +SKIP
+    >>> rel.kind, rel.direction, rel.substitutions[0].source, rel.substitutions[0].copy  # doctest: +SKIP
     ('spun_copy', 'wording', 'storm', 'tempest')
 """
 
