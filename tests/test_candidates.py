@@ -6,6 +6,8 @@ import itertools
 from collections import Counter
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance_samples import (
     HEAVY_ORIGINAL,
@@ -19,6 +21,7 @@ from provenance_samples import (
 from real_copy_samples import HOUSE_STYLE, REWRITE, SPUN_HEAVY, WIRE_A, WIRE_B, WIRE_C
 from unspin.provenance.candidates import ANCHOR_MAX_DF, anchor_counts, anchor_pairs, anchor_score
 from unspin.provenance.fingerprint import anchor_kind, fingerprints
+from unspin.provenance.index import _best_per_later
 
 TEXTS = [
     ORIGINAL,
@@ -71,3 +74,26 @@ def test_pairs_sharing_too_few_anchors_are_no_candidates() -> None:
     fps = fingerprints([HEAVY_ORIGINAL, UNRELATED, HEAVY_SPUN])
     assert len(np.intersect1d(fps[0].anchors, fps[2].anchors)) == 1  # shared, but one only
     assert anchor_pairs(fps, max_bucket=200) == []
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 11), st.integers(0, 11), st.sampled_from([0.2, 0.5, 0.5, 0.9])),
+        max_size=80,
+    ),
+    st.integers(1, 4),
+)
+@settings(max_examples=150, deadline=None)
+def test_each_later_article_keeps_its_best_anchor_pairs_as_a_plain_sort_does(
+    rows: list[tuple[int, int, float]], k: int
+) -> None:
+    n = 12
+    pairs = {(min(a, b), max(a, b)): s for a, b, s in rows if a != b}  # one score a pair
+    codes = np.array([i * n + j for i, j in sorted(pairs)], dtype=np.int64)
+    scores = np.array([pairs[p] for p in sorted(pairs)], dtype=np.float64)
+    keep = _best_per_later(codes, scores, n, k)
+    ranked: dict[int, list[tuple[float, int]]] = {}
+    for (i, j), s in pairs.items():
+        ranked.setdefault(j, []).append((-s, i))  # ties: the earlier article first
+    want = {(i, j) for j, r in ranked.items() for _, i in sorted(r)[:k]}
+    assert {(int(c) // n, int(c) % n) for c in codes[keep]} == want

@@ -85,10 +85,11 @@ def test_a_neighbour_is_kept_only_as_a_spun_copy() -> None:
 def test_dated_articles_far_apart_are_no_neighbours() -> None:
     vectors = neighbour_vectors([HEAVY_ORIGINAL, HEAVY_SPUN])
     day = 20_000
-    assert neighbour_pairs(vectors, [day, day + 3], set()) == [(0, 1)]
-    assert neighbour_pairs(vectors, [day, day + 60], set()) == []
-    assert neighbour_pairs(vectors, [None, day + 60], set()) == [(0, 1)]
-    assert neighbour_pairs(vectors, [day, day + 3], {(0, 1)}) == []
+    none = np.empty(0, dtype=np.int64)
+    assert neighbour_pairs(vectors, [day, day + 3], none) == [(0, 1)]
+    assert neighbour_pairs(vectors, [day, day + 60], none) == []
+    assert neighbour_pairs(vectors, [None, day + 60], none) == [(0, 1)]
+    assert neighbour_pairs(vectors, [day, day + 3], np.array([0 * 2 + 1])) == []
 
 
 def test_the_store_lookup_honours_the_time_window(tmp_path: Path) -> None:
@@ -192,7 +193,8 @@ def test_batch_pairs_are_each_articles_best_read_predecessors() -> None:
             best.setdefault(j, []).append((-sim, i))
     want = sorted((i, j) for j, ranked in best.items() for _, i in sorted(ranked)[:NEIGHBOUR_MAX])
     assert len(want) > 100 and any(len(r) > NEIGHBOUR_MAX for r in best.values())
-    assert neighbour_pairs(vectors, days, exclude) == want
+    taken = np.array(sorted(i * len(vectors) + j for i, j in exclude), dtype=np.int64)
+    assert neighbour_pairs(vectors, days, taken) == want
 
 
 def _best_by_loop(query, query_day, others, vectors, days, exclude):  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ __all__ = [
     "ANCHOR_MAX_DF",
     "AnchorMatch",
     "anchor_counts",
+    "anchor_pair_codes",
     "anchor_pairs",
     "anchor_score",
     "buckets",
@@ -55,6 +56,8 @@ ANCHOR_MAX_DF = 100
 # names and numbers with its source; at 30 % adding the 772 ECB+ dev articles to 1,000
 # others verified 3,827 candidates instead of 1,361 (bench/add_speed.py).
 MIN_SHARED = (2, 2, 5)
+# No anchor pairs: codes, scores, textual.
+_NO_PAIRS = (np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, bool))
 # Pair codes built per step by :func:`_bucket_pairs` (bounds its temporaries: about
 # 32 MiB of int64 each).
 _PAIR_CHUNK = 4_000_000
@@ -149,7 +152,24 @@ def _bucket_pairs(
 
 
 def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int, int, AnchorMatch]]:
-    """Every candidate pair among ``fps`` by shared anchors: ``(i, j, match)``, i < j.
+    """Every candidate pair among ``fps`` by shared anchors: ``(i, j, match)``, i < j
+    (:func:`anchor_pair_codes` as Python objects)."""
+    n = len(fps)
+    code, share, text = anchor_pair_codes(fps, max_bucket)
+    return [
+        (i, j, AnchorMatch(best, t))
+        for i, j, best, t in zip(
+            (code // n).tolist(), (code % n).tolist(), share.tolist(), text.tolist(), strict=True
+        )
+    ]
+
+
+def anchor_pair_codes(
+    fps: Sequence[Fingerprint], max_bucket: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Every candidate pair among ``fps`` by shared anchors, as arrays: each pair's code
+    ``i * len(fps) + j`` (i < j; ascending), its :class:`AnchorMatch` score and whether
+    it shares text (word or stable anchors), not only names and numbers.
 
     One sort over all anchors of the batch; anchors held by more than
     :data:`ANCHOR_MAX_DF` fingerprints (or ``max_bucket``) are skipped, as the store's
@@ -160,7 +180,7 @@ def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int,
     """
     n = len(fps)
     if n < 2:
-        return []
+        return _NO_PAIRS
     keys = np.concatenate([np.empty(0, np.int64), *(fp.anchors for fp in fps)])
     owner = np.repeat(np.arange(n, dtype=np.int64), [len(fp.anchors) for fp in fps])
     own = np.bincount(owner * 3 + anchor_kind(keys) - 1, minlength=3 * n).reshape(n, 3)
@@ -195,16 +215,11 @@ def anchor_pairs(fps: Sequence[Fingerprint], max_bucket: int) -> list[tuple[int,
     shares = [s for _, s in per_kind]
     textual = [np.full(len(c), k < 2) for k, (c, _) in enumerate(per_kind)]
     if not sum(map(len, codes)):
-        return []
-    code, share, text = np.concatenate(codes), np.concatenate(shares), np.concatenate(textual)
+        return _NO_PAIRS
+    code = np.concatenate(codes).astype(np.int64)
+    share, text = np.concatenate(shares), np.concatenate(textual)
     order = np.lexsort((-share, code))  # each pair's best kind first
     code, share, text = code[order], share[order], text[order]
     run = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     text = np.logical_or.reduceat(text, run)
-    code, share = code[run], share[run]
-    return [
-        (i, j, AnchorMatch(best, t))
-        for i, j, best, t in zip(
-            (code // n).tolist(), (code % n).tolist(), share.tolist(), text.tolist(), strict=True
-        )
-    ]
+    return code[run], share[run], text

@@ -36,7 +36,7 @@ from unspin.provenance.candidates import (
     MIN_SHARED,
     AnchorMatch,
     anchor_counts,
-    anchor_pairs,
+    anchor_pair_codes,
     anchor_score,
     buckets,
 )
@@ -640,8 +640,24 @@ def candidate_pairs(fps: Sequence[Fingerprint]) -> list[tuple[int, int, int]]:
     One sort over all keys of the batch; fingerprints of kinds without shingles (too
     short) get keys that collide with nothing.
     """
+    n = len(fps)
+    codes, shared = _band_pair_codes(fps)
+    return [
+        (i, j, s)
+        for i, j, s in zip(
+            (codes // n).tolist(), (codes % n).tolist(), shared.tolist(), strict=True
+        )
+    ]
+
+
+def _band_pair_codes(
+    fps: Sequence[Fingerprint],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The pairs of :func:`candidate_pairs` as sorted codes ``i * len(fps) + j``, and
+    the bands each pair shares."""
+    none = np.empty(0, dtype=np.int64)
     if not fps:
-        return []
+        return none, none
     keys = np.stack([fp.keys for fp in fps]).copy()
     n = len(fps)
     for i, fp in enumerate(fps):  # unusable kinds: unique negative sentinels
@@ -651,10 +667,25 @@ def candidate_pairs(fps: Sequence[Fingerprint]) -> list[tuple[int, int, int]]:
             keys[i, WORD.bands :] = -(i * 1000 + 500 + np.arange(STABLE.bands) + 1)
     pairs = _group_pairs(keys)
     if not len(pairs):
-        return []
+        return none, none
     codes = pairs[:, 0] * n + pairs[:, 1]
     uniq, shared = np.unique(codes, return_counts=True)
-    return [(int(c // n), int(c % n), int(s)) for c, s in zip(uniq, shared, strict=True)]
+    return uniq.astype(np.int64), shared.astype(np.int64)
+
+
+def _best_per_later(
+    codes: npt.NDArray[np.int64], scores: npt.NDArray[np.float64], n: int, k: int
+) -> npt.NDArray[np.bool_]:
+    """Which of the pairs ``codes`` (``i * n + j``) are among the ``k`` best of their
+    ``j`` by score (ties: the earlier ``i``)."""
+    i, j = codes // n, codes % n
+    order = np.lexsort((i, -scores, j))
+    js = j[order]
+    starts = np.flatnonzero(np.r_[True, js[1:] != js[:-1]]) if len(js) else js
+    rank = np.arange(len(js)) - np.repeat(starts, np.diff(np.r_[starts, len(js)]))
+    keep = np.zeros(len(codes), dtype=bool)
+    keep[order[rank < k]] = True
+    return keep
 
 
 def batch_candidates(
@@ -667,21 +698,34 @@ def batch_candidates(
     article ``j`` with at most :data:`MAX_ANCHOR_CANDIDATES` by anchors; with the
     batch's neighbour ``vectors`` (:func:`unspin.provenance.neighbours.neighbour_vectors`)
     and publication ``days``, also its embedding neighbours, as the index finds them."""
-    pairs: dict[tuple[int, int], Via] = {(i, j): "text" for i, j, _ in candidate_pairs(fps)}
+    n = len(fps)
+    band, _ = _band_pair_codes(fps)
     # As the incremental index does: each later article keeps its MAX_ANCHOR_CANDIDATES best
     # anchor candidates among those its bands did not already give (ties: the earlier).
-    best: dict[int, list[tuple[float, int, bool]]] = defaultdict(list)
-    for i, j, match in anchor_pairs(fps, MAX_BUCKET):
-        if (i, j) not in pairs:
-            best[j].append((-match.score, i, match.textual))
-    for j, ranked in best.items():
-        for _, i, textual in sorted(ranked)[:MAX_ANCHOR_CANDIDATES]:
-            pairs[(i, j)] = "text" if textual else "names"
+    code, share, textual = anchor_pair_codes(fps, MAX_BUCKET)
+    fresh = ~np.isin(code, band, assume_unique=True)
+    code, share, textual = code[fresh], share[fresh], textual[fresh]
+    best = _best_per_later(code, share, n, MAX_ANCHOR_CANDIDATES)
+    code, textual = code[best], textual[best]
+    parts = [band, code[textual], code[~textual]]
     if vectors is not None:
         when = list(days) if days is not None else [None] * len(fps)
-        for i, j in neighbour_pairs(vectors, when, set(pairs)):
-            pairs[(i, j)] = "meaning"
-    return [(i, j, via) for (i, j), via in sorted(pairs.items())]
+        taken = np.sort(np.concatenate([band, code]))
+        parts.append(
+            np.array([i * n + j for i, j in neighbour_pairs(vectors, when, taken)], np.int64)
+        )
+    vias = np.concatenate([np.full(len(p), k, dtype=np.int8) for k, p in enumerate(parts)])
+    codes = np.concatenate(parts)
+    order = np.argsort(codes, kind="stable")
+    codes, vias = codes[order], vias[order]
+    return [
+        (i, j, _VIAS[v])
+        for i, j, v in zip((codes // n).tolist(), (codes % n).tolist(), vias.tolist(), strict=True)
+    ]
+
+
+# The ``via`` of each part of :func:`batch_candidates`'s pairs, in order.
+_VIAS: tuple[Via, ...] = ("text", "text", "names", "meaning")
 
 
 def find_copies(articles: Sequence[Article], *, keep_same_story: bool = False) -> list[Relation]:
