@@ -56,8 +56,6 @@ ANCHOR_MAX_DF = 100
 # names and numbers with its source; at 30 % adding the 772 ECB+ dev articles to 1,000
 # others verified 3,827 candidates instead of 1,361 (bench/add_speed.py).
 MIN_SHARED = (2, 2, 5)
-# No anchor pairs: codes, scores, textual.
-_NO_PAIRS = (np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, bool))
 # Pair codes built per step by :func:`_bucket_pairs` (bounds its temporaries: about
 # 32 MiB of int64 each).
 _PAIR_CHUNK = 4_000_000
@@ -179,8 +177,9 @@ def anchor_pair_codes(
     kept of the three kinds merged.
     """
     n = len(fps)
+    none = (np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, bool))
     if n < 2:
-        return _NO_PAIRS
+        return none
     keys = np.concatenate([np.empty(0, np.int64), *(fp.anchors for fp in fps)])
     owner = np.repeat(np.arange(n, dtype=np.int64), [len(fp.anchors) for fp in fps])
     own = np.bincount(owner * 3 + anchor_kind(keys) - 1, minlength=3 * n).reshape(n, 3)
@@ -215,7 +214,7 @@ def anchor_pair_codes(
     shares = [s for _, s in per_kind]
     textual = [np.full(len(c), k < 2) for k, (c, _) in enumerate(per_kind)]
     if not sum(map(len, codes)):
-        return _NO_PAIRS
+        return none
     code = np.concatenate(codes).astype(np.int64)
     share, text = np.concatenate(shares), np.concatenate(textual)
     order = np.lexsort((-share, code))  # each pair's best kind first
