@@ -12,6 +12,7 @@ from typing import Any
 from unspin.api import Unspin
 from unspin.errors import UnspinError
 from unspin.model import COPY_KINDS, Article, Relation
+from unspin.serialize import appearance_to_dict
 from unspin.web.fragments import FEATURES, article_summary, paragraph_segments
 from unspin.web.pairs import pair_page
 from unspin.web.schemas import (
@@ -103,10 +104,7 @@ def places(u: Unspin, article_id: str) -> list[Place]:
     found = u.places(article_id)
     if len(found) < 2:
         return []
-    return [
-        Place(url=p.url, outlet=p.site, published=p.published.isoformat() if p.published else None)
-        for p in found
-    ]
+    return [Place(**appearance_to_dict(p)) for p in found]
 
 
 def spin_view(u: Unspin, article: Article) -> SpinView:
