@@ -106,3 +106,37 @@ def write_record(
         }
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def append_step(
+    out_dir: Path,
+    output: Path,
+    *,
+    before_sha256: str,
+    packages: Iterable[str] = (),
+    notes: str,
+    command: list[str] | None = None,
+) -> Path:
+    """Record in ``out_dir/BUILD.json`` a step that rewrote ``output`` in place after the
+    step that made it (kept as it is): the new size and SHA-256, and under ``after`` the
+    command, commit, packages, the SHA-256 it rewrote and what it did. Returns the path."""
+    path = out_dir / RECORD_NAME
+    record = json.loads(path.read_text(encoding="utf-8"))
+    entry = record["outputs"][output.name]
+    entry.setdefault("after", []).append(
+        {
+            "command": " ".join(
+                command if command is not None else [Path(sys.argv[0]).as_posix(), *sys.argv[1:]]
+            ),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": _commit(),
+            "python": platform.python_version(),
+            "packages": {p: _version(p) for p in packages},
+            "rewrote_sha256": before_sha256,
+            "notes": notes,
+        }
+    )
+    entry["bytes"] = output.stat().st_size
+    entry["sha256"] = sha256_of(output)
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path

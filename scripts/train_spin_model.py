@@ -24,8 +24,11 @@ Three steps, each reproducible (seeded) and each recording what it read:
 3. ``export`` (buildvenv with onnx, onnxruntime): ONNX export (inputs ``input_ids``,
    ``attention_mask``; output ``logits``), dynamic int8 quantisation of the MatMul and
    Gather (embedding) weights, removal of the NaN guard after each attention softmax
-   (:func:`drop_nan_guards`), into ``src/unspin/assets/spin/context/`` with its
+   (:func:`drop_nan_guards`), the MatMul weights stored unsigned
+   (:func:`unsigned_weights`), into ``src/unspin/assets/spin/context/`` with its
    ``BUILD.json`` (scripts/build_record.py).
+4. ``unsign`` (buildvenv with onnx): :func:`unsigned_weights` alone, in place, on the
+   shipped model of an earlier export (the step its ``BUILD.json`` then records).
 
     .venv/bin/python scripts/train_spin_model.py data
     /work/buildvenv/bin/python scripts/train_spin_model.py train --steps 400
@@ -393,6 +396,45 @@ def drop_nan_guards(path: Path) -> int:
     return len(drop) // 2
 
 
+def unsigned_weights(path: Path) -> int:
+    """Store the int8 weights of every ``MatMulInteger`` of the ONNX model at ``path`` as
+    uint8 (each value and its zero point plus 128; rewritten in place); returns how many
+    weight tensors changed.
+
+    The product is the same number: ``MatMulInteger`` multiplies ``weight - zero point``,
+    which the shift leaves as it was. What changes is onnxruntime's kernel. With uint8
+    activations and int8 weights it adds pairs of products in 16 bits on x86 CPUs
+    without VNNI (AVX2 alone: ``vpmaddubsw``), and pairs such as 255 x 127 + 255 x 127
+    saturate there; with VNNI (and with two uint8 operands everywhere) every sum is exact.
+    The int8 model's probabilities moved by up to 0.17 between the two kinds of CPU, and
+    a gate read on one failed on the other (issue 16). Unsigned, the integer products
+    are exact on every CPU, equal to what a VNNI CPU computed before.
+    """
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(path))
+    inits = {init.name: init for init in model.graph.initializer}
+    changed: set[str] = set()
+    for node in model.graph.node:
+        if node.op_type != "MatMulInteger":
+            continue
+        # inputs: A, B, a_zero_point, b_zero_point; B and its zero point are the weights
+        for name in node.input[1::2]:
+            if name in changed or name not in inits:
+                continue
+            values = numpy_helper.to_array(inits[name])
+            if values.dtype != np.int8:
+                continue
+            shifted = (values.astype(np.int16) + 128).astype(np.uint8)
+            inits[name].CopyFrom(numpy_helper.from_array(shifted, name))
+            changed.add(name)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return sum(1 for name in changed if not name.endswith("_zero_point"))
+
+
 def export() -> None:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -429,6 +471,7 @@ def export() -> None:
         per_channel=True,
     )
     guards = drop_nan_guards(out)
+    unsigned_weights(out)
     meta = {
         **json.loads((BUILD / "train.json").read_text(encoding="utf-8")),
         "data": json.loads((BUILD / "windows.json").read_text(encoding="utf-8")),
@@ -446,6 +489,28 @@ def export() -> None:
     print(f"{out}: {out.stat().st_size / 1e6:.1f} MB ({guards} NaN guards removed)")
 
 
+def unsign() -> None:
+    """:func:`unsigned_weights` on the shipped model of an earlier export, in place; its
+    record keeps the export step and lists this one after it."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_record import RECORD_NAME, append_step, sha256_of  # type: ignore[import-not-found]
+
+    out = OUT / "model.int8.onnx"
+    before = json.loads((OUT / RECORD_NAME).read_text(encoding="utf-8"))["outputs"][out.name]
+    if before["sha256"] != sha256_of(out):
+        sys.exit(f"{out}: does not match its BUILD.json record; export it again instead")
+    n = unsigned_weights(out)
+    append_step(
+        OUT,
+        out,
+        before_sha256=before["sha256"],
+        packages=["onnx", "numpy"],
+        notes="int8 MatMulInteger weights stored as uint8 (value and zero point + 128): the "
+        "same products, exact on every CPU (scripts/train_spin_model.py unsigned_weights)",
+    )
+    print(f"{out}: {n} weight tensors stored unsigned")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -456,11 +521,14 @@ def main() -> None:
     t.add_argument("--lr", type=float, default=2e-4)
     t.add_argument("--threads", type=int, default=1)
     sub.add_parser("export", help="ONNX export and int8 quantisation (buildvenv)")
+    sub.add_parser("unsign", help="the shipped model's weights stored unsigned (buildvenv)")
     args = ap.parse_args()
     if args.cmd == "data":
         make_data()
     elif args.cmd == "train":
         train(args.steps, args.batch, args.lr, args.threads)
+    elif args.cmd == "unsign":
+        unsign()
     else:
         export()
 
