@@ -24,7 +24,13 @@ from unspin.stories import (
     read_story,
     rebuild_stories,
 )
-from unspin.stories.cluster import _TERM_TOKEN, SplitDecision, split_due
+from unspin.stories.cluster import (
+    _TERM_TOKEN,
+    PREPARE_MIN_STORIES,
+    SplitDecision,
+    StoryState,
+    split_due,
+)
 
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
 
@@ -489,3 +495,50 @@ def test_the_store_records_an_absorbed_small_story_as_a_merge(
     assert story.n_articles == 3 and len(detail.members) == 3
     (merge,) = detail.merges
     assert merge.article_id is None and "as wholes at the end of a batch" in merge.reason
+
+
+def _many_stories(rng: np.random.Generator, n: int, dim: int = 16) -> list[StoryState]:
+    states = []
+    for k in range(n):
+        v = rng.normal(size=dim).astype(np.float32)
+        states.append(
+            StoryState(
+                id=f"s{k:06d}-bg",
+                seq=k + 1,
+                vector_sum=v * 3,
+                n_articles=3,
+                terms=Counter({f"name{k % 97}": 2, f"place{k % 31}": 1}),
+            )
+        )
+    return states
+
+
+def test_a_batch_prepared_in_one_product_is_assigned_as_one_by_one() -> None:
+    # Clusterer.prepare: the batch's cosines with the loaded stories in one product,
+    # those of stories created or changed since computed again per article. Batches of
+    # near copies of stored stories and of each other: joins, new stories, merges.
+    rng = np.random.default_rng(7)
+    n = PREPARE_MIN_STORIES + 200
+    config = StoryConfig(join_threshold=0.45, merge_threshold=0.5, entity_weight=0.5)
+    sigs = []
+    for k in range(120):
+        target = int(rng.integers(0, n))
+        # two in three lie near one of five directions, so later ones meet earlier ones
+        near = rng.normal(size=16) * 0.3 + target % 5
+        vec = (near if k % 3 else rng.normal(size=16)).astype(np.float32)
+        terms = {f"name{target % 97}": 1, f"place{(k // 2) % 31}": 1}
+        sigs.append(_sig(f"n{k:03d}", list(vec), terms, ts=None))
+    runs = []
+    for prepared in (False, True):
+        c = Clusterer(config, _many_stories(np.random.default_rng(3), n), next_seq=n + 1)
+        if prepared:
+            c.prepare(sigs)
+            assert c._batch_sims is not None
+        runs.append([c.assign(s) for s in sigs])
+    one, batch = runs
+    assert [(d.story_id, d.action, [m.absorbed for m in d.merges]) for d in one] == [
+        (d.story_id, d.action, [m.absorbed for m in d.merges]) for d in batch
+    ]
+    assert max(abs(a.score - b.score) for a, b in zip(one, batch, strict=True)) < 1e-5
+    actions = Counter(d.action for d in one)
+    assert actions["join"] and actions["start"]

@@ -219,6 +219,7 @@ def _assign_batch(
         next_seq=store.next_story_seq(),
     )
     before = {s.id: s.n_articles for s in clusterer.states}
+    clusterer.prepare(sigs)
     copy_of = store.copy_sources([s.id for s in sigs])
     sources = store.story_of(list(set(copy_of.values())))
     decisions: list[Decision] = []
