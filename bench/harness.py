@@ -96,9 +96,24 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_model() -> str | None:
+    """The CPU's model name as the kernel gives it (Linux), or None."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip() or None
+    except OSError:
+        return None
+    return None
+
+
 def machine() -> str:
-    """One line describing where the figures were measured."""
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """One line describing where the figures were measured: machines of one kind differ
+    by CPU (the same code ran the add bench twice as fast on one as on another)."""
+    cpu = cpu_model()
+    arch = f"{platform.machine()} ({cpu})" if cpu else platform.machine()
+    return f"{arch}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def data_root() -> Path:
