@@ -445,7 +445,8 @@ class Clusterer:
         if self._batch_sims is None or col is None:
             # einsum, not ``@``: a matrix-vector product through a multi-threaded BLAS is
             # up to 30x slower on a busy 2-core machine (bench/stories_speed.py).
-            return np.einsum("ij,j->i", self._matrix[:n], sig.vector)
+            sims: np.ndarray = np.einsum("ij,j->i", self._matrix[:n], sig.vector)
+            return sims
         done = self._batch_stories
         sims = np.empty(n, dtype=np.float32)
         sims[:done] = self._batch_sims[col]
