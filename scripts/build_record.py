@@ -58,6 +58,20 @@ def _version(package: str) -> str | None:
         return None
 
 
+def _run(command: list[str] | None, packages: Iterable[str]) -> dict[str, object]:
+    """What a record says of the run that built something: the command line (default:
+    this process's), when, the commit, Python and the packages' versions."""
+    return {
+        "command": " ".join(
+            command if command is not None else [Path(sys.argv[0]).as_posix(), *sys.argv[1:]]
+        ),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "python": platform.python_version(),
+        "packages": {p: _version(p) for p in packages},
+    }
+
+
 def write_record(
     out_dir: Path,
     *,
@@ -80,13 +94,7 @@ def write_record(
     path = out_dir / RECORD_NAME
     record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"outputs": {}}
     step = {
-        "command": " ".join(
-            command if command is not None else [Path(sys.argv[0]).as_posix(), *sys.argv[1:]]
-        ),
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _commit(),
-        "python": platform.python_version(),
-        "packages": {p: _version(p) for p in packages},
+        **_run(command, packages),
         "inputs": {
             name: (
                 {"path": str(v), "sha256": sha256_of(v)}
@@ -124,17 +132,7 @@ def append_step(
     record = json.loads(path.read_text(encoding="utf-8"))
     entry = record["outputs"][output.name]
     entry.setdefault("after", []).append(
-        {
-            "command": " ".join(
-                command if command is not None else [Path(sys.argv[0]).as_posix(), *sys.argv[1:]]
-            ),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "commit": _commit(),
-            "python": platform.python_version(),
-            "packages": {p: _version(p) for p in packages},
-            "rewrote_sha256": before_sha256,
-            "notes": notes,
-        }
+        {**_run(command, packages), "rewrote_sha256": before_sha256, "notes": notes}
     )
     entry["bytes"] = output.stat().st_size
     entry["sha256"] = sha256_of(output)
