@@ -445,15 +445,13 @@ class Clusterer:
     def _cosines(self, sig: ArticleSignals, n: int) -> np.ndarray:
         """Cosine of ``sig``'s vector with the centroid of each of the first ``n`` stories."""
         col = self._batch_cols.get(sig.id)
-        if self._batch_sims is None or col is None:
-            # einsum, not ``@``: a matrix-vector product through a multi-threaded BLAS is
-            # up to 30x slower on a busy 2-core machine (bench/stories_speed.py).
-            sims: np.ndarray = np.einsum("ij,j->i", self._matrix[:n], sig.vector)
-            return sims
         done = self._batch_stories
-        if len(self._moved) * 4 > done:
-            # most stories changed since: gathering their rows costs more than the product
-            sims = np.einsum("ij,j->i", self._matrix[:n], sig.vector)
+        # Not prepared, or a quarter of the stories changed since (gathering their rows
+        # would cost more than the whole product): one product for this article. einsum,
+        # not ``@``: a matrix-vector product through a multi-threaded BLAS is up to 30x
+        # slower on a busy 2-core machine (bench/stories_speed.py).
+        if self._batch_sims is None or col is None or len(self._moved) * 4 > done:
+            sims: np.ndarray = np.einsum("ij,j->i", self._matrix[:n], sig.vector)
             return sims
         sims = np.empty(n, dtype=np.float32)
         sims[:done] = self._batch_sims[col]
