@@ -210,8 +210,7 @@ def main() -> None:
     window_sizes = [
         int(
             np.count_nonzero(
-                (clusterer._lo[: len(rows)] - 7 * 86400 <= s.ts)
-                & (s.ts <= clusterer._hi[: len(rows)] + 7 * 86400)
+                (clusterer._opens[: len(rows)] <= s.ts) & (s.ts <= clusterer._closes[: len(rows)])
             )
         )
         for s in sigs[:100]

@@ -27,6 +27,7 @@ from unspin.stories import (
 from unspin.stories.cluster import (
     _TERM_TOKEN,
     PREPARE_MIN_STORIES,
+    MergeDecision,
     SplitDecision,
     StoryState,
     split_due,
@@ -542,3 +543,71 @@ def test_a_batch_prepared_in_one_product_is_assigned_as_one_by_one() -> None:
     assert max(abs(a.score - b.score) for a, b in zip(one, batch, strict=True)) < 1e-5
     actions = Counter(d.action for d in one)
     assert actions["join"] and actions["start"]
+
+
+def _absorb_every_pass(c: Clusterer, story_ids: list[str]) -> list[MergeDecision]:
+    """Clusterer.absorb_small as it first was: every small story scored on every pass."""
+    cap, bar = c.config.small_story, c.config.join_threshold
+    pending = {c.live_story(s).id for s in story_ids}
+    merges: list[MergeDecision] = []
+    merged = True
+    while merged:
+        merged = False
+        small = sorted(
+            (c.by_id[s] for s in pending if c.by_id[s].merged_into is None),
+            key=lambda st: (st.n_articles, st.seq),
+        )
+        for story in small:
+            if story.merged_into is not None or not 0 < story.n_articles <= cap:
+                continue
+            whole = ArticleSignals(story.id, story.centroid, story.terms, story.last_ts)
+            for target, score, _, shared in c.score(whole):
+                target = c.live_story(target.id)
+                if target.id == story.id:
+                    continue
+                if score < bar:
+                    break
+                merges.append(c._merge(target, story, story.id, score, shared))
+                pending.add(merges[-1].kept)
+                merged = True
+                break
+    return merges
+
+
+@pytest.mark.parametrize(("seed", "join"), [(0, 0.62), (2, 0.7)])
+def test_absorbing_small_stories_rescores_only_what_a_merge_can_change(
+    monkeypatch: pytest.MonkeyPatch, seed: int, join: float
+) -> None:
+    # absorb_small scores a story again only when a merge since its last scoring touched
+    # one of its candidates or brought a new one: the same merges as scoring every small
+    # story on every pass, with fewer scorings.
+    config = StoryConfig(join_threshold=join, merge_threshold=0.99, entity_weight=0.3)
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(6, 16))
+    sigs = []
+    for k in range(90):
+        vec = centres[k % 6] + rng.normal(size=16) * 0.9
+        terms = {f"name{k % 6}": 1, f"place{int(rng.integers(0, 40))}": 1}
+        sigs.append(_sig(f"m{k:03d}", list(vec), terms, ts=float(k)))
+    runs = []
+    for memo in (True, False):
+        c = Clusterer(config)
+        for s in sigs:
+            c.assign(s)
+        calls = 0
+
+        def counted(sig: ArticleSignals, found: object = None, score=c.score) -> object:  # type: ignore[no-untyped-def]
+            nonlocal calls
+            calls += 1
+            return score(sig, found)
+
+        monkeypatch.setattr(c, "score", counted)
+        if memo:
+            merges = c.absorb_small(sorted(c.changed))
+        else:
+            merges = _absorb_every_pass(c, sorted(c.changed))
+        runs.append(([(m.kept, m.absorbed, round(m.score, 9)) for m in merges], calls))
+    (memo_merges, memo_calls), (every_merges, every_calls) = runs
+    assert memo_merges == every_merges
+    assert len(memo_merges) >= 5
+    assert memo_calls < every_calls

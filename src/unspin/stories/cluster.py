@@ -32,7 +32,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import mul
 
 import numpy as np
 
@@ -327,8 +326,10 @@ class Clusterer:
         self.by_id: dict[str, StoryState] = {}
         self._rows: dict[str, int] = {}
         self._matrix = np.zeros((0, 0), dtype=np.float32)
-        self._lo = np.zeros(0)
-        self._hi = np.zeros(0)
+        # Each story's time window: from its first article's time less ``window_days`` to
+        # its last one's plus that (kept per row, so a candidate search compares only).
+        self._opens = np.zeros(0)
+        self._closes = np.zeros(0)
         self._live = np.zeros(0, dtype=bool)
         self.changed: set[str] = set()
         # Cosines of a batch's articles with the stories as they stood (:meth:`prepare`):
@@ -351,8 +352,8 @@ class Clusterer:
             matrix = np.zeros((grow, dim), dtype=np.float32)
             matrix[:n] = self._matrix[:n] if n else 0
             self._matrix = matrix
-            self._lo = np.resize(self._lo, grow)
-            self._hi = np.resize(self._hi, grow)
+            self._opens = np.resize(self._opens, grow)
+            self._closes = np.resize(self._closes, grow)
             self._live = np.resize(self._live, grow)
         self.states.append(state)
         self.by_id[state.id] = state
@@ -364,8 +365,9 @@ class Clusterer:
         if row < self._batch_stories:
             self._moved.add(row)
         self._matrix[row] = state.centroid
-        self._lo[row] = state.first_ts if state.first_ts is not None else -np.inf
-        self._hi[row] = state.last_ts if state.last_ts is not None else np.inf
+        window = self.config.window_days * 86400.0
+        self._opens[row] = state.first_ts - window if state.first_ts is not None else -np.inf
+        self._closes[row] = state.last_ts + window if state.last_ts is not None else np.inf
         self._live[row] = state.merged_into is None
 
     def _row_of(self, story_id: str) -> int:
@@ -384,35 +386,45 @@ class Clusterer:
         top = math.log(self.background.n_docs + self.n_docs + 1)
         tf, log_df = self._tf, self._log_df
         weights = {t: tf[c] * (top - log_df[t]) for t, c in counts.items() if c > 0}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
+        norm = math.sqrt(sum([w * w for w in weights.values()]))
         return weights, norm
 
-    def _term_similarity(
-        self, article: tuple[dict[str, float], float], story: StoryState
-    ) -> tuple[float, list[str]]:
+    def _term_similarity(self, article: tuple[dict[str, float], float], story: StoryState) -> float:
+        """Cosine of an article's term weights with a story's (cached until it changes)."""
         a, a_norm = article
         if not a or not story.terms:
-            return 0.0, []
+            return 0.0
         if story.term_cache is None:
             story.term_cache = self._term_vector(story.terms)
         s, s_norm = story.term_cache
         if a_norm == 0 or s_norm == 0:
-            return 0.0, []
-        shared = list(filter(s.__contains__, a))
-        dot = sum(map(mul, map(a.__getitem__, shared), map(s.__getitem__, shared)))
-        shared = list(filter(shown_term, shared))
+            return 0.0
+        dot = sum([w * s[t] for t, w in a.items() if t in s])
+        return dot / (a_norm * s_norm)
+
+    def _shared_terms(
+        self, article: tuple[dict[str, float], float], story: StoryState
+    ) -> list[str]:
+        """The names and numbers an article shares with a story, the weightiest first
+        (after :meth:`_term_similarity` of the two)."""
+        a, a_norm = article
+        if not a or not story.terms or story.term_cache is None:
+            return []
+        s, s_norm = story.term_cache
+        if a_norm == 0 or s_norm == 0:
+            return []
+        shared = [t for t in a if t in s and shown_term(t)]
         shared.sort(key=lambda t: -a[t] * s[t])
-        return dot / (a_norm * s_norm), shared
+        return shared
 
     def candidates(self, sig: ArticleSignals) -> list[tuple[int, float]]:
         """Rows of the best stories by embedding within the time window, with cosines."""
         n = len(self.states)
         if n == 0:
             return []
-        mask = self._live[:n].copy()
+        mask = self._live[:n]
         if sig.ts is not None:
-            window = self.config.window_days * 86400.0
-            mask &= (self._lo[:n] - window <= sig.ts) & (sig.ts <= self._hi[:n] + window)
+            mask = mask & (self._opens[:n] <= sig.ts) & (sig.ts <= self._closes[:n])
         rows = np.flatnonzero(mask)
         if not len(rows):
             return []
@@ -462,17 +474,31 @@ class Clusterer:
             sims[done:] = np.einsum("ij,j->i", self._matrix[done:n], sig.vector)
         return sims
 
-    def score(self, sig: ArticleSignals) -> list[tuple[StoryState, float, float, list[str]]]:
-        """Candidate stories scored in full: ``(story, score, embedding cosine, shared terms)``, best first."""
+    def score(
+        self, sig: ArticleSignals, found: Sequence[tuple[int, float]] | None = None
+    ) -> list[tuple[StoryState, float, float, list[str]]]:
+        """Candidate stories scored in full: ``(story, score, embedding cosine, shared
+        terms)``, best first.
+
+        The shared terms are listed for the scores that can join or merge (at least the
+        lower of ``join_threshold`` and ``merge_threshold``), the ones a decision shows;
+        below, the list is empty: sorting them for every candidate of every article was
+        a tenth of the stage (bench/stories_speed.py). ``found``: the article's
+        :meth:`candidates`, when the caller has them already.
+        """
         article_terms = self._term_vector(sig.terms)
         w = self.config.entity_weight
         scored = []
-        for row, cos in self.candidates(sig):
+        for row, cos in self.candidates(sig) if found is None else found:
             story = self.states[row]
-            names, shared = self._term_similarity(article_terms, story)
-            scored.append((story, (1 - w) * cos + w * names, cos, shared))
+            names = self._term_similarity(article_terms, story)
+            scored.append((story, (1 - w) * cos + w * names, cos))
         scored.sort(key=lambda x: -x[1])
-        return scored
+        shown = min(self.config.join_threshold, self.config.merge_threshold)
+        return [
+            (story, total, cos, self._shared_terms(article_terms, story) if total >= shown else [])
+            for story, total, cos in scored
+        ]
 
     # --- assignment ---------------------------------------------------------------
 
@@ -620,6 +646,13 @@ class Clusterer:
         bar = self.config.join_threshold
         pending = {self.live_story(s).id for s in story_ids}
         merges: list[MergeDecision] = []
+        # A story that merged with none is scored again only when its candidates might
+        # score otherwise: it keeps the candidate rows of its last scoring and the count
+        # of merges then; ``touched`` holds, per row a merge changed, the count after it.
+        # Candidates all among those rows and none changed since score as they did, below
+        # the bar (two of every three scorings of a batch, bench/stories_speed.py).
+        unmatched: dict[str, tuple[frozenset[int], int]] = {}
+        touched: dict[int, int] = {}
         merged = True
         while merged:
             merged = False
@@ -634,10 +667,22 @@ class Clusterer:
             for story in small:
                 if story.merged_into is not None or story.n_articles > cap:
                     continue
+                last = unmatched.get(story.id)
+                if last is not None and last[1] == len(merges):
+                    continue  # no merge since it was scored
                 whole = ArticleSignals(
                     id=story.id, vector=story.centroid, terms=story.terms, ts=story.last_ts
                 )
-                for target, score, cos, shared in self.score(whole):
+                found = self.candidates(whole)
+                rows = frozenset([self._row_of(story.id), *(row for row, _ in found)])
+                if (
+                    last is not None
+                    and rows <= last[0]
+                    and all(touched.get(row, 0) <= last[1] for row in rows)
+                ):
+                    continue
+                unmatched[story.id] = (rows, len(merges))
+                for target, score, cos, shared in self.score(whole, found):
                     target = self.live_story(target.id)
                     if target.id == story.id:
                         continue
@@ -651,6 +696,9 @@ class Clusterer:
                         f"shared {', '.join(shared[:5]) or 'no names'})"
                     )
                     merges.append(MergeDecision(merge.kept, merge.absorbed, None, score, reason))
+                    for changed in (merge.kept, merge.absorbed):
+                        touched[self._row_of(changed)] = len(merges)
+                    unmatched.pop(story.id, None)
                     pending.add(merge.kept)
                     merged = True
                     break
