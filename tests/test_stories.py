@@ -574,6 +574,21 @@ def _absorb_every_pass(c: Clusterer, story_ids: list[str]) -> list[MergeDecision
     return merges
 
 
+def _count_scorings(c: Clusterer, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count ``c.score`` calls from now on (in the returned list's one item)."""
+    calls = [0]
+    score = c.score
+
+    def counted(
+        sig: ArticleSignals, found: list[tuple[int, float]] | None = None
+    ) -> list[tuple[StoryState, float, float, list[str]]]:
+        calls[0] += 1
+        return score(sig, found)
+
+    monkeypatch.setattr(c, "score", counted)
+    return calls
+
+
 @pytest.mark.parametrize(("seed", "join"), [(0, 0.62), (2, 0.7)])
 def test_absorbing_small_stories_rescores_only_what_a_merge_can_change(
     monkeypatch: pytest.MonkeyPatch, seed: int, join: float
@@ -594,19 +609,12 @@ def test_absorbing_small_stories_rescores_only_what_a_merge_can_change(
         c = Clusterer(config)
         for s in sigs:
             c.assign(s)
-        calls = 0
-
-        def counted(sig: ArticleSignals, found: object = None, score=c.score) -> object:  # type: ignore[no-untyped-def]
-            nonlocal calls
-            calls += 1
-            return score(sig, found)
-
-        monkeypatch.setattr(c, "score", counted)
+        calls = _count_scorings(c, monkeypatch)
         if memo:
             merges = c.absorb_small(sorted(c.changed))
         else:
             merges = _absorb_every_pass(c, sorted(c.changed))
-        runs.append(([(m.kept, m.absorbed, round(m.score, 9)) for m in merges], calls))
+        runs.append(([(m.kept, m.absorbed, round(m.score, 9)) for m in merges], calls[0]))
     (memo_merges, memo_calls), (every_merges, every_calls) = runs
     assert memo_merges == every_merges
     assert len(memo_merges) >= 5
