@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unspin.claims.dates import find_dateline, find_dates
+from unspin.claims.dates import DateMention, find_dateline, find_dates
 
 FRIDAY = datetime(2026, 3, 13, 9, 30, tzinfo=UTC)  # Friday 13 March 2026
 
@@ -112,3 +113,62 @@ def test_skipping_patterns_whose_words_are_absent_changes_nothing(
     with mock.patch.dict(dates._NEEDS, every):
         unskipped = find_dates(text, anchor)
     assert find_dates(text, anchor) == unskipped
+
+
+_CASED_DATES = [
+    "Friday, May 10, 2013", "friday, may 10th, 2013", "FRIDAY MAY 10 2013",
+    "Friday, 10 May 2013", "friDAY, 10th MAY, 2013", "Tuesday, Sept. 11, 2001",
+    "Yesterday", "EARLIER TODAY", "Overnight", "Two Weeks Ago", "a FEW years ago",
+    "Last Month", "EARLIER THIS YEAR", "later this Summer", "Next Week",
+]  # fmt: skip
+
+
+def _with_and_without_twins(
+    text: str, anchor: date | None
+) -> tuple[list[DateMention], list[DateMention]]:
+    from unittest import mock
+
+    from unspin.claims import dates
+
+    with mock.patch.dict(dates._FOLDED, clear=True):
+        ignoring_case = find_dates(text, anchor)
+    return find_dates(text, anchor), ignoring_case
+
+
+@pytest.mark.parametrize("phrase", _CASED_DATES)
+def test_the_folded_twins_find_dates_in_any_case(phrase: str) -> None:
+    # The twins read the text lower-cased: the same spans and values as the patterns
+    # that ignore case, whatever the case of the words.
+    text = f"The talks, said the minister, began {phrase} in the capital."
+    twins, ignoring_case = _with_and_without_twins(text, date(2013, 5, 10))
+    assert twins == ignoring_case
+    assert any(phrase in text[d.start : d.end] or text[d.start : d.end] in phrase for d in twins)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_DATE_PIECES + _CASED_DATES),
+            st.sampled_from(["", "lower", "upper", "title"]),
+        ),
+        max_size=25,
+    ),
+    st.booleans(),
+)
+def test_the_folded_twins_of_the_ignore_case_patterns_find_the_same_dates(
+    pieces: list[tuple[str, str]], anchored: bool
+) -> None:
+    text = " ".join(getattr(p, case)() if case else p for p, case in pieces)
+    twins, ignoring_case = _with_and_without_twins(text, date(2013, 5, 10) if anchored else None)
+    assert twins == ignoring_case
+
+
+def test_each_pattern_that_ignores_case_has_a_folded_twin() -> None:
+    from unspin.claims import dates
+
+    ignoring = {kind for kind, rx in dates._PATTERNS if rx.flags & re.IGNORECASE}
+    assert set(dates._FOLDED) == ignoring == {k for k, (ic, _) in dates._NEEDS.items() if ic}
+    for kind in ignoring:
+        assert not dates._FOLDED[kind].flags & re.IGNORECASE
+        assert "(?P<" in dates._FOLDED[kind].pattern

@@ -144,6 +144,22 @@ _NEEDS: dict[str, tuple[bool, tuple[str, ...]]] = {
 }  # fmt: skip
 
 
+def _folded_twin(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """``rx`` (``re.IGNORECASE``) for text lower-cased by :func:`fold_ignorecase`: its
+    letters lower-cased (not escapes such as ``\\S``, nor the ``P`` of a named group), case
+    sensitive. On ASCII text (same offsets, no letters that fold to others) it finds the
+    same spans, with lower-cased groups, in about half the time (the ignore-case scans
+    were most of :func:`find_dates`'s time)."""
+    pattern = re.sub(r"(?<!\\)(?<!\(\?)[A-Z]", lambda m: m.group().lower(), rx.pattern)
+    return re.compile(pattern, rx.flags & ~re.IGNORECASE)
+
+
+# The twins of the patterns that ignore case (_resolve reads their groups lower-cased).
+_FOLDED: dict[str, re.Pattern[str]] = {
+    kind: _folded_twin(rx) for kind, rx in _PATTERNS if rx.flags & re.IGNORECASE
+}
+
+
 def fold_ignorecase(text: str) -> str:
     """``text`` lower-cased so that a word ``re.IGNORECASE`` finds is in it as a substring.
 
@@ -237,6 +253,7 @@ def find_dates(text: str, anchor: datetime | date | None = None) -> list[DateMen
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     folded: str | None = None
+    ascii_text = text.isascii()
     for kind, rx in _PATTERNS:
         ignorecase, needs = _NEEDS[kind]
         if ignorecase and folded is None:
@@ -244,7 +261,13 @@ def find_dates(text: str, anchor: datetime | date | None = None) -> list[DateMen
         haystack = folded if ignorecase and folded is not None else text
         if not any(n in haystack for n in needs):
             continue
-        for m in rx.finditer(text):
+        twin = _FOLDED.get(kind) if ascii_text else None
+        if twin is not None:
+            folded = fold_ignorecase(text) if folded is None else folded
+            matches = twin.finditer(folded)
+        else:
+            matches = rx.finditer(text)
+        for m in matches:
             s, e = m.span()
             if kind in ("wd", "month", "year"):
                 s = (
