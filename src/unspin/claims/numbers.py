@@ -114,19 +114,30 @@ _ANCHOR_WORDS = frozenset([*_UNITS_WORDS, *(p.split()[0] for p in (*_FIXED, *_VA
 _QUAL_FIRST = frozenset(q.split()[0] for q in QUALIFIERS)
 _BEFORE_NUM = 4  # "US$" and one space
 _LONGEST_QUAL = max(len(q) for q in QUALIFIERS)
+# In lower-cased ASCII text, only the anchors and the words a qualifier starts with: the
+# words of _ANCHOR that _number_matches looks at (a whole run of letters, as _ANCHOR
+# reads it), found without a Python step for every other word of the text.
+_KEY_WORDS = sorted(_ANCHOR_WORDS | _QUAL_FIRST, key=len, reverse=True)
+_ANCHOR_OR_QUALIFIER = re.compile(
+    rf"\d|\b(?:multi[^\W\d_]*|(?:{'|'.join(map(re.escape, _KEY_WORDS))})(?![^\W\d_]))"
+)
 
 
 def _number_matches(text: str) -> Iterator[re.Match[str]]:
     """The matches of ``_NUMBER.finditer(text)``, tried only around number anchors."""
     pos = 0  # the end of the last match: the next one starts here or later
-    words: list[tuple[int, str]] = []  # (start, folded word) of the words read so far
-    # ASCII text is folded once, whole (same offsets); other text word by word.
+    words: list[tuple[int, str]] = []  # (start, folded word) of the qualifier words read so far
+    # ASCII text is folded once, whole (same offsets), and read at its anchors and
+    # qualifier words only; other text word by word, folded one at a time. Only the
+    # qualifier words of ``words`` are ever looked at.
     ascii_text = text.isascii()
-    for a in _ANCHOR.finditer(text.lower() if ascii_text else text):
+    found = _ANCHOR_OR_QUALIFIER.finditer(text.lower()) if ascii_text else _ANCHOR.finditer(text)
+    for a in found:
         q = a.start()
         if not a.group()[0].isdecimal():
             w = a.group() if ascii_text else fold_ignorecase(a.group())
-            words.append((q, w))
+            if w in _QUAL_FIRST:
+                words.append((q, w))
             if w not in _ANCHOR_WORDS and not w.startswith("multi"):
                 continue
         if q < pos:
