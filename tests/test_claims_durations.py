@@ -148,3 +148,40 @@ def test_skipping_a_pattern_a_text_cannot_match_changes_nothing(
     gated = find_durations(text)
     with patch.dict(durations._GATES, clear=True):
         assert find_durations(text) == gated
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_PIECES),
+            st.sampled_from(["", " ", "  ", "-"]),
+            st.sampled_from(["", "lower", "upper", "title"]),
+        ),
+        max_size=14,
+    )
+)
+def test_the_lower_cased_twins_find_the_same_durations(parts: list[tuple[str, str, str]]) -> None:
+    """ASCII text is read lower-cased by case-sensitive twins of the patterns: the same
+    durations as the patterns that ignore case read from the text itself."""
+    text = "".join((getattr(word, case)() if case else word) + sep for word, sep, case in parts)
+    twins = find_durations(text)
+    with patch.object(durations, "_folded", lambda _text: None):
+        assert find_durations(text) == twins
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks Lasted More Than Three Hours.",
+        "A MORE-THAN-TWO-HOUR MEETING ended.",
+        "They met for An Hour and A Half.",
+        "The Week-Long Summit and a Day-Long strike.",
+        "It Took A Year.",
+    ],
+)
+def test_durations_in_any_case_are_read_by_the_twins(text: str) -> None:
+    twins = find_durations(text)
+    with patch.object(durations, "_folded", lambda _text: None):
+        assert find_durations(text) == twins
+    assert twins

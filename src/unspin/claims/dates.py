@@ -26,7 +26,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-__all__ = ["DateMention", "find_dateline", "find_dates", "fold_ignorecase", "not_a_count"]
+__all__ = [
+    "DateMention",
+    "find_dateline",
+    "find_dates",
+    "fold_ignorecase",
+    "folded_twin",
+    "not_a_count",
+]
 
 _MONTH_NUM = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -144,19 +151,20 @@ _NEEDS: dict[str, tuple[bool, tuple[str, ...]]] = {
 }  # fmt: skip
 
 
-def _folded_twin(rx: re.Pattern[str]) -> re.Pattern[str]:
+def folded_twin(rx: re.Pattern[str]) -> re.Pattern[str]:
     """``rx`` (``re.IGNORECASE``) for text lower-cased by :func:`fold_ignorecase`: its
     letters lower-cased (not escapes such as ``\\S``, nor the ``P`` of a named group), case
     sensitive. On ASCII text (same offsets, no letters that fold to others) it finds the
     same spans, with lower-cased groups, in about half the time (the ignore-case scans
-    were most of :func:`find_dates`'s time)."""
+    were most of :func:`find_dates`'s time; :mod:`unspin.claims.durations` reads its
+    patterns the same way)."""
     pattern = re.sub(r"(?<!\\)(?<!\(\?)[A-Z]", lambda m: m.group().lower(), rx.pattern)
     return re.compile(pattern, rx.flags & ~re.IGNORECASE)
 
 
 # The twins of the patterns that ignore case (_resolve reads their groups lower-cased).
 _FOLDED: dict[str, re.Pattern[str]] = {
-    kind: _folded_twin(rx) for kind, rx in _PATTERNS if rx.flags & re.IGNORECASE
+    kind: folded_twin(rx) for kind, rx in _PATTERNS if rx.flags & re.IGNORECASE
 }
 
 
