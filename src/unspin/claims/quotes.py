@@ -119,6 +119,16 @@ _NOT_NAMES = frozenset(
 # length, offsets kept) so the name before them is read as the speaker.
 _DEGREES = re.compile(r",\s(?:MD|PhD|M\.D\.|Ph\.D\.|Jr\.|Sr\.|Esq\.)(?:,\s(?:MD|PhD))?(?=,)")
 _TAIL_REST = r"\s+(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+\w+)?|yesterday|today|last night|(?:after|at|in|on|during|before|following|to|in a)\s[^,;]{1,60}?)"
+# The patterns the quote finders try on every sentence, compiled once (written inline,
+# each call formatted the long verb alternation again before the regex cache found it).
+_REPORTING_VERB = re.compile(rf"\b(?P<verb>{_VERB})\b")
+_SAID_TAIL = re.compile(
+    rf",\s+(?:(?P<verb1>{_VERB})\s+(?P<spk1>[^,;!?\n]+?)|(?P<spk2>[^,;!?\n]{{1,80}}?)\s+(?P<verb2>{_VERB})(?P<rest>{_TAIL_REST})?)(?:,[^;!?\n]*)?\s*\.?\s*$"
+)
+_SAID_HEAD = re.compile(
+    rf"\b(?P<verb>{_VERB})\b(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today))?(?:\s+(?:him|her|them|us|reporters|journalists|the [A-Z][\w ]{{0,30}}?|[A-Z][\w]+(?: [A-Z]\w+)*))?\s+(?:that\s+)?(?=[A-Za-z])"
+)
+_QUOTE_MARK = re.compile('"')
 _TIME_WORDS = re.compile(
     r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last night|in a statement|in an interview|on Twitter|at a news conference)\b.*$"
 )
@@ -158,7 +168,7 @@ def _direct_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
         ls, le = line.span()
-        marks = [i for i in range(ls, le) if text[i] == '"']
+        marks = [m.start() for m in _QUOTE_MARK.finditer(text, ls, le)]
         while len(marks) >= 2:
             a, b = marks[0], marks[1]
             spans.append((a + 1, b))
@@ -305,7 +315,7 @@ def _direct_speaker(
         if np:
             phrase = _clean_speaker(np[0])
             return phrase, np[1], np[1] + len(phrase), "saying"
-    vm = list(re.finditer(rf"\b(?P<verb>{_VERB})\b", before))
+    vm = list(_REPORTING_VERB.finditer(before))
     if vm:
         v = vm[-1]
         np = noun_phrase_before(norm, line_start + v.start(), line_start)
@@ -318,10 +328,7 @@ def _direct_speaker(
 def _indirect(norm: str, text: str, s: int, e: int, book: NameBook) -> Quote | None:
     sent = norm[s:e]
     # "..., X said." / "..., said X, a spokesman."
-    tail = re.search(
-        rf",\s+(?:(?P<verb1>{_VERB})\s+(?P<spk1>[^,;!?\n]+?)|(?P<spk2>[^,;!?\n]{{1,80}}?)\s+(?P<verb2>{_VERB})(?P<rest>{_TAIL_REST})?)(?:,[^;!?\n]*)?\s*\.?\s*$",
-        sent,
-    )
+    tail = _SAID_TAIL.search(sent)
     if tail:
         phrase = tail.group("spk1") or tail.group("spk2")
         verb = tail.group("verb1") or tail.group("verb2")
@@ -380,10 +387,7 @@ def _indirect(norm: str, text: str, s: int, e: int, book: NameBook) -> Quote | N
                 "saying",
                 False,
             )
-    head = re.search(
-        rf"\b(?P<verb>{_VERB})\b(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today))?(?:\s+(?:him|her|them|us|reporters|journalists|the [A-Z][\w ]{{0,30}}?|[A-Z][\w]+(?: [A-Z]\w+)*))?\s+(?:that\s+)?(?=[A-Za-z])",
-        sent,
-    )
+    head = _SAID_HEAD.search(sent)
     if (
         head
         and head.group("verb") not in ("reports", "reported", "estimated")
