@@ -174,7 +174,7 @@ def extract_claims(
             verb=dm.weekday,
             role=role,
         )
-    for qt in find_quotes(text, sentences):
+    for qt in find_quotes(text, sentences, people):
         add(
             "quote",
             qt.start,

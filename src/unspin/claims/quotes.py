@@ -195,18 +195,23 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def find_quotes(text: str, sentences: list[tuple[int, int]] | None = None) -> list[Quote]:
+def find_quotes(
+    text: str,
+    sentences: list[tuple[int, int]] | None = None,
+    names: list[tuple[int, str]] | None = None,
+) -> list[Quote]:
     """Every direct and indirect quote in ``text`` with its speaker, in order.
 
     Args:
         sentences: the sentence spans of ``text`` (:func:`unspin.text.sentence_spans`),
             if already known; used for indirect quotes.
+        names: :func:`unspin.claims.actors.names_in` of ``text``, if already known.
     """
     from unspin.text import sentence_spans
 
     norm = _DEGREES.sub(lambda m: " " * len(m.group()), text.translate(_QUOTE_MAP))
     book = NameBook()
-    names = names_in(text)
+    names = names_in(text) if names is None else names
     name_i = 0
     quotes: list[Quote] = []
 
