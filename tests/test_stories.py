@@ -622,36 +622,54 @@ def test_absorbing_small_stories_rescores_only_what_a_merge_can_change(
     assert memo_calls < every_calls
 
 
+def _unit(*coords: tuple[int, float]) -> np.ndarray:
+    """A unit vector of 16 dimensions from ``(axis, value)`` pairs."""
+    v = np.zeros(16, dtype=np.float32)
+    for axis, value in coords:
+        v[axis] = value
+    return v / np.linalg.norm(v)
+
+
+def _absorb_both_ways(
+    config: StoryConfig, rows: list[tuple[str, int, int, np.ndarray, dict[str, int]]]
+) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str]], Clusterer]:
+    """Stories built from ``(name, seq, articles, vector, names)`` rows, absorbed by
+    ``absorb_small`` and by scoring every small story on every pass: the ids by name, the
+    ``(kept, absorbed)`` pairs of each way, and the clusterer ``absorb_small`` ran on."""
+
+    def clusterer() -> Clusterer:
+        states = [
+            StoryState(f"s{seq:06d}-{name}", seq, vec, n, Counter(names))
+            for name, seq, n, vec, names in rows
+        ]
+        return Clusterer(config, states, next_seq=len(rows) + 1)
+
+    c = clusterer()
+    ids = {s.id[-1]: s.id for s in c.states}
+    memo = [(m.kept, m.absorbed) for m in c.absorb_small(list(ids.values()))]
+    every = [(m.kept, m.absorbed) for m in _absorb_every_pass(clusterer(), list(ids.values()))]
+    return ids, memo, every, c
+
+
 def test_a_small_story_is_scored_again_when_a_merge_changes_one_of_its_candidates() -> None:
     # X matches neither K nor Y alone (cosine 0.66 < 0.70), so its first scoring merges
     # nothing; then Y and K merge (0.75), and their centroid matches X (0.71). The merged
     # story is too big to be scored whole again, so only X's second scoring can find it:
     # the merge changed one of X's candidates, and X is scored again and joins them.
     p, q = math.sqrt(0.4394), math.sqrt(0.125)
-    directions = {"x": (1.0, 0.0, 0.0), "y": (0.66, p, q), "k": (0.66, p, -q)}
-
-    def clusterer() -> Clusterer:
-        states = [
-            StoryState(
-                id=f"s{seq:06d}-{name}",
-                seq=seq,
-                vector_sum=np.array([*directions[name], *[0.0] * 13], dtype=np.float32),
-                n_articles=2 if name == "k" else 1,
-            )
-            for seq, name in enumerate("xyk", start=1)
-        ]
-        config = StoryConfig(
-            join_threshold=0.70, merge_threshold=0.99, entity_weight=0.0, small_story=2
-        )
-        return Clusterer(config, states, next_seq=4)
-
-    c = clusterer()
-    ids = [s.id for s in c.states]
-    merges = c.absorb_small(ids)
-    assert [(m.kept, m.absorbed) for m in merges] == [(ids[1], ids[2]), (ids[0], ids[1])]
-    assert c.live_story(ids[2]).n_articles == 4
-    every = _absorb_every_pass(clusterer(), ids)
-    assert [(m.kept, m.absorbed) for m in every] == [(m.kept, m.absorbed) for m in merges]
+    config = StoryConfig(
+        join_threshold=0.70, merge_threshold=0.99, entity_weight=0.0, small_story=2
+    )
+    ids, memo, every, c = _absorb_both_ways(
+        config,
+        [
+            ("x", 1, 1, _unit((0, 1.0)), {}),
+            ("y", 2, 1, _unit((0, 0.66), (1, p), (2, q)), {}),
+            ("k", 3, 2, _unit((0, 0.66), (1, p), (2, -q)), {}),
+        ],
+    )
+    assert memo == [(ids["y"], ids["k"]), (ids["x"], ids["y"])] == every
+    assert c.live_story(ids["k"]).n_articles == 4
 
 
 def test_a_small_story_is_scored_again_when_a_new_candidate_enters_its_top() -> None:
@@ -659,37 +677,17 @@ def test_a_small_story_is_scored_again_when_a_new_candidate_enters_its_top() -> 
     # embedding but sharing no names: no merge. C, fourth by embedding, shares X's name.
     # Then A merges into E (they share a name) and their centroid falls behind C, which
     # enters X's candidates untouched by any merge: X is scored again and joins C.
-    def unit(*coords: tuple[int, float]) -> np.ndarray:
-        v = np.zeros(16, dtype=np.float32)
-        for axis, value in coords:
-            v[axis] = value
-        return v / np.linalg.norm(v)
-
-    stories = [  # name, seq, articles, vector, names
-        ("e", 1, 2, unit((0, 0.2), (1, 0.98)), {"eta": 1}),
-        ("x", 2, 1, unit((0, 1.0)), {"zeta": 1}),
-        ("a", 3, 1, unit((0, 0.9), (1, 0.436)), {"eta": 1}),
-        ("b", 4, 3, unit((0, 0.85), (1, -0.527)), {"theta": 1}),
-        ("c", 5, 3, unit((0, 0.7), (3, 0.714)), {"zeta": 1}),
-    ]
-
-    def clusterer() -> Clusterer:
-        config = StoryConfig(
-            join_threshold=0.6,
-            merge_threshold=0.99,
-            entity_weight=0.5,
-            small_story=2,
-            candidates=3,
-        )
-        states = [
-            StoryState(f"s{seq:06d}-{name}", seq, vec, n, Counter(names))
-            for name, seq, n, vec, names in stories
-        ]
-        return Clusterer(config, states, next_seq=6)
-
-    c = clusterer()
-    ids = {s.id[-1]: s.id for s in c.states}
-    merges = c.absorb_small(list(ids.values()))
-    assert [(m.kept, m.absorbed) for m in merges] == [(ids["e"], ids["a"]), (ids["x"], ids["c"])]
-    every = _absorb_every_pass(clusterer(), list(ids.values()))
-    assert [(m.kept, m.absorbed) for m in every] == [(m.kept, m.absorbed) for m in merges]
+    config = StoryConfig(
+        join_threshold=0.6, merge_threshold=0.99, entity_weight=0.5, small_story=2, candidates=3
+    )
+    ids, memo, every, _ = _absorb_both_ways(
+        config,
+        [
+            ("e", 1, 2, _unit((0, 0.2), (1, 0.98)), {"eta": 1}),
+            ("x", 2, 1, _unit((0, 1.0)), {"zeta": 1}),
+            ("a", 3, 1, _unit((0, 0.9), (1, 0.436)), {"eta": 1}),
+            ("b", 4, 3, _unit((0, 0.85), (1, -0.527)), {"theta": 1}),
+            ("c", 5, 3, _unit((0, 0.7), (3, 0.714)), {"zeta": 1}),
+        ],
+    )
+    assert memo == [(ids["e"], ids["a"]), (ids["x"], ids["c"])] == every
