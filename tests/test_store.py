@@ -265,31 +265,36 @@ def test_anchors_of_a_batch_held_back_are_found_as_written_ones(tmp_path: Path) 
     """Anchors held in an AnchorBatch (written at the end of a batch, in key order) are
     found by anchor_candidates as if written one article at a time, and leave the same
     tables once written: postings, article counts per key (common keys counted, not
-    posted) and counts per article."""
+    posted) and counts per article. Reading the written index once per held batch
+    (stored_anchors, as provenance.update does) finds the same too."""
     from unspin.store.relations import AnchorBatch
 
     rng = np.random.default_rng(5)
     texts = [f"Article number {i} of the anchor batch test." for i in range(24)]
-    paths = [tmp_path / "written.db", tmp_path / "held.db"]
+    paths = [tmp_path / "written.db", tmp_path / "held.db", tmp_path / "viewed.db"]
     stores = [Store(p) for p in paths]
-    found: list[list[object]] = [[], []]
+    found: list[list[object]] = [[], [], []]
     keys = [_anchor_keys(rng, 12) for _ in texts]
     for store in stores:
         store.put_articles([Article.create(t) for t in texts])
     seqs = stores[0].article_seqs([Article.create(t).id for t in texts])
     ids = [Article.create(t).id for t in texts]
+    every_key = [k for ks in keys for k in ks]
     for which, store in enumerate(stores):
         batch = AnchorBatch()
+        view = store.stored_anchors(every_key, max_df=4) if which == 2 else None
         for i, article_id in enumerate(ids):
-            if which == 1 and i == 10:  # the first ten written, the rest held back
+            if which and i == 10:  # the first ten written, the rest held back
                 store.put_anchor_batch(batch)
                 batch = AnchorBatch()
+                view = store.stored_anchors(every_key, max_df=4) if which == 2 else None
             hits, common = store.anchor_candidates(
                 keys[i],
                 exclude=seqs[article_id],
                 max_df=4,
                 min_shared=(2, 2, 1),
-                pending=batch if which == 1 else None,
+                pending=batch if which else None,
+                stored=view,
             )
             found[which].append((hits, common))
             if which == 0:
@@ -298,9 +303,9 @@ def test_anchors_of_a_batch_held_back_are_found_as_written_ones(tmp_path: Path) 
                 store.put_anchor_batch(one)
             else:
                 batch.add(seqs[article_id], article_id, keys[i], common)
-        if which == 1:
+        if which:
             store.put_anchor_batch(batch)
-    assert found[0] == found[1]
+    assert found[0] == found[1] == found[2]
     assert any(hits for hits, _ in found[0]) and any(common for _, common in found[0])
     tables = []
     for store in stores:
@@ -313,4 +318,6 @@ def test_anchors_of_a_batch_held_back_are_found_as_written_ones(tmp_path: Path) 
             ]
         )
         store.close()
-    assert [[tuple(r) for r in t] for t in tables[0]] == [[tuple(r) for r in t] for t in tables[1]]
+    written = [[tuple(r) for r in t] for t in tables[0]]
+    assert written == [[tuple(r) for r in t] for t in tables[1]]
+    assert written == [[tuple(r) for r in t] for t in tables[2]]

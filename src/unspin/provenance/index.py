@@ -58,7 +58,7 @@ from unspin.provenance.neighbours import (
 from unspin.provenance.relate import relate, relate_rewrite
 from unspin.provenance.rewrite import sentence_embedder
 from unspin.provenance.wording import bigram_model
-from unspin.store.relations import AnchorBatch
+from unspin.store.relations import AnchorBatch, StoredAnchors
 from unspin.workers import MIN_PARALLEL_ITEMS, Background, Stream, Workers
 
 if TYPE_CHECKING:
@@ -178,6 +178,11 @@ def _index_batch(
     fps = dict(zip((a.id for a in usable), fp_list, strict=True))
     nkeys = neighbour_keys(vectors)
     near = {a.id: (vectors[k], nkeys[k]) for k, a in enumerate(usable)}
+    # The written anchor index does not change before the transaction ends (the batch's
+    # anchors wait in ``anchors``): read once for every key of the batch.
+    stored = store.stored_anchors(
+        (k for fp in fp_list for k in fp.anchors.tolist()), max_df=ANCHOR_MAX_DF
+    )
     for article in chunk:
         seq = seqs[article.id]
         counts["indexed"] += 1
@@ -186,7 +191,7 @@ def _index_batch(
             continue
         vec, keys = near[article.id]
         candidates, common = _candidates(
-            store, lookup, article, fps[article.id], seq, vec, keys, anchors
+            store, lookup, article, fps[article.id], seq, vec, keys, anchors, stored
         )
         pairs.put(candidates)
         store.put_bands(seq, fps[article.id].index_keys.tolist())
@@ -296,16 +301,20 @@ def _candidates(
     vector: npt.NDArray[np.float16],
     keys: npt.NDArray[np.int64],
     pending: AnchorBatch | None = None,
+    stored: StoredAnchors | None = None,
 ) -> tuple[list[tuple[Article, Article, Via]], frozenset[int]]:
     """The candidate pairs ``(indexed, new, via)`` of a new article that its
     fingerprint and its embedding neighbours point at, and its anchors too common to
-    index (``pending``: anchors of the batch not written yet)."""
+    index (``pending``: anchors of the batch not written yet; ``stored``: the written
+    anchors, read for the batch)."""
     found = [
         i
         for i, _ in store.band_candidates(fp.index_keys.tolist(), exclude=seq, limit=MAX_CANDIDATES)
     ]
     textual = set(found)
-    anchored, common = _anchor_candidates(store, fp, seq, exclude=textual, pending=pending)
+    anchored, common = _anchor_candidates(
+        store, fp, seq, exclude=textual, pending=pending, stored=stored
+    )
     for other_id, match in anchored:
         found.append(other_id)
         if match.textual:
@@ -328,6 +337,7 @@ def _anchor_candidates(
     seq: int,
     exclude: set[str],
     pending: AnchorBatch | None = None,
+    stored: StoredAnchors | None = None,
 ) -> tuple[list[tuple[str, AnchorMatch]], frozenset[int]]:
     """Stored articles sharing enough anchors with ``fp``, best estimated containment
     first, and the anchors of ``fp`` too common to look up."""
@@ -339,6 +349,7 @@ def _anchor_candidates(
         max_df=ANCHOR_MAX_DF,
         min_shared=MIN_SHARED,
         pending=pending,
+        stored=stored,
     )
     for hit in hits:
         match = anchor_score(hit.shared, own, hit.own)

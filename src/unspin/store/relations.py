@@ -33,7 +33,7 @@ from unspin.model import COPY_KINDS, Passage, Relation, SentenceMatch, Substitut
 from unspin.store.core import StoreBase, run_script
 from unspin.store.migrations import migration
 
-__all__ = ["AnchorBatch", "AnchorHit", "RelationStore"]
+__all__ = ["AnchorBatch", "AnchorHit", "RelationStore", "StoredAnchors"]
 
 
 @migration("0002_relations")
@@ -149,6 +149,34 @@ class AnchorBatch:
                     seqs.append(seq)
         self.counts[seq] = _kind_counts(keys)
         self.ids[seq] = article_id
+
+
+@dataclass
+class StoredAnchors:
+    """The written anchor index as a batch of lookups sees it, read once for the whole
+    batch (:meth:`RelationStore.stored_anchors`): each key's article count and the
+    postings of the keys rare enough to look up. One ``GROUP BY`` per article over its
+    ~100 rare keys cost 2 of the writer's 8 CPU s adding the 772 ECB+ dev articles into
+    100,000 (bench/add_speed.py); the batch's keys read in key order, and counted here,
+    cost less. Valid while the index is not written: :func:`unspin.provenance.index.update`
+    holds a transaction's anchors in an :class:`AnchorBatch` until its end."""
+
+    df: dict[int, int] = field(default_factory=dict)  # key -> articles holding it
+    postings: dict[int, list[int]] = field(default_factory=dict)  # key -> seqs
+    # seq -> (id, anchor counts by kind), or None (no longer stored): read when first hit
+    articles: dict[int, tuple[str, tuple[int, int, int]] | None] = field(default_factory=dict)
+
+
+# Keys per ``IN (...)`` list: well below SQLite's limit on bound parameters.
+_IN_CHUNK = 5000
+
+
+def _chunks(values: Sequence[int]) -> list[Sequence[int]]:
+    return [values[k : k + _IN_CHUNK] for k in range(0, len(values), _IN_CHUNK)]
+
+
+def _counts(c: Sequence[int]) -> tuple[int, int, int]:
+    return int(c[0]), int(c[1]), int(c[2])
 
 
 def _evidence(rel: Relation) -> str:
@@ -328,6 +356,30 @@ class RelationStore(StoreBase):
                 ((seq, *_kind_counts(keys)) for seq, keys in sorted(per_seq.items())),
             )
 
+    def stored_anchors(self, keys: Iterable[int], *, max_df: int) -> StoredAnchors:
+        """The written anchor index's view of ``keys`` (see :class:`StoredAnchors`): each
+        key's article count, and the postings of those held by at most ``max_df``
+        articles, read in key order in a few queries."""
+        wanted = sorted({int(k) for k in keys})
+        view = StoredAnchors()
+        for chunk in _chunks(wanted):
+            marks = ", ".join("?" * len(chunk))
+            view.df.update(
+                (int(k), int(n))
+                for k, n in self.conn.execute(
+                    f"SELECT key, n FROM provenance_anchor_df WHERE key IN ({marks})", chunk
+                )
+            )
+        rare = sorted(k for k, n in view.df.items() if n <= max_df)
+        postings = view.postings
+        for chunk in _chunks(rare):
+            marks = ", ".join("?" * len(chunk))
+            for k, seq in self.conn.execute(
+                f"SELECT key, seq FROM provenance_anchors WHERE key IN ({marks})", chunk
+            ):
+                postings.setdefault(int(k), []).append(int(seq))
+        return view
+
     def anchor_candidates(
         self,
         keys: Sequence[int],
@@ -336,76 +388,78 @@ class RelationStore(StoreBase):
         max_df: int,
         min_shared: tuple[int, int, int] = (1, 1, 1),
         pending: AnchorBatch | None = None,
+        stored: StoredAnchors | None = None,
     ) -> tuple[list[AnchorHit], frozenset[int]]:
         """Indexed articles sharing anchors with ``keys``, skipping anchors held by more
         than ``max_df`` articles (boilerplate, common phrases and names), and articles
         sharing fewer than ``min_shared`` anchors of every kind (word, stable, name).
         ``pending``: anchors of articles indexed but not written yet, which count as
-        if they were.
+        if they were. ``stored``: the written index's view of a batch holding ``keys``
+        (:meth:`stored_anchors`, read since the index was last written); without it,
+        read for ``keys`` alone.
 
         Returns:
-            The hits (by ``seq``), and the keys skipped as common.
+            The hits, by ``seq``, and the keys skipped as common.
         """
         if not len(keys):
             return [], frozenset()
-        marks = ", ".join("?" * len(keys))
-        df: dict[int, int] = {}
-        for key, n in self.conn.execute(
-            f"SELECT key, n FROM provenance_anchor_df WHERE key IN ({marks})",
-            tuple(int(k) for k in keys),
-        ):
-            df[int(key)] = int(n)
-        if pending is not None:
-            for k in dict.fromkeys(int(k) for k in keys):
-                if k in pending.df:
-                    df[k] = df.get(k, 0) + pending.df[k]
-        rare = [k for k, n in df.items() if n <= max_df]
-        common = {k for k, n in df.items() if n > max_df}
+        unique = list(dict.fromkeys(int(k) for k in keys))
+        if stored is None:
+            stored = self.stored_anchors(unique, max_df=max_df)
+        df = stored.df
+        held = pending.df if pending is not None else {}
+        rare: list[int] = []
+        common: set[int] = set()
+        for k in unique:
+            n = df.get(k, 0) + held.get(k, 0)
+            if n > max_df:
+                common.add(k)
+            elif n:
+                rare.append(k)
         if not rare:
             return [], frozenset(common)
-        stored = self._stored_anchor_hits(rare, exclude, min_shared)
-        if pending is None or not pending.counts:
-            return [hit for _, hit in stored], frozenset(common)
         shared: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for k in rare:
-            for seq in pending.postings.get(k, ()):
-                if seq != exclude:
-                    counts = shared[seq]
-                    if k & 3:  # the kind in the key's low bits, as the SQL sums it
-                        counts[(k & 3) - 1] += 1
-        batch = [
-            (seq, AnchorHit(pending.ids[seq], (w, s, n), pending.counts[seq]))
+        sources = [stored.postings]
+        if pending is not None:
+            sources.append(pending.postings)
+        for postings in sources:
+            for k in rare:
+                kind = k & 3  # the kind in the key's low bits
+                if not kind:
+                    continue
+                for seq in postings.get(k, ()):
+                    if seq != exclude:
+                        shared[seq][kind - 1] += 1
+        hits = sorted(
+            seq
             for seq, (w, s, n) in shared.items()
             if w >= min_shared[0] or s >= min_shared[1] or n >= min_shared[2]
-        ]
-        hits = sorted(stored + batch, key=lambda t: t[0])
-        return [hit for _, hit in hits], frozenset(common)
-
-    def _stored_anchor_hits(
-        self, rare: Sequence[int], exclude: int, min_shared: tuple[int, int, int]
-    ) -> list[tuple[int, AnchorHit]]:
-        """``(seq, hit)`` of the written postings of ``rare`` keys, by seq."""
-        marks = ", ".join("?" * len(rare))
-        rows = self.conn.execute(
-            "SELECT a.seq, a.id, h.w, h.s, h.n, c.word, c.stable, c.name FROM ("
-            "SELECT seq, SUM((key & 3) = 1) AS w, SUM((key & 3) = 2) AS s, "
-            f"SUM((key & 3) = 3) AS n FROM provenance_anchors WHERE key IN ({marks}) "
-            "AND seq != ? GROUP BY seq HAVING w >= ? OR s >= ? OR n >= ?) h "
-            "JOIN articles a ON a.seq = h.seq "
-            "JOIN provenance_anchor_counts c ON c.seq = h.seq ORDER BY a.seq",
-            (*rare, exclude, *min_shared),
         )
-        return [
-            (
-                int(r[0]),
-                AnchorHit(
-                    str(r[1]),
-                    (int(r[2]), int(r[3]), int(r[4])),
-                    (int(r[5]), int(r[6]), int(r[7])),
-                ),
+        found = []
+        for seq in hits:
+            if pending is not None and seq in pending.counts:
+                found.append(AnchorHit(pending.ids[seq], _counts(shared[seq]), pending.counts[seq]))
+            else:
+                article = self._anchor_article(stored, seq)
+                if article is not None:  # no article or counts row: no hit, as a join reads
+                    found.append(AnchorHit(article[0], _counts(shared[seq]), article[1]))
+        return found, frozenset(common)
+
+    def _anchor_article(
+        self, stored: StoredAnchors, seq: int
+    ) -> tuple[str, tuple[int, int, int]] | None:
+        """The id and anchor counts by kind of written article ``seq`` (read once per
+        view); ``None`` if it is no longer stored."""
+        if seq not in stored.articles:
+            row = self.conn.execute(
+                "SELECT a.id, c.word, c.stable, c.name FROM articles a "
+                "JOIN provenance_anchor_counts c ON c.seq = a.seq WHERE a.seq = ?",
+                (seq,),
+            ).fetchone()
+            stored.articles[seq] = (
+                None if row is None else (str(row[0]), (int(row[1]), int(row[2]), int(row[3])))
             )
-            for r in rows
-        ]
+        return stored.articles[seq]
 
     def band_candidates(
         self, keys: Sequence[int], *, exclude: int, limit: int
