@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,14 @@ import pytest
 from _corpus import articles, start_unspin, write_jsonl
 from unspin import Unspin
 from unspin.pipeline import PipelineConfig
-from unspin.workers import BACKGROUND_PER_JOB, MIN_PARALLEL_ITEMS, Workers, default_jobs
+from unspin.workers import (
+    BACKGROUND_PER_JOB,
+    CHUNK_ITEMS,
+    MIN_PARALLEL_ITEMS,
+    WORKER_NICE,
+    Workers,
+    default_jobs,
+)
 
 _STORE_ONLY = PipelineConfig(provenance=False, stories=False, claims=False)
 
@@ -66,6 +74,36 @@ def test_background_work_runs_on_the_workers_while_the_writer_streams() -> None:
     assert [v for v, _ in done] == [x * x for x in background]
     assert {pid for _, pid in done} - {os.getpid()}, "the background ran in worker processes"
     assert early >= BACKGROUND_PER_JOB * 2, "topped up as the writer handed over work"
+
+
+def _niceness(_: int) -> int:
+    return os.nice(0)
+
+
+def test_background_work_keeps_going_while_the_writer_hands_over_nothing() -> None:
+    """Once the pool runs, background chunks are handed over as earlier ones finish
+    (the feeder thread), not only when the writer calls: a writer busy with work of its
+    own finds the background done."""
+    background = list(range(CHUNK_ITEMS * BACKGROUND_PER_JOB * 2 * 5))
+    with Workers(2) as workers:
+        work = workers.background(_square_and_pid, background)
+        workers.map(_square_and_pid, list(range(MIN_PARALLEL_ITEMS)))  # starts the pool
+        workers.top_up()  # as the writer does each time it hands over work
+        deadline = time.monotonic() + 20
+        while not work.exhausted and time.monotonic() < deadline:
+            time.sleep(0.02)  # the writer's own work: no call into the pool
+        exhausted = work.exhausted
+        done = workers.collect(work)
+    assert exhausted, "every chunk was handed over without the writer"
+    assert [v for v, _ in done] == [x * x for x in background]
+    assert {pid for _, pid in done} - {os.getpid()}
+
+
+def test_workers_yield_a_contended_core_to_the_writer() -> None:
+    mine = os.nice(0)
+    with Workers(2) as workers:
+        theirs = set(workers.map(_niceness, list(range(MIN_PARALLEL_ITEMS))))
+    assert theirs == {min(19, mine + WORKER_NICE)}
 
 
 def test_background_work_without_a_pool_is_done_when_collected() -> None:
