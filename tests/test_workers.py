@@ -99,6 +99,37 @@ def test_background_work_keeps_going_while_the_writer_hands_over_nothing() -> No
     assert {pid for _, pid in done} - {os.getpid()}
 
 
+def _dies_on_five(x: int) -> int:
+    if x == 5:
+        os._exit(1)  # a worker killed mid-chunk (out of memory, kill -9)
+    return x
+
+
+def test_a_worker_dying_in_background_work_fails_the_collect_not_the_feeder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool breaks under the feeder thread: the writer gets the error when it
+    collects, and the thread ends quietly (no unhandled exception)."""
+    import threading
+    from concurrent.futures.process import BrokenProcessPool
+
+    raised: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+    with Workers(2) as workers:
+        work = workers.background(_dies_on_five, list(range(CHUNK_ITEMS * 20)))
+        more = workers.background(_square_and_pid, list(range(CHUNK_ITEMS * 20)))
+        workers.map(_square_and_pid, list(range(MIN_PARALLEL_ITEMS)))  # starts the pool
+        workers.top_up()
+        deadline = time.monotonic() + 20
+        while workers._feeder is not None and time.monotonic() < deadline:
+            time.sleep(0.02)  # the feeder meets the broken pool handing over more work
+        with pytest.raises(BrokenProcessPool):
+            workers.collect(work)
+        with pytest.raises(BrokenProcessPool):
+            workers.collect(more)
+    assert raised == []
+
+
 def test_workers_yield_a_contended_core_to_the_writer() -> None:
     mine = os.nice(0)
     with Workers(2) as workers:

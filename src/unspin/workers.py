@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
+    BrokenExecutor,
     Executor,
     Future,
     ProcessPoolExecutor,
@@ -326,19 +327,22 @@ class Workers:
     def _feed(self) -> None:
         """The feeder thread: each time a background chunk finishes, top the pool up
         again; ends when no background work is left to hand over (top_up starts it
-        again) or the pool closes."""
-        while not self._closing.is_set():
+        again), the pool closes, or it cannot take work any more (a worker died: the
+        writer meets the error when it collects)."""
+        try:
+            while True:
+                with self._lock:
+                    if self._closing.is_set() or self._pool is None or not self._background:
+                        self._feeder = None  # decided under the lock: top_up starts another
+                        return
+                    live = self._top_up_locked()
+                if live:
+                    wait(live, timeout=1.0, return_when=FIRST_COMPLETED)
+                else:
+                    self._closing.wait(0.01)
+        except (BrokenExecutor, RuntimeError):  # a broken or shut-down pool
             with self._lock:
-                if self._pool is None or not self._background:
-                    self._feeder = None
-                    return
-                live = self._top_up_locked()
-            if live:
-                wait(live, timeout=1.0, return_when=FIRST_COMPLETED)
-            else:
-                self._closing.wait(0.01)
-        with self._lock:
-            self._feeder = None
+                self._feeder = None
 
     def _started(self) -> Executor:
         if self._pool is None:
