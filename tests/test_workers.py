@@ -99,6 +99,11 @@ def test_background_work_keeps_going_while_the_writer_hands_over_nothing() -> No
     assert {pid for _, pid in done} - {os.getpid()}
 
 
+def _slow_square(x: int) -> int:
+    time.sleep(0.01)  # enough that the pool breaks long before this work is done
+    return x * x
+
+
 def _dies_on_five(x: int) -> int:
     if x == 5:
         os._exit(1)  # a worker killed mid-chunk (out of memory, kill -9)
@@ -117,7 +122,7 @@ def test_a_worker_dying_in_background_work_fails_the_collect_not_the_feeder(
     monkeypatch.setattr(threading, "excepthook", raised.append)
     with Workers(2) as workers:
         work = workers.background(_dies_on_five, list(range(CHUNK_ITEMS * 20)))
-        more = workers.background(_square_and_pid, list(range(CHUNK_ITEMS * 20)))
+        more = workers.background(_slow_square, list(range(CHUNK_ITEMS * 40)))
         workers.map(_square_and_pid, list(range(MIN_PARALLEL_ITEMS)))  # starts the pool
         workers.top_up()
         deadline = time.monotonic() + 20
