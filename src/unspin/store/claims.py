@@ -17,6 +17,7 @@ from operator import attrgetter
 
 from unspin.model import Claim
 from unspin.store.core import StoreBase, run_script
+from unspin.store.marks import CLAIMS_STAGE
 from unspin.store.migrations import migration
 
 __all__ = ["ClaimStore"]
@@ -130,12 +131,13 @@ class ClaimStore(StoreBase):
 
     def unextracted_all(self, version: int) -> list[str]:
         """Every stored article (in ingest order) not yet extracted by ``version``."""
-        rows = self.conn.execute(
-            "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM claims_done d "
-            "WHERE d.article_id = a.id AND d.version = ?)",
+        return self.pending_after_mark(
+            CLAIMS_STAGE.format(version=version),
+            "SELECT a.seq, a.id FROM articles a WHERE a.seq > ? AND NOT EXISTS "
+            "(SELECT 1 FROM claims_done d WHERE d.article_id = a.id AND d.version = ?) "
+            "ORDER BY a.seq",
             (version,),
         )
-        return self.in_ingest_order([str(r[0]) for r in rows])
 
     def count_claims(self) -> dict[str, int]:
         """Stored claims by kind."""

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from unspin.model import COPY_KINDS, Passage, Relation, SentenceMatch, Substitution, utcnow
 from unspin.store.core import StoreBase, run_script
+from unspin.store.marks import PROVENANCE_STAGE
 from unspin.store.migrations import migration
 
 __all__ = ["AnchorBatch", "AnchorHit", "RelationStore", "StoredAnchors"]
@@ -286,12 +287,13 @@ class RelationStore(StoreBase):
         return {str(k): int(n) for k, n in rows}
 
     def unindexed_ids(self, ids: Sequence[str] | None = None) -> list[str]:
-        """Ids (of ``ids``, or of the whole store) not yet in the provenance index."""
-        q = (
-            "SELECT a.id FROM articles a LEFT JOIN provenance_indexed p ON p.seq = a.seq "
-            "WHERE p.seq IS NULL"
+        """Ids (of ``ids``, or of the whole store) not yet in the provenance index, in
+        ingest order (read after the stage's mark: :meth:`pending_after_mark`)."""
+        found = self.pending_after_mark(
+            PROVENANCE_STAGE,
+            "SELECT a.seq, a.id FROM articles a WHERE a.seq > ? AND NOT EXISTS "
+            "(SELECT 1 FROM provenance_indexed p WHERE p.seq = a.seq) ORDER BY a.seq",
         )
-        found = [str(r[0]) for r in self.conn.execute(q + " ORDER BY a.seq")]
         if ids is None:
             return found
         wanted = set(ids)

@@ -23,6 +23,7 @@ import numpy as np
 from unspin.errors import NotFoundError
 from unspin.model import COPY_KINDS, utcnow
 from unspin.store.core import StoreBase, run_script
+from unspin.store.marks import STORIES_STAGE
 from unspin.store.migrations import migration
 
 __all__ = ["StoryRow", "StoryStore"]
@@ -312,11 +313,11 @@ class StoryStore(StoreBase):
     def unclustered_ids(self, ids: Sequence[str] | None = None) -> list[str]:
         """Ids (of ``ids``, or the whole store, in ingest order) not yet in a story."""
         if ids is None:
-            q = (
-                "SELECT a.id FROM articles a WHERE NOT EXISTS "
-                "(SELECT 1 FROM story_members m WHERE m.article_id = a.id)"
+            return self.pending_after_mark(
+                STORIES_STAGE,
+                "SELECT a.seq, a.id FROM articles a WHERE a.seq > ? AND NOT EXISTS "
+                "(SELECT 1 FROM story_members m WHERE m.article_id = a.id) ORDER BY a.seq",
             )
-            return self.in_ingest_order([r[0] for r in self.conn.execute(q)])
         member: set[str] = set()
         wanted = list(ids)
         for i in range(0, len(wanted), 500):

@@ -1,0 +1,174 @@
+"""Stage marks: a stage's pending articles are read after its mark, and are exactly the
+ones a scan of every stored article finds, whatever was done, undone or redone."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from unspin.model import Article
+from unspin.store import Store
+
+_SCANS = {
+    "provenance": "SELECT a.id FROM articles a WHERE NOT EXISTS "
+    "(SELECT 1 FROM provenance_indexed p WHERE p.seq = a.seq) ORDER BY a.seq",
+    "stories": "SELECT a.id FROM articles a WHERE NOT EXISTS "
+    "(SELECT 1 FROM story_members m WHERE m.article_id = a.id) ORDER BY a.seq",
+    "claims 1": "SELECT a.id FROM articles a WHERE NOT EXISTS "
+    "(SELECT 1 FROM claims_done d WHERE d.article_id = a.id AND d.version = 1) ORDER BY a.seq",
+    "claims 2": "SELECT a.id FROM articles a WHERE NOT EXISTS "
+    "(SELECT 1 FROM claims_done d WHERE d.article_id = a.id AND d.version = 2) ORDER BY a.seq",
+}
+
+
+def _pending(store: Store) -> dict[str, list[str]]:
+    return {
+        "provenance": store.unindexed_ids(),
+        "stories": store.unclustered_ids(),
+        "claims 1": store.unextracted_all(1),
+        "claims 2": store.unextracted_all(2),
+    }
+
+
+def _scanned(store: Store) -> dict[str, list[str]]:
+    return {k: [str(r[0]) for r in store.conn.execute(q)] for k, q in _SCANS.items()}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pending_after_the_marks_is_what_a_full_scan_finds(tmp_path: Path, seed: int) -> None:
+    """Random stores, done out of order and undone: a provenance rebuild, claims of one
+    extractor version replaced by the other's, story members removed, an article deleted
+    with its results. After every step the pending lists equal a scan of every article."""
+    rng = random.Random(seed)
+    store = Store(tmp_path / "marks.db")
+    stored: list[Article] = []
+    moved = False
+    for step in range(40):
+        action = rng.choice(["add", "add", "index", "cluster", "extract", "undo"])
+        if action == "add" or not stored:
+            new = [Article.create(f"Mark test {seed} {step} {k} of a story.") for k in range(3)]
+            store.put_articles(new)
+            stored.extend(new)
+        elif action == "index":
+            seqs = store.article_seqs([a.id for a in rng.sample(stored, min(4, len(stored)))])
+            for seq in seqs.values():
+                store.put_bands(seq, [])
+        elif action == "cluster":
+            picked = rng.sample(stored, min(4, len(stored)))
+            store.put_story_members((a.id, "s1", 1.0, "test") for a in picked)
+        elif action == "extract":
+            version = rng.choice([1, 2])  # the other version's row is replaced
+            picked = rng.sample(stored, min(4, len(stored)))
+            store.put_claims_many(((a.id, []) for a in picked), version)
+        else:
+            undo = rng.choice(["rebuild", "member", "claims", "version", "article"])
+            victim = rng.choice(stored)
+            with store.transaction() as conn:
+                if undo == "rebuild":
+                    store.clear_provenance()
+                elif undo == "member":
+                    conn.execute("DELETE FROM story_members WHERE article_id = ?", (victim.id,))
+                elif undo == "claims":
+                    conn.execute("DELETE FROM claims_done WHERE article_id = ?", (victim.id,))
+                elif undo == "version":
+                    conn.execute(
+                        "UPDATE claims_done SET version = 3 - version WHERE article_id = ?",
+                        (victim.id,),
+                    )
+                else:
+                    conn.execute("DELETE FROM articles WHERE id = ?", (victim.id,))
+                    stored.remove(victim)
+        assert _pending(store) == _scanned(store), f"step {step}: {action}"
+        moved = moved or bool(
+            store.conn.execute("SELECT 1 FROM stage_marks WHERE upto > 0").fetchone()
+        )
+    assert moved, "some pending lists were read after a mark"
+    store.close()
+
+
+def test_a_caught_up_stage_reads_only_what_came_after_its_mark(tmp_path: Path) -> None:
+    store = Store(tmp_path / "marks.db")
+    first = [Article.create(f"Already done article number {k}.") for k in range(5)]
+    store.put_articles(first)
+    for seq in store.article_seqs([a.id for a in first]).values():
+        store.put_bands(seq, [])
+    assert store.unindexed_ids() == []
+    last = max(store.article_seqs([a.id for a in first]).values())
+    assert (
+        store.conn.execute("SELECT upto FROM stage_marks WHERE stage = 'provenance'").fetchone()[0]
+        == last
+    )
+    later = [Article.create(f"Stored since then, number {k}.") for k in range(2)]
+    store.put_articles(later)
+    assert store.unindexed_ids() == [a.id for a in later]
+    # The mark stops before the first article still pending.
+    assert (
+        store.conn.execute("SELECT upto FROM stage_marks WHERE stage = 'provenance'").fetchone()[0]
+        == last
+    )
+    store.close()
+
+
+def test_a_read_only_store_reads_the_marks_and_leaves_them(tmp_path: Path) -> None:
+    path = tmp_path / "marks.db"
+    store = Store(path)
+    done = [Article.create(f"Indexed before, number {k}.") for k in range(3)]
+    store.put_articles(done)
+    for seq in store.article_seqs([a.id for a in done]).values():
+        store.put_bands(seq, [])
+    assert store.unindexed_ids() == []
+    later = Article.create("Stored after the mark was set.")
+    store.put_articles([later])
+    store.close()
+    reader = Store(path, read_only=True)
+    assert reader.unindexed_ids() == [later.id]
+    assert reader.unextracted_all(1) == [a.id for a in [*done, later]]
+    reader.close()
+    again = Store(path)
+    assert again.conn.execute("SELECT COUNT(*) FROM stage_marks").fetchone()[0] == 1
+    again.close()
+
+
+@pytest.mark.parametrize("undo", ["rebuild", "member", "claims", "version", "replace", "article"])
+def test_undoing_one_article_below_a_caught_up_mark_makes_it_pending(
+    tmp_path: Path, undo: str
+) -> None:
+    """Every stage done for every article, the marks caught up to the last one; then one
+    article in the middle loses a result, each way a result can be lost: it is pending
+    again (the trigger on the table lowered the mark below it)."""
+    store = Store(tmp_path / "marks.db")
+    articles = [Article.create(f"Every stage done, article number {k}.") for k in range(6)]
+    store.put_articles(articles)
+    for seq in store.article_seqs([a.id for a in articles]).values():
+        store.put_bands(seq, [])
+    store.put_story_members((a.id, "s1", 1.0, "test") for a in articles)
+    store.put_claims_many(((a.id, []) for a in articles), 1)
+    assert _pending(store)["claims 1"] == []
+    assert all(not ids for key, ids in _pending(store).items() if key != "claims 2")
+    victim = articles[3]
+    with store.transaction() as conn:
+        if undo == "rebuild":
+            store.clear_provenance()
+        elif undo == "member":
+            conn.execute("DELETE FROM story_members WHERE article_id = ?", (victim.id,))
+        elif undo == "claims":
+            conn.execute("DELETE FROM claims_done WHERE article_id = ?", (victim.id,))
+        elif undo == "version":
+            conn.execute("UPDATE claims_done SET version = 2 WHERE article_id = ?", (victim.id,))
+        elif undo == "replace":
+            store.put_claims_many([(victim.id, [])], 2)
+        else:
+            conn.execute("DELETE FROM articles WHERE id = ?", (victim.id,))
+    assert _pending(store) == _scanned(store)
+    expected = {
+        "rebuild": ("provenance", [a.id for a in articles]),
+        "member": ("stories", [victim.id]),
+        "claims": ("claims 1", [victim.id]),
+        "version": ("claims 1", [victim.id]),
+        "replace": ("claims 1", [victim.id]),
+        "article": ("claims 1", []),
+    }[undo]
+    assert _pending(store)[expected[0]] == expected[1]
+    store.close()
