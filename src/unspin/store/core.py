@@ -306,7 +306,14 @@ class StoreBase:
             out.update({str(r[0]): int(r[1]) for r in self.conn.execute(q, chunk)})
         return out
 
-    def pending_after_mark(self, stage: str, undone: str, params: Sequence[Any] = ()) -> list[str]:
+    def pending_after_mark(
+        self,
+        stage: str,
+        undone: str,
+        params: Sequence[Any] = (),
+        *,
+        last: str = "SELECT COALESCE(MAX(seq), 0) FROM articles",
+    ) -> list[str]:
         """The articles ``stage`` has not processed, in ingest order, read after its mark
         (:mod:`unspin.store.marks`): only the articles stored since it last caught up,
         however many are stored.
@@ -316,6 +323,8 @@ class StoreBase:
             undone: a ``SELECT a.seq, a.id FROM articles a WHERE a.seq > ? AND ...
                 ORDER BY a.seq`` of the articles lacking the stage's result; its first
                 parameter is the mark, then ``params``.
+            last: the largest key ``undone`` orders by (the last stored article's seq;
+                spin learning's mark is over the copy relations' rowids).
 
         The mark then moves up to just before the first article still pending (to the
         last stored one when none is), in the same write transaction, so no article
@@ -326,9 +335,9 @@ class StoreBase:
             return [str(r[1]) for r in self.conn.execute(undone, (self._mark(stage), *params))]
         with self.transaction() as conn:
             upto = self._mark(stage)
-            last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+            largest = int(conn.execute(last).fetchone()[0])
             rows = conn.execute(undone, (upto, *params)).fetchall()
-            mark = int(rows[0][0]) - 1 if rows else int(last)
+            mark = int(rows[0][0]) - 1 if rows else largest
             if mark > upto:
                 conn.execute(
                     "INSERT INTO stage_marks (stage, upto) VALUES (?, ?) "

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from unspin.model import COPY_KINDS, Relation
 from unspin.store.core import StoreBase, run_script
+from unspin.store.marks import SPIN_STAGE
 from unspin.store.migrations import migration
 from unspin.store.relations import _relation_from_row
 
@@ -95,15 +96,11 @@ class SpinStore(StoreBase):
     def spin_learned_current(self) -> bool:
         """Every copy relation the substitutions were learned from is still stored, with
         the same kind (none was deleted or re-classified since), and there is one: the
-        learned counts can then grow by the new relations alone."""
+        learned counts can then grow by the new relations alone. The learned rows that
+        are no longer so are counted by triggers (:mod:`unspin.store.marks`)."""
         if self.conn.execute("SELECT 1 FROM spin_learned LIMIT 1").fetchone() is None:
             return False
-        stale = self.conn.execute(
-            "SELECT 1 FROM spin_learned l WHERE NOT EXISTS (SELECT 1 FROM relations r "
-            "WHERE r.source_id = l.source_id AND r.copy_id = l.copy_id AND r.kind = l.kind) "
-            "LIMIT 1"
-        ).fetchone()
-        return stale is None
+        return int(self.conn.execute("SELECT n FROM spin_learned_stale").fetchone()[0]) == 0
 
     def unlearned_copy_relations(self, ids: Sequence[str]) -> list[Relation]:
         """The copy relations of articles ``ids`` (as source or copy) that the
@@ -127,16 +124,19 @@ class SpinStore(StoreBase):
         return [found[k] for k in sorted(found)]
 
     def unlearned_copy_ids(self) -> list[str]:
-        """Copies (in ingest order) whose copy relation the substitutions were not learned from."""
+        """Copies (in ingest order) whose copy relation the substitutions were not learned
+        from (read after spin learning's mark: :meth:`pending_after_mark`)."""
         kinds = sorted(COPY_KINDS)
-        rows = self.conn.execute(
-            "SELECT DISTINCT r.copy_id FROM relations r "
-            f"WHERE r.kind IN ({', '.join('?' * len(kinds))}) AND NOT EXISTS "
+        copies = self.pending_after_mark(
+            SPIN_STAGE,
+            "SELECT r.rowid, r.copy_id FROM relations r WHERE r.rowid > ? "
+            f"AND r.kind IN ({', '.join('?' * len(kinds))}) AND NOT EXISTS "
             "(SELECT 1 FROM spin_learned l WHERE l.source_id = r.source_id "
-            "AND l.copy_id = r.copy_id AND l.kind = r.kind)",
+            "AND l.copy_id = r.copy_id AND l.kind = r.kind) ORDER BY r.rowid",
             kinds,
+            last="SELECT COALESCE(MAX(rowid), 0) FROM relations",
         )
-        return self.in_ingest_order([str(r[0]) for r in rows])
+        return self.in_ingest_order(list(dict.fromkeys(copies)))
 
     def spin_substitutions(self) -> tuple[tuple[str, str, int], ...]:
         """All learned substitutions as (original, spun, count), sorted."""
