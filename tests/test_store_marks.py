@@ -36,6 +36,27 @@ def _scanned(store: Store) -> dict[str, list[str]]:
     return {k: [str(r[0]) for r in store.conn.execute(q)] for k, q in _SCANS.items()}
 
 
+def _undo(store: Store, undo: str, victim: Article) -> None:
+    """Take a result away, each way one can be lost: a provenance rebuild, a story member
+    removed, claims removed, claims switched to the other extractor version in place or
+    replaced by its rows, the article deleted with its results."""
+    with store.transaction() as conn:
+        if undo == "rebuild":
+            store.clear_provenance()
+        elif undo == "member":
+            conn.execute("DELETE FROM story_members WHERE article_id = ?", (victim.id,))
+        elif undo == "claims":
+            conn.execute("DELETE FROM claims_done WHERE article_id = ?", (victim.id,))
+        elif undo == "version":
+            conn.execute(
+                "UPDATE claims_done SET version = 3 - version WHERE article_id = ?", (victim.id,)
+            )
+        elif undo == "replace":
+            store.put_claims_many([(victim.id, [])], 2)
+        else:
+            conn.execute("DELETE FROM articles WHERE id = ?", (victim.id,))
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_pending_after_the_marks_is_what_a_full_scan_finds(tmp_path: Path, seed: int) -> None:
     """Random stores, done out of order and undone: a provenance rebuild, claims of one
@@ -63,24 +84,12 @@ def test_pending_after_the_marks_is_what_a_full_scan_finds(tmp_path: Path, seed:
             picked = rng.sample(stored, min(4, len(stored)))
             store.put_claims_many(((a.id, []) for a in picked), version)
         else:
-            undo = rng.choice(["rebuild", "member", "claims", "version", "article"])
+            undo = rng.choice(["rebuild", "member", "claims", "version", "replace", "article"])
             # The last article, sometimes: the next one stored takes its seq again.
             victim = rng.choice([stored[-1], rng.choice(stored)])
-            with store.transaction() as conn:
-                if undo == "rebuild":
-                    store.clear_provenance()
-                elif undo == "member":
-                    conn.execute("DELETE FROM story_members WHERE article_id = ?", (victim.id,))
-                elif undo == "claims":
-                    conn.execute("DELETE FROM claims_done WHERE article_id = ?", (victim.id,))
-                elif undo == "version":
-                    conn.execute(
-                        "UPDATE claims_done SET version = 3 - version WHERE article_id = ?",
-                        (victim.id,),
-                    )
-                else:
-                    conn.execute("DELETE FROM articles WHERE id = ?", (victim.id,))
-                    stored.remove(victim)
+            _undo(store, undo, victim)
+            if undo == "article":
+                stored.remove(victim)
         assert _pending(store) == _scanned(store), f"step {step}: {action}"
         moved = moved or bool(
             store.conn.execute("SELECT 1 FROM stage_marks WHERE upto > 0").fetchone()
@@ -149,19 +158,7 @@ def test_undoing_one_article_below_a_caught_up_mark_makes_it_pending(
     assert _pending(store)["claims 1"] == []
     assert all(not ids for key, ids in _pending(store).items() if key != "claims 2")
     victim = articles[3]
-    with store.transaction() as conn:
-        if undo == "rebuild":
-            store.clear_provenance()
-        elif undo == "member":
-            conn.execute("DELETE FROM story_members WHERE article_id = ?", (victim.id,))
-        elif undo == "claims":
-            conn.execute("DELETE FROM claims_done WHERE article_id = ?", (victim.id,))
-        elif undo == "version":
-            conn.execute("UPDATE claims_done SET version = 2 WHERE article_id = ?", (victim.id,))
-        elif undo == "replace":
-            store.put_claims_many([(victim.id, [])], 2)
-        else:
-            conn.execute("DELETE FROM articles WHERE id = ?", (victim.id,))
+    _undo(store, undo, victim)
     assert _pending(store) == _scanned(store)
     expected = {
         "rebuild": ("provenance", [a.id for a in articles]),
