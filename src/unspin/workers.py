@@ -336,10 +336,8 @@ class Workers:
                         self._feeder = None  # decided under the lock: top_up starts another
                         return
                     live = self._top_up_locked()
-                if live:
-                    wait(live, timeout=1.0, return_when=FIRST_COMPLETED)
-                else:
-                    self._closing.wait(0.01)
+                # (live is never empty here: background work was left to hand over)
+                wait(live, timeout=1.0, return_when=FIRST_COMPLETED)
         except (BrokenExecutor, RuntimeError):  # a broken or shut-down pool
             with self._lock:
                 self._feeder = None
