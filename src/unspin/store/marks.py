@@ -37,6 +37,7 @@ PROVENANCE_STAGE = "provenance"
 STORIES_STAGE = "stories"
 # Claims are per extractor version: "claims:<version>" (a new version starts from 0).
 CLAIMS_STAGE = "claims:{version}"
+_CLAIMS = CLAIMS_STAGE.format(version="")  # every claims mark's name starts so
 # Spin learning's mark is over the relations' rowids: every copy relation up to it was
 # learned from (``spin_learned`` holds it with the same kind).
 SPIN_STAGE = "spin"
@@ -66,17 +67,17 @@ def _create_stage_marks(conn: sqlite3.Connection) -> None:
         END;
         CREATE TRIGGER stage_marks_unextracted AFTER DELETE ON claims_done BEGIN
             UPDATE stage_marks SET upto = MIN(upto, {_seq_before("OLD.article_id")})
-            WHERE stage LIKE 'claims:%';
+            WHERE stage LIKE '{_CLAIMS}%';
         END;
         CREATE TRIGGER stage_marks_reextracted AFTER UPDATE ON claims_done BEGIN
             UPDATE stage_marks SET upto = MIN(upto, {_seq_before("OLD.article_id")})
-            WHERE stage LIKE 'claims:%';
+            WHERE stage LIKE '{_CLAIMS}%';
         END;
         -- INSERT OR REPLACE of another version's row deletes the old one without a
         -- delete trigger: an insert lowers the marks of every other version.
         CREATE TRIGGER stage_marks_replaced AFTER INSERT ON claims_done BEGIN
             UPDATE stage_marks SET upto = MIN(upto, {_seq_before("NEW.article_id")})
-            WHERE stage LIKE 'claims:%' AND stage <> 'claims:' || NEW.version;
+            WHERE stage LIKE '{_CLAIMS}%' AND stage <> '{_CLAIMS}' || NEW.version;
         END;
         """,
     )
