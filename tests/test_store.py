@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -312,8 +313,7 @@ def test_anchors_of_a_batch_held_back_are_found_as_written_ones(tmp_path: Path) 
         q = store.conn.execute
         tables.append(
             [
-                q("SELECT key, seq FROM provenance_anchors ORDER BY key, seq").fetchall(),
-                q("SELECT key, n FROM provenance_anchor_df ORDER BY key").fetchall(),
+                *_index_tables(store)[1:],  # postings and article counts, main and recent
                 q("SELECT * FROM provenance_anchor_counts ORDER BY seq").fetchall(),
             ]
         )
@@ -321,3 +321,127 @@ def test_anchors_of_a_batch_held_back_are_found_as_written_ones(tmp_path: Path) 
     written = [[tuple(r) for r in t] for t in tables[0]]
     assert written == [[tuple(r) for r in t] for t in tables[1]]
     assert written == [[tuple(r) for r in t] for t in tables[2]]
+
+
+def _index_tables(store: Store) -> list[list[tuple[int, ...]]]:
+    """The band and anchor index as lookups read it: main and recent tables together."""
+    q = store.conn.execute
+    df: dict[int, int] = defaultdict(int)
+    for table in ("provenance_anchor_df", "provenance_anchor_df_recent"):
+        for k, n in q(f"SELECT key, n FROM {table}"):
+            df[int(k)] += int(n)
+    return [
+        sorted(
+            tuple(r)
+            for t in ("provenance_bands", "provenance_bands_recent")
+            for r in q(f"SELECT key, seq FROM {t}")
+        ),
+        sorted(
+            tuple(r)
+            for t in ("provenance_anchors", "provenance_anchors_recent")
+            for r in q(f"SELECT key, seq FROM {t}")
+        ),
+        sorted(df.items()),
+    ]
+
+
+def test_the_recent_index_reads_as_one_with_the_main_one(tmp_path: Path) -> None:
+    """Postings written by adds wait in the recent tables; lookups read them beside the
+    main ones. Whatever the split between the two (all in main as a rebuild writes,
+    half in each, merged), every band and anchor lookup finds the same, and merging
+    leaves the main tables as a rebuild would with the recent ones empty."""
+    from unspin.store.relations import AnchorBatch
+
+    rng = np.random.default_rng(11)
+    texts = [f"Article number {i} of the recent index test." for i in range(30)]
+    ids = [Article.create(t).id for t in texts]
+    anchor_keys = [_anchor_keys(rng, 10) for _ in texts]
+    band_keys = [[int(k) for k in rng.integers(0, 40, 8)] for _ in texts]
+    stores = [Store(tmp_path / "main.db"), Store(tmp_path / "split.db")]
+    for store in stores:
+        store.put_articles([Article.create(t) for t in texts])
+    seqs = stores[0].article_seqs(ids)
+
+    def bulk(store: Store, part: range) -> None:
+        store.put_bands_bulk(
+            sorted((k, seqs[ids[i]]) for i in part for k in set(band_keys[i])),
+            (seqs[ids[i]] for i in part),
+        )
+        store.put_anchors_bulk(sorted({(k, seqs[ids[i]]) for i in part for k in anchor_keys[i]}))
+
+    bulk(stores[0], range(len(texts)))
+    bulk(stores[1], range(12))
+    batch = AnchorBatch()
+    for i in range(12, len(texts)):  # as provenance.update writes an add's articles
+        stores[1].put_bands(seqs[ids[i]], band_keys[i])
+        batch.add(seqs[ids[i]], ids[i], list(dict.fromkeys(anchor_keys[i])), frozenset())
+    stores[1].put_anchor_batch(batch)
+
+    def lookups(store: Store) -> list[object]:
+        found: list[object] = []
+        for i, article_id in enumerate(ids):
+            seq = seqs[article_id]
+            found.append(store.band_candidates(band_keys[i], exclude=seq, limit=5))
+            found.append(store.anchor_candidates(anchor_keys[i], exclude=seq, max_df=3))
+        return found
+
+    whole = lookups(stores[0])
+    assert any(whole[0::2]) and any(hits for hits, _ in whole[1::2])
+    assert any(common for _, common in whole[1::2])
+    recent = stores[1].conn.execute("SELECT COUNT(*) FROM provenance_anchors_recent")
+    assert recent.fetchone()[0] > 0
+    assert lookups(stores[1]) == whole
+    assert _index_tables(stores[1]) == _index_tables(stores[0])
+    stores[1].merge_recent_index()
+    assert lookups(stores[1]) == whole
+    q = stores[1].conn.execute
+    for table in (
+        "provenance_bands_recent",
+        "provenance_anchors_recent",
+        "provenance_anchor_df_recent",
+        "provenance_recent_seqs",
+    ):
+        assert q(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+    main = [
+        q("SELECT key, seq FROM provenance_bands ORDER BY key, seq").fetchall(),
+        q("SELECT key, seq FROM provenance_anchors ORDER BY key, seq").fetchall(),
+        q("SELECT key, n FROM provenance_anchor_df ORDER BY key").fetchall(),
+    ]
+    assert [[tuple(r) for r in t] for t in main] == _index_tables(stores[0])
+    for store in stores:
+        store.close()
+
+
+def test_the_recent_index_is_merged_once_it_holds_enough_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """settle_recent_index merges only past both the least number of articles and the
+    share of the indexed ones, and a rebuild empties the recent tables with the rest."""
+    from unspin.store import relations
+
+    monkeypatch.setattr(relations, "RECENT_MIN_ARTICLES", 2)
+    monkeypatch.setattr(relations, "RECENT_SHARE", 0.3)
+    texts = [f"Article number {i} of the merge test." for i in range(8)]
+    with Store(tmp_path / "m.db") as store:
+        store.put_articles([Article.create(t) for t in texts])
+        seqs = sorted(store.article_seqs([Article.create(t).id for t in texts]).values())
+        store.put_bands_bulk([(1, s) for s in seqs[:4]], seqs[:4])
+        q = store.conn.execute
+
+        def recent() -> int:
+            return int(q("SELECT COUNT(*) FROM provenance_recent_seqs").fetchone()[0])
+
+        store.put_bands(seqs[4], [1, 2])
+        store.put_bands(seqs[5], [])  # nothing posted: not counted as waiting
+        assert recent() == 1 and not store.settle_recent_index()  # fewer than 2
+        store.put_bands(seqs[6], [2])
+        assert recent() == 2 and not store.settle_recent_index()  # under 0.3 of 7 indexed
+        store.put_bands(seqs[7], [3])
+        assert recent() == 3 and store.settle_recent_index()  # 0.3 of 8 is 2.4
+        assert recent() == 0
+        assert q("SELECT COUNT(*) FROM provenance_bands_recent").fetchone()[0] == 0
+        assert q("SELECT COUNT(*) FROM provenance_bands").fetchone()[0] == 8
+        store.put_bands(seqs[7] + 1, [4])  # a seq with no article: still just a posting
+        store.clear_provenance()
+        assert recent() == 0
+        assert q("SELECT COUNT(*) FROM provenance_bands_recent").fetchone()[0] == 0

@@ -203,8 +203,19 @@ def _everything(db: Path) -> dict[str, Any]:
                 "SELECT seq, id, title, site, author, published, text FROM articles ORDER BY seq"
             ).fetchall(),
             # A batch's anchors are written at its end (store.relations.AnchorBatch).
-            "anchors": q("SELECT key, seq FROM provenance_anchors ORDER BY key, seq").fetchall(),
-            "anchor_df": q("SELECT key, n FROM provenance_anchor_df ORDER BY key").fetchall(),
+            # ... to the recent index (store.relations, migration 0015_provenance_recent).
+            "anchors": q(
+                "SELECT key, seq FROM provenance_anchors UNION ALL "
+                "SELECT key, seq FROM provenance_anchors_recent ORDER BY key, seq"
+            ).fetchall(),
+            "anchor_df": q(
+                "SELECT key, n FROM provenance_anchor_df UNION ALL "
+                "SELECT key, n FROM provenance_anchor_df_recent ORDER BY key"
+            ).fetchall(),
+            "bands": q(
+                "SELECT key, seq FROM provenance_bands UNION ALL "
+                "SELECT key, seq FROM provenance_bands_recent ORDER BY key, seq"
+            ).fetchall(),
             "anchor_counts": q(
                 "SELECT seq, word, stable, name FROM provenance_anchor_counts ORDER BY seq"
             ).fetchall(),

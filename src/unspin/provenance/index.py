@@ -160,6 +160,7 @@ def update(store: Store, ids: Sequence[str], workers: Workers | None = None) -> 
                 store.put_relations(relations)
                 for r in relations:
                     counts[r.kind] += 1
+    store.settle_recent_index()
     return StageReport("provenance", dict(counts))
 
 
