@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from unspin.claims.dates import fold_ignorecase, not_a_count
 from unspin.claims.units import (
@@ -290,6 +291,9 @@ class Quantity:
     hyphenated: bool = False
 
 
+# Memoised: claims read every content word of a sentence through it (69,000 calls for
+# the 772 ECB+ dev articles, most of them repeats).
+@lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """A crude singular of an English noun (``detainees`` -> ``detainee``), lower-cased."""
     w = word.lower().replace(" ", "")

@@ -420,16 +420,17 @@ class RelationStore(StoreBase):
         df = view.df
         for chunk in _chunks(wanted):
             marks = ", ".join("?" * len(chunk))
+            # fetchall: one call for all rows, not one per row through the cursor's
+            # error-mapping __next__ (most of the rows an add reads are read here).
             df.update(
-                (int(k), int(n))
-                for k, n in self.conn.execute(
+                self.conn.execute(
                     f"SELECT key, n FROM provenance_anchor_df WHERE key IN ({marks})", chunk
-                )
+                ).fetchall()
             )
             for k, n in self.conn.execute(
                 f"SELECT key, n FROM provenance_anchor_df_recent WHERE key IN ({marks})", chunk
-            ):
-                df[int(k)] = df.get(int(k), 0) + int(n)
+            ).fetchall():
+                df[k] = df.get(k, 0) + n
         rare = sorted(k for k, n in df.items() if n <= max_df)
         postings = view.postings
         for table in ("provenance_anchors", "provenance_anchors_recent"):
@@ -437,8 +438,8 @@ class RelationStore(StoreBase):
                 marks = ", ".join("?" * len(chunk))
                 for k, seq in self.conn.execute(
                     f"SELECT key, seq FROM {table} WHERE key IN ({marks})", chunk
-                ):
-                    postings.setdefault(int(k), []).append(int(seq))
+                ).fetchall():
+                    postings.setdefault(k, []).append(seq)
         return view
 
     def anchor_candidates(

@@ -221,8 +221,10 @@ class StoryStore(StoreBase):
         order = "+seq" if span else "seq"
         q = f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY {order}"
         if latest is None:
-            return [_row(r) for r in self.conn.execute(q, params)]
-        rows = [_row(r) for r in self.conn.execute(f"{q} DESC LIMIT ?", (*params, latest))]
+            return [_row(r) for r in self.conn.execute(q, params).fetchall()]
+        rows = [
+            _row(r) for r in self.conn.execute(f"{q} DESC LIMIT ?", (*params, latest)).fetchall()
+        ]
         return rows[::-1]
 
     def next_story_seq(self) -> int:
