@@ -394,11 +394,14 @@ def table(results: list[dict[str, Any]]) -> str:
             for r in results
         ),
     ]
+    from unspin.store.relations import RECENT_MIN_ARTICLES, RECENT_SHARE
+
     merges = [
         "",
         "The provenance index's merges (store.relations, `settle_recent_index`): an add's "
         "postings wait in small recent tables, merged into the main index in one pass once "
-        "they hold 5 % of the indexed articles (at least 1,000). None of the adds above "
+        f"they hold {RECENT_SHARE:.0%} of the indexed articles (at least "
+        f"{RECENT_MIN_ARTICLES:,}). None of the adds above "
         "merges; the merge of what one of them left (with the checkpoint that writes it to "
         "the database file) is timed here, and each article's share of one merge per "
         f"interval added to the `--jobs {JOBS}` add:",
