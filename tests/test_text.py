@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from unspin.text import (
@@ -173,3 +173,24 @@ def test_word_spans_of_a_sentence() -> None:
     lower, starts, ends = word_spans(text)
     assert lower == ["the", "u.s", "storm's", "toll", "1,000", "well-known", "i̇stanbul"]
     assert [text[s:e] for s, e in zip(starts, ends, strict=True)][-1] == "İstanbul"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_normalize_keeps_the_words_of_ascii_without_word_controls(text: str) -> None:
+    # ingest.clean.classify_line counts such a line's words before normalising it.
+    assume(not re.search(r"[\x00-\x08\x0e-\x1b\x7f]", text))
+    assert normalize(text).split() == text.split()
+
+
+def test_a_word_of_control_characters_vanishes_when_normalised() -> None:
+    # Why classify_line leaves lines holding such characters to the full check.
+    line = "a \x08 b"
+    assert len(line.split()) == 3
+    assert normalize(line).split() == ["a", "b"]
+
+
+def test_every_whitespace_character_stays_a_word_separator() -> None:
+    spaces = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and chr(c).isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert normalize(f"one{space}two").split() == ["one", "two"], hex(ord(space))

@@ -7,6 +7,7 @@ the most tokens wins, provided it covers at least :data:`MIN_COVERAGE` of them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 __all__ = ["MIN_COVERAGE", "guess_language"]
 
@@ -303,12 +304,15 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def guess_language(text: str, *, max_words: int = 2000) -> str | None:
     """ISO 639-1 code of the language of ``text`` (en, de, fr, es, it, nl, pt) or None."""
-    tokens = [w.lower() for w in _WORD.findall(text[: max_words * 8])][:max_words]
+    tokens = list(map(str.lower, _WORD.findall(text[: max_words * 8])))[:max_words]
     if len(tokens) < 5:
         return None
+    # Each profile's share of the tokens from the counts of the distinct ones (one set
+    # intersection a profile, not one membership test a token and profile).
+    counts = Counter(tokens)
     best, best_cov = None, 0.0
     for lang, profile in _PROFILES.items():
-        cov = sum(1 for t in tokens if t in profile) / len(tokens)
+        cov = sum(map(counts.__getitem__, profile.intersection(counts))) / len(tokens)
         if cov > best_cov:
             best, best_cov = lang, cov
     return best if best_cov >= MIN_COVERAGE else None

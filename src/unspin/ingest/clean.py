@@ -191,7 +191,11 @@ _NOT_AN_OUTLET = re.compile(r"\b(?:photo|image|picture|getty|shutterstock|staff|
 
 def outlet_credit(line: str) -> str | None:
     """The outlet a credit line names ("Source: Example News" -> ``Example News``), or None."""
-    text = normalize(line)
+    return _outlet_credit(normalize(line))
+
+
+def _outlet_credit(text: str) -> str | None:
+    """:func:`outlet_credit` of a line already normalised."""
     if len(text.split()) > MAX_BOILERPLATE_WORDS:
         return None
     for rx in _OUTLET_CREDITS:
@@ -208,18 +212,33 @@ def outlet_credit(line: str) -> str | None:
     return None
 
 
+# The ASCII characters that normalising turns into spaces although ``str.split`` reads
+# them as part of a word (control characters that are not white space): a word made of
+# them alone would vanish. Every white space character stays a separator, and no other
+# ASCII character changes (tests/test_text.py).
+_CONTROL_IN_WORDS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
 def classify_line(line: str) -> str | None:
     """The boilerplate reason for one line (``share``, ``credit``, …), or None if it is text.
 
     Reworded furniture carries its evidence: ``newsletter, reworded: e-bulletin``.
     """
+    if (
+        line.isascii()
+        and len(line.split()) > MAX_BOILERPLATE_WORDS
+        and not _CONTROL_IN_WORDS.search(line)
+    ):
+        # Such a line has as many words before normalising as after: most lines of an
+        # article stop here, before the cost of normalising them.
+        return None
     text = normalize(line)
     if not text:
         return None
     n_words = len(text.split())
     if n_words > MAX_BOILERPLATE_WORDS:
         return None
-    if outlet_credit(text) is not None:
+    if _outlet_credit(text) is not None:
         return "credit"
     for reason, pattern in _PATTERNS:
         if reason == "newsletter":
@@ -376,7 +395,7 @@ def clean_lines(
         text = normalize(line)
         result.removed.append(BoilerplateLine(text, reason))
         if result.site is None:
-            result.site = outlet_credit(text)
+            result.site = _outlet_credit(text)
         if reason == "byline" and result.author is None:
             m = _BYLINE_NAME.match(text)
             if m:
