@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from unspin.errors import NotFoundError, StoreError
-from unspin.model import Article, Origin
+from unspin.model import Article, Origin, Relation
 from unspin.store import Store
 from unspin.store.migrations import registered
 
@@ -445,3 +445,65 @@ def test_the_recent_index_is_merged_once_it_holds_enough_articles(
         store.clear_provenance()
         assert recent() == 0
         assert q("SELECT COUNT(*) FROM provenance_bands_recent").fetchone()[0] == 0
+
+
+def _copy_relation(source: str, copy: str, kind: str, confidence: float) -> Relation:
+    return Relation(
+        source_id=source,
+        copy_id=copy,
+        kind=kind,
+        confidence=confidence,
+        reused=0.8,
+        coverage=0.8,
+        substitution_rate=0.0,
+        direction="containment",
+    )
+
+
+def _plans(store: Store, call) -> list[str]:
+    """The query plans of the SELECTs on ``relations`` that ``call()`` runs."""
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        call()
+    finally:
+        store.conn.set_trace_callback(None)
+    plans = []
+    for sql in seen:
+        if sql.lstrip().upper().startswith("SELECT") and "FROM relations" in sql:
+            rows = store.conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+            plans.append(" | ".join(str(r[-1]) for r in rows))
+    return plans
+
+
+def test_copy_sources_name_the_surest_source_and_read_by_the_copy_index(store: Store) -> None:
+    a, b, c, d = (make(f"Copy source test article {k} with its own words.") for k in "abcd")
+    store.put_articles([a, b, c, d])
+    # d copies a, b and c: b is the surest; a and c tie below it.
+    store.put_relations(
+        [
+            _copy_relation(a.id, d.id, "edited_copy", 0.7),
+            _copy_relation(b.id, d.id, "spun_copy", 0.9),
+            _copy_relation(c.id, d.id, "edited_copy", 0.7),
+        ]
+    )
+    assert store.copy_sources([d.id]) == {d.id: b.id}
+    store.put_relations([_copy_relation(b.id, d.id, "spun_copy", 0.5)])
+    # A tie goes to the relation found first of the first kind: a before c.
+    assert store.copy_sources([d.id, a.id]) == {d.id: a.id}
+    # A batch asks for hundreds of ids at once (the plan the planner picks for those).
+    many = [d.id, *(f"{k:020x}" for k in range(499))]
+    plans = _plans(store, lambda: store.copy_sources(many))
+    assert plans and all("relations_copy" in p for p in plans), plans
+
+
+def test_unlearned_copy_relations_read_by_the_id_indexes(store: Store) -> None:
+    a, b = (make(f"Unlearned copy test article {k} with its own words.") for k in "ab")
+    store.put_articles([a, b])
+    store.put_relations([_copy_relation(a.id, b.id, "edited_copy", 0.8)])
+    assert [(r.source_id, r.copy_id) for r in store.unlearned_copy_relations([b.id])] == [
+        (a.id, b.id)
+    ]
+    many = [b.id, *(f"{k:020x}" for k in range(399))]
+    plans = _plans(store, lambda: store.unlearned_copy_relations(many))
+    assert plans and all("relations_kind" not in p for p in plans), plans

@@ -344,10 +344,14 @@ class StoryStore(StoreBase):
         for i in range(0, len(ids), 500):
             chunk = list(ids[i : i + 500])
             kinds = sorted(COPY_KINDS)
+            # The unary + keeps SQLite (which has no statistics) off the kind index, whose
+            # scan reads every copy relation: the copy_id index finds a batch's in a few
+            # ms (at 100,000 stored, 4 ms a chunk instead of 75). Ties in confidence go to
+            # the relation of the first kind, then the first found, as that scan gave them.
             q = (
-                f"SELECT copy_id, source_id FROM relations WHERE kind IN "
+                f"SELECT copy_id, source_id FROM relations WHERE +kind IN "
                 f"({', '.join('?' * len(kinds))}) AND copy_id IN "
-                f"({', '.join('?' * len(chunk))}) ORDER BY confidence DESC"
+                f"({', '.join('?' * len(chunk))}) ORDER BY confidence DESC, kind, rowid"
             )
             for copy_id, source_id in self.conn.execute(q, [*kinds, *chunk]):
                 out.setdefault(copy_id, source_id)
