@@ -272,3 +272,33 @@ def test_spin_learning_reads_the_same_pending_copies_after_its_mark(
         )
     assert moved
     store.close()
+
+
+def _mark(store: Store, stage: str) -> int | None:
+    row = store.conn.execute("SELECT upto FROM stage_marks WHERE stage = ?", (stage,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def test_a_rebuild_leaves_its_stage_mark_caught_up(tmp_path: Path) -> None:
+    from unspin import provenance
+    from unspin.stories import rebuild_stories
+
+    store = Store(tmp_path / "marks.db")
+    articles = [
+        Article.create(f"Rebuilt article {k} about the harbour bridge and its {k} new lanes.")
+        for k in range(6)
+    ]
+    store.put_articles(articles)
+    last = max(store.article_seqs([a.id for a in articles]).values())
+    provenance.rebuild(store)
+    rebuild_stories(store)
+    # Nothing is left to the next add's pending query to scan for ...
+    assert _mark(store, "provenance") == last
+    assert _mark(store, "stories") == last
+    assert _scanned(store)["provenance"] == _scanned(store)["stories"] == []
+    # ... which then reads only what came since.
+    later = Article.create("Stored after the rebuild: one more article about the harbour.")
+    store.put_articles([later])
+    assert store.unindexed_ids() == store.unclustered_ids() == [later.id]
+    assert _mark(store, "provenance") == _mark(store, "stories") == last
+    store.close()

@@ -329,7 +329,9 @@ def _split_stories(
 def rebuild_stories(store: Store, *, config: StoryConfig | None = None) -> dict[str, int]:
     """Forget every story and cluster the whole store again, in publication order."""
     store.clear_stories()
-    return assign_articles(store, store.article_ids_by_time(), config=config)
+    counts = assign_articles(store, store.article_ids_by_time(), config=config)
+    store.unclustered_ids()  # the stage's mark caught up, as provenance.rebuild does
+    return counts
 
 
 def update(
