@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _relations import relation
 from unspin.errors import NotFoundError, StoreError
-from unspin.model import Article, Origin, Relation
+from unspin.model import Article, Origin
 from unspin.store import Store
 from unspin.store.migrations import registered
 
@@ -447,19 +448,6 @@ def test_the_recent_index_is_merged_once_it_holds_enough_articles(
         assert q("SELECT COUNT(*) FROM provenance_bands_recent").fetchone()[0] == 0
 
 
-def _copy_relation(source: str, copy: str, kind: str, confidence: float) -> Relation:
-    return Relation(
-        source_id=source,
-        copy_id=copy,
-        kind=kind,
-        confidence=confidence,
-        reused=0.8,
-        coverage=0.8,
-        substitution_rate=0.0,
-        direction="containment",
-    )
-
-
 def _plans(store: Store, call) -> list[str]:
     """The query plans of the SELECTs on ``relations`` that ``call()`` runs."""
     seen: list[str] = []
@@ -482,13 +470,13 @@ def test_copy_sources_name_the_surest_source_and_read_by_the_copy_index(store: S
     # d copies a, b and c: b is the surest; a and c tie below it.
     store.put_relations(
         [
-            _copy_relation(a.id, d.id, "edited_copy", 0.7),
-            _copy_relation(b.id, d.id, "spun_copy", 0.9),
-            _copy_relation(c.id, d.id, "edited_copy", 0.7),
+            relation(a.id, d.id, "edited_copy", 0.7),
+            relation(b.id, d.id, "spun_copy", 0.9),
+            relation(c.id, d.id, "edited_copy", 0.7),
         ]
     )
     assert store.copy_sources([d.id]) == {d.id: b.id}
-    store.put_relations([_copy_relation(b.id, d.id, "spun_copy", 0.5)])
+    store.put_relations([relation(b.id, d.id, "spun_copy", 0.5)])
     # A tie goes to the relation found first of the first kind: a before c.
     assert store.copy_sources([d.id, a.id]) == {d.id: a.id}
     # A batch asks for hundreds of ids at once (the plan the planner picks for those).
@@ -500,7 +488,7 @@ def test_copy_sources_name_the_surest_source_and_read_by_the_copy_index(store: S
 def test_unlearned_copy_relations_read_by_the_id_indexes(store: Store) -> None:
     a, b = (make(f"Unlearned copy test article {k} with its own words.") for k in "ab")
     store.put_articles([a, b])
-    store.put_relations([_copy_relation(a.id, b.id, "edited_copy", 0.8)])
+    store.put_relations([relation(a.id, b.id, "edited_copy", 0.8)])
     assert [(r.source_id, r.copy_id) for r in store.unlearned_copy_relations([b.id])] == [
         (a.id, b.id)
     ]

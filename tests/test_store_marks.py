@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from unspin.model import COPY_KINDS, Article, Relation
+from _relations import relation
+from unspin.model import COPY_KINDS, Article
 from unspin.store import Store
 
 _SCANS = {
@@ -175,19 +176,6 @@ def test_undoing_one_article_below_a_caught_up_mark_makes_it_pending(
 _KINDS = ["duplicate", "edited_copy", "spun_copy", "same_story", "unrelated"]
 
 
-def _relation(source: str, copy: str, kind: str) -> Relation:
-    return Relation(
-        source_id=source,
-        copy_id=copy,
-        kind=kind,
-        confidence=0.9,
-        reused=0.5,
-        coverage=0.5,
-        substitution_rate=0.1,
-        direction="test",
-    )
-
-
 def _spin_scanned(store: Store) -> tuple[list[str], bool]:
     """What spin learning's pending copies and `spin_learned_current` were before the
     marks: a scan of every copy relation and of every learned row."""
@@ -234,7 +222,7 @@ def test_spin_learning_reads_the_same_pending_copies_after_its_mark(
                 else tuple(rng.sample(ids, 2))
                 for _ in range(3)
             ]
-            store.put_relations(_relation(a, b, rng.choice(_KINDS)) for a, b in pairs)
+            store.put_relations(relation(a, b, rng.choice(_KINDS)) for a, b in pairs)
         elif action in ("learn", "relearn"):
             copies = store.copy_relations()
             picked = copies if action == "relearn" else rng.sample(copies, len(copies) // 2)
