@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unspin.language import _PROFILES, MIN_COVERAGE, guess_language
+from unspin.language import _PROFILES, _WORD, MIN_COVERAGE, guess_language
 
 _PROFILE_WORDS = sorted({w for profile in _PROFILES.values() for w in profile})
 
@@ -15,7 +13,8 @@ _PROFILE_WORDS = sorted({w for profile in _PROFILES.values() for w in profile})
 def _per_token(text: str) -> str | None:
     """The definition: the profile holding the largest share of the tokens (first on a
     tie), each token tested against each profile."""
-    tokens = [w.lower() for w in re.findall(r"[^\W\d_]+", text[:16000])][:2000]
+    max_words = 2000  # guess_language's default
+    tokens = [w.lower() for w in _WORD.findall(text[: max_words * 8])][:max_words]
     if len(tokens) < 5:
         return None
     best, best_cov = None, 0.0
