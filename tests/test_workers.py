@@ -154,6 +154,33 @@ def test_background_work_without_a_pool_is_done_when_collected() -> None:
     assert {pid for _, pid in parallel} - {os.getpid()}
 
 
+def _slow_last_chunk(x: int) -> tuple[int, float]:
+    if x >= CHUNK_ITEMS * 3:  # the last chunk takes a while
+        time.sleep(0.5)
+    return x * x, time.monotonic()
+
+
+def test_collecting_one_result_at_a_time_hands_the_rest_over_at_once() -> None:
+    """collect_iter hands every chunk not yet taken up to the workers before the first
+    result is asked for, and gives each result as soon as its chunk is done: the writer
+    has the first results while the workers still do the last."""
+    background = list(range(CHUNK_ITEMS * 4))
+    with Workers(2) as workers:
+        work = workers.background(_slow_last_chunk, background)
+        results = workers.collect_iter(work)
+        exhausted = work.exhausted  # before the first result is asked for
+        first_value, _ = next(results)
+        got_first = time.monotonic()
+        rest = list(results)
+    assert exhausted, "every chunk was handed over when the collect began"
+    assert [first_value] + [v for v, _ in rest] == [x * x for x in background]
+    finished_last = max(t for _, t in rest)
+    assert got_first < finished_last, "the first result came before the last chunk was done"
+    with Workers(1) as workers:  # no pool: the chunks are done here, in order
+        here = list(workers.collect_iter(workers.background(_square_and_pid, background)))
+    assert [v for v, _ in here] == [x * x for x in background]
+
+
 def test_small_batches_and_one_job_stay_in_this_process() -> None:
     with Workers(2) as workers:
         few = workers.map(_square_and_pid, list(range(MIN_PARALLEL_ITEMS - 1)))
@@ -407,6 +434,44 @@ def test_story_signals_prefetched_in_the_background_are_those_computed_here(
     assert [(s.id, s.terms, s.ts) for s in got] == [(s.id, s.terms, s.ts) for s in here]
     assert [s.id for s in mixed] == [a.id for a in batch[::-1]]
     assert [s.vector.tobytes() for s in mixed] == [s.vector.tobytes() for s in here[::-1]]
+
+
+def test_prefetched_claims_are_written_batch_by_batch_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claims stage writes each batch as soon as its prefetched claims are in (the
+    workers extract the next meanwhile), mixing prefetched and freshly extracted
+    articles in ingest order: the rows one process writes."""
+    from unspin import claims
+
+    monkeypatch.setattr(claims, "CLAIMS_BATCH", 16)
+    monkeypatch.setattr(claims, "PREFETCH_ARTICLES", 40)  # the rest extracted by the stage
+    records = articles(MIN_PARALLEL_ITEMS * 2 + 8, seed=11)
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    rows = {}
+    written: list[list[str]] = []
+    for jobs in (1, 2):
+        db = tmp_path / f"claims{jobs}.db"
+        with Unspin(db) as u:
+            u.add([str(src)], pipeline=_STORE_ONLY)
+            store = u.store
+            ids = store.unextracted_all(claims.EXTRACTOR_VERSION)
+            if jobs == 2:
+                put = store.put_claims_many
+
+                def recording(items: Any, version: int, put: Any = put) -> int:
+                    items = list(items)
+                    written.append([i for i, _ in items])
+                    return int(put(items, version))
+
+                monkeypatch.setattr(store, "put_claims_many", recording)
+            with Workers(jobs) as workers:
+                early = claims.prefetch(store, ids, workers)
+                assert (early is None) == (jobs == 1)
+                claims.update(store, ids, workers, prefetched=early)
+        rows[jobs] = _everything(db)["claims"]
+    assert rows[1] and rows[1] == rows[2]
+    assert written == [ids[k : k + 16] for k in range(0, len(ids), 16)]
 
 
 def test_embedding_stops_at_max_tokens_with_the_same_ids() -> None:

@@ -27,7 +27,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     BrokenExecutor,
@@ -194,16 +194,25 @@ class Background(Generic[T, R]):
     def results(self, pool: Executor | None) -> list[R]:
         """Every item's result in input order; chunks not handed over yet go to ``pool``
         now (or run here without one)."""
-        while not self.exhausted:
-            if pool is None:
-                self._parts.append(_apply(self._fn, self._chunks[len(self._parts)]))
-            else:
+        return list(self.iter_results(pool))
+
+    def iter_results(self, pool: Executor | None) -> Iterator[R]:
+        """:meth:`results` one at a time, each as soon as its chunk is done: the chunks
+        not handed over yet go to ``pool`` now (before the first is asked for), so the
+        caller can write the first results while the workers finish the last."""
+        if pool is not None:
+            while not self.exhausted:
                 self.hand_over(pool)
-        out: list[R] = []
-        for part in self._parts:
-            out.extend(part if isinstance(part, list) else part.result())
-        self._chunks = [[] for _ in self._chunks]  # the items are no longer needed
-        return out
+        self._chunks, chunks = [[] for _ in self._chunks], self._chunks  # no longer kept
+        return self._in_order(chunks)
+
+    def _in_order(self, chunks: list[list[T]]) -> Iterator[R]:
+        for k, items in enumerate(chunks):
+            if k == len(self._parts):  # not handed over (no pool): done here, in turn
+                self._parts.append(_apply(self._fn, items))
+            part = self._parts[k]
+            self._parts[k] = []  # each result is handed on once
+            yield from (part if isinstance(part, list) else part.result())
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +226,12 @@ class Prefetch(Generic[T, R]):
 
     def by_id(self, workers: Workers) -> dict[str, R]:
         """Each article's result by id; what is left is done now (:meth:`Workers.collect`)."""
-        return dict(zip(self.ids, workers.collect(self.work), strict=True))
+        return dict(self.iter_by_id(workers))
+
+    def iter_by_id(self, workers: Workers) -> Iterator[tuple[str, R]]:
+        """``(id, result)`` in order, each as soon as it is done
+        (:meth:`Workers.collect_iter`)."""
+        return zip(self.ids, workers.collect_iter(self.work), strict=True)
 
 
 class Workers:
@@ -293,11 +307,17 @@ class Workers:
     def collect(self, work: Background[T, R]) -> list[R]:
         """The results of background ``work``, in input order, doing what is left now (on
         the workers when it was theirs)."""
+        return list(self.collect_iter(work))
+
+    def collect_iter(self, work: Background[T, R]) -> Iterator[R]:
+        """:meth:`collect` one result at a time, each as soon as its chunk is done: what
+        is left is handed to the workers at once (when it was theirs), and the caller
+        can write the first results while they do the rest."""
         with self._lock:
             theirs = work in self._background
             if theirs:
                 self._background.remove(work)
-        return work.results(self._started() if theirs else None)
+        return work.iter_results(self._started() if theirs else None)
 
     def top_up(self) -> None:
         """Hand background chunks to the running pool until :data:`BACKGROUND_PER_JOB`
