@@ -115,6 +115,57 @@ def test_skipping_patterns_whose_words_are_absent_changes_nothing(
     assert find_dates(text, anchor) == unskipped
 
 
+_NEAR_PIECES = [
+    *_DATE_PIECES, "of", "the", "3rd", "21st", "May", "Mayor", "Market", "March", "Sept.",
+    "Dec", "June", "Monday", "Tuesday's", "SUNDAY", "sunday", "Fridays", "2008", "1999-",
+    "2012 - 04 - 4", "20130", "x2008", "mid-", "mid", "during", "since", "Since", "by", "a",
+    "until", "early", "evening", "\t", "  ", "\u00a0", "12", "04", "31", "2", ":", "'s",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_NEAR_PIECES), max_size=30),
+    st.lists(st.sampled_from(["", " ", "  ", "\n", "-", ","]), max_size=30),
+    st.booleans(),
+)
+def test_patterns_tried_only_near_their_names_find_what_scans_find(
+    pieces: list[str], glue: list[str], anchored: bool
+) -> None:
+    """The patterns built around a month, weekday or year are tried only at the few
+    places around each one (dates._matches_near): the same mentions as scanning the
+    whole text with every pattern."""
+    from unittest import mock
+
+    from unspin.claims import dates
+
+    text = "".join(p + (glue[i] if i < len(glue) else " ") for i, p in enumerate(pieces))
+    anchor = date(2013, 5, 10) if anchored else None
+    with mock.patch.dict(dates._NEAR_NAMES, clear=True):
+        scanned = find_dates(text, anchor)
+    assert find_dates(text, anchor) == scanned
+
+
+@pytest.mark.parametrize("kind", ["mdy", "dmy", "my", "md", "dm", "month", "wd", "iso", "year"])
+def test_each_pattern_tried_near_its_names_gives_finditers_matches(kind: str) -> None:
+    """Pattern by pattern, on text where matches sit next to each other, lead with white
+    space runs and "of", and names stand where no match is."""
+    from unspin.claims import dates
+
+    text = (
+        "On 3rd  of\tMay 2013 and 4 May, 2012, in  June, Mayor Market March 5 1999 "
+        "2012-04-04 2013 - 05 - 06 during 2008 mid- 2009 since\u00a02010, by 1800 early "
+        "Tuesday's Jan 7 talks, last  Monday evening, Sunday, Sept. 11, 2001; Dec 25th 2020."
+    )
+    rx = dict(dates._PATTERNS)[kind]
+    names, folded, lead = dates._NEAR_NAMES[kind]
+    assert not folded
+    at = [m.start() for m in names.finditer(text)]
+    near = [m.span() for m in dates._matches_near(rx, text, at, lead)]
+    assert near == [m.span() for m in rx.finditer(text)]
+    assert near, "the text holds matches of every pattern"
+
+
 _CASED_DATES = [
     "Friday, May 10, 2013", "friday, may 10th, 2013", "FRIDAY MAY 10 2013",
     "Friday, 10 May 2013", "friDAY, 10th MAY, 2013", "Tuesday, Sept. 11, 2001",
