@@ -160,10 +160,36 @@ def test_each_pattern_tried_near_its_names_gives_finditers_matches(kind: str) ->
     rx = dict(dates._PATTERNS)[kind]
     names, folded, lead = dates._NEAR_NAMES[kind]
     assert not folded
-    at = [m.start() for m in names.finditer(text)]
-    near = [m.span() for m in dates._matches_near(rx, text, at, lead)]
+    near = [m.span() for m in dates._matches_near(rx, text, names(text), lead)]
     assert near == [m.span() for m in rx.finditer(text)]
     assert near, "the text holds matches of every pattern"
+
+
+_NAME_PIECES = [
+    "Jan", "January", "xJan", "_Feb", "3Mar", "May", "Mayday", "Sunday", "sunday", "Sundays",
+    "xSunday", "Wednesday", "wednes", "day", "dayday", "Satur", "1999", "19999", "x2008",
+    "2008x", "2008_", "20", "08", "1800", "2099", "2100", "\u00e9Jan", "\u0661999", " ",
+    "-", "'", ".", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=20), st.booleans())
+def test_name_finders_find_what_their_patterns_match(pieces: list[str], spaced: bool) -> None:
+    """Each finder of where month names, weekday names and years stand gives the starts
+    of its pattern's matches (the pattern begins with a word boundary; the finder looks
+    for the letters and checks the boundaries itself)."""
+    from unspin.claims import dates
+
+    text = (" " if spaced else "").join(pieces)
+    for finder, rx, folded in (
+        (dates.month_names, dates.MONTH_NAME, False),
+        (dates.weekday_names, dates.WEEKDAY_NAME, False),
+        (dates.weekday_names_folded, dates.WEEKDAY_NAME_FOLDED, True),
+        (dates.year_numbers, dates.YEAR_NUMBER, False),
+    ):
+        scanned = text.lower() if folded else text
+        assert finder(scanned) == [m.start() for m in rx.finditer(scanned)], rx.pattern
 
 
 _CASED_DATES = [
