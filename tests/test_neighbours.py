@@ -172,6 +172,28 @@ def test_vectors_are_the_static_model_over_the_content_words() -> None:
     assert np.allclose(got, want, atol=2e-3)
 
 
+def test_word_sums_filled_at_once_are_each_words_own_sum() -> None:
+    """A batch's new words get their vectors in one pass (_WordVectors._fill): each the
+    sum of its WordPiece vectors in order, to the last bit, as summing one word at a
+    time gives; words of several pieces, of one, and of none (only [UNK]) included."""
+    from unspin.provenance.neighbours import _WordVectors
+
+    words = _WordVectors()
+    text = (
+        f"{HEAVY_ORIGINAL} {HEAVY_SPUN} antidisestablishmentarianism Pneumonoultramicroscopic "
+        f"ŁÓDŹ naïve don't café storm storm {'x' * 120}"  # too long: [UNK], no piece
+    )
+    for chunk in text.split():
+        words.chunks[chunk]  # ids given; vectors summed when read
+    sums, pieces = words.sums(), words.pieces()
+    assert len(words) > 30 and pieces.max() >= 4 and (pieces == 0).any()
+    for word, i in words._ids.items():
+        ids = words.model.token_ids(word)
+        want = words.model.embeddings[ids].sum(axis=0) if len(ids) else np.zeros(words.dim)
+        assert pieces[i] == len(ids)
+        assert sums[i].tobytes() == want.astype(np.float32).tobytes(), word
+
+
 def test_batch_pairs_are_each_articles_best_read_predecessors() -> None:
     rng = np.random.default_rng(5)
     base = rng.standard_normal((6, 256)).astype(np.float32)

@@ -169,6 +169,11 @@ class StaticEmbedder:
         return int(self.embeddings.shape[1])
 
     @property
+    def special_ids(self) -> frozenset[int]:
+        """The ids :meth:`token_ids` drops (``[UNK]``, ``[PAD]``, ``[CLS]``, ...)."""
+        return self._skip_ids
+
+    @property
     def name(self) -> str:
         return self._name
 

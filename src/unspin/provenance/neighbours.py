@@ -149,6 +149,7 @@ class _WordVectors:
 
     def clear(self) -> None:
         self._ids: dict[str, int] = {}
+        self._unfilled: list[str] = []  # words given an id whose vector is not summed yet
         self.chunks = _Chunks(self)
         self._sum_array = np.zeros((1024, self.dim), dtype=np.float32)
         self._piece_array = np.zeros(1024, dtype=np.float32)
@@ -164,11 +165,44 @@ class _WordVectors:
             found = self._ids[key] = len(self._ids)
             if found == len(self._piece_array):
                 self._grow()
-            pieces = self.model.token_ids(key)
-            if len(pieces):
-                self._sum_array[found] = self.model.embeddings[pieces].sum(axis=0)
-            self._piece_array[found] = len(pieces)
+            self._unfilled.append(key)
         return found
+
+    def _fill(self) -> None:
+        """Sum the WordPiece vectors of the words given an id since the last fill, all
+        at once: one tokenizer call, one gather and one segmented sum, instead of
+        numpy calls for each word (about 30 us a word, 0.43 s of the 0.55 s of the 772
+        ECB+ dev articles' vectors in a new process). Each word's sum adds its pieces'
+        vectors in order, as ``embeddings[pieces].sum(axis=0)`` does: the same floats."""
+        words, self._unfilled = self._unfilled, []
+        if not words:
+            return
+        tokenizer, skip = self.model.tokenizer, self.model.special_ids
+        chunk_lists = [tokenizer.chunks(w) for w in words]
+        hits = iter(tokenizer.chunk_ids(list(chain.from_iterable(chunk_lists))))
+        ids: list[int] = []
+        counts = np.zeros(len(words), dtype=np.int64)
+        for k, chunks in enumerate(chunk_lists):
+            before = len(ids)
+            for _ in chunks:
+                ids.extend(i for i in next(hits) if i not in skip)
+            counts[k] = len(ids) - before
+        rows = np.arange(len(self._ids) - len(words), len(self._ids))
+        self._piece_array[rows] = counts
+        if not ids:
+            return
+        # The k-th piece of every word that has one, added to its sum in turn (the first
+        # assigned, not added to zero, as sum does): mostly one step, a word is one piece.
+        flat = np.asarray(ids, dtype=np.int64)
+        first = np.cumsum(counts) - counts
+        embeddings, sums = self.model.embeddings, self._sum_array
+        for k in range(int(counts.max())):
+            has = counts > k
+            piece = embeddings[flat[first[has] + k]]
+            if k == 0:
+                sums[rows[has]] = piece
+            else:
+                sums[rows[has]] += piece
 
     def _grow(self) -> None:
         n = len(self._piece_array)
@@ -176,9 +210,11 @@ class _WordVectors:
         self._piece_array = np.concatenate((self._piece_array, np.zeros(n, np.float32)))
 
     def sums(self) -> npt.NDArray[np.float32]:
+        self._fill()
         return self._sum_array[: len(self._ids)]
 
     def pieces(self) -> npt.NDArray[np.float32]:
+        self._fill()
         return self._piece_array[: len(self._ids)]
 
 
