@@ -474,6 +474,28 @@ def test_prefetched_claims_are_written_batch_by_batch_in_order(
     assert written == [ids[k : k + 16] for k in range(0, len(ids), 16)]
 
 
+def test_a_claim_crosses_to_the_writer_intact() -> None:
+    """Claims are pickled as their constructor's arguments (model.Claim.__reduce__):
+    every field, defaults and not, comes back, from a worker process too."""
+    import pickle
+
+    from unspin.model import Claim
+
+    claim = Claim(
+        "a1", "quote", 3, 9, "words", 0, 20, "the sentence", 2.5, "text", "minute", "age",
+        "about", "Ann Lee", "said", "say", True, True, ("ctx", "words"), "dateline",
+    )  # fmt: skip
+    plain = Claim("a2", "date", 0, 4, "June", 0, 10, "In June it")
+    assert pickle.loads(pickle.dumps([claim, plain])) == [claim, plain]
+    with Workers(2) as workers:
+        back = workers.map(_same, [claim, plain] * MIN_PARALLEL_ITEMS)
+    assert back == [claim, plain] * MIN_PARALLEL_ITEMS
+
+
+def _same(x: Any) -> Any:
+    return x
+
+
 def test_embedding_stops_at_max_tokens_with_the_same_ids() -> None:
     """Tokenising stops once max_tokens ids are found: the same ids as cutting the whole
     text's, specials ([UNK]) dropped before counting."""
