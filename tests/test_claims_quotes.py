@@ -6,6 +6,8 @@ Every sentence here is invented for the tests (no public-data text).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unspin.claims.quotes import find_quotes
 
@@ -131,3 +133,50 @@ def test_offsets_point_at_the_quoted_words() -> None:
     (q,) = find_quotes(text)
     assert text[q.start : q.end] == q.content == "We did not come here to sign a treaty"
     assert q.speaker_start is not None and text[q.speaker_start : q.speaker_end] == "Varga"
+
+
+# --- the scans of the line before a quote, kept to where their matches can be ---
+
+_LINE_PIECES = [
+    "said", "says", "say", "is saying", "are reporting", "is", "are", "saying", "reporting",
+    "unsaid", "essays", "this saying", "told", "wrote", "reads", "read", "according to",
+    "According to", "Mara Lind", "the minister", ",", ".", "'", "-", "_", "x", "\u00e9",
+    "that", "he", " ", "  ", "2013", "a" * 90, "word " * 60,
+]  # fmt: skip
+
+
+def test_no_reporting_verb_holds_the_start_of_another() -> None:
+    """What _last_reporting_verb relies on: one-word verbs are letters only, and the
+    inner word of a two-word verb is no verb of its own."""
+    from unspin.claims.quotes import REPORTING_VERBS
+
+    for verb in REPORTING_VERBS:
+        words = verb.split()
+        assert all(w.isalpha() for w in words)
+        assert not any(" ".join(words[k:]) in REPORTING_VERBS for k in range(1, len(words)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=40), st.sampled_from([" ", "", "\n"]))
+def test_the_end_first_scans_find_what_whole_scans_find(pieces: list[str], glue: str) -> None:
+    """The last reporting verb of a line, and "saying" near its end, found from the end
+    as the scans of the whole line find them."""
+    from unspin.claims import quotes
+
+    line = glue.join(pieces)
+    whole = list(quotes._REPORTING_VERB.finditer(line))
+    last = quotes._last_reporting_verb(line)
+    assert (last.span() if last else None) == (whole[-1].span() if whole else None)
+    rx = quotes._SAYING_AT_END
+    near_end = rx.search(line, max(0, len(line) - quotes._SAYING_AT_END_REACH))
+    assert (near_end.span() if near_end else None) == (m.span() if (m := rx.search(line)) else None)
+
+
+@pytest.mark.parametrize("tail", [0, 1, 70, 79, 80, 81, 200])
+def test_saying_is_looked_for_as_far_back_as_its_match_can_begin(tail: int) -> None:
+    from unspin.claims import quotes
+
+    rx = quotes._SAYING_AT_END
+    for line in (f"He went on saying {'x' * tail}", f"saying {'x' * tail}\n"):
+        near_end = rx.search(line, max(0, len(line) - quotes._SAYING_AT_END_REACH))
+        assert bool(near_end) == bool(rx.search(line)) == (tail <= 79)

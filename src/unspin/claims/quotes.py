@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 
 from unspin.claims.actors import NameBook, names_in, noun_phrase_before, speaker_name
@@ -122,6 +123,28 @@ _TAIL_REST = r"\s+(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Satur
 # The patterns the quote finders try on every sentence, compiled once (written inline,
 # each call formatted the long verb alternation again before the regex cache found it).
 _REPORTING_VERB = re.compile(rf"\b(?P<verb>{_VERB})\b")
+# "saying" near the end of the text before a quote: a match begins at most this many
+# characters before the end ("saying", 80 others and a final newline), so the search
+# starts there.
+_SAYING_AT_END = re.compile(r"\bsaying\b[^\"]{0,80}$")
+_SAYING_AT_END_REACH = len("saying") + 80 + 1
+
+
+def _last_reporting_verb(text: str) -> re.Match[str] | None:
+    """The last match of ``_REPORTING_VERB.finditer(text)``, looked for in the text's
+    last 256 characters first, then in four times as many, and so on. Exact: no match
+    holds the start of another (a verb of two words ends in "saying" or "reporting",
+    neither a verb of its own; tests/test_claims_quotes.py), so the matches from any
+    position on are those of the whole scan that start there."""
+    width = 256
+    while True:
+        start = max(0, len(text) - width)
+        last = deque(_REPORTING_VERB.finditer(text, start), maxlen=1)
+        if last or start == 0:
+            return last[0] if last else None
+        width *= 4
+
+
 _SAID_TAIL = re.compile(
     rf",\s+(?:(?P<verb1>{_VERB})\s+(?P<spk1>[^,;!?\n]+?)|(?P<spk2>[^,;!?\n]{{1,80}}?)\s+(?P<verb2>{_VERB})(?P<rest>{_TAIL_REST})?)(?:,[^;!?\n]*)?\s*\.?\s*$"
 )
@@ -310,19 +333,22 @@ def _direct_speaker(
         return phrase, ps, ps + len(phrase), m.group("verb")
     line_start = norm.rfind("\n", 0, s) + 1
     before = norm[line_start : max(line_start, s - 1)]
-    acc = list(_ACCORDING.finditer(before))
+    # (the scans of the line before a quote were most of find_quotes: each is skipped or
+    # kept to the line's end where its match can only be there)
+    acc = list(_ACCORDING.finditer(before)) if "ccording to " in before else []
     if acc:
         phrase = _clean_speaker(acc[-1].group("spk"))
         ps = line_start + acc[-1].start("spk")
         return phrase, ps, ps + len(phrase), "according to"
-    if re.search(r"\bsaying\b[^\"]{0,80}$", before) and _first_verb(before):
+    if _SAYING_AT_END.search(before, max(0, len(before) - _SAYING_AT_END_REACH)) and _first_verb(
+        before
+    ):
         np = noun_phrase_before(norm, line_start + _first_verb(before), line_start)
         if np:
             phrase = _clean_speaker(np[0])
             return phrase, np[1], np[1] + len(phrase), "saying"
-    vm = list(_REPORTING_VERB.finditer(before))
-    if vm:
-        v = vm[-1]
+    v = _last_reporting_verb(before)
+    if v is not None:
         np = noun_phrase_before(norm, line_start + v.start(), line_start)
         if np:
             phrase = _clean_speaker(np[0])
