@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -509,7 +510,7 @@ def _many_stories(rng: np.random.Generator, n: int, dim: int = 16) -> list[Story
                 seq=k + 1,
                 vector_sum=v * 3,
                 n_articles=3,
-                terms=Counter({f"name{k % 97}": 2, f"place{k % 31}": 1}),
+                term_counts=Counter({f"name{k % 97}": 2, f"place{k % 31}": 1}),
             )
         )
     return states
@@ -691,3 +692,29 @@ def test_a_small_story_is_scored_again_when_a_new_candidate_enters_its_top() -> 
         ],
     )
     assert memo == [(ids["e"], ids["a"]), (ids["x"], ids["c"])] == every
+
+
+def test_a_loaded_storys_terms_are_read_only_when_used() -> None:
+    """A story loaded from the store keeps its terms as the stored JSON until they are
+    read: building the clusterer and scoring by embedding do not read them, and a story
+    saved untouched writes the same JSON back."""
+    stored = '{"reid":3,"promises":2,"#2008":1}'
+    rng = np.random.default_rng(4)
+    states = [
+        StoryState(f"s{k:06d}-x", k + 1, rng.normal(size=8).astype(np.float32), 3,
+                   stored_terms=stored)
+        for k in range(40)
+    ]  # fmt: skip
+    clusterer = Clusterer(StoryConfig(), states)
+    sig = ArticleSignals("a", states[0].vector_sum / np.linalg.norm(states[0].vector_sum), {})
+    assert clusterer.candidates(sig)
+    assert all(s.term_counts is None for s in states)
+    assert states[1].terms_json() == stored, "untouched: the stored JSON as it was"
+    story = states[0]
+    assert story.terms == Counter({"reid": 3, "promises": 2, "#2008": 1})
+    story.terms.update({"reid": 1, "lohan": 1})  # updated in place once read
+    assert story.terms["reid"] == 4 and story.stored_terms is None
+    assert json.loads(story.terms_json()) == {"reid": 4, "promises": 2, "#2008": 1, "lohan": 1}
+    story.terms = Counter({"x": 1})
+    assert story.terms_json() == '{"x":1}'
+    assert StoryState("s2", 2, np.zeros(8, np.float32)).terms == Counter()

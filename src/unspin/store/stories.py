@@ -126,8 +126,17 @@ class StoryRow:
     last_ts: float | None
     n_articles: int
     vector_sum: np.ndarray
-    terms: dict[str, float]
+    # The story's names and numbers with their counts, as stored (JSON): read by
+    # :attr:`terms` only where they are needed (an add loads up to 10,000 live stories a
+    # batch and scores a few hundred of them by their terms).
+    terms_json: str
     merged_into: str | None
+
+    @property
+    def terms(self) -> dict[str, float]:
+        """The story's names and numbers with their counts."""
+        terms: dict[str, float] = json.loads(self.terms_json)
+        return terms
 
 
 def _row(r: sqlite3.Row) -> StoryRow:
@@ -140,7 +149,7 @@ def _row(r: sqlite3.Row) -> StoryRow:
         last_ts=r["last_ts"],
         n_articles=r["n_articles"],
         vector_sum=np.frombuffer(r["vector_sum"], dtype="<f4").copy(),
-        terms=json.loads(r["terms"]),
+        terms_json=r["terms"],
         merged_into=r["merged_into"],
     )
 
@@ -253,7 +262,7 @@ class StoryStore(StoreBase):
                         s.last_ts,
                         s.n_articles,
                         np.asarray(s.vector_sum, dtype="<f4").tobytes(),
-                        json.dumps(s.terms, separators=(",", ":"), ensure_ascii=False),
+                        s.terms_json,
                         s.merged_into,
                         now,
                         now,

@@ -128,7 +128,7 @@ def _state(row: StoryRow, title_vector: np.ndarray | None) -> StoryState:
         seq=row.seq,
         vector_sum=row.vector_sum,
         n_articles=row.n_articles,
-        terms=Counter(row.terms),
+        stored_terms=row.terms_json,
         first_ts=row.first_ts,
         last_ts=row.last_ts,
         title=row.title,
@@ -148,7 +148,7 @@ def _row(s: StoryState) -> StoryRow:
         last_ts=s.last_ts,
         n_articles=s.n_articles,
         vector_sum=s.vector_sum,
-        terms=dict(s.terms),
+        terms_json=s.terms_json(),
         merged_into=s.merged_into,
     )
 
