@@ -191,15 +191,11 @@ class Background(Generic[T, R]):
         self._parts.append(future)
         return future
 
-    def results(self, pool: Executor | None) -> list[R]:
-        """Every item's result in input order; chunks not handed over yet go to ``pool``
-        now (or run here without one)."""
-        return list(self.iter_results(pool))
-
     def iter_results(self, pool: Executor | None) -> Iterator[R]:
-        """:meth:`results` one at a time, each as soon as its chunk is done: the chunks
-        not handed over yet go to ``pool`` now (before the first is asked for), so the
-        caller can write the first results while the workers finish the last."""
+        """Every item's result in input order, each as soon as its chunk is done: the
+        chunks not handed over yet go to ``pool`` now, before the first is asked for (or
+        run here in turn without one), so the caller can write the first results while
+        the workers finish the last."""
         if pool is not None:
             while not self.exhausted:
                 self.hand_over(pool)

@@ -152,7 +152,7 @@ _NEEDS: dict[str, tuple[bool, tuple[str, ...]]] = {
 }  # fmt: skip
 
 
-# --- the patterns built around a month or weekday name, tried only where one stands ---
+# --- the patterns built around a month, weekday or year, tried only where one stands ---
 #
 # Each match of these patterns holds exactly one month name, weekday name or year (a
 # whole number 1800-2099) that begins at a word boundary: its ``mon``, ``wd`` or ``y``
@@ -165,6 +165,7 @@ _NEEDS: dict[str, tuple[bool, tuple[str, ...]]] = {
 # of scanning the whole text with it, and yields exactly what ``finditer`` does
 # (tests/test_claims_dates.py holds the two equal): the eleven scans were 0.5 s of the
 # 0.6 s of find_dates over the 772 ECB+ dev articles (bench/add_speed.py, issue 20).
+#
 # Where the names stand: the places the patterns below match (kept as the definition;
 # tests/test_claims_dates.py holds the finders equal to them). A pattern that begins with
 # a word boundary is tried at every character of the text, one without it only where its
@@ -251,9 +252,10 @@ _MAX_LEAD = 6
 
 
 def _earliest_start(text: str, at: int) -> int:
-    """The earliest place a match whose month or weekday name begins at ``at`` can begin:
-    back over the white space before the name, an "of" and its white space, and
-    :data:`_MAX_LEAD` characters (a day number and its ending, or a preposition)."""
+    """The earliest place a match whose month name, weekday name or year begins at
+    ``at`` can begin: back over the white space before the name, an "of" and its white
+    space, and :data:`_MAX_LEAD` characters (a day number and its ending, or a
+    preposition)."""
     k = at
     while k > 0 and text[k - 1].isspace():
         k -= 1

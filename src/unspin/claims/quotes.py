@@ -340,9 +340,8 @@ def _direct_speaker(
         phrase = _clean_speaker(acc[-1].group("spk"))
         ps = line_start + acc[-1].start("spk")
         return phrase, ps, ps + len(phrase), "according to"
-    if _SAYING_AT_END.search(before, max(0, len(before) - _SAYING_AT_END_REACH)) and _first_verb(
-        before
-    ):
+    near_end = max(0, len(before) - _SAYING_AT_END_REACH)
+    if _SAYING_AT_END.search(before, near_end) and _first_verb(before):
         np = noun_phrase_before(norm, line_start + _first_verb(before), line_start)
         if np:
             phrase = _clean_speaker(np[0])
