@@ -127,18 +127,21 @@ def _pair_groups(
 ) -> tuple[
     list[list[tuple[Article, Article, Any]]], list[dict[frozenset[str], list[tuple[int, int]]]]
 ]:
-    """The candidate pairs as ``verify`` takes them from the store's batch path, each
-    earlier article's pairs together (they come sorted by it); and per group, the pairs of
-    corpus indices behind each pair of article ids (identical texts share an id, and
-    verify the same way)."""
+    """The candidate pairs as ``verify`` takes them from the store's batch path
+    (``provenance.index.by_later``), each later article's pairs together; and per group,
+    the pairs of corpus indices behind each pair of article ids (identical texts share an
+    id, and verify the same way)."""
+    from unspin.provenance.index import by_later
+
     groups: list[list[tuple[Article, Article, Any]]] = []
     where: list[dict[frozenset[str], list[tuple[int, int]]]] = []
     last = -1
-    for i, j, via in pairs:
-        if i != last:
+    for k in by_later(pairs):
+        i, j, via = pairs[k]
+        if j != last:
             groups.append([])
             where.append({})
-            last = i
+            last = j
         groups[-1].append((articles[i], articles[j], via))
         where[-1].setdefault(frozenset((articles[i].id, articles[j].id)), []).append((i, j))
     return groups, where

@@ -7,7 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, spin
-from unspin.provenance.align import align, word_tokens
+from unspin.provenance import align as align_module
+from unspin.provenance.align import Alignment, align, word_tokens
+from unspin.text import FUNCTION_WORDS
 
 WORDS = st.sampled_from(
     [
@@ -115,3 +117,51 @@ def test_swapped_alignment_reads_the_other_way() -> None:
 def test_empty_texts_align_to_nothing() -> None:
     aln = align("", "Some words here.")
     assert aln.passages == () and aln.coverage == 0.0 and aln.reused == 0.0
+
+
+def _fresh(source: str, copy: str) -> Alignment:
+    """The alignment with the thread's kept matcher dropped first (a new matcher)."""
+    align_module._MATCHERS.matcher = align_module._MATCHERS.copy = None
+    return align(source, copy)
+
+
+@given(st.lists(TEXTS, min_size=2, max_size=5), TEXTS)
+@settings(max_examples=60, deadline=None)
+def test_sources_aligned_in_turn_to_one_copy_equal_fresh_alignments(
+    sources: list[str], copy: str
+) -> None:
+    """The matcher kept for the copy (its index of the copy's words) gives each source
+    the alignment a new matcher gives, whatever came before."""
+    in_turn = [align(source, copy) for source in sources + sources[::-1]]
+    assert in_turn == [_fresh(source, copy) for source in sources + sources[::-1]]
+
+
+def test_a_kept_matcher_serves_only_its_own_copy() -> None:
+    spun, _ = spin(ORIGINAL, 0.3, seed=2)
+    first = align(ORIGINAL, spun)
+    other = align(ORIGINAL, SAME_STORY)  # another copy: a new matcher
+    assert align(ORIGINAL, spun) == first == _fresh(ORIGINAL, spun)
+    assert other == _fresh(ORIGINAL, SAME_STORY)
+
+
+@given(TEXTS, TEXTS)
+@settings(max_examples=80, deadline=None)
+def test_content_words_counted_inside_passages_and_swaps(source: str, copy: str) -> None:
+    """The content words covered and swapped, counted word by word over the passages'
+    and substitutions' words of the source (function words and numbers left out)."""
+    aln = align(source, copy)
+    words = word_tokens(source)
+
+    def content_between(start: int, end: int) -> int:
+        return sum(
+            1
+            for w, s, e in zip(words.lower, words.starts, words.ends, strict=True)
+            if start <= s and e <= end and w not in FUNCTION_WORDS and not w[0].isdigit()
+        )
+
+    assert aln.source_content_covered == sum(
+        content_between(p.source_start, p.source_end) for p in aln.passages
+    )
+    assert aln.source_content_substituted == sum(
+        content_between(s.source_start, s.source_end) for s in aln.substitutions
+    )

@@ -128,6 +128,56 @@ def test_batch_search_finds_the_same_pairs_as_the_index(
     assert batch == set(_pairs(store))
 
 
+def test_pairs_verified_by_later_article_keep_candidate_order(
+    family: dict[str, Article],
+) -> None:
+    """find_copies verifies each later article's pairs together (the aligner keeps the
+    later text's index) and still returns its relations in candidate order: those of
+    verifying the pairs one by one in that order."""
+    from unspin.provenance import index
+    from unspin.provenance.fingerprint import fingerprints
+    from unspin.provenance.neighbours import neighbour_vectors
+
+    f = family
+    arts = [f["orig"], f["edited"], f["same"], f["spun"], f["unrelated"]]
+    arts += [article(spin(ORIGINAL, 0.2, seed=s)[0], 7 + s, title=f"spun {s}") for s in (1, 2)]
+    texts = [a.text for a in arts]
+    pairs = index.batch_candidates(fingerprints(texts), neighbour_vectors(texts))
+    order = index.by_later(pairs)
+    assert sorted(order) == list(range(len(pairs)))
+    assert [(pairs[k][1], pairs[k][0]) for k in order] == sorted((j, i) for i, j, _ in pairs)
+    assert order != list(range(len(pairs)))  # the orders differ: the test means something
+    one_by_one = [rel for i, j, via in pairs for rel in index.verify([(arts[i], arts[j], via)])]
+    assert len(index.verify_each([(arts[i], arts[j], via) for i, j, via in pairs])) == len(pairs)
+    assert provenance.find_copies(arts, keep_same_story=True) == [
+        rel for rel in one_by_one if rel.kind != "unrelated"
+    ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_verifies_by_later_article_and_keeps_pair_order(
+    store: Store, family: dict[str, Article], jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild's verification (blocks of pairs, each later article's pairs together,
+    on workers or not) gives the relations in candidate order."""
+    from unspin.provenance import index
+    from unspin.provenance.fingerprint import fingerprints
+    from unspin.provenance.neighbours import neighbour_vectors
+    from unspin.workers import Workers
+
+    arts = [*family.values()]
+    arts += [article(spin(ORIGINAL, 0.2, seed=s)[0], 7 + s, title=f"spun {s}") for s in (1, 2)]
+    store.put_articles(arts)
+    texts = [a.text for a in arts]
+    pairs = index.batch_candidates(fingerprints(texts), neighbour_vectors(texts))
+    monkeypatch.setattr(index, "_VERIFY_BLOCK", 3)
+    monkeypatch.setattr(index, "MIN_PARALLEL_ITEMS", 1)
+    with Workers(jobs) as workers:
+        got = index._verify_batch(store, [a.id for a in arts], pairs, workers)
+    assert got == index.verify([(arts[i], arts[j], via) for i, j, via in pairs])
+    assert len(got) >= 6
+
+
 def test_candidate_pairs_are_few(family: dict[str, Article]) -> None:
     from unspin.provenance.fingerprint import fingerprints
 

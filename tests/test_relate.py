@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
+import numpy as np
 import pytest
 
 from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, article, edit, spin
+from unspin.lexicon import pack
+from unspin.model import Substitution
+from unspin.provenance import wording
 from unspin.provenance.align import align
 from unspin.provenance.relate import relate
-from unspin.provenance.wording import wording_margin
+from unspin.provenance.wording import bigram_model, wording_margin
 
 
 @pytest.mark.parametrize(
@@ -83,3 +90,69 @@ def test_wording_margin_prefers_the_phrase_that_fits_its_context() -> None:
     back = wording_margin(cpy, src, align(cpy, src).substitutions)
     assert back is not None and back < 0
     assert wording_margin(src, src, ()) is None
+
+
+def _one_at_a_time(source: str, copy: str, swaps: list[Substitution]) -> float:
+    """The wording margin with each phrase scored alone, as the definition reads."""
+    model = bigram_model()
+
+    def score(text: str, start: int, end: int) -> float:
+        left, phrase, right = wording._context(text, start, end)
+        value = model.log_prob(left + phrase + right)
+        if not left and phrase:
+            value += wording._opening(model, phrase[0])
+        return value
+
+    diffs = [
+        score(source, s.source_start, s.source_end) - score(copy, s.copy_start, s.copy_end)
+        for s in swaps
+    ]
+    return sum(diffs) / len(diffs)
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.3, 0.5])
+def test_wording_margin_scores_all_swaps_at_once_as_one_at_a_time(rate: float) -> None:
+    """All of a pair's phrases scored in one pass give the margin, to the bit, that
+    scoring them one by one gives; phrases at the text's start included."""
+    spun, _ = spin(ORIGINAL, rate, seed=4)
+    opening = "Tempest " + spun  # a swap of the first word: no word before it
+    for source, copy in ((ORIGINAL, spun), (spun, ORIGINAL), ("Storm " + ORIGINAL, opening)):
+        swaps = list(align(source, copy).substitutions)
+        assert swaps
+        assert wording_margin(source, copy, swaps) == _one_at_a_time(source, copy, swaps)
+
+
+def test_log_probs_of_many_sequences_equal_each_alone() -> None:
+    model = bigram_model()
+    seqs = [
+        [],
+        ["storm"],
+        ["the", "storm"],
+        ["The", "legislative", "head", "said"],
+        ["qzxv", "the"],
+    ]
+    seqs.append(["the", "river", "rose", "over", "the", "old", "bridge", "on", "monday", "night"])
+    seqs.append([])
+    assert model.log_probs(seqs) == [model.log_prob(seq) for seq in seqs]
+    assert model.log_probs([]) == []
+    # ... and each is the sum, word by word, of P(word | word before) with backoff.
+    lex = model.lex
+
+    def by_hand(seq: list[str]) -> float:
+        total = 0.0
+        for prev, cur in itertools.pairwise(seq):
+            p_id, c_id = (lex.index.get(w.lower(), -1) for w in (prev, cur))
+            if c_id < 0:
+                total += math.log(wording.UNKNOWN_P)
+                continue
+            unigram = 10.0 ** (float(lex.zipf[c_id]) - 9)
+            left = float(model.left_totals[p_id]) if p_id >= 0 else 0.0
+            if left > 0:
+                pair = float(lex.count(pack(np.array([p_id]), np.array([c_id])))[0])
+                p = (1 - wording.BACKOFF) * pair / left + wording.BACKOFF * unigram
+            else:
+                p = unigram
+            total += math.log(max(p, wording.UNKNOWN_P))
+        return total
+
+    assert model.log_probs(seqs) == pytest.approx([by_hand(seq) for seq in seqs], rel=1e-9)

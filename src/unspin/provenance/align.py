@@ -27,7 +27,9 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 import sys
+import threading
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -166,21 +168,28 @@ class Alignment:
         )
 
 
-@dataclass
-class _Run:
-    """A passage under construction (word indexes, inclusive-exclusive)."""
-
-    a0: int
-    b0: int
-    a1: int = 0
-    b1: int = 0
-    matched: int = 0
-    longest: int = 0
-    subs: list[tuple[int, int, int, int]] | None = None
-
-
 def _is_content(word: str) -> bool:
     return word not in FUNCTION_WORDS and not word[:1].isdigit()
+
+
+class _ContentWords(dict[str, bool]):
+    """:func:`_is_content` of each word met, so that the content words of a stretch are
+    counted by one ``sum(map(...))``, not a Python call per word."""
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= _CONTENT_WORDS_KEPT:  # a long-running process meets ever new words
+            self.clear()
+        value = self[word] = _is_content(word)
+        return value
+
+
+_CONTENT_WORDS_KEPT = 200_000
+_CONTENT = _ContentWords()
+
+
+def _content_count(words: list[str], start: int, end: int) -> int:
+    """The content words among ``words[start:end]``."""
+    return sum(map(_CONTENT.__getitem__, words[start:end]))
 
 
 def align(source: str, copy: str) -> Alignment:
@@ -199,94 +208,120 @@ def align(source: str, copy: str) -> Alignment:
     return align_tokens(source, copy, ta, tb)
 
 
+class _Matchers(threading.local):
+    """Each thread's last matcher, kept for its second sequence: a new article is
+    aligned to each of its candidates in turn as the copy, and the matcher's index of
+    the copy's words (``b2j``) does not depend on the source."""
+
+    copy: list[str] | None = None
+    matcher: difflib.SequenceMatcher[str] | None = None
+
+
+_MATCHERS = _Matchers()
+
+
+def _matching_blocks(la: list[str], lb: list[str]) -> Sequence[tuple[int, int, int]]:
+    """:meth:`SequenceMatcher.get_matching_blocks` of ``la`` against ``lb``, the matcher
+    reused when ``lb`` is the list the thread's last call had (``set_seq1`` keeps the
+    index of the second sequence: the same blocks as a new matcher's)."""
+    memo = _MATCHERS
+    matcher = memo.matcher
+    if matcher is not None and memo.copy is lb:
+        matcher.set_seq1(la)
+    else:
+        matcher = SequenceMatcher(None, la, lb, autojunk=False)
+        memo.matcher, memo.copy = matcher, lb
+    return matcher.get_matching_blocks()
+
+
 def align_tokens(source: str, copy: str, ta: Words, tb: Words) -> Alignment:
     """:func:`align` on word tokens already computed."""
-    la, lb = ta.lower, tb.lower
-    matcher = SequenceMatcher(None, la, lb, autojunk=False)
-    runs: list[_Run] = []
-    current: _Run | None = None
-    pa = pb = 0
-    blocks = matcher.get_matching_blocks()
-    run_words = sum(b.size for b in blocks if b.size >= 2)
-    long_run_words = sum(b.size for b in blocks if b.size >= LONG_RUN)
-    for block in blocks:
-        ga, gb = block.a - pa, block.b - pb
-        if current is not None and (ga or gb):
-            joined = _join_gap(current, pa, pb, ga, gb)
-            if not joined:
-                runs.append(current)
-                current = None
-        if block.size == 0:
+    # The verbatim blocks, read in order, grow runs (passages under construction): the
+    # gap after a run's last block joins the run when it reads as substitutions or a
+    # small indel (:func:`_join_gap`), else closes it. A run is kept as a tuple
+    # (a0, b0, a1, b1, matched, longest, subs), word indexes, ends exclusive.
+    blocks = _matching_blocks(ta.lower, tb.lower)
+    runs: list[tuple[int, int, int, int, int, int, list[tuple[int, int, int, int]]]] = []
+    open_run = False
+    a0 = b0 = pa = pb = matched = longest = run_words = long_run_words = 0
+    subs: list[tuple[int, int, int, int]] = []
+    for ba, bb, size in blocks:
+        if size >= 2:
+            run_words += size
+            if size >= LONG_RUN:
+                long_run_words += size
+        ga, gb = ba - pa, bb - pb
+        if open_run and (ga or gb) and not _join_gap(subs, pa, pb, ga, gb):
+            runs.append((a0, b0, pa, pb, matched, longest, subs))
+            open_run = False
+        if size == 0:
             break
-        if current is None:
-            current = _Run(block.a, block.b, subs=[])
-            if not runs and (ga or gb) and block.a == ga and block.b == gb:
+        if not open_run:
+            open_run = True
+            a0, b0, matched, longest, subs = ba, bb, 0, 0, []
+            if not runs and (ga or gb) and ba == ga and bb == gb:
                 # words swapped before the first anchor (the text's opening words)
-                lead = _Run(0, 0, subs=[])
+                lead: list[tuple[int, int, int, int]] = []
                 if _join_gap(lead, 0, 0, ga, gb):
-                    current = _Run(0, 0, subs=lead.subs)
-        current.matched += block.size
-        current.longest = max(current.longest, block.size)
-        current.a1, current.b1 = block.a + block.size, block.b + block.size
-        pa, pb = current.a1, current.b1
-    if current is not None:
-        runs.append(current)
+                    a0, b0, subs = 0, 0, lead
+        matched += size
+        if size > longest:
+            longest = size
+        pa, pb = ba + size, bb + size
+    if open_run:
+        runs.append((a0, b0, pa, pb, matched, longest, subs))
 
+    la = ta.lower
+    a_starts, a_ends, b_starts, b_ends = ta.starts, ta.ends, tb.starts, tb.ends
     passages: list[Passage] = []
-    subs: list[Substitution] = []
-    matched = source_cov = copy_cov = content_cov = content_sub = longest = 0
-    for run in runs:
-        n_a = run.a1 - run.a0
-        if run.matched < MIN_PASSAGE_MATCHED or run.matched < MIN_PASSAGE_DENSITY * n_a:
+    found: list[Substitution] = []
+    total = source_cov = copy_cov = content_cov = content_sub = best = 0
+    for a0, b0, a1, b1, run_matched, run_longest, run_subs in runs:
+        n_a = a1 - a0
+        if run_matched < MIN_PASSAGE_MATCHED or run_matched < MIN_PASSAGE_DENSITY * n_a:
             continue
-        run_subs = run.subs or []
-        n_sub = sum(a1 - a0 for a0, a1, _, _ in run_subs)
-        passages.append(
-            Passage(
-                ta.starts[run.a0],
-                ta.ends[run.a1 - 1],
-                tb.starts[run.b0],
-                tb.ends[run.b1 - 1],
-                run.matched,
-                n_sub,
-            )
-        )
-        for a0, a1, b0, b1 in run_subs:
-            subs.append(
+        n_sub = 0
+        for s0, s1, c0, c1 in run_subs:
+            n_sub += s1 - s0
+            found.append(
                 Substitution(
-                    source[ta.starts[a0] : ta.ends[a1 - 1]],
-                    copy[tb.starts[b0] : tb.ends[b1 - 1]],
-                    ta.starts[a0],
-                    ta.ends[a1 - 1],
-                    tb.starts[b0],
-                    tb.ends[b1 - 1],
+                    source[a_starts[s0] : a_ends[s1 - 1]],
+                    copy[b_starts[c0] : b_ends[c1 - 1]],
+                    a_starts[s0],
+                    a_ends[s1 - 1],
+                    b_starts[c0],
+                    b_ends[c1 - 1],
                 )
             )
-            content_sub += sum(1 for w in la[a0:a1] if _is_content(w))
-        matched += run.matched
-        longest = max(longest, run.longest)
+            content_sub += _content_count(la, s0, s1)
+        passages.append(
+            Passage(a_starts[a0], a_ends[a1 - 1], b_starts[b0], b_ends[b1 - 1], run_matched, n_sub)
+        )
+        total += run_matched
+        best = max(best, run_longest)
         source_cov += n_a
-        copy_cov += run.b1 - run.b0
-        content_cov += sum(1 for w in la[run.a0 : run.a1] if _is_content(w))
+        copy_cov += b1 - b0
+        content_cov += _content_count(la, a0, a1)
     return Alignment(
-        source_words=len(ta),
-        copy_words=len(tb),
-        matched=matched,
+        source_words=len(la),
+        copy_words=len(tb.lower),
+        matched=total,
         source_covered=source_cov,
         copy_covered=copy_cov,
         source_content_covered=content_cov,
         source_content_substituted=content_sub,
-        substitutions=tuple(subs),
+        substitutions=tuple(found),
         passages=tuple(passages),
-        longest_run=longest,
+        longest_run=best,
         run_words=run_words,
         long_run_words=long_run_words,
     )
 
 
-def _join_gap(run: _Run, pa: int, pb: int, ga: int, gb: int) -> bool:
-    """Read the gap after ``run`` as substitutions or a small indel; False if it breaks."""
-    subs = run.subs if run.subs is not None else []
+def _join_gap(subs: list[tuple[int, int, int, int]], pa: int, pb: int, ga: int, gb: int) -> bool:
+    """Read the gap of ``ga`` source and ``gb`` copy words after a run ending at
+    ``(pa, pb)`` as substitutions (appended to ``subs``) or a small indel; False if the
+    gap breaks the run."""
     if ga and gb:
         if ga == gb and ga <= MAX_EQUAL_GAP:
             subs.extend((pa + i, pa + i + 1, pb + i, pb + i + 1) for i in range(ga))
@@ -296,5 +331,4 @@ def _join_gap(run: _Run, pa: int, pb: int, ga: int, gb: int) -> bool:
             return False
     elif max(ga, gb) > MAX_INDEL_GAP:
         return False
-    run.subs = subs
     return True

@@ -38,5 +38,6 @@ def names(text: str) -> frozenset[str]:
 def name_overlap(a_text: str, b_text: str) -> float:
     """Jaccard overlap of the :func:`names` of two texts (0 when neither has any)."""
     na, nb = names(a_text), names(b_text)
-    union = na | nb
-    return len(na & nb) / len(union) if union else 0.0
+    shared = len(na & nb)
+    union = len(na) + len(nb) - shared
+    return shared / union if union else 0.0

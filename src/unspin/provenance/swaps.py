@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from unspin.model import Substitution
 from unspin.seqmatch import SequenceMatcher
@@ -165,6 +166,12 @@ def _squash(text: str) -> str:
     return _NOT_ALNUM.sub("", text.lower())
 
 
+# Word pairs whose reason is remembered: a pair is classified twice (for its direction
+# and its kind), and spinners and editors repeat their swaps across articles.
+_REASONS_KEPT = 65_536
+
+
+@lru_cache(maxsize=_REASONS_KEPT)
 def editorial_reason(source: str, copy: str) -> str | None:
     """Why swapping ``source`` for ``copy`` is an editor's change, or None for a spinner's.
 

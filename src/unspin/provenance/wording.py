@@ -53,10 +53,20 @@ class BigramModel:
 
     def log_prob(self, words: Sequence[str]) -> float:
         """Log probability of ``words[1:]`` each given the word before it."""
-        ids = self.lex.ids([w.lower() for w in words])
-        if len(ids) < 2:
-            return 0.0
-        prev, cur = ids[:-1], ids[1:]
+        return self.log_probs([words])[0]
+
+    def log_probs(self, sequences: Sequence[Sequence[str]]) -> list[float]:
+        """:meth:`log_prob` of each of ``sequences``, in one pass over all their words
+        (a pair's swaps are scored together: numpy's cost per call, not per word,
+        dominated scoring them one by one)."""
+        words = [w.lower() for seq in sequences for w in seq]
+        ids = self.lex.ids(words)
+        bounds = np.cumsum([0, *map(len, sequences)])
+        # Every word but the first of its sequence, given the word before it.
+        follows = np.ones(len(ids), dtype=bool)
+        follows[bounds[:-1][bounds[:-1] < len(ids)]] = False
+        at = np.flatnonzero(follows)
+        prev, cur = ids[at - 1], ids[at]
         counts = self.lex.count(pack(prev, cur)).astype(np.float64)
         unigram = np.where(
             cur >= 0, 10.0 ** (self.lex.zipf[np.maximum(cur, 0)].astype(np.float64) - 9), 0.0
@@ -65,7 +75,14 @@ class BigramModel:
         cond = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
         p = np.where(totals > 0, (1 - BACKOFF) * cond + BACKOFF * unigram, unigram)
         p = np.where(cur >= 0, p, UNKNOWN_P)
-        return float(np.log(np.maximum(p, UNKNOWN_P)).sum())
+        logs = np.log(np.maximum(p, UNKNOWN_P))
+        # A sequence of n words owns n - 1 of ``logs``, in order; each summed by numpy
+        # alone (its summation order, so the same sums as one sequence at a time).
+        ends = np.cumsum([0, *(max(len(seq) - 1, 0) for seq in sequences)]).tolist()
+        return [
+            float(logs[a:b].sum()) if len(seq) >= 2 else 0.0
+            for seq, a, b in zip(sequences, ends[:-1], ends[1:], strict=True)
+        ]
 
 
 @lru_cache(maxsize=1)
@@ -79,30 +96,40 @@ def bigram_model() -> BigramModel:
     return BigramModel(lex, totals)
 
 
-def _in_context(model: BigramModel, text: str, start: int, end: int) -> float:
+def _context(text: str, start: int, end: int) -> tuple[list[str], list[str], list[str]]:
+    """The words of ``text[start:end]`` with the word before and the word after."""
     left = _WORD.findall(text[max(0, start - _CONTEXT_CHARS) : start])[-1:]
     right = _WORD.findall(text[end : end + _CONTEXT_CHARS])[:1]
-    phrase = _WORD.findall(text[start:end])
-    score = model.log_prob(left + phrase + right)
-    if not left and phrase:  # text start: the first word's own probability
-        ids = model.lex.ids([phrase[0].lower()])
-        score += math.log(10.0 ** (float(model.lex.zipf[ids[0]]) - 9)) if ids[0] >= 0 else -20.7
-    return score
+    return left, _WORD.findall(text[start:end]), right
+
+
+def _opening(model: BigramModel, word: str) -> float:
+    """The log probability of a text's first word: its own frequency."""
+    ids = model.lex.ids([word.lower()])
+    return math.log(10.0 ** (float(model.lex.zipf[ids[0]]) - 9)) if ids[0] >= 0 else -20.7
 
 
 def wording_margin(source_text: str, copy_text: str, swaps: Sequence[Substitution]) -> float | None:
     """How much more natural the source side of ``swaps`` reads than the copy side.
 
     The mean, over the swaps, of the source phrase's log probability in its context
-    minus the copy phrase's in its context (natural log). Positive: the source reads as
-    the original. None when there are no swaps.
+    minus the copy phrase's in its context (natural log).
+    Positive: the source reads as the original. None when there are no swaps.
     """
     if not swaps:
         return None
     model = bigram_model()
-    diffs = [
-        _in_context(model, source_text, s.source_start, s.source_end)
-        - _in_context(model, copy_text, s.copy_start, s.copy_end)
+    contexts = [
+        _context(text, start, end)
         for s in swaps
+        for text, start, end in (
+            (source_text, s.source_start, s.source_end),
+            (copy_text, s.copy_start, s.copy_end),
+        )
     ]
+    scores = model.log_probs([left + phrase + right for left, phrase, right in contexts])
+    for k, (left, phrase, _) in enumerate(contexts):
+        if not left and phrase:  # text start: the first word's own probability
+            scores[k] += _opening(model, phrase[0])
+    diffs = [scores[k] - scores[k + 1] for k in range(0, len(scores), 2)]
     return sum(diffs) / len(diffs)
