@@ -11,7 +11,7 @@ RSS minus the RSS it started with; the corpus itself is shared):
 * **unspin (batch)**: fingerprints (word + stable-token MinHash, LSH bands, and the
   containment anchors), one sort for all colliding pairs and one for all pairs sharing
   anchors, then verification of every candidate (alignment, or the rewrite check for
-  pairs sharing only names and numbers), each earlier article's pairs together as the
+  pairs sharing only names and numbers), each later article's pairs together as the
   store's batch path hands them over: once in one process, once on one worker process
   per core (``unspin.workers``, as ``unspin add`` does by default); the pair sorts and
   the neighbour tables' products run on one thread per core in both
