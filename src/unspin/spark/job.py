@@ -13,7 +13,8 @@ Stages, each calling the same functions as the local pipeline:
    its :data:`MAX_CANDIDATES` earliest articles as sources, so one huge copy family
    costs ``n * MAX_CANDIDATES`` pairs, not ``n**2``;
 4. **verify**: per partition, :func:`unspin.provenance.relate.relate` aligns each candidate pair
-   (earlier article first) and classifies it; every relation but ``unrelated`` is kept;
+   (earlier article first; each later article's pairs together, sorted) and classifies it;
+   every relation but ``unrelated`` is kept;
 5. **stories**: connected components over those relations (copies and same-story
    pairs), computed with Spark by minimum-label propagation;
 6. **claims**: where the claims stage offers an extraction function.
@@ -431,7 +432,12 @@ def neighbour_pairs(articles: DataFrame, *, exclude: DataFrame) -> DataFrame:
 def verify_pairs(
     spark: SparkSession, articles: DataFrame, pairs: DataFrame, partitions: int
 ) -> DataFrame:
-    """Align and classify every candidate pair with :func:`unspin.provenance.relate.relate`."""
+    """Align and classify every candidate pair with :func:`unspin.provenance.relate.relate`.
+
+    Each later article's pairs go to one partition, one after the other (partitioned and
+    sorted by it), as ``unspin add`` verifies them: the aligner then indexes the later
+    text's words once for all its candidates (:func:`unspin.provenance.align.align`).
+    """
     from pyspark.sql import functions as F
 
     cols = [c for c in articles.columns if c not in INDEX_COLUMNS]
@@ -440,8 +446,9 @@ def verify_pairs(
         pairs.join(body.withColumnRenamed("art", "a"), pairs.a_id == F.col("_id"))
         .drop("_id")
         .join(body.withColumnRenamed("art", "b"), pairs.b_id == F.col("_id"))
-        .select("a", "b", "via")
-        .repartition(partitions)
+        .select("a", "b", "via", "b_id", "a_id")
+        .repartition(partitions, "b_id")
+        .sortWithinPartitions("b_id", "a_id")
     )
     return spark.createDataFrame(
         joined.rdd.mapPartitions(_verified), RELATIONS_SCHEMA, verifySchema=False
