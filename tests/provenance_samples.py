@@ -182,3 +182,18 @@ def article(text: str, hours: float | None = None, **meta: object) -> Article:
     """An article published ``hours`` after T0 (None: no date)."""
     published = None if hours is None else T0 + timedelta(hours=hours)
     return Article.create(text, published=published, **meta)
+
+
+def hosts_of_one_paragraph() -> list[Article]:
+    """Five articles, each 300 words of its own (made-up content words between function
+    words drawn at random, so no two share a phrase or a skeleton) around one shared
+    paragraph of ORIGINAL: too little shared for an LSH band, enough anchors."""
+    shared = "\n\n".join(ORIGINAL.split("\n\n")[1:3])
+    glue = ["the", "of", "and", "in", "to", "a", "with", "for", "on", "by", "from", "at"]
+    hosts = []
+    for k in range(5):
+        rng = random.Random(k)
+        words = [f"vel{k}{chr(97 + i % 26)}{i}" if i % 2 else rng.choice(glue) for i in range(300)]
+        own = ". ".join(" ".join(words[i : i + 12]) for i in range(0, 300, 12))
+        hosts.append(article(f"{own}.\n\n{shared}", k, title=f"host {k}"))
+    return hosts

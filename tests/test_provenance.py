@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from provenance_samples import ORIGINAL, SAME_STORY, UNRELATED, article, edit, spin
+from provenance_samples import (
+    ORIGINAL,
+    SAME_STORY,
+    UNRELATED,
+    article,
+    edit,
+    hosts_of_one_paragraph,
+    spin,
+)
 from unspin import provenance
 from unspin.model import Article
 from unspin.pipeline import PipelineConfig, run_after_ingest
@@ -176,6 +184,34 @@ def test_a_rebuild_verifies_by_later_article_and_keeps_pair_order(
         got = index._verify_batch(store, [a.id for a in arts], pairs, workers)
     assert got == index.verify([(arts[i], arts[j], via) for i, j, via in pairs])
     assert len(got) >= 6
+
+
+def _all_relations(store: Store) -> set[tuple[str, str, str]]:
+    rows = store.conn.execute("SELECT source_id, copy_id, kind FROM relations")
+    return {(str(a), str(b), str(k)) for a, b, k in rows}
+
+
+def test_a_common_anchor_links_only_its_earliest_holders_in_a_rebuild_too(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An anchor counts for a new article while at most ANCHOR_MAX_DF stored articles
+    hold it: the add links the paragraph's first three holders (at most two before
+    each), not the fourth and fifth. A rebuild (one batch) links the same ones, not
+    none because five hold it in all."""
+    from unspin.provenance import candidates, index
+
+    monkeypatch.setattr(index, "ANCHOR_MAX_DF", 2)
+    monkeypatch.setattr(candidates, "ANCHOR_MAX_DF", 2)
+    hosts = hosts_of_one_paragraph()
+    _add(store, *hosts)
+    added = _all_relations(store)
+    first = {h.id for h in hosts[:3]}
+    assert {frozenset((a, b)) for a, b, _ in added} == {
+        frozenset((a.id, b.id)) for a in hosts[:3] for b in hosts[:3] if a.id < b.id
+    }
+    assert all(a in first and b in first for a, b, _ in added)
+    provenance.rebuild(store)
+    assert _all_relations(store) == added
 
 
 def test_candidate_pairs_are_few(family: dict[str, Article]) -> None:

@@ -21,7 +21,11 @@ pytest.importorskip("pyarrow")
 
 from typer.testing import CliRunner  # noqa: E402
 
-from provenance_samples import HEAVY_ORIGINAL, HEAVY_SPUN  # noqa: E402
+from provenance_samples import (  # noqa: E402
+    HEAVY_ORIGINAL,
+    HEAVY_SPUN,
+    hosts_of_one_paragraph,
+)
 from unspin.api import Unspin  # noqa: E402
 from unspin.claims.extract import EXTRACTOR_VERSION  # noqa: E402
 from unspin.cli import app  # noqa: E402
@@ -240,6 +244,37 @@ def test_huge_bucket_offers_only_its_earliest_sources(spark) -> None:
     assert len(pairs) == 0 + 1 + 2 + 3 + 4 + 5 * 35
     assert {a for a, _, _ in pairs} == {f"a{i:02d}" for i in range(5)}
     assert all(a < b and shared == 3 for a, b, shared in pairs)
+
+
+def test_a_common_anchor_links_its_earliest_holders_as_the_index_does(
+    spark, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five articles around one shared paragraph, an anchor counting while at most two
+    earlier articles hold it: the join pairs the first three holders, the pairs the
+    local batch search finds (and the incremental add, tests/test_provenance.py)."""
+    from unspin.provenance import candidates, index
+    from unspin.provenance.fingerprint import fingerprints
+    from unspin.spark.job import anchor_pairs, band_pairs
+
+    hosts = hosts_of_one_paragraph()
+    fps = fingerprints([h.text for h in hosts])
+    rows = [
+        (h.id, 0, "f", k, sorted(set(fp.index_keys.tolist())), fp.anchors.tolist())
+        for k, (h, fp) in enumerate(zip(hosts, fps, strict=True))
+    ]
+    df = spark.createDataFrame(
+        rows,
+        "id string, ord_input int, ord_path string, ord_record long, "
+        "band_keys array<long>, anchor_keys array<long>",
+    )
+    banded = band_pairs(df).select("a_id", "b_id")
+    found = banded.unionByName(anchor_pairs(df, exclude=banded, max_df=2).select("a_id", "b_id"))
+    joined = {(r["a_id"], r["b_id"]) for r in found.collect()}
+    monkeypatch.setattr(candidates, "ANCHOR_MAX_DF", 2)
+    local = {(hosts[i].id, hosts[j].id) for i, j, _ in index.batch_candidates(fps)}
+    assert joined == local == {(hosts[i].id, hosts[j].id) for i, j in ((0, 1), (0, 2), (1, 2))}
+    every = {(r["a_id"], r["b_id"]) for r in anchor_pairs(df, exclude=banded).collect()}
+    assert len(every) == 10  # at the shipped ANCHOR_MAX_DF every holder pairs
 
 
 def test_import_loads_the_tables_into_a_store(out, local, tmp_path: Path) -> None:

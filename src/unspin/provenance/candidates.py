@@ -169,9 +169,11 @@ def anchor_pair_codes(
     ``i * len(fps) + j`` (i < j; ascending), its :class:`AnchorMatch` score and whether
     it shares text (word or stable anchors), not only names and numbers.
 
-    One sort over all anchors of the batch; anchors held by more than
-    :data:`ANCHOR_MAX_DF` fingerprints (or ``max_bucket``) are skipped, as the store's
-    lookup skips them. Each kind's thresholds of :func:`anchor_score` depend on that
+    One sort over all anchors of the batch. An anchor pairs each holder with the holders
+    before it only while at most :data:`ANCHOR_MAX_DF` (or ``max_bucket``) came before,
+    as the store's lookup reads it for each new article in turn (it skips an anchor held
+    by more than that many stored articles): a bucket's pairs are those among its
+    ``ANCHOR_MAX_DF + 1`` earliest members. Each kind's thresholds of :func:`anchor_score` depend on that
     kind's counts alone, so the kinds are counted one after the other: the pairs of
     that kind's buckets sorted once, the pairs sharing enough of it kept, and the few
     kept of the three kinds merged.
@@ -186,8 +188,10 @@ def anchor_pair_codes(
     keys, owner, starts, ends = buckets(keys, owner)
     # Pair codes in 32 bits when they fit (sorting them is the cost: twice as fast).
     owner = owner.astype(np.int32) if n * n <= np.iinfo(np.int32).max else owner
-    sizes = ends - starts
-    usable = (sizes >= 2) & (sizes <= min(ANCHOR_MAX_DF, max_bucket))
+    # Each bucket's members are in batch order (a stable sort of keys owned in order):
+    # its earliest ANCHOR_MAX_DF + 1 are those that met it at most ANCHOR_MAX_DF times.
+    sizes = np.minimum(ends - starts, min(ANCHOR_MAX_DF, max_bucket) + 1)
+    usable = sizes >= 2
     kinds = anchor_kind(keys[starts])
 
     def kind_pairs(

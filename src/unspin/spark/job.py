@@ -305,15 +305,20 @@ def _anchor_match(
 
 
 def anchor_pairs(
-    articles: DataFrame, *, exclude: DataFrame, max_candidates: int = MAX_CANDIDATES
+    articles: DataFrame,
+    *,
+    exclude: DataFrame,
+    max_candidates: int = MAX_CANDIDATES,
+    max_df: int = ANCHOR_MAX_DF,
 ) -> DataFrame:
     """Candidate pairs by shared anchors, as the local index finds them: ``(a_id, b_id,
     via)``, each ``b`` keeping its ``max_candidates`` best earlier articles among
     those not already in ``exclude`` (the band candidates).
 
-    Anchors held by more than :data:`unspin.provenance.candidates.ANCHOR_MAX_DF`
-    articles are skipped (over the whole input; the local index counts the articles
-    stored before each new one, so a huge input may keep a few more pairs locally).
+    An anchor counts for ``b`` only while at most ``max_df``
+    (:data:`unspin.provenance.candidates.ANCHOR_MAX_DF`) earlier articles hold it, as
+    the local index reads it for each new article in turn: each anchor's pairs are
+    those among its ``max_df + 1`` earliest holders.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -325,13 +330,8 @@ def anchor_pairs(
     own = anchors.groupBy("id").agg(
         F.array(*(F.sum((kind == k).cast("int")) for k in (1, 2, 3))).alias("own")
     )
-    usable = (
-        anchors.groupBy("key")
-        .count()
-        .where((F.col("count") >= 2) & (F.col("count") <= ANCHOR_MAX_DF))
-        .select("key")
-    )
-    kept = anchors.join(usable, "key")
+    holders = Window.partitionBy("key").orderBy("ord")
+    kept = anchors.withColumn("pos", F.row_number().over(holders)).where(F.col("pos") <= max_df + 1)
     a, b = kept.alias("a"), kept.alias("b")
     shared = (
         a.join(b, F.col("a.key") == F.col("b.key"))
