@@ -173,10 +173,10 @@ def anchor_pair_codes(
     before it only while at most :data:`ANCHOR_MAX_DF` (or ``max_bucket``) came before,
     as the store's lookup reads it for each new article in turn (it skips an anchor held
     by more than that many stored articles): a bucket's pairs are those among its
-    ``ANCHOR_MAX_DF + 1`` earliest members. Each kind's thresholds of :func:`anchor_score` depend on that
-    kind's counts alone, so the kinds are counted one after the other: the pairs of
-    that kind's buckets sorted once, the pairs sharing enough of it kept, and the few
-    kept of the three kinds merged.
+    ``ANCHOR_MAX_DF + 1`` earliest members. Each kind's thresholds of
+    :func:`anchor_score` depend on that kind's counts alone, so the kinds are counted one
+    after the other: the pairs of that kind's buckets sorted once, the pairs sharing
+    enough of it kept, and the few kept of the three kinds merged.
     """
     n = len(fps)
     none = (np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, bool))

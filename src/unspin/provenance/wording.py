@@ -113,8 +113,8 @@ def wording_margin(source_text: str, copy_text: str, swaps: Sequence[Substitutio
     """How much more natural the source side of ``swaps`` reads than the copy side.
 
     The mean, over the swaps, of the source phrase's log probability in its context
-    minus the copy phrase's in its context (natural log).
-    Positive: the source reads as the original. None when there are no swaps.
+    minus the copy phrase's in its context (natural log). Positive: the source reads as
+    the original. None when there are no swaps.
     """
     if not swaps:
         return None
