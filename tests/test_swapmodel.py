@@ -72,10 +72,16 @@ def test_the_shipped_model_loads_and_is_recorded(model: SwapModel) -> None:
 
 
 GOLDEN = Path(__file__).parent / "golden" / "swapmodel_probabilities.json"
-# How far a word's probability may move between machines: float rounding of the layer
-# norms, softmax and GELU by the CPU's vector width (about 1e-6 seen). Integer products
-# that saturate (int8 weights on a CPU without VNNI) moved them by up to 0.11 here.
-CPU_TOLERANCE = 2e-3
+# How far a word's probability may move between machines. The layer norms, softmax and
+# GELU round by the CPU's vector width (about 1e-6 between two AVX2 machines), and where
+# such a difference moves an activation across a rounding step of its dynamic int8
+# quantisation, the window's later layers see one step more or less: on an AMD EPYC with
+# AVX-512 and VNNI (onnxruntime 1.32.0, 2026-12-05) 24 of the original's 86 words, all in
+# one window, moved by up to 0.0064 (the spun text's not at all), and the spin gates read
+# the same there but one (spin_spinbot_restored_exactly 0.1344 against 0.1336: one swap
+# more restored). Integer products that saturate (int8 weights on a CPU without VNNI)
+# moved them by up to 0.11: that is what this test is for, and it stays well outside.
+CPU_TOLERANCE = 0.02
 
 
 def test_the_model_gives_the_same_probabilities_on_every_cpu(model: SwapModel) -> None:
@@ -85,7 +91,8 @@ def test_the_model_gives_the_same_probabilities_on_every_cpu(model: SwapModel) -
     # VNNI CPU read the same there (spin_unseen_spinner_recall 0.0413; 0.0356 with the
     # exported int8 weights). A model whose products depend on the CPU (the exported one
     # moved these by up to 0.11 there) fails here on such a machine, where the detector's
-    # verdicts drift from their calibration.
+    # verdicts drift from their calibration; the float rounding every CPU has its own of
+    # (CPU_TOLERANCE) passes.
     got = {
         name: [round(float(p), 6) for p in model.word_probabilities(text)[1]]
         for name, text in (("original", ORIGINAL), ("spun", SPUN))
