@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _relations import relation
 from unspin.errors import NotFoundError, StoreError
@@ -322,6 +324,54 @@ def test_anchors_of_a_batch_held_back_are_found_as_written_ones(tmp_path: Path) 
     written = [[tuple(r) for r in t] for t in tables[0]]
     assert written == [[tuple(r) for r in t] for t in tables[1]]
     assert written == [[tuple(r) for r in t] for t in tables[2]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stored=st.dictionaries(
+        st.integers(0, 40), st.lists(st.integers(0, 30), max_size=8, unique=True), max_size=25
+    ),
+    held=st.dictionaries(
+        st.integers(0, 40), st.lists(st.integers(31, 40), max_size=4, unique=True), max_size=10
+    ),
+    rare=st.lists(st.integers(0, 40), max_size=30, unique=True),
+    exclude=st.integers(0, 40),
+    min_shared=st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 4)),
+)
+def test_shared_anchors_counted_at_once_equal_a_count_posting_by_posting(
+    stored: dict[int, list[int]],
+    held: dict[int, list[int]],
+    rare: list[int],
+    exclude: int,
+    min_shared: tuple[int, int, int],
+) -> None:
+    """The articles sharing rare anchors with a lookup, and how many of each kind, as
+    anchor_candidates counts them (numpy, over all postings at once), equal a count
+    posting by posting over the written and the held-back postings: kind 0 keys ignored,
+    the querying article left out, hits in ascending order."""
+    from unspin.store.relations import AnchorBatch, _shared_by_kind
+
+    def posting_by_posting(
+        sources: list[dict[int, list[int]]],
+    ) -> list[tuple[int, tuple[int, ...]]]:
+        shared: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for postings in sources:
+            for k in rare:
+                if k & 3:
+                    for seq in postings.get(k, ()):
+                        if seq != exclude:
+                            shared[seq][(k & 3) - 1] += 1
+        return [
+            (seq, tuple(c))
+            for seq, c in sorted(shared.items())
+            if any(c[i] >= min_shared[i] for i in range(3))
+        ]
+
+    both = _shared_by_kind(rare, stored, AnchorBatch(postings=held), exclude, min_shared)
+    assert list(zip(*both, strict=True)) == posting_by_posting([stored, held])
+    assert all(type(seq) is int for seq in both[0])
+    alone = _shared_by_kind(rare, stored, None, exclude, min_shared)
+    assert list(zip(*alone, strict=True)) == posting_by_posting([stored])
 
 
 def _index_tables(store: Store) -> list[list[tuple[int, ...]]]:

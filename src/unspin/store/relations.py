@@ -37,8 +37,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
 
 from unspin.model import COPY_KINDS, Passage, Relation, SentenceMatch, Substitution, utcnow
 from unspin.store.core import StoreBase, run_script
@@ -217,8 +220,49 @@ def _chunks(values: Sequence[int]) -> list[Sequence[int]]:
     return [values[k : k + _IN_CHUNK] for k in range(0, len(values), _IN_CHUNK)]
 
 
-def _counts(c: Sequence[int]) -> tuple[int, int, int]:
-    return int(c[0]), int(c[1]), int(c[2])
+def _shared_by_kind(
+    rare: Sequence[int],
+    stored: Mapping[int, Sequence[int]],
+    pending: AnchorBatch | None,
+    exclude: int,
+    min_shared: tuple[int, int, int],
+) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """The articles (``seq``, ascending) posted under the keys ``rare`` that share at
+    least ``min_shared`` anchors of some kind, and how many of each kind they share.
+
+    Counted over all postings at once (numpy) rather than one posting at a time: adding
+    the 772 ECB+ dev articles to 1,000 stored (bench/add_speed.py's corpus), each
+    lookup meets about 500 articles, of which 64 share enough; the lookups took
+    0.45-0.48 CPU s counted posting by posting, 0.28-0.29 s counted at once.
+    """
+    runs: list[Sequence[int]] = []
+    run_kinds: list[int] = []
+    for postings in (stored, pending.postings) if pending is not None else (stored,):
+        for k in rare:
+            kind = k & 3  # the kind in the key's low bits
+            if kind:
+                run = postings.get(k)
+                if run:
+                    runs.append(run)
+                    run_kinds.append(kind - 1)
+    if not runs:
+        return [], []
+    lengths = np.fromiter(map(len, runs), dtype=np.int64, count=len(runs))
+    holders = np.fromiter(chain.from_iterable(runs), dtype=np.int64, count=int(lengths.sum()))
+    kinds = np.repeat(np.asarray(run_kinds, dtype=np.int64), lengths)
+    keep = holders != exclude
+    holders, kinds = holders[keep], kinds[keep]
+    if not len(holders):
+        return [], []
+    seqs, where = np.unique(holders, return_inverse=True)
+    counts = np.bincount(where * 3 + kinds, minlength=3 * len(seqs)).reshape(-1, 3)
+    ok = (
+        (counts[:, 0] >= min_shared[0])
+        | (counts[:, 1] >= min_shared[1])
+        | (counts[:, 2] >= min_shared[2])
+    )
+    by_kind: list[tuple[int, int, int]] = [(w, s, n) for w, s, n in counts[ok].tolist()]
+    return seqs[ok].tolist(), by_kind
 
 
 def _evidence(rel: Relation) -> str:
@@ -480,31 +524,15 @@ class RelationStore(StoreBase):
                 rare.append(k)
         if not rare:
             return [], frozenset(common)
-        shared: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-        sources = [stored.postings]
-        if pending is not None:
-            sources.append(pending.postings)
-        for postings in sources:
-            for k in rare:
-                kind = k & 3  # the kind in the key's low bits
-                if not kind:
-                    continue
-                for seq in postings.get(k, ()):
-                    if seq != exclude:
-                        shared[seq][kind - 1] += 1
-        hits = sorted(
-            seq
-            for seq, (w, s, n) in shared.items()
-            if w >= min_shared[0] or s >= min_shared[1] or n >= min_shared[2]
-        )
+        hits, shared = _shared_by_kind(rare, stored.postings, pending, exclude, min_shared)
         found = []
-        for seq in hits:
+        for seq, counts in zip(hits, shared, strict=True):
             if pending is not None and seq in pending.counts:
-                found.append(AnchorHit(pending.ids[seq], _counts(shared[seq]), pending.counts[seq]))
+                found.append(AnchorHit(pending.ids[seq], counts, pending.counts[seq]))
             else:
                 article = self._anchor_article(stored, seq)
                 if article is not None:  # no article or counts row: no hit, as a join reads
-                    found.append(AnchorHit(article[0], _counts(shared[seq]), article[1]))
+                    found.append(AnchorHit(article[0], counts, article[1]))
         return found, frozenset(common)
 
     def _anchor_article(
