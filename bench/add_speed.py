@@ -451,6 +451,7 @@ def main() -> None:
             f"--sizes {' '.join(map(str, args.sizes))}",
             *(["--large"] if args.large else []),
             *(["--profile"] if args.profile else []),
+            *([f"--repeat {args.repeat}"] if args.repeat != 1 else []),
         ]
     )
     body = "\n".join(
