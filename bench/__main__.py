@@ -38,7 +38,7 @@ COMMANDS = (
     "python bench/real_copies.py",
     "python bench/watch_speed.py",
     "python bench/real_copies.py --background 20000",
-    "python bench/add_speed.py --sizes 1000 10000 --large --profile",
+    "python bench/add_speed.py --sizes 1000 10000 --large --profile --repeat 3",
     "python bench/spin_examples.py",
     "python bench/spin_speed.py",
     "python bench/spin_accuracy.py",
