@@ -30,6 +30,7 @@ COMMANDS = (
     "python bench/claims_accuracy.py",
     "python bench/claims_speed.py",
     "python bench/stories_accuracy.py",
+    "python bench/stories_separability.py",
     "python bench/stories_speed.py",
     "python bench/spark_speed.py",
     "python bench/provenance_accuracy.py",

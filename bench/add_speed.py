@@ -41,6 +41,7 @@ import json
 import math
 import os
 import random
+import resource
 import shutil
 import statistics
 import sys
@@ -142,6 +143,9 @@ def run_add(db: Path, source: Path, config: PipelineConfig, out: Any) -> None:
             on_stage=lambda name: marks.append((name, time.perf_counter(), time.process_time())),
         )
     t1, c1 = time.perf_counter(), time.process_time()
+    # The worker processes' CPU (joined when the add closed its pool): with --jobs, the
+    # work the writer handed over.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     bounds = [("store", t0, c0), *marks, ("end", t1, c1)]
     pairs = list(zip(bounds, bounds[1:], strict=False))
     stages = {name: b - a for (name, a, _), (_, b, _) in pairs}
@@ -152,6 +156,7 @@ def run_add(db: Path, source: Path, config: PipelineConfig, out: Any) -> None:
             "added": len(report.added),
             "stages": stages,
             "cpu": cpu,
+            "workers_cpu": children.ru_utime + children.ru_stime,
             "counts": report.stages,
             "peak_mb": peak_rss_mb() - start_rss,
         }
@@ -350,6 +355,11 @@ def measure(
         "store_cpu_s": statistics.median(sum(r["cpu"].values()) for r in runs["store_only"]),
         # The writer's own CPU with --jobs: the serial part, which bounds that mode's rate.
         "jobs_writer_cpu_s": statistics.median(sum(r["cpu"].values()) for r in runs["full_jobs"]),
+        # ... and the CPU of all its processes, writer and workers: two cores cannot run
+        # that add in less than half of it.
+        "jobs_all_cpu_s": statistics.median(
+            sum(r["cpu"].values()) + r["workers_cpu"] for r in runs["full_jobs"]
+        ),
         "peak_mb": max(r["peak_mb"] for r in runs["full"]),
         "store_peak_mb": max(r["peak_mb"] for r in runs["store_only"]),
         "counts": full["counts"],
@@ -378,19 +388,25 @@ def table(results: list[dict[str, Any]]) -> str:
     cpu = [
         "",
         "CPU seconds of the same one-process adds (`time.process_time`: what the code costs "
-        "whatever else runs on the machine), and the main process's own CPU seconds in the "
-        f"`--jobs {JOBS}` add (the single writer's serial part, which bounds that mode's rate; "
-        "the workers' CPU is not in it):",
+        "whatever else runs on the machine); the main process's own CPU seconds in the "
+        f"`--jobs {JOBS}` add (the single writer's serial part, which bounds that mode's rate) "
+        "and the CPU of all its processes, writer and workers; and the ratio to store only "
+        f"that {JOBS} cores fully used would give at that CPU (store-only time over half of "
+        "it): the most that mode can reach without cutting the work itself:",
         "",
         "| store holds | "
         + " | ".join(f"{s} CPU s" for s in STAGES)
-        + f" | all stages on | store only | CPU ratio to store only | writer with --jobs {JOBS} |",
-        "| ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | ---: | ---: |",
+        + f" | all stages on | store only | CPU ratio to store only | writer with --jobs {JOBS} "
+        f"| all processes with --jobs {JOBS} | ratio bound at {JOBS} cores |",
+        "| ---: | "
+        + " | ".join("---:" for _ in STAGES)
+        + " | ---: | ---: | ---: | ---: | ---: | ---: |",
         *(
             f"| {r['size']:,} | "
             + " | ".join(f"{r['cpu'][s]:.2f}" for s in STAGES)
             + f" | {r['cpu_s']:.2f} | {r['store_cpu_s']:.2f} | "
-            f"{r['store_cpu_s'] / r['cpu_s']:.3f} | {r['jobs_writer_cpu_s']:.2f} |"
+            f"{r['store_cpu_s'] / r['cpu_s']:.3f} | {r['jobs_writer_cpu_s']:.2f} | "
+            f"{r['jobs_all_cpu_s']:.2f} | {r['store_s'] / (r['jobs_all_cpu_s'] / JOBS):.3f} |"
             for r in results
         ),
     ]

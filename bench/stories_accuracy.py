@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -101,11 +102,16 @@ def pairwise(pred: list[str], gold: list[str]) -> tuple[float, float, float]:
 
 
 def cluster(
-    sigs: list[ArticleSignals], idx: list[int], seed: int, config: StoryConfig
+    sigs: list[ArticleSignals],
+    idx: list[int],
+    seed: int,
+    config: StoryConfig,
+    make: Callable[[StoryConfig], Clusterer] = Clusterer,
 ) -> list[str]:
-    """Stream ``sigs[idx]`` in the order of ``seed``; the story of each, in ``idx`` order."""
+    """Stream ``sigs[idx]`` in the order of ``seed``; the story of each, in ``idx`` order.
+    ``make`` builds the clusterer (a variant, for bench/stories_separability.py)."""
     order = random.Random(seed).sample(idx, len(idx))
-    c = Clusterer(config)
+    c = make(config)
     placed = {i: c.assign(sigs[i]).story_id for i in order}
     # The stream is one batch (unspin add assigns up to 1,000 articles per batch): at its
     # end, every story the batch changed is checked for a split, as assign.py does.
@@ -125,10 +131,10 @@ def cluster(
     return [c.live_story(placed[i]).id for i in idx]
 
 
-def evaluate(sigs, gold, idx, config, seeds=SEEDS) -> dict[str, list[float]]:
+def evaluate(sigs, gold, idx, config, seeds=SEEDS, make=Clusterer) -> dict[str, list[float]]:
     out: dict[str, list[float]] = defaultdict(list)
     for seed in seeds:
-        pred = cluster(sigs, idx, seed, config)
+        pred = cluster(sigs, idx, seed, config, make)
         g = [gold[i] for i in idx]
         for name, (p, r, f) in (("b3", bcubed(pred, g)), ("pw", pairwise(pred, g))):
             out[f"{name}_p"].append(p)
@@ -138,11 +144,11 @@ def evaluate(sigs, gold, idx, config, seeds=SEEDS) -> dict[str, list[float]]:
     return out
 
 
-def tune(sigs, gold, idx) -> StoryConfig:
+def tune(sigs, gold, idx, make=Clusterer) -> StoryConfig:
     best = None
     for th, w, split in itertools.product(THRESHOLDS, ENTITY_WEIGHTS, SPLIT_THRESHOLDS):
         config = StoryConfig(join_threshold=th, entity_weight=w, split_threshold=split)
-        f = statistics.mean(evaluate(sigs, gold, idx, config, TUNE_SEEDS)["b3_f"])
+        f = statistics.mean(evaluate(sigs, gold, idx, config, TUNE_SEEDS, make)["b3_f"])
         if best is None or f > best[0]:
             best = (f, config)
     assert best is not None
@@ -195,6 +201,24 @@ def report(name: str, sigs, gold, topics) -> tuple[list[str], dict[str, list[flo
     return lines, held
 
 
+def ecbplus_rows() -> tuple[Path, list[dict]]:
+    """The ECB+ dev file and its rows (exits with a skip note when the data is absent)."""
+    path = shared_data("ecbplus", "ecbplus_dev.jsonl")
+    return path, [json.loads(line) for line in path.open(encoding="utf-8")]
+
+
+def signals(
+    rows: list[dict], vectors: np.ndarray, terms: list[dict[str, int]] | None = None
+) -> list[ArticleSignals]:
+    """Each row's clustering signals, undated: its ``vectors`` row and its names and
+    numbers (:func:`unspin.stories.extract_terms`, computed unless given)."""
+    terms = terms if terms is not None else [extract_terms(r["text"]) for r in rows]
+    return [
+        ArticleSignals(id=r["doc_id"], vector=v.astype(np.float32), terms=tm, ts=None)
+        for r, v, tm in zip(rows, vectors, terms, strict=True)
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transformer-python", default="/work/buildvenv/bin/python")
@@ -202,18 +226,14 @@ def main() -> None:
         "--no-write", action="store_true", help="print only; do not touch RESULTS.md"
     )
     args = parser.parse_args()
-    path = shared_data("ecbplus", "ecbplus_dev.jsonl")
-    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    path, rows = ecbplus_rows()
     gold = [r["event_cluster"] for r in rows]
     topics = [int(r["topic"]) for r in rows]
     texts = [r["text"] for r in rows]
     terms = [extract_terms(t) for t in texts]
 
     def make(vectors: np.ndarray) -> list[ArticleSignals]:
-        return [
-            ArticleSignals(id=r["doc_id"], vector=v.astype(np.float32), terms=tm, ts=None)
-            for r, v, tm in zip(rows, vectors, terms, strict=True)
-        ]
+        return signals(rows, vectors, terms)
 
     static = StaticEmbedder.load().encode(texts, max_tokens=EMBED_TOKENS)
     header = [

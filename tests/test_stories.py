@@ -344,6 +344,27 @@ def test_a_story_holding_two_events_splits_and_says_why() -> None:
     assert split.score < 0.5 and {sid, split.new_story} <= c.changed
 
 
+def test_the_split_checks_partition_and_score_are_what_split_compares() -> None:
+    c = Clusterer(_SPLIT)
+    williams, jackson = _two_events(c)
+    members = [williams[0], jackson[0], williams[1], jackson[1], williams[2], jackson[2]]
+    (sid,) = {c.assign(m).story_id for m in members}
+    groups = c.two_groups(members)
+    assert groups is not None
+    assert {frozenset(m.id for m in g) for g in groups} == {
+        frozenset(m.id for m in williams),
+        frozenset(m.id for m in jackson),
+    }
+    across, _, shared = c.group_score(*groups)
+    within, _, _ = c.group_score(williams[:2], williams[2:])
+    assert across < 0.5 <= within  # 0.5: _SPLIT's split threshold
+    assert shared == ["chargers"]
+    split = c.split(sid, members)
+    assert split is not None and split.score == pytest.approx(across)
+    # Members that do not fall in two groups of two or more give no partition.
+    assert c.two_groups(williams[:3]) is None
+
+
 def test_a_small_group_that_still_joins_the_rest_is_not_split_off() -> None:
     def split(small: int) -> SplitDecision | None:
         c = Clusterer(replace(_SPLIT, small_story=small))

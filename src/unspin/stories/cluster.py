@@ -768,11 +768,11 @@ class Clusterer:
             or not SPLIT_MIN_ARTICLES <= n <= SPLIT_MAX_ARTICLES
         ):
             return None
-        groups = self._two_groups(members, copies or {})
+        groups = self.two_groups(members, copies)
         if groups is None:
             return None
         keep, move = groups
-        score, cos, shared = self._group_score(keep, move)
+        score, cos, shared = self.group_score(keep, move)
         if min(len(keep), len(move)) <= self.config.small_story:
             # A group small enough to be absorbed whole (absorb_small) leaves only when it
             # would not join the rest as a story either: else the two would undo each other.
@@ -789,9 +789,17 @@ class Clusterer:
         )
         return SplitDecision(story.id, new.id, tuple(m.id for m in move), score, reason)
 
-    def _two_groups(
-        self, members: Sequence[ArticleSignals], copies: Mapping[str, str]
+    def two_groups(
+        self, members: Sequence[ArticleSignals], copies: Mapping[str, str] | None = None
     ) -> tuple[list[ArticleSignals], list[ArticleSignals]] | None:
+        """The split check's partition of a story's ``members``: ``(keep, move)``, the
+        larger group first, or None when they do not fall in two groups of two or more.
+
+        Seeded by the two members that share the fewest names (weighed by rarity), each
+        member then goes to the group it shares more names with, until stable; a copy
+        follows its source (``copies``: copy -> source article ids).
+        """
+        copies = copies or {}
         vectors = [self._term_vector(m.terms) for m in members]
         n = len(members)
         sim = np.eye(n)
@@ -832,9 +840,12 @@ class Clusterer:
             return one, other
         return other, one
 
-    def _group_score(
+    def group_score(
         self, a: Sequence[ArticleSignals], b: Sequence[ArticleSignals]
     ) -> tuple[float, float, list[str]]:
+        """How two groups of articles score with each other, as an article scores with a
+        story: ``(score, embedding cosine, shared names shown)``. A story splits when its
+        :meth:`two_groups` score below the split threshold."""
         va = np.sum([m.vector for m in a], axis=0)
         vb = np.sum([m.vector for m in b], axis=0)
         norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
