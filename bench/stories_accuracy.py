@@ -201,10 +201,12 @@ def report(name: str, sigs, gold, topics) -> tuple[list[str], dict[str, list[flo
     return lines, held
 
 
-def ecbplus_rows() -> tuple[Path, list[dict]]:
-    """The ECB+ dev file and its rows (exits with a skip note when the data is absent)."""
+def ecbplus_rows() -> tuple[Path, list[dict], list[str], list[int]]:
+    """The ECB+ dev file, its rows, and each row's gold event and topic (exits with a
+    skip note when the data is absent)."""
     path = shared_data("ecbplus", "ecbplus_dev.jsonl")
-    return path, [json.loads(line) for line in path.open(encoding="utf-8")]
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    return path, rows, [r["event_cluster"] for r in rows], [int(r["topic"]) for r in rows]
 
 
 def signals(
@@ -226,9 +228,7 @@ def main() -> None:
         "--no-write", action="store_true", help="print only; do not touch RESULTS.md"
     )
     args = parser.parse_args()
-    path, rows = ecbplus_rows()
-    gold = [r["event_cluster"] for r in rows]
-    topics = [int(r["topic"]) for r in rows]
+    path, rows, gold, topics = ecbplus_rows()
     texts = [r["text"] for r in rows]
     terms = [extract_terms(t) for t in texts]
 

@@ -133,9 +133,7 @@ def main() -> None:
         "--no-write", action="store_true", help="print only; do not touch RESULTS.md"
     )
     args = parser.parse_args()
-    path, rows = ecbplus_rows()
-    gold = [r["event_cluster"] for r in rows]
-    topics = [int(r["topic"]) for r in rows]
+    path, rows, gold, topics = ecbplus_rows()
     vectors = StaticEmbedder.load().encode([r["text"] for r in rows], max_tokens=EMBED_TOKENS)
     sigs = signals(rows, vectors)
     between, within = event_scores(fitted(sigs), sigs, gold, topics)
