@@ -210,21 +210,14 @@ def spinbot_documents() -> dict[str, float]:
 
 def stories() -> dict[str, float]:
     """BCubed F1 of each topic fold with the setting tuned on the other (min of both)."""
-    import numpy as np
-
-    from stories_accuracy import evaluate, tune
+    from stories_accuracy import evaluate, signals, tune
     from unspin.embed import StaticEmbedder
-    from unspin.stories import EMBED_TOKENS, ArticleSignals, extract_terms
+    from unspin.stories import EMBED_TOKENS
 
     path = data_root() / "ecbplus" / "ecbplus_dev.jsonl"
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     vectors = StaticEmbedder.load().encode([r["text"] for r in rows], max_tokens=EMBED_TOKENS)
-    sigs = [
-        ArticleSignals(
-            id=r["doc_id"], vector=v.astype(np.float32), terms=extract_terms(r["text"]), ts=None
-        )
-        for r, v in zip(rows, vectors, strict=True)
-    ]
+    sigs = signals(rows, vectors)
     gold = [r["event_cluster"] for r in rows]
     odd = [i for i, r in enumerate(rows) if int(r["topic"]) % 2 == 1]
     even = [i for i, r in enumerate(rows) if int(r["topic"]) % 2 == 0]
