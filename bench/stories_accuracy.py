@@ -163,17 +163,27 @@ def fmt(values: list[float]) -> str:
     return f"{statistics.mean(values):.3f} ({min(values):.3f}-{max(values):.3f})"
 
 
-def report(name: str, sigs, gold, topics) -> tuple[list[str], dict[str, list[float]]]:
+def held_out_folds(
+    sigs, gold, topics, make: Callable[[StoryConfig], Clusterer] = Clusterer
+) -> list[tuple[str, StoryConfig, dict[str, list[float]]]]:
+    """The two held-out folds: ``(label, setting tuned on one half of the topics, its
+    figures on the other half over SEEDS)``."""
     odd = [i for i, t in enumerate(topics) if t % 2 == 1]
     even = [i for i, t in enumerate(topics) if t % 2 == 0]
-    lines = []
-    held: dict[str, list[float]] = defaultdict(list)
+    folds = []
     for tune_idx, test_idx, label in (
         (odd, even, "tune odd, test even"),
         (even, odd, "tune even, test odd"),
     ):
-        config = tune(sigs, gold, tune_idx)
-        res = evaluate(sigs, gold, test_idx, config)
+        config = tune(sigs, gold, tune_idx, make)
+        folds.append((label, config, evaluate(sigs, gold, test_idx, config, SEEDS, make)))
+    return folds
+
+
+def report(name: str, sigs, gold, topics) -> tuple[list[str], dict[str, list[float]]]:
+    lines = []
+    held: dict[str, list[float]] = defaultdict(list)
+    for label, config, res in held_out_folds(sigs, gold, topics):
         for k, v in res.items():
             held[k].extend(v)
         lines.append(

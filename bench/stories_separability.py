@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import machine, record_results  # noqa: E402
-from stories_accuracy import SEEDS, ecbplus_rows, evaluate, fmt, signals, tune  # noqa: E402
+from stories_accuracy import ecbplus_rows, fmt, held_out_folds, signals  # noqa: E402
 from unspin.embed import StaticEmbedder  # noqa: E402
 from unspin.stories import EMBED_TOKENS, ArticleSignals, Clusterer, StoryConfig  # noqa: E402
 
@@ -109,15 +109,8 @@ def held_out(
         return GoldPartition(config, event_of) if oracle else Clusterer(config)
 
     name = "gold partition (oracle)" if oracle else "shipped partition"
-    odd = [i for i, t in enumerate(topics) if t % 2 == 1]
-    even = [i for i, t in enumerate(topics) if t % 2 == 0]
     rows = []
-    for tune_idx, test_idx, label in (
-        (odd, even, "tune odd, test even"),
-        (even, odd, "tune even, test odd"),
-    ):
-        config = tune(sigs, gold, tune_idx, make)
-        res = evaluate(sigs, gold, test_idx, config, SEEDS, make)
+    for label, config, res in held_out_folds(sigs, gold, topics, make):
         split = "off" if config.split_threshold is None else f"{config.split_threshold:.2f}"
         rows.append(
             f"| {name} | {label} (th {config.join_threshold:.2f}, w {config.entity_weight:.2f}, "
