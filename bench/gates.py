@@ -210,7 +210,7 @@ def spinbot_documents() -> dict[str, float]:
 
 def stories() -> dict[str, float]:
     """BCubed F1 of each topic fold with the setting tuned on the other (min of both)."""
-    from stories_accuracy import evaluate, signals, tune
+    from stories_accuracy import held_out_folds, signals
     from unspin.embed import StaticEmbedder
     from unspin.stories import EMBED_TOKENS
 
@@ -219,13 +219,9 @@ def stories() -> dict[str, float]:
     vectors = StaticEmbedder.load().encode([r["text"] for r in rows], max_tokens=EMBED_TOKENS)
     sigs = signals(rows, vectors)
     gold = [r["event_cluster"] for r in rows]
-    odd = [i for i, r in enumerate(rows) if int(r["topic"]) % 2 == 1]
-    even = [i for i, r in enumerate(rows) if int(r["topic"]) % 2 == 0]
-    folds = []
-    for tune_idx, test_idx in ((odd, even), (even, odd)):
-        config = tune(sigs, gold, tune_idx)
-        folds.append(min(evaluate(sigs, gold, test_idx, config, seeds=(0, 1))["b3_f"]))
-    return {"stories_bcubed_f1_heldout": min(folds)}
+    topics = [int(r["topic"]) for r in rows]
+    folds = held_out_folds(sigs, gold, topics, seeds=(0, 1))
+    return {"stories_bcubed_f1_heldout": min(min(res["b3_f"]) for _, _, res in folds)}
 
 
 def copy_detection() -> dict[str, float]:

@@ -164,10 +164,14 @@ def fmt(values: list[float]) -> str:
 
 
 def held_out_folds(
-    sigs, gold, topics, make: Callable[[StoryConfig], Clusterer] = Clusterer
+    sigs,
+    gold,
+    topics,
+    make: Callable[[StoryConfig], Clusterer] = Clusterer,
+    seeds: tuple[int, ...] = SEEDS,
 ) -> list[tuple[str, StoryConfig, dict[str, list[float]]]]:
     """The two held-out folds: ``(label, setting tuned on one half of the topics, its
-    figures on the other half over SEEDS)``."""
+    figures on the other half over ``seeds``)``."""
     odd = [i for i, t in enumerate(topics) if t % 2 == 1]
     even = [i for i, t in enumerate(topics) if t % 2 == 0]
     folds = []
@@ -176,7 +180,7 @@ def held_out_folds(
         (even, odd, "tune even, test odd"),
     ):
         config = tune(sigs, gold, tune_idx, make)
-        folds.append((label, config, evaluate(sigs, gold, test_idx, config, SEEDS, make)))
+        folds.append((label, config, evaluate(sigs, gold, test_idx, config, seeds, make)))
     return folds
 
 
